@@ -1,0 +1,115 @@
+r"""Measure functions of the registered claims (see :mod:`rgbook.claims`).
+
+Each function recomputes its evidence from scratch with fixed seeds and returns a list of
+:class:`rgbook.claims.Row`. Chapters call them through :func:`rgbook.claims.check` and show
+the rows as tables; ``python -m rgbook reproduce`` calls them headless.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import ising, rg
+from .claims import Row
+
+__all__ = [
+    "DECIMATION_CASES",
+    "ising_decimation",
+    "ising_fixed_points",
+    "ising_correlation_length",
+    "ising_free_energy",
+    "decimated_correlation",
+]
+
+#: (K, h, b) cases of the decimation verification table.
+DECIMATION_CASES = ((0.5, 0.0, 2), (1.0, 0.0, 2), (1.0, 0.3, 2), (2.0, -0.5, 2), (1.0, 0.0, 3), (0.7, -0.4, 3), (1.2, 0.2, 4))
+
+#: Reference values of science brief §2 (computed there independently of this package).
+REFERENCE_R = {(1.0, 2): 0.6625013737, (0.5, 2): 0.2168904152, (1.0, 3): 0.4743957547}
+
+
+def ising_decimation() -> list[Row]:
+    """Matrix power vs closed forms vs enumeration of rings, and the brief's reference values."""
+    rows = []
+    for K, h, b in DECIMATION_CASES:
+        Km, hm, gm = rg.decimate(K, h, b)
+        Ke, he, ge, resid = rg.decimate_by_enumeration(K, h, b, m=4 if b < 4 else 3)
+        tag = f"K={K}, h={h}, b={b}"
+        rows += [
+            Row(f"K' enumeration vs matrix ({tag})", Km, Ke, 1e-9),
+            Row(f"h' enumeration vs matrix ({tag})", hm, he, 1e-9),
+            Row(f"g' enumeration vs matrix ({tag})", gm, ge, 1e-9),
+            Row(f"log-linear misfit of the decimated ring ({tag})", 0.0, resid, 1e-9),
+        ]
+        if b == 2:
+            Kc, hc, gc = rg.decimate_closed_form_b2(K, h)
+            rows += [
+                Row(f"K' closed form vs matrix ({tag})", Km, Kc, 1e-12),
+                Row(f"h' closed form vs matrix ({tag})", hm, hc, 1e-12),
+                Row(f"g' closed form vs matrix ({tag})", gm, gc, 1e-12),
+            ]
+        if h == 0.0:
+            rows.append(Row(f"K' = artanh(tanh^b K) vs matrix ({tag})", Km, rg.zero_field_map(K, b), 1e-12))
+    for (K, b), ref in REFERENCE_R.items():
+        rows.append(Row(f"R_{b}({K}) vs science brief reference", ref, rg.decimate(K, 0.0, b)[0], 1e-9))
+    return rows
+
+
+def ising_fixed_points() -> list[Row]:
+    """Flows to K* = 0, K' ~ K^b near 0, x' = b x near K = infinity, marginal field at K = 0."""
+    rows = []
+    for K0 in (0.5, 1.0, 2.0, 3.0):
+        for b in (2, 3):
+            Ks, _, _ = rg.flow(K0, 0.0, b, steps=30)
+            rows.append(Row(f"K_30 from K_0={K0}, b={b}", 0.0, float(Ks[-1]), 1e-8))
+    Ks, hs, _ = rg.flow(1.0, 0.3, 2, steps=30)
+    rows.append(Row("K_30 from (K_0, h_0)=(1, 0.3), b=2", 0.0, float(Ks[-1]), 1e-8))
+    for b in (2, 3):
+        K = 1e-3
+        rows.append(Row(f"R_{b}(K)/K^{b} at K=1e-3 (K' ~ K^b)", 1.0, rg.zero_field_map(K, b) / K**b, 1e-5))
+        K = 10.0
+        x, xp = np.exp(-2 * K), np.exp(-2 * rg.zero_field_map(K, b))
+        rows.append(Row(f"x'/x with x=e^(-2K) at K=10, b={b} (eigenvalue b at K*=inf)", float(b), float(xp / x), 1e-6))
+    J = rg.linearize(0.0, 0.5, 2)
+    rows.append(Row("dK'/dK on the fixed line K=0 (h=0.5)", 0.0, float(J[0, 0]), 1e-6))
+    rows.append(Row("dh'/dh on the fixed line K=0 (h=0.5)", 1.0, float(J[1, 1]), 1e-6))
+    return rows
+
+
+def decimated_correlation(K: float, b: int, *, n_samples: int, N: int, seed: int) -> tuple[float, float]:
+    r"""Nearest-neighbour correlation of every ``b``-th spin of exactly sampled chains.
+
+    Returns the sample mean of :math:`\sigma_i\sigma_{i+1}` over kept pairs (away from the
+    open ends) and its standard error from the spread of per-chain averages.
+    """
+    s = ising.sample_chain(n_samples, N, K, 0.0, rng=np.random.default_rng(seed))
+    kept = s[:, ::b].astype(np.float64)
+    per_chain = (kept[:, :-1] * kept[:, 1:]).mean(axis=1)
+    return float(per_chain.mean()), float(per_chain.std(ddof=1) / np.sqrt(n_samples))
+
+
+def ising_correlation_length() -> list[Row]:
+    """xi(K') b = xi(K) exactly; and the decimated samples' correlation against tanh K'."""
+    rows = []
+    for K in (0.3, 1.0, 2.0):
+        for b in (2, 3):
+            xi, xip = ising.correlation_length(K), ising.correlation_length(rg.zero_field_map(K, b))
+            rows.append(Row(f"b xi(K') vs xi(K) at K={K}, b={b}", float(xi), float(b * xip), 1e-9 * xi))
+    for K, b, seed in ((0.5, 2, 1), (1.0, 2, 2), (1.0, 3, 3)):
+        mean, se = decimated_correlation(K, b, n_samples=20_000, N=61, seed=seed)
+        rows.append(Row(f"<s s> of decimated samples vs tanh K' (K={K}, b={b}; tol 5 s.e.)",
+                        float(np.tanh(rg.zero_field_map(K, b))), mean, 5 * se))
+    return rows
+
+
+def ising_free_energy() -> list[Row]:
+    """Partial sums of g'/b^n against the exact ln(lambda_max) and against ln Z_N / N."""
+    rows = []
+    for K, h in ((0.5, 0.0), (1.0, 0.0), (1.0, 0.3), (2.0, -0.5)):
+        exact = float(ising.free_energy_per_spin(K, h))
+        for b in (2, 3):
+            f = rg.free_energy_from_flow(K, h, b, steps=40)
+            rows.append(Row(f"sum g/b^n (40 steps) vs ln lambda_max, K={K}, h={h}, b={b}", exact, float(f[-1]), 1e-8))
+        lnZ = ising.log_partition(4096, K, h, "periodic") / 4096
+        rows.append(Row(f"ln Z_N/N of a 4096-ring vs ln lambda_max, K={K}, h={h}", exact, lnZ, 1e-8))
+    return rows
