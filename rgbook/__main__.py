@@ -19,11 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     rep = sub.add_parser("reproduce", help="re-run claims and print their verdicts")
     rep.add_argument("claim", nargs="*", help="claim ids (default: all registered)")
     led = sub.add_parser("ledger", help="write _build/claims.json from recorded results")
-    led.add_argument("--expect", nargs="*", default=(), help="ids that must have been measured")
+    led.add_argument("--require-all", action="store_true",
+                     help="fail unless every registered claim was measured by the build")
     args = parser.parse_args(argv)
 
     if args.command == "ledger":
-        path = claims.write_ledger(expect=args.expect)
+        path = claims.write_ledger(expect=claims.REGISTRY if args.require_all else ())
         print(f"claims ledger written to {path}")
         return 0
     ids = args.claim or list(claims.REGISTRY)

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-__all__ = ["Claim", "Row", "Result", "REGISTRY", "get", "check", "book_root", "write_ledger", "load_records"]
+__all__ = ["Claim", "Row", "Result", "REGISTRY", "get", "check", "summary", "book_root", "write_ledger", "load_records"]
 
 STATUSES = ("holds", "fails", "not-run")
 
@@ -206,6 +206,24 @@ def get(claim_id: str) -> Claim:
         return REGISTRY[claim_id]
     except KeyError:
         raise KeyError(f"unknown claim {claim_id!r}; registered: {sorted(REGISTRY)}") from None
+
+
+def summary(results: Iterable[Result]):
+    """One line per claim: id, reading, number of evidence rows, rows passing, verdict."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "claim": r.claim.id,
+                "reading": r.claim.reading,
+                "evidence rows": len(r.rows),
+                "rows passing": sum(row.passes for row in r.rows),
+                "verdict": r.status,
+            }
+            for r in results
+        ]
+    )
 
 
 def book_root(start: Path | None = None) -> Path:

@@ -38,10 +38,11 @@ def apply_style() -> None:
 
 
 def save(fig, label: str, *, chapter: str, params: dict[str, Any] | None = None, seed: int | None = None,
-         root: Path | None = None) -> Path:
+         root: Path | None = None) -> None:
     """Write ``fig`` as PDF and PNG named after its book label, with a provenance sidecar.
 
-    Returns the directory the files were written to.
+    Returns ``None`` so that, as the last line of a notebook cell, it adds no output
+    beside the figure itself.
     """
     from . import __version__
 
@@ -62,4 +63,3 @@ def save(fig, label: str, *, chapter: str, params: dict[str, Any] | None = None,
         "files": [f"{label}.pdf", f"{label}.png"],
     }
     (out / f"{label}.json").write_text(json.dumps(sidecar, indent=2, sort_keys=True, default=str))
-    return out
