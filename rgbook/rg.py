@@ -40,6 +40,9 @@ __all__ = [
     "free_energy_from_flow",
     "linearize",
     "decimate_by_enumeration",
+    "gaussian_chain_decimate",
+    "gaussian_ring_marginal_precision",
+    "block_sum_cumulants",
 ]
 
 
@@ -250,3 +253,64 @@ def decimate_by_enumeration(K: float, h: float = 0.0, b: int = 2, m: int = 4):
     logZm = float(logsumexp(energy(all_configurations(m), Kp, hp, "periodic")))
     gp = (logZ - logZm) / m
     return Kp, hp, gp, residual
+
+
+def gaussian_chain_decimate(K, d):
+    r"""Exact ``b = 2`` decimation of the Gaussian chain :math:`-H = -\tfrac d2\sum_i x_i^2 + K\sum_i x_i x_{i+1}`.
+
+    Integrating out every second site, :math:`\int e^{-d x^2/2 + K x (x_- + x_+)}\,dx \propto
+    e^{K^2 (x_- + x_+)^2 / 2d}`, so
+
+    .. math:: K' = K^2/d, \qquad d' = d - 2K^2/d, \qquad r' = \frac{r^2}{1 - 2r^2}\ (r = K/d).
+
+    The infinite chain is normalizable iff :math:`d > 0` and :math:`|K| < d/2` (:math:`|r| < 1/2`).
+    """
+    K = as_real_array("K", K)
+    d = as_real_array("d", d)
+    if np.any(d <= 0):
+        raise ValueError(f"d must be > 0, got {d}")
+    if np.any(np.abs(K) >= d / 2):
+        raise ValueError("|K| must be < d/2 (|r| = |K|/d < 1/2) for a normalizable chain")
+    Kp, dp = K**2 / d, d - 2 * K**2 / d
+    if Kp.ndim == 0:
+        return float(Kp), float(dp)
+    return Kp, dp
+
+
+def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> np.ndarray:
+    r"""Precision matrix of every ``b``-th site of a Gaussian ring of ``b m`` sites (Schur complement).
+
+    The ring's precision is :math:`A = d\,I - K(S + S^\top)` (:math:`S` the cyclic shift); the
+    marginal of the kept sites has precision
+    :math:`A_{kk} - A_{kr}A_{rr}^{-1}A_{rk}`. Brute-force route for :func:`gaussian_chain_decimate`.
+    """
+    K = as_real("K", K)
+    d = as_real("d", d, minimum=0.0, strict_minimum=True)
+    m = as_int("m", m, minimum=3, maximum=500)
+    b = as_int("b", b, minimum=2)
+    N = b * m
+    S = np.roll(np.eye(N), 1, axis=1)
+    A = d * np.eye(N) - K * (S + S.T)
+    if np.linalg.eigvalsh(A).min() <= 0:
+        raise ValueError("the ring with these (K, d) is not normalizable (precision not positive definite)")
+    keep = np.arange(0, N, b)
+    rest = np.setdiff1d(np.arange(N), keep)
+    return A[np.ix_(keep, keep)] - A[np.ix_(keep, rest)] @ np.linalg.solve(A[np.ix_(rest, rest)], A[np.ix_(rest, keep)])
+
+
+def block_sum_cumulants(kappa, b: int = 2, zeta: float = 0.5, steps: int = 1) -> np.ndarray:
+    r"""Cumulants after ``steps`` block-sum RG steps :math:`x' = b^{-\zeta}\sum_{i=1}^b x_i` (i.i.d.).
+
+    Cumulants add under independent sums and scale as :math:`c^n` under :math:`x\mapsto cx`, so
+    :math:`\kappa_n' = b^{1 - n\zeta}\kappa_n`. ``kappa[n-1]`` is :math:`\kappa_n`.
+    Returns an array of shape ``(steps + 1, len(kappa))``.
+    """
+    kappa = as_real_array("kappa", kappa)
+    if kappa.ndim != 1 or kappa.size == 0:
+        raise ValueError("kappa must be a non-empty 1-d array of cumulants kappa_1, kappa_2, ...")
+    b = as_int("b", b, minimum=2)
+    zeta = as_real("zeta", zeta, minimum=0.0)
+    steps = as_int("steps", steps, minimum=0, maximum=1000)
+    n = np.arange(1, kappa.size + 1)
+    factor = float(b) ** (1.0 - n * zeta)
+    return kappa[None, :] * factor[None, :] ** np.arange(steps + 1)[:, None]
