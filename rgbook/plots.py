@@ -131,3 +131,21 @@ def gaussian_chain_map(ax, starts=(0.2, 0.45, 0.499, 0.4999999)) -> None:
     ax.annotate("critical $r^*=1/2$\neigenvalue $b^2=4$", (0.5, 0.5), (0.2, 0.45), arrowprops={"arrowstyle": "->"})
     ax.set(xlim=(0, 0.52), ylim=(0, 0.55), xlabel="$r = K/d$", ylabel="$r'$", title="Gaussian chain, $b = 2$")
     ax.legend(fontsize="x-small", loc="upper left")
+
+
+def even_poly_flow(ax_theta2, ax_theta4, theta0=(0.5, 0.1), b: int = 2, steps: int = 14) -> None:
+    r"""Projected parameters :math:`(\theta_2, \theta_4)` along the block-sum flow, with the Gaussian fixed point."""
+    from . import expfam
+
+    flow_ = expfam.block_sum_even_poly(list(theta0), b=b, steps=steps)
+    x = np.linspace(-8, 8, 4001)
+    var = (x**2 * expfam.even_poly_density(list(theta0), x)).sum() * (x[1] - x[0])
+    n = np.arange(steps + 1)
+    ax_theta2.plot(n, flow_[:, 0], "o-", ms=4, label="projected $\\theta_2$")
+    ax_theta2.axhline(0.5 / var, color="k", ls="--", lw=1, label=f"$1/(2\\,\\mathrm{{Var}}\\,x) = {0.5 / var:.5f}$")
+    ax_theta4.semilogy(n, flow_[:, 1], "o-", ms=4, color="C1", label="projected $\\theta_4$")
+    ax_theta4.semilogy(n, theta0[1] * float(b) ** -n, ":", color="k", label="$\\theta_4(0)\\,b^{-n}$ (linearized)")
+    ax_theta2.set(xlabel="RG step $n$", ylabel="$\\theta_2$ (coefficient of $x^2$)", title="quadratic coupling")
+    ax_theta4.set(xlabel="RG step $n$", ylabel="$\\theta_4$ (coefficient of $x^4$)", title="quartic coupling")
+    ax_theta2.legend(fontsize="small")
+    ax_theta4.legend(fontsize="small")

@@ -74,3 +74,22 @@ def test_block_sum_standardized_kurtosis_decays_as_one_over_b():
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_even_poly_projection_round_trip_and_moments():
+    x = np.linspace(-8, 8, 4001)
+    theta = np.array([0.4, 0.0, 0.02])
+    back = expfam.project_even_poly(x, expfam.even_poly_density(theta, x), m=3)
+    np.testing.assert_allclose(back, theta, atol=1e-6)
+
+
+def test_even_poly_block_sum_gaussian_input_is_fixed():
+    """A Gaussian is a fixed point of block sums at zeta = 1/2 (closed form: N(0, v) -> N(0, v))."""
+    flow = expfam.block_sum_even_poly([0.7, 0.0], b=2, steps=2)
+    np.testing.assert_allclose(flow[:, 0], 0.7, atol=1e-6)
+    np.testing.assert_allclose(flow[:, 1], 0.0, atol=1e-6)
+
+
+def test_even_poly_rejects_non_normalizable():
+    with pytest.raises(ValueError, match="highest non-zero theta_k must be > 0"):
+        expfam.even_poly_density([0.5, -0.1], np.linspace(-1, 1, 11))
