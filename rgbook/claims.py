@@ -231,7 +231,7 @@ REGISTRY: dict[str, Claim] = {
             paper_claim="Standard real-space RG of a coupled Gaussian chain (continuous field), on which Paper II builds.",
             statement=(
                 "Decimating every second site of -H = -(d/2) sum x_i^2 + K sum x_i x_{i+1} gives exactly "
-                "K' = K^2/d, d' = d - 2K^2/d (no further couplings), i.e. r' = r^2/(1 - 2r^2) for r = K/d; "
+                "K' = K^2/d, d' = d - 2K^2/d (no further couplings; checked by Schur complements and by squaring the transfer kernel on a grid), i.e. r' = r^2/(1 - 2r^2) for r = K/d; "
                 "r* = 0 is stable and r* = 1/2 critical with eigenvalue b^2 = 4 (nu = 1/2)."
             ),
             chapter="book/continuous_rg",

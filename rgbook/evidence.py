@@ -20,6 +20,7 @@ __all__ = [
     "ising_free_energy",
     "decimated_correlation",
     "decimation_routes_table",
+    "phi4_chain_flow_table",
 ]
 
 #: (K, h, b) cases of the decimation verification table.
@@ -146,6 +147,9 @@ def gaussian_chain() -> list[Row]:
         rows.append(Row(f"d' recursion vs Schur complement (K={K}, d={d})", dp, float(P[3, 3]), 1e-12))
         rows.append(Row(f"K' recursion vs Schur complement (K={K}, d={d})", Kp, float(-P[3, 4]), 1e-12))
         rows.append(Row(f"next-nearest coupling generated (K={K}, d={d})", 0.0, float(P[3, 5]), 1e-12))
+        theta_g, K_g, _ = rg.grid_chain_decimate([d / 2], K)
+        rows.append(Row(f"d' grid kernel squaring vs recursion (K={K}, d={d})", dp, float(2 * theta_g[0]), 1e-9))
+        rows.append(Row(f"K' grid kernel squaring vs recursion (K={K}, d={d})", Kp, K_g, 1e-9))
     r_map = lambda r: r**2 / (1 - 2 * r**2)  # noqa: E731  the recursion for r = K/d
     rows.append(Row("r* = 1/2 is fixed", 0.5, r_map(0.5), 1e-15))
     eps = 1e-6
@@ -226,3 +230,15 @@ def even_poly_block_flow() -> list[Row]:
         Row("variance after 20 steps vs initial (zeta = 1/2 keeps it)", var0, var20, 1e-6),
     ]
     return rows
+
+
+def phi4_chain_flow_table(theta=(0.5, 0.1), K: float = 0.3, steps: int = 5):
+    """Grid decimation of the chain with V = theta_2 x^2 + theta_4 x^4: parameters and projection misfit per step."""
+    import pandas as pd
+
+    th, k = np.asarray(theta, dtype=float), K
+    lines = [{"step": 0, "theta_2": th[0], "theta_4": th[1], "K": k, "max |ln T2 - fit| (window |x|<=2.5)": np.nan}]
+    for n in range(1, steps + 1):
+        th, k, res = rg.grid_chain_decimate(th, k)
+        lines.append({"step": n, "theta_2": th[0], "theta_4": th[1], "K": k, "max |ln T2 - fit| (window |x|<=2.5)": res})
+    return pd.DataFrame(lines)

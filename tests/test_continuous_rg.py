@@ -93,3 +93,11 @@ def test_even_poly_block_sum_gaussian_input_is_fixed():
 def test_even_poly_rejects_non_normalizable():
     with pytest.raises(ValueError, match="highest non-zero theta_k must be > 0"):
         expfam.even_poly_density([0.5, -0.1], np.linspace(-1, 1, 11))
+
+
+@pytest.mark.parametrize("K,d", [(0.3, 1.0), (-0.2, 0.7)])
+def test_grid_kernel_squaring_reproduces_gaussian_closed_form(K, d):
+    theta, Kp, residual = rg.grid_chain_decimate([d / 2], K)
+    Kc, dc = rg.gaussian_chain_decimate(K, d)
+    assert residual < 1e-9
+    assert 2 * theta[0] == pytest.approx(dc, abs=1e-9) and Kp == pytest.approx(Kc, abs=1e-9)
