@@ -21,7 +21,7 @@ import numpy as np
 from ._validate import as_generator, as_int, as_real
 
 __all__ = ["FAMILIES", "cumulants", "sample", "sample_cumulants", "cumulants_from_pmf", "block_sum_pmf",
-           "even_poly_density", "project_even_poly", "project_even_poly_moments",
+           "even_poly_density", "grid_even_moments", "project_even_poly", "project_even_poly_moments",
            "block_sum_even_poly"]
 
 FAMILIES = ("gaussian", "poisson", "bernoulli", "gamma")
@@ -134,14 +134,15 @@ def project_even_poly(x, density, m: int = 2, theta0=None) -> np.ndarray:
     :math:`A(\theta) + \sum_k \theta_k \E_p[x^{2k}]` with :math:`A = \ln\int e^{-V_\theta}`, whose
     stationarity condition is :math:`\E_\theta[x^{2k}] = \E_p[x^{2k}]`, :math:`k = 1..m`.
     """
-    from scipy.optimize import minimize
-    from scipy.special import logsumexp
-
     m = as_int("m", m, minimum=1, maximum=4)
+    return project_even_poly_moments(grid_even_moments(x, density, m), x, theta0)
+
+
+def grid_even_moments(x, density, m: int) -> np.ndarray:
+    r"""Even moments :math:`\E[x^{2k}]`, ``k = 1..m``, of a density tabulated on a uniform grid."""
     x = np.asarray(x, dtype=np.float64)
     p = np.asarray(density, dtype=np.float64)
-    target = np.array([(x ** (2 * k)) @ p * (x[1] - x[0]) for k in range(1, m + 1)])
-    return project_even_poly_moments(target, x, theta0)
+    return np.array([(x ** (2 * k)) @ p * (x[1] - x[0]) for k in range(1, m + 1)])
 
 
 def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
@@ -179,7 +180,8 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
     r"""Block-sum RG of i.i.d. even-polynomial data, projected back onto the family after each step.
 
     One step: the density of :math:`x' = b^{-1/2}\sum_{i\le b} x_i` by ``b``-fold numerical
-    convolution on a grid, then :func:`project_even_poly` onto the same number of parameters.
+    convolution on a grid, then :func:`project_even_poly_moments` (the even moments of the
+    convolved law, taken on its own grid, so no interpolation error enters).
     The variance is preserved exactly, so the Gaussian fixed point is
     :math:`(\theta_1^*, 0, \dots)` with :math:`\theta_1^* = 1/(2\,\mathrm{Var}\,x)`.
     Returns the parameters after each step, shape ``(steps + 1, m)``.

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ising, rg
+from . import expfam, ising, rg
 from .evidence import decimated_correlation
 
-__all__ = ["zero_field_flow", "field_flow", "map_near_fixed_points", "correlation_length_flow", "free_energy_convergence"]
+__all__ = ["zero_field_flow", "field_flow", "map_near_fixed_points", "correlation_length_flow", "free_energy_convergence",
+           "standardized_cumulant_flow", "gaussian_chain_map", "even_poly_flow"]
 
 
 def zero_field_flow(ax, K0s, b: int, steps: int) -> None:
@@ -91,8 +92,6 @@ def free_energy_convergence(ax, cases=((1.0, 0.0, 2), (1.0, 0.3, 2), (2.0, -0.5,
 
 def standardized_cumulant_flow(ax, cases, b: int = 2, steps: int = 8, n_blocks: int = 200_000, seed: int = 20) -> None:
     r"""Standardized :math:`\kappa_4/\kappa_2^2` of block sums vs RG step: exact (lines), Monte Carlo (points, 2 s.e.)."""
-    from . import expfam
-
     n = np.arange(steps + 1)
     for i, (family, params) in enumerate(cases):
         flow_ = rg.block_sum_cumulants(expfam.cumulants(family, params), b, 0.5, steps)
@@ -116,12 +115,12 @@ def standardized_cumulant_flow(ax, cases, b: int = 2, steps: int = 8, n_blocks: 
 def gaussian_chain_map(ax, starts=(0.2, 0.45, 0.499, 0.4999999)) -> None:
     r"""The map :math:`r' = r^2/(1-2r^2)` with its fixed points and cobweb trajectories."""
     r = np.linspace(0, 0.52, 400)
-    ax.plot(r, r**2 / (1 - 2 * r**2), color="C0", label="$r' = r^2/(1-2r^2)$")
+    ax.plot(r, rg.gaussian_chain_ratio_map(r), color="C0", label="$r' = r^2/(1-2r^2)$")
     ax.plot(r, r, "k:", lw=1, label="$r' = r$")
     for i, r0 in enumerate(starts):
         x, path_x, path_y = r0, [r0], [r0]
         for _ in range(12):
-            y = x**2 / (1 - 2 * x**2)
+            y = rg.gaussian_chain_ratio_map(x)
             path_x += [x, y]
             path_y += [y, y]
             x = y
@@ -135,11 +134,9 @@ def gaussian_chain_map(ax, starts=(0.2, 0.45, 0.499, 0.4999999)) -> None:
 
 def even_poly_flow(ax_theta2, ax_theta4, theta0=(0.5, 0.1), b: int = 2, steps: int = 14) -> None:
     r"""Projected parameters :math:`(\theta_2, \theta_4)` along the block-sum flow, with the Gaussian fixed point."""
-    from . import expfam
-
     flow_ = expfam.block_sum_even_poly(list(theta0), b=b, steps=steps)
     x = np.linspace(-8, 8, 4001)
-    var = (x**2 * expfam.even_poly_density(list(theta0), x)).sum() * (x[1] - x[0])
+    var = expfam.grid_even_moments(x, expfam.even_poly_density(list(theta0), x), 1)[0]
     n = np.arange(steps + 1)
     ax_theta2.plot(n, flow_[:, 0], "o-", ms=4, label="projected $\\theta_2$")
     ax_theta2.axhline(0.5 / var, color="k", ls="--", lw=1, label=f"$1/(2\\,\\mathrm{{Var}}\\,x) = {0.5 / var:.5f}$")

@@ -41,6 +41,7 @@ __all__ = [
     "linearize",
     "decimate_by_enumeration",
     "gaussian_chain_decimate",
+    "gaussian_chain_ratio_map",
     "gaussian_ring_marginal_precision",
     "block_sum_cumulants",
     "grid_chain_decimate",
@@ -276,6 +277,19 @@ def gaussian_chain_decimate(K, d):
     if Kp.ndim == 0:
         return float(Kp), float(dp)
     return Kp, dp
+
+
+def gaussian_chain_ratio_map(r):
+    r"""The Gaussian-chain recursion in the ratio :math:`r = K/d`: :math:`r' = r^2/(1 - 2r^2)`.
+
+    Defined up to and including the critical point :math:`r^* = 1/2` (where
+    :func:`gaussian_chain_decimate` refuses the non-normalizable chain), for fixed-point analysis.
+    """
+    r = as_real_array("r", r)
+    if np.any(np.abs(r) >= 1 / np.sqrt(2)):
+        raise ValueError("|r| must be < 1/sqrt(2) for r' = r^2/(1 - 2 r^2) to be finite")
+    out = r**2 / (1 - 2 * r**2)
+    return float(out) if out.ndim == 0 else out
 
 
 def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> np.ndarray:

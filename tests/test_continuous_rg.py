@@ -29,6 +29,8 @@ def test_ratio_recursion_and_fixed_points():
     for r in (0.1, 0.3, 0.49):
         Kp, dp = rg.gaussian_chain_decimate(r, 1.0)
         assert Kp / dp == pytest.approx(r**2 / (1 - 2 * r**2), rel=1e-13)
+        assert rg.gaussian_chain_ratio_map(r) == pytest.approx(Kp / dp, rel=1e-13)
+    assert rg.gaussian_chain_ratio_map(0.5) == 0.5
 
 
 @pytest.mark.parametrize("family,params", [("poisson", {"lam": 1.3}), ("bernoulli", {"p": 0.35}),
@@ -69,6 +71,7 @@ def test_block_sum_standardized_kurtosis_decays_as_one_over_b():
         (lambda: expfam.cumulants("poisson", {"lam": -1.0}), "lam must be > 0"),
         (lambda: expfam.cumulants("gamma", {"k": 1.0}), "gamma needs parameters"),
         (lambda: rg.block_sum_cumulants([1.0, 2.0], b=1), "b must be >= 2"),
+        (lambda: rg.gaussian_chain_ratio_map(0.8), r"\|r\| must be < 1/sqrt\(2\)"),
     ],
 )
 def test_bad_input_names_the_argument(call, match):
