@@ -40,9 +40,11 @@ book: $(STAMP)
 	@if [ "$$(cat $(BUILD)/.rgbook-sources 2>/dev/null)" != "$(SOURCES_HASH)" ]; then \
 	  echo "rgbook sources changed: clearing the execution cache so every chapter re-executes"; \
 	  rm -rf $(BUILD)/.jupyter_cache $(BUILD)/jupyter_execute $(BUILD)/claims $(BUILD)/figures; \
+	  echo "$(SOURCES_HASH)" > $(BUILD)/.rgbook-sources; \
 	fi
+	@# The hash is recorded as soon as the cache is cleared: whatever executes from now on runs
+	@# the current sources, so a failing chapter does not force the others to re-execute.
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
-	@echo "$(SOURCES_HASH)" > $(BUILD)/.rgbook-sources
 	$(BIN)/python -m rgbook ledger --require-all
 	@echo "Book built: $(CURDIR)/$(BUILD)/html/index.html"
 

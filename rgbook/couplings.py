@@ -1,14 +1,28 @@
 r"""Estimating the couplings of a distribution over spin chains.
 
-This module grows with the network chapters (output-coupling estimation); its first tool
-is an exact log-linear fit used as an independent route in the RG chapter.
+An FC layer has no spatial order, so its output units are first ordered by the centre of
+their receptive field (:func:`receptive_field_order`); the output distribution is then
+projected onto the open nearest-neighbour chain by maximum likelihood (KL projection,
+:func:`project_chain`), with the KL residual saying how chain-like it is, and onto the
+all-pairs model (:func:`fit_all_pairs`). Sample-based versions give confidence intervals.
+:func:`fit_chain_loglinear` is an exact log-linear fit used as an independent route.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["fit_chain_loglinear"]
+__all__ = [
+    "fit_chain_loglinear",
+    "receptive_field_order",
+    "orient_units",
+    "canonical_layer",
+    "project_chain_moments",
+    "project_chain",
+    "fit_all_pairs",
+    "project_chain_from_samples",
+    "project_chain_batches",
+]
 
 
 def fit_chain_loglinear(configs, log_probs, periodic: bool = False) -> tuple[float, float, float]:
@@ -44,3 +58,254 @@ def fit_chain_loglinear(configs, log_probs, periodic: bool = False) -> tuple[flo
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)
     residual = float(np.max(np.abs(X @ coef - y)))
     return float(coef[1]), float(coef[2]), residual
+
+
+# --------------------------------------------------------------------------------------
+# output couplings of a layer (science brief §3)
+
+
+def receptive_field_order(W) -> np.ndarray:
+    r"""Order output units by the centre of their receptive field.
+
+    The centre of unit :math:`j` is the input index of its largest :math:`|W_{jk}|`; ties
+    (and equal centres) are broken by the :math:`|W|`-weighted mean position
+    :math:`\sum_k k|W_{jk}|/\sum_k|W_{jk}|`. Returns the permutation that sorts the units.
+    """
+    W = np.abs(np.asarray(W, dtype=np.float64))
+    if W.ndim != 2 or W.shape[0] < 1 or W.shape[1] < 1:
+        raise ValueError(f"W must be a non-empty 2-d array (m, N), got shape {W.shape}")
+    if not np.all(np.isfinite(W)):
+        raise ValueError("W must be finite")
+    weight = W.sum(axis=1)
+    mean_pos = (W @ np.arange(W.shape[1])) / np.where(weight > 0, weight, 1.0)
+    return np.lexsort((mean_pos, np.argmax(W, axis=1)))
+
+
+def orient_units(W, c) -> tuple[np.ndarray, np.ndarray]:
+    r"""Fix the sign gauge of binary units: flip unit :math:`j` (:math:`W_j, c_j \to -W_j, -c_j`)
+    so that its largest-magnitude weight is positive.
+
+    Relabelling :math:`y_j \to -y_j` (with the decoder's column flipped) changes neither the
+    loss nor the information kept, but flips the sign of every coupling to :math:`y_j`;
+    couplings are compared in this gauge, in which decimation has :math:`W \ge 0`.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    c = np.asarray(c, dtype=np.float64)
+    if W.ndim != 2 or c.shape != (W.shape[0],):
+        raise ValueError(f"W must be (m, N) and c (m,), got {W.shape} and {c.shape}")
+    sign = np.sign(W[np.arange(W.shape[0]), np.argmax(np.abs(W), axis=1)])
+    sign[sign == 0] = 1.0
+    return W * sign[:, None], c * sign
+
+
+def canonical_layer(W, c) -> tuple[np.ndarray, np.ndarray]:
+    """Units oriented (:func:`orient_units`) and sorted by receptive-field centre (:func:`receptive_field_order`)."""
+    W, c = orient_units(W, c)
+    order = receptive_field_order(W)
+    return W[order], c[order]
+
+
+def _chain_stats(configs) -> np.ndarray:
+    """Sufficient statistics (sum of NN bonds, magnetization) of open-chain configurations."""
+    s = np.asarray(configs, dtype=np.float64)
+    return np.column_stack([(s[:, :-1] * s[:, 1:]).sum(axis=1), s.sum(axis=1)])
+
+
+def _check_enumerated(configs, probs) -> tuple[np.ndarray, np.ndarray]:
+    s = np.asarray(configs)
+    p = np.asarray(probs, dtype=np.float64)
+    if s.ndim != 2 or s.shape[1] < 2:
+        raise ValueError(f"configs must have shape (n, n_sites) with n_sites >= 2, got {s.shape}")
+    if not np.all(np.abs(s) == 1):
+        raise ValueError("configs must contain only spins +1 and -1")
+    if p.shape != (s.shape[0],) or not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1) > 1e-9:
+        raise ValueError(f"probs must be a finite probability vector of length {s.shape[0]}")
+    return s.astype(np.float64), p
+
+
+def _open_chain_log_partition_grad(n: int, K: float, h: float) -> tuple[float, np.ndarray]:
+    r""":math:`\ln Z_n(K,h)` of the open chain and its gradient :math:`(\langle\sum y_iy_{i+1}\rangle, \langle\sum y_i\rangle)`,
+    by a log-space transfer-matrix recursion differentiated with PyTorch autograd."""
+    import torch
+
+    x = torch.tensor([K, h], dtype=torch.float64, requires_grad=True)
+    Kt, ht = x[0], x[1]
+    logT = torch.stack([torch.stack([Kt + ht, -Kt]), torch.stack([-Kt, Kt - ht])])
+    end = torch.stack([ht / 2, -ht / 2])
+    v = end
+    for _ in range(n - 1):
+        v = torch.logsumexp(v[:, None] + logT, dim=0)
+    logz = torch.logsumexp(v + end, dim=0)
+    logz.backward()
+    return float(logz.detach()), x.grad.numpy().copy()
+
+
+def _newton(objective, hessian, x0: np.ndarray, tol: float = 1e-12, max_iter: int = 200) -> np.ndarray:
+    """Damped Newton minimization of a smooth convex function (backtracking on the value)."""
+    x = np.asarray(x0, dtype=np.float64)
+    f, g = objective(x)
+    for _ in range(max_iter):
+        if np.max(np.abs(g)) < tol:
+            break
+        H = hessian(x) + 1e-12 * np.eye(len(x))
+        step = np.linalg.solve(H, g)
+        t = 1.0
+        while t > 1e-10:
+            f_new, g_new = objective(x - t * step)
+            if np.isfinite(f_new) and f_new <= f + 1e-4 * t * (g @ -step) + 1e-15:
+                break
+            t /= 2
+        x, f, g = x - t * step, f_new, g_new
+    return x
+
+
+def project_chain_moments(bond_mean: float, field_mean: float, n_sites: int) -> tuple[float, float]:
+    r"""Open NN chain :math:`(K, h)` of ``n_sites`` spins whose mean bond sum and magnetization
+    equal the given ones (moment matching = maximum likelihood = KL projection).
+
+    Solves :math:`\nabla_{K,h}\ln Z_n(K,h) = (\text{bond\_mean}, \text{field\_mean})` by
+    minimizing the convex function :math:`\ln Z_n - K\,\text{bond\_mean} - h\,\text{field\_mean}`
+    (:math:`\ln Z_n` and its gradient by a log-space transfer-matrix recursion).
+    """
+    n = int(n_sites)
+    if n < 2:
+        raise ValueError(f"n_sites must be >= 2, got {n_sites}")
+    if not (abs(bond_mean) < n - 1 and abs(field_mean) < n):
+        raise ValueError(
+            f"moments must lie inside the marginal polytope (|bond_mean| < {n - 1}, |field_mean| < {n}); "
+            f"got ({bond_mean}, {field_mean}), the projection would have infinite coupling"
+        )
+    target = np.array([bond_mean, field_mean])
+
+    def objective(x):
+        logz, grad = _open_chain_log_partition_grad(n, x[0], x[1])
+        return logz - x @ target, grad - target
+
+    def hessian(x):
+        eps = 1e-5
+        return np.column_stack([(objective(x + e)[1] - objective(x - e)[1]) / (2 * eps) for e in np.eye(2) * eps])
+
+    x = _newton(objective, hessian, np.zeros(2))
+    return float(x[0]), float(x[1])
+
+
+def project_chain(configs, probs) -> tuple[float, float, float]:
+    r"""KL projection of an enumerated distribution onto the open nearest-neighbour chain.
+
+    .. math::
+
+        (K', h') = \arg\min_{K,h} \mathrm{KL}\big(P \,\|\, Q_{K,h}\big), \qquad
+        Q_{K,h}(y) \propto e^{K\sum_i y_i y_{i+1} + h\sum_i y_i},
+
+    found by moment matching (:func:`project_chain_moments`).
+
+    Returns
+    -------
+    K, h, kl : float
+        The projected coupling and field, and the residual :math:`\mathrm{KL}(P\|Q_{K',h'})`
+        in nats (zero iff :math:`P` is itself such a chain).
+    """
+    s, p = _check_enumerated(configs, probs)
+    stats = _chain_stats(s)
+    K, h = project_chain_moments(*(p @ stats), s.shape[1])
+    from .ising import log_partition
+
+    log_q = stats @ np.array([K, h]) - log_partition(s.shape[1], K, h)
+    nz = p > 0
+    kl = float(np.sum(p[nz] * (np.log(p[nz]) - log_q[nz])))
+    return K, h, max(kl, 0.0)
+
+
+def fit_all_pairs(configs, probs, l2: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""Maximum-entropy pairwise model matching all first and second moments of ``P``.
+
+    Fits :math:`Q(y)\propto\exp\big(\sum_{j<k} J_{jk} y_j y_k + \sum_j h_j y_j\big)` by
+    minimizing :math:`\mathrm{KL}(P\|Q)` by Newton's method (convex; exact enumeration, so ``n_sites <= 14``);
+    ``l2`` adds :math:`\tfrac{l_2}{2}\|J\|^2` to keep couplings finite when ``P`` has zeros.
+
+    Returns
+    -------
+    J : numpy.ndarray, shape (n, n)
+        Symmetric couplings with zero diagonal.
+    h : numpy.ndarray, shape (n,)
+        Fields.
+    """
+    from scipy.special import logsumexp
+
+    s, p = _check_enumerated(configs, probs)
+    n = s.shape[1]
+    if n > 14:
+        raise ValueError(f"fit_all_pairs enumerates 2^n configurations; n_sites must be <= 14, got {n}")
+    iu = np.triu_indices(n, 1)
+    feats = np.column_stack([(s[:, :, None] * s[:, None, :])[:, iu[0], iu[1]], s])
+    target = p @ feats
+    n_pairs = len(iu[0])
+
+    def model(x):
+        logw = feats @ x
+        q = np.exp(logw - logsumexp(logw))
+        return logw, q
+
+    def objective(x):
+        logw, q = model(x)
+        reg = 0.5 * l2 * np.sum(x[:n_pairs] ** 2)
+        grad = q @ feats - target
+        grad[:n_pairs] += l2 * x[:n_pairs]
+        return logsumexp(logw) - x @ target + reg, grad
+
+    def hessian(x):
+        _, q = model(x)
+        mean = q @ feats
+        H = (feats * q[:, None]).T @ feats - np.outer(mean, mean)
+        H[np.arange(n_pairs), np.arange(n_pairs)] += l2
+        return H
+
+    x = _newton(objective, hessian, np.zeros(feats.shape[1]), tol=1e-11)
+    res_x = x
+    J = np.zeros((n, n))
+    J[iu] = res_x[:n_pairs]
+    return J + J.T, res_x[n_pairs:].copy()
+
+
+def project_chain_from_samples(samples, *, rng, n_boot: int = 200, level: float = 0.95) -> tuple[float, float, tuple[float, float]]:
+    r"""Maximum-likelihood NN-chain coupling :math:`(K, h)` of sampled configurations, with a
+    bootstrap percentile interval for :math:`K` (``n_boot`` resamples of the configurations).
+
+    Returns ``K, h, (K_low, K_high)``.
+    """
+    from ._validate import as_generator
+
+    rng = as_generator("rng", rng)
+    s = np.asarray(samples)
+    if s.ndim != 2 or s.shape[1] < 2 or s.shape[0] < 2 or not np.all(np.abs(s) == 1):
+        raise ValueError(f"samples must be an (n >= 2, n_sites >= 2) array of ±1 spins, got shape {s.shape}")
+    if not (0 < level < 1):
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    if int(n_boot) < 10:
+        raise ValueError(f"n_boot must be >= 10, got {n_boot}")
+    stats = _chain_stats(s)
+    K, h = project_chain_moments(*stats.mean(axis=0), s.shape[1])
+    boot = [project_chain_moments(*stats[rng.integers(0, len(stats), len(stats))].mean(axis=0), s.shape[1])[0] for _ in range(int(n_boot))]
+    lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+    return K, h, (float(lo), float(hi))
+
+
+def project_chain_batches(configs, probs, batch_probs, level: float = 0.95) -> tuple[float, float, float, tuple[float, float]]:
+    r"""KL projection of an estimated distribution, with a t-interval from independent batches.
+
+    ``probs`` is a pooled estimate of :math:`P(y)` and ``batch_probs`` (shape ``(B, 2^n)``)
+    the estimates of ``B`` independent batches (e.g. from
+    :func:`rgbook.networks.feature_distribution_from_samples`). The interval for :math:`K` is
+    :math:`\bar K \pm t_{B-1}\,\mathrm{sd}(K_b)/\sqrt B` over the batch projections.
+
+    Returns ``K, h, kl, (K_low, K_high)``.
+    """
+    from scipy.stats import t as student_t
+
+    K, h, kl = project_chain(configs, probs)
+    batch_probs = np.asarray(batch_probs, dtype=np.float64)
+    if batch_probs.ndim != 2 or batch_probs.shape[0] < 2:
+        raise ValueError(f"batch_probs must have shape (B >= 2, n_configs), got {batch_probs.shape}")
+    Kb = np.array([project_chain(configs, q / q.sum())[0] for q in batch_probs])
+    half = student_t.ppf((1 + level) / 2, len(Kb) - 1) * Kb.std(ddof=1) / np.sqrt(len(Kb))
+    return K, h, kl, (K - half, K + half)

@@ -21,6 +21,10 @@ __all__ = [
     "decimated_correlation",
     "decimation_routes_table",
     "phi4_chain_flow_table",
+    "network_kernel",
+    "reading_a_coupling",
+    "reading_a_stack",
+    "reading_b_size",
 ]
 
 #: (K, h, b) cases of the decimation verification table.
@@ -247,3 +251,69 @@ def phi4_chain_flow_table(theta=(0.5, 0.1), K: float = 0.3, steps: int = 5):
         th, k, res = rg.grid_chain_decimate(th, k)
         lines.append({"step": n, "theta_2": th[0], "theta_4": th[1], "K": k, "max |ln T2 - fit| (window |x|<=2.5)": res})
     return pd.DataFrame(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Paper I, network side (protocols in rgbook.experiments)
+
+
+def network_kernel() -> list[Row]:
+    """Normalization of the layer kernel, Z' = Z, and soft decimation K'(beta) -> R_2(K)."""
+    from . import experiments, networks
+
+    rows = []
+    for N, K, h, seed in ((8, 1.0, 0.0, 1), (10, 0.5, 0.3, 2)):
+        s, p = ising.enumerate_chain(N, K, h)
+        W, c = networks.random_weights(N // 2, N, seed=seed, scale=3.0)
+        c = c + 0.5
+        T = np.exp(networks.log_kernel(W, c, s))
+        rows.append(Row(f"max_s |sum_y T(y|s) - 1| (random layer, N={N})", 0.0, float(np.max(np.abs(T.sum(axis=1) - 1))), 1e-12))
+        # Z' = sum_y sum_s e^{-H(s)} T(y|s) against Z by transfer matrix (independent route)
+        logw = ising.energy(s, K, h)
+        lnZp = float(np.log(np.sum(np.exp(logw - logw.max()) @ T)) + logw.max())
+        rows.append(Row(f"ln Z' of the output vs ln Z by transfer matrix (N={N}, K={K}, h={h})",
+                        ising.log_partition(N, K, h), lnZp, 1e-10))
+    for K in (0.5, 1.0, 1.5):
+        Kp = experiments.soft_decimation_couplings(K, [20.0])[0]
+        rows.append(Row(f"K'(beta=20) of soft decimation vs R_2(K), K={K}", float(rg.zero_field_map(K, 2)), float(Kp), 1e-9))
+    return rows
+
+
+def reading_a_coupling() -> list[Row]:
+    """I.A1: best restart's loss vs the decimation reference and its output coupling vs R_2(K)."""
+    from . import experiments
+
+    rows = []
+    for _, r in experiments.reading_a_table().iterrows():
+        K = r["K"]
+        rows.append(Row(f"best loss per spin vs decimation (closed form), K={K}", r["decimation loss (closed form)"], r["best loss"], 1e-3))
+        rows.append(Row(f"best network's output K' vs R_2(K), K={K}", r["R_2(K)"], r["best K'"], 0.02))
+    return rows
+
+
+def reading_a_stack() -> list[Row]:
+    """I.A2: K_l of greedy stacks against R_2^l(K); the decimation stack as control."""
+    from . import experiments
+
+    rows = []
+    depth = experiments.STACK["depth"]
+    for K in experiments.STACK["Ks"]:
+        predicted = rg.flow(K, 0.0, 2, steps=depth)[0]
+        for mode, tol in (("trained", 0.05), ("decimation", 1e-4)):
+            levels = experiments.stack_couplings(K, mode)
+            for lev in range(1, depth + 1):
+                rows.append(Row(f"K_{lev} of the {mode} stack vs R_2^{lev}(K), K={K}", float(predicted[lev]), float(levels[lev][0]), tol))
+    return rows
+
+
+def reading_b_size() -> list[Row]:
+    """I.B: mean |K'| between trained feature spins at the largest N, and its decay from the smallest N."""
+    from . import experiments
+
+    mean, _ = experiments.reading_b_rates()
+    k = mean["trained"]
+    Nmin, Nmax = int(k.index[0]), int(k.index[-1])
+    return [
+        Row(f"mean |K'| of trained feature spins at N={Nmax} vs K*=0", 0.0, float(k.iloc[-1]), 0.05),
+        Row(f"mean |K'| at N={Nmax} / mean |K'| at N={Nmin} (decay: at most 0.5)", 0.0, float(k.iloc[-1] / k.iloc[0]), 0.5),
+    ]

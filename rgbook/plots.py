@@ -146,3 +146,107 @@ def even_poly_flow(ax_theta2, ax_theta4, theta0=(0.5, 0.1), b: int = 2, steps: i
     ax_theta4.set(xlabel="RG step $n$", ylabel="$\\theta_4$ (coefficient of $x^4$)", title="quartic coupling")
     ax_theta2.legend(fontsize="small")
     ax_theta4.legend(fontsize="small")
+
+
+# --------------------------------------------------------------------------------------
+# Paper I, network side
+
+
+def soft_decimation(ax_K, ax_kl, Ks=(0.5, 1.0, 1.5), betas=None, N: int = 8) -> None:
+    r"""Projected output coupling :math:`K'(\beta)` and KL residual of the soft decimation layer,
+    with :math:`R_2(K)` (dashed) and the exact two-output law
+    :math:`\tanh K' = \tanh^2\beta\,\tanh^2 K` (crosses)."""
+    from . import couplings, networks
+
+    betas = np.linspace(0.1, 6.0, 40) if betas is None else np.asarray(betas)
+    s_all = {K: ising.enumerate_chain(N, K) for K in Ks}
+    for i, K in enumerate(Ks):
+        color = f"C{i}"
+        fits = np.array([couplings.project_chain(*networks.output_distribution(*networks.decimation_weights(N, 2, bt), *s_all[K]))
+                         for bt in betas])
+        ax_K.plot(betas, fits[:, 0], color=color, label=f"$K={K:g}$, {N}→{N // 2} layer (KL projection)")
+        ax_K.axhline(rg.zero_field_map(K, 2), color=color, ls="--", lw=0.9)
+        two = np.arctanh(np.tanh(betas[::4]) ** 2 * np.tanh(K) ** 2)
+        ax_K.plot(betas[::4], two, "x", color=color, ms=6)
+        ax_kl.semilogy(betas, np.maximum(fits[:, 2], 1e-18), color=color, label=f"$K={K:g}$")
+    ax_K.plot([], [], "kx", label=r"2 outputs: $\tanh K'=\tanh^2\beta\,\tanh^2K$")
+    ax_K.plot([], [], "k--", lw=0.9, label=r"$R_2(K)$ (RG)")
+    ax_K.set(xlabel=r"weight scale $\beta$ (dimensionless)", ylabel="output coupling $K'$", title="soft decimation → RG")
+    ax_K.legend(fontsize="x-small")
+    ax_kl.set(xlabel=r"weight scale $\beta$ (dimensionless)", ylabel="KL residual of the projection (nats)",
+              title="distance of the output from a NN chain")
+    ax_kl.legend(fontsize="x-small")
+
+
+def restart_losses(ax) -> None:
+    """Loss per spin of every Reading A restart (dots) against the decimation reference (bars)."""
+    from . import experiments, networks
+
+    N = experiments.READING_A["N"]
+    Ks = experiments.READING_A["Ks"]
+    for i, K in enumerate(Ks):
+        losses = np.array([m.loss for m in experiments.reading_a_restarts(K)])
+        ref = networks.decimation_reference_loss(N, K)
+        jitter = np.linspace(-0.15, 0.15, len(losses))
+        ax.plot(i + jitter, losses, "o", color="C0", ms=5, alpha=0.8, label="trained restarts" if i == 0 else None)
+        ax.plot([i - 0.3, i + 0.3], [ref, ref], color="C3", lw=2, label="decimation + optimal decoder" if i == 0 else None)
+    ax.set_xticks(range(len(Ks)), [f"$K={K:g}$" for K in Ks])
+    ax.set(ylabel="reconstruction loss (nats per spin)", title=f"{len(losses)} restarts, $N={N}\\to{N // 2}$")
+    ax.legend(fontsize="small")
+
+
+def layer_weights(ax, W, title: str) -> None:
+    """Heat map of a layer's weights (units oriented and in receptive-field order)."""
+    W = np.asarray(W)
+    vmax = float(np.max(np.abs(W)))
+    im = ax.imshow(W, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto")
+    ax.set(xlabel="input site $k$", ylabel="output unit $j$", title=title)
+    ax.set_xticks(range(W.shape[1]))
+    ax.set_yticks(range(W.shape[0]))
+    ax.grid(False)
+    ax.figure.colorbar(im, ax=ax, label="$W_{jk}$", shrink=0.85)
+
+
+def pair_couplings(ax, J, title: str) -> None:
+    """Heat map of fitted all-pairs couplings J_jk."""
+    vmax = float(np.max(np.abs(J))) or 1.0
+    im = ax.imshow(J, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+    ax.set(xlabel="output unit $k$", ylabel="output unit $j$", title=title)
+    ax.set_xticks(range(J.shape[0]))
+    ax.set_yticks(range(J.shape[0]))
+    ax.grid(False)
+    ax.figure.colorbar(im, ax=ax, label="$J_{jk}$", shrink=0.85)
+
+
+def stack_flow(ax, K: float) -> None:
+    """K_l against depth l for trained, decimation and random stacks, with the RG iterates R_2^l(K)."""
+    from . import experiments
+
+    depth = experiments.STACK["depth"]
+    levels = np.arange(depth + 1)
+    ax.plot(levels, rg.flow(K, 0.0, 2, steps=depth)[0], "k-", lw=6, alpha=0.2, label="RG iterates $R_2^l(K)$")
+    for mode, style in (("trained", "o-"), ("decimation", "s--"), ("random", "^:")):
+        Kl = [lev[0] for lev in experiments.stack_couplings(K, mode)]
+        ax.plot(levels, Kl, style, label=f"{mode} stack")
+    ax.axhline(0.0, color="k", lw=0.8, ls="--", label="stable fixed point $K^*=0$")
+    sizes = [experiments.STACK["N"] // 2**lev for lev in levels]
+    ax.set_xticks(levels, [f"{lev}\n({n} spins)" for lev, n in zip(levels, sizes)])
+    ax.set(xlabel="depth $l$ (layer outputs)", ylabel="output coupling $K_l$", title=f"input $K={K:g}$")
+    ax.legend(fontsize="x-small")
+
+
+def feature_coupling_vs_size(ax) -> None:
+    """Mean |K'| of the feature spins against N (log-log), per network kind, with batch intervals."""
+    from . import experiments
+
+    df = experiments.reading_b_couplings()
+    mean, rates = experiments.reading_b_rates()
+    markers = {"trained": "o", "random": "^", "local": "s"}
+    for i, kind in enumerate(("trained", "random", "local")):
+        sub = df[df.network == kind]
+        ax.plot(sub["N"] * (1 + 0.03 * (i - 1)), sub["|K'|"], markers[kind], color=f"C{i}", alpha=0.35, ms=4)
+        ax.plot(mean.index, mean[kind], markers[kind] + "-", color=f"C{i}",
+                label=f"{kind} (mean; $p={rates.set_index('network').loc[kind, 'power-law exponent p']:.2f}$)")
+    ax.set(xscale="log", yscale="log", xlabel="input size $N$ (spins)", ylabel="|coupling $K'$| between feature spins",
+           title=f"4 feature units, input $K={experiments.READING_B['K_eval']:g}$")
+    ax.legend(fontsize="x-small")

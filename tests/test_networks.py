@@ -1,0 +1,210 @@
+"""Paper I network side: kernels, exact losses, training, coupling estimation.
+
+Ground truths come from independent routes: the transfer matrix (rgbook.ising), RG
+decimation (rgbook.rg), closed forms, and brute-force Python loops over configurations.
+"""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from rgbook import couplings, ising, networks, rg
+
+
+def test_kernel_is_normalized_and_preserves_partition_function():
+    s, p = ising.enumerate_chain(6, 0.8, 0.2)
+    W, c = networks.random_weights(3, 6, seed=4, scale=2.0)
+    T = np.exp(networks.log_kernel(W, c + 0.3, s))
+    assert np.allclose(T.sum(axis=1), 1.0, atol=1e-13)
+    y, q = networks.output_distribution(W, c + 0.3, s, p)
+    assert q.shape == (8,) and abs(q.sum() - 1) < 1e-13
+
+
+def test_log_kernel_matches_product_of_unit_probabilities():
+    """Brute force: T(y|s) = prod_j e^{y_j a_j} / (2 cosh a_j) by explicit loops."""
+    W = np.array([[0.3, -1.2, 0.5], [2.0, 0.1, -0.4]])
+    c = np.array([0.2, -0.1])
+    s = ising.all_configurations(3)
+    y = ising.all_configurations(2)
+    logT = networks.log_kernel(W, c, s, y)
+    for i, si in enumerate(s):
+        a = W @ si + c
+        for k, yk in enumerate(y):
+            expected = math.prod(math.exp(yj * aj) / (2 * math.cosh(aj)) for yj, aj in zip(yk, a))
+            assert math.isclose(math.exp(logT[i, k]), expected, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("K", [0.5, 1.0, 1.7])
+def test_decimation_network_output_is_the_chain_at_R_b(K):
+    """Independent route: rgbook.rg.decimate for the coupling, exact enumeration for P(y)."""
+    s, p = ising.enumerate_chain(8, K)
+    W, c = networks.decimation_weights(8, 2, beta=40.0)
+    y, q = networks.output_distribution(W, c, s, p)
+    _, expected = ising.enumerate_chain(4, rg.decimate(K, 0.0, 2)[0])
+    assert np.allclose(q, expected, atol=1e-12)
+
+
+def test_sign_layer_is_the_large_weight_limit():
+    s = ising.all_configurations(6)
+    W, c = networks.random_weights(3, 6, seed=1)
+    c = c + 0.05
+    hard = networks.sign_layer(W, c, s)
+    T = np.exp(networks.log_kernel(5000 * W, 5000 * c, s, hard))
+    assert np.all(np.diag(T) > 1 - 1e-6)
+
+
+def _brute_conditional_entropy(encode, N, K):
+    """sum_i H(s_i | y) / N for a deterministic encoder, by dictionaries over configurations."""
+    s, p = ising.enumerate_chain(N, K)
+    table = {}
+    for si, pi in zip(s, p):
+        table.setdefault(tuple(encode(si)), []).append((si, pi))
+    total = 0.0
+    for members in table.values():
+        py = sum(pi for _, pi in members)
+        for i in range(N):
+            up = sum(pi for si, pi in members if si[i] > 0) / py
+            for q in (up, 1 - up):
+                if q > 0:
+                    total -= py * q * math.log(q)
+    return total / N
+
+
+def test_decimation_loss_closed_form_and_two_routes():
+    for N, K in ((8, 1.0), (6, 0.4), (10, 1.5)):
+        closed = networks.decimation_reference_loss(N, K)
+        W, c = networks.decimation_weights(N, 2, beta=40.0)
+        exact = networks.conditional_entropy_loss(W, c, *ising.enumerate_chain(N, K))
+        brute = _brute_conditional_entropy(lambda si: si[::2], N, K)
+        assert abs(closed - brute) < 1e-12 and abs(exact - brute) < 1e-12
+    assert abs(networks.decimation_reference_loss(8, 1.0) - 0.1269397461) < 1e-10  # science brief §3
+
+
+def test_conditional_entropy_of_a_non_local_encoder_matches_brute_force():
+    W = np.zeros((4, 8))
+    W[0, [0, 1, 3]] = [-1, -1, 1]
+    W[1, 3], W[2, 5], W[3, [5, 6, 7]] = 1, -1, [-1, 1, 1]
+    c = np.zeros(4)
+    exact = networks.conditional_entropy_loss(60 * W, c, *ising.enumerate_chain(8, 1.0))
+    brute = _brute_conditional_entropy(lambda si: np.where(W @ si >= 0, 1, -1), 8, 1.0)
+    assert abs(exact - brute) < 1e-9
+
+
+def test_training_is_deterministic_and_keeps_every_restart():
+    s, p = ising.enumerate_chain(6, 1.0)
+    a = networks.train_autoencoder(s, p, 3, restarts=2, steps=30, seed=7, progress=False)
+    b = networks.train_autoencoder(s, p, 3, restarts=2, steps=30, seed=7, progress=False)
+    assert len(a) == 2 and [m.seed for m in a] == [7, 8]
+    for ma, mb in zip(a, b):
+        assert ma.loss == mb.loss and np.array_equal(ma.W, mb.W)
+    assert a[0].loss != a[1].loss
+    # the reported loss is the exact loss of the returned parameters
+    assert abs(networks.reconstruction_loss(a[0], s, p) - a[0].loss) < 1e-12
+
+
+def test_training_lowers_the_loss_towards_the_optimal_decoder_bound():
+    s, p = ising.enumerate_chain(6, 1.0)
+    (m,) = networks.train_autoencoder(s, p, 3, restarts=1, steps=300, seed=0, progress=False)
+    assert m.history[-1] < m.history[0]
+    assert m.loss >= networks.conditional_entropy_loss(m.W, m.c, s, p) - 1e-12
+
+
+def test_training_divergence_raises():
+    s, p = ising.enumerate_chain(4, 1.0)
+    with pytest.raises(networks.TrainingDivergedError, match="not finite"):
+        networks.train_autoencoder(s, p, 2, restarts=1, steps=5, lr=0.1, progress=False, init_scale=1e308)
+
+
+def test_stacks_of_decimation_layers_follow_the_rg_flow():
+    s, p = ising.enumerate_chain(8, 1.2)
+    levels = networks.stack_layers(s, p, 2, mode="decimation", beta=40.0, progress=False)
+    Ks = rg.flow(1.2, 0.0, 2, steps=2)[0]
+    for lev, K in zip(levels[1:], Ks[1:]):
+        assert abs(couplings.project_chain(lev.configs, lev.probs)[0] - K) < 1e-9
+
+
+@pytest.mark.parametrize("K,h", [(0.7, 0.2), (-0.4, 0.0), (1.3, -0.5)])
+def test_projection_recovers_a_known_chain(K, h):
+    s, p = ising.enumerate_chain(5, K, h)
+    Kp, hp, kl = couplings.project_chain(s, p)
+    assert abs(Kp - K) < 1e-8 and abs(hp - h) < 1e-8 and kl < 1e-12
+
+
+def test_projection_of_a_non_chain_has_positive_residual_and_matches_moments():
+    s = ising.all_configurations(4).astype(float)
+    logw = 0.5 * s[:, 0] * s[:, 2] + 0.3 * s[:, 1] * s[:, 2]
+    p = np.exp(logw) / np.exp(logw).sum()
+    K, h, kl = couplings.project_chain(s, p)
+    assert kl > 1e-3
+    _, q = ising.enumerate_chain(4, K, h)
+    bonds = (s[:, :-1] * s[:, 1:]).sum(1)
+    assert abs(q @ bonds - p @ bonds) < 1e-8
+
+
+def test_all_pairs_fit_recovers_couplings():
+    s = ising.all_configurations(5).astype(float)
+    J = np.zeros((5, 5))
+    J[0, 3] = J[3, 0] = 0.6
+    J[1, 2] = J[2, 1] = -0.4
+    h = np.array([0.1, 0.0, -0.2, 0.0, 0.3])
+    logw = 0.5 * np.einsum("ni,ij,nj->n", s, J, s) + s @ h
+    p = np.exp(logw - logw.max())
+    Jf, hf = couplings.fit_all_pairs(s, p / p.sum())
+    assert np.allclose(Jf, J, atol=1e-6) and np.allclose(hf, h, atol=1e-6)
+
+
+def test_sample_projection_interval_covers_the_truth():
+    x = ising.sample_chain(20_000, 6, 0.7, rng=np.random.default_rng(3))
+    K, h, (lo, hi) = couplings.project_chain_from_samples(x, rng=4, n_boot=100)
+    assert lo <= 0.7 <= hi and hi - lo < 0.05
+
+
+def test_feature_distribution_from_samples_converges_to_exact():
+    s, p = ising.enumerate_chain(8, 1.0)
+    W, c = networks.random_weights(2, 8, seed=2, scale=2.0)
+    _, exact = networks.output_distribution(W, c, s, p)
+    x = ising.sample_chain(40_000, 8, 1.0, rng=np.random.default_rng(0))
+    _, est, batches = networks.feature_distribution_from_samples(W, c, x)
+    se = batches.std(axis=0, ddof=1) / np.sqrt(len(batches))
+    assert np.all(np.abs(est - exact) < 5 * se + 1e-12)
+
+
+def test_receptive_field_order_and_orientation():
+    W = np.array([[0.0, 0.1, 0.0, -3.0], [2.0, 0.0, 0.0, 0.0], [0.0, 0.0, -1.0, 0.2]])
+    assert list(couplings.receptive_field_order(W)) == [1, 2, 0]
+    Wc, cc = couplings.canonical_layer(W, np.array([1.0, 2.0, 3.0]))
+    assert np.array_equal(Wc[:, 0], [2.0, 0.0, 0.0]) and list(cc) == [2.0, -3.0, -1.0]
+
+
+def test_regressor_training_is_deterministic():
+    a = networks.train_coupling_regressor(8, 2, n_train=256, steps=20, seed=3)
+    b = networks.train_coupling_regressor(8, 2, n_train=256, steps=20, seed=3)
+    assert np.array_equal(a.W, b.W) and a.test_rmse == b.test_rmse
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: networks.decimation_weights(7, 2, 1.0), ValueError, "multiple of b"),
+        (lambda: networks.decimation_weights(8, 2, -1.0), ValueError, "beta"),
+        (lambda: networks.decimation_weights(8, 2.5, 1.0), TypeError, "b must be an integer"),
+        (lambda: networks.log_kernel(np.ones((2, 3)), np.ones(3), np.ones((1, 3))), ValueError, "c must have shape"),
+        (lambda: networks.output_distribution(np.ones((2, 3)), np.zeros(2), np.ones((2, 3)), [0.7, 0.7]), ValueError, "probs"),
+        (lambda: networks.output_distribution(np.ones((2, 3)), np.zeros(2), 2 * np.ones((1, 3)), [1.0]), ValueError, "spins"),
+        (lambda: networks.train_autoencoder(*ising.enumerate_chain(4, 1.0), 5), ValueError, "m must be <="),
+        (lambda: networks.train_autoencoder(*ising.enumerate_chain(4, 1.0), 2, lr=0.0), ValueError, "lr"),
+        (lambda: networks.output_distribution(np.ones((1, 17)), np.zeros(1), np.ones((1, 17)), [1.0]), ValueError, "N <= 16"),
+        (lambda: networks.decimation_reference_loss(7, 1.0), ValueError, "even"),
+        (lambda: networks.random_weights(2, 4, seed=-1), ValueError, "seed"),
+        (lambda: networks.stack_layers(*ising.enumerate_chain(6, 1.0), 2, mode="decimation"), ValueError, "divisible"),
+        (lambda: networks.stack_layers(*ising.enumerate_chain(4, 1.0), 1, mode="magic"), ValueError, "mode"),
+        (lambda: couplings.project_chain_moments(3.0, 0.0, 4), ValueError, "marginal polytope"),
+        (lambda: couplings.receptive_field_order(np.ones(3)), ValueError, "2-d"),
+        (lambda: couplings.project_chain_from_samples(np.ones((5, 3)), rng=None), TypeError, "rng"),
+    ],
+)
+def test_bad_input_raises_clear_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
