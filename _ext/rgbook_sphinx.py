@@ -1,0 +1,161 @@
+"""Sphinx extension of the rgbook book: citable figures and the claims ledger.
+
+* Every numbered figure whose label starts with ``fig-`` gets a "Cite this figure" line under
+  its caption, with links to its PDF, PNG and provenance files (written by
+  ``rgbook.figures.save``), which are copied into the HTML output under ``figures/``. A
+  figure without files is a build warning (an error under ``-W``).
+* The ``claims-ledger`` directive is replaced, after every chapter has executed, by a table
+  of every registered claim: paper, reading, our statement, evidence rows, verdict, links to
+  the chapter and figure. The page holding it is re-written on every build.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+
+class ledger_placeholder(nodes.General, nodes.Element):
+    """Replaced by the ledger table in ``doctree-resolved``."""
+
+
+class ClaimsLedger(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        self.env.metadata[self.env.docname]["rgbook_ledger"] = True
+        return [ledger_placeholder()]
+
+
+def _figures_dir(app) -> Path:
+    return Path(app.srcdir) / "_build" / "figures"
+
+
+def _relative_prefix(app, docname: str) -> str:
+    depth = app.builder.get_target_uri(docname).count("/")
+    return "../" * depth
+
+
+def _cite_figures(app, doctree, docname: str) -> None:
+    fignumbers = app.env.toc_fignumbers.get(docname, {}).get("figure", {})
+    title = nodes.Text(app.env.titles[docname].astext()) if docname in app.env.titles else None
+    for fig in list(doctree.findall(nodes.figure)):
+        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [n for n in fig.get("names", []) if n.startswith("fig-")]
+        if not labels:
+            continue
+        label = labels[0]
+        sidecar = _figures_dir(app) / f"{label}.json"
+        if not sidecar.is_file():
+            logger.warning(f"figure {label!r} has no files in _build/figures (call rgbook.figures.save)", location=docname)
+            continue
+        meta = json.loads(sidecar.read_text())
+        number = ".".join(map(str, fignumbers.get(fig["ids"][0], ()))) if fig["ids"] else ""
+        prefix = _relative_prefix(app, docname)
+        para = nodes.paragraph(classes=["rgbook-cite-figure"])
+        para += nodes.strong(text="Cite this figure: ")
+        para += nodes.Text(
+            f"rgbook, Figure {number} ({label})" + (f", “{title}”" if title is not None else "")
+            + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
+        )
+        for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
+            if i:
+                para += nodes.Text(" · ")
+            kind = "provenance" if name.endswith(".json") else name.rsplit(".", 1)[-1].upper()
+            para += nodes.reference(text=kind, refuri=f"{prefix}figures/{name}")
+        fig += para
+
+
+def _ledger_table(app, docname: str) -> nodes.Node:
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import claims
+
+    records = claims.load_records(root)
+    headers = ["claim", "paper", "reading", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict", "evidence"]
+    table = nodes.table(classes=["rgbook-ledger"])
+    tgroup = nodes.tgroup(cols=len(headers))
+    table += tgroup
+    for width in (10, 4, 5, 45, 7, 8, 7, 14):
+        tgroup += nodes.colspec(colwidth=width)
+    thead = nodes.thead()
+    row = nodes.row()
+    for h in headers:
+        row += nodes.entry("", nodes.paragraph(text=h))
+    thead += row
+    tgroup += thead
+    tbody = nodes.tbody()
+    tgroup += tbody
+    for claim in claims.REGISTRY.values():
+        rec = records.get(claim.id)
+        rows = rec["rows"] if rec else []
+        status = rec["status"] if rec else "not-run"
+        worst = max((abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
+                     for r in rows), default=float("nan"))
+        if claim.chapter not in app.env.all_docs:
+            logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book", location=docname)
+        chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
+        evidence = nodes.paragraph()
+        evidence += nodes.reference(text=app.env.titles[claim.chapter].astext() if claim.chapter in app.env.titles else claim.chapter,
+                                    refuri=chapter_uri)
+        if claim.figure:
+            evidence += nodes.Text(" · ")
+            evidence += nodes.reference(text=claim.figure, refuri=f"{chapter_uri}#{claim.figure}")
+        verdict = nodes.paragraph()
+        verdict += nodes.strong(text=status)
+        cells = [
+            nodes.paragraph("", "", nodes.literal(text=claim.id)),
+            nodes.paragraph(text=claim.paper),
+            nodes.paragraph(text=claim.reading),
+            nodes.paragraph(text=claim.statement),
+            nodes.paragraph(text=f"{sum(r['passes'] for r in rows)} / {len(rows)}"),
+            nodes.paragraph(text=f"{worst:.3g}"),
+            verdict,
+            evidence,
+        ]
+        row = nodes.row(classes=[f"rgbook-{status}"])
+        for cell in cells:
+            row += nodes.entry("", cell)
+        tbody += row
+    return table
+
+
+def _doctree_resolved(app, doctree, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    _cite_figures(app, doctree, docname)
+    for node in list(doctree.findall(ledger_placeholder)):
+        node.replace_self(_ledger_table(app, docname))
+
+
+def _always_rewrite_ledger(app, env, added, changed, removed):
+    return [doc for doc, meta in env.metadata.items() if meta.get("rgbook_ledger")]
+
+
+def _copy_figure_files(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    src = _figures_dir(app)
+    dest = Path(app.outdir) / "figures"
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.glob("*")) if src.is_dir() else []:
+        if path.suffix in (".pdf", ".png", ".json"):
+            shutil.copy2(path, dest / path.name)
+
+
+def setup(app):
+    app.add_node(ledger_placeholder)
+    app.add_directive("claims-ledger", ClaimsLedger)
+    app.connect("doctree-resolved", _doctree_resolved)
+    app.connect("env-get-outdated", _always_rewrite_ledger)
+    app.connect("build-finished", _copy_figure_files)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
