@@ -11,12 +11,18 @@ BUILD  := _build
 # Hash of everything the chapters import from: when it changes the execution cache is stale.
 SOURCES_HASH = $(shell cat rgbook/*.py pyproject.toml | sha256sum | cut -d' ' -f1)
 
-.PHONY: help venv test test-slow book clean
+BROWSER_STAMP := $(VENV)/.rgbook-browser
+
+.PHONY: help venv test test-slow book check-book figures bench check-determinism clean
 
 help:
 	@echo "make book       create .venv, install, execute every chapter and build the HTML book"
 	@echo "make test       create .venv if missing and run the (fast) test suite"
 	@echo "make test-slow  run the long numerical checks marked 'slow'"
+	@echo "make check-book open every page of the built book in headless Chromium (needs /usr/bin/chromium)"
+	@echo "make figures    write every figure file (PDF, PNG, provenance) without building the book"
+	@echo "make bench      print speed ratios (samplers, enumeration, training step, book build)"
+	@echo "make check-determinism  build twice from cold and compare figure data and ledger hashes"
 	@echo "make clean      remove the built book, its execution cache and the claims ledger"
 
 $(STAMP): pyproject.toml
@@ -47,6 +53,23 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python -m rgbook ledger --require-all
 	@echo "Book built: $(CURDIR)/$(BUILD)/html/index.html"
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[browser]'
+	@touch $@
+
+check-book: book $(BROWSER_STAMP)
+	@test -x /usr/bin/chromium || { echo "check-book needs Debian's Chromium: apt-get install chromium" >&2; exit 2; }
+	$(BIN)/python scripts/check_book.py $(BUILD)/html
+
+figures: $(STAMP)
+	$(BIN)/python -m rgbook figures
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+check-determinism: $(STAMP)
+	scripts/check_determinism.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -4,6 +4,9 @@
   its caption, with links to its PDF, PNG and provenance files (written by
   ``rgbook.figures.save``), which are copied into the HTML output under ``figures/``. A
   figure without files is a build warning (an error under ``-W``).
+* MathJax is served from the book itself (``_static/mathjax/es5``, copied from the
+  ``django-static-mathjax`` wheel, MathJax 3.2.2), not from a CDN: the book renders its
+  mathematics offline.
 * The ``claims-ledger`` directive is replaced, after every chapter has executed, by a table
   of every registered claim: paper, reading, our statement, evidence rows, verdict, links to
   the chapter and figure. The page holding it is re-written on every build.
@@ -152,10 +155,28 @@ def _copy_figure_files(app, exception) -> None:
             shutil.copy2(path, dest / path.name)
 
 
+def _copy_mathjax(app, exception) -> None:
+    """Copy MathJax's es5 bundle into ``_static/mathjax/es5`` (config: ``mathjax_path``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("mathjax")
+    src = Path(spec.origin).parent / "static" / "mathjax" / "es5" if spec and spec.origin else None
+    if src is None or not (src / "tex-mml-chtml.js").is_file():
+        logger.warning("MathJax files not found: install the book extra (pip install -e '.[book]', "
+                       "which brings django-static-mathjax) so that the book renders math offline")
+        return
+    dest = Path(app.outdir) / "_static" / "mathjax" / "es5"
+    if not (dest / "tex-mml-chtml.js").is_file():
+        shutil.copytree(src, dest, dirs_exist_ok=True)
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)
+    app.connect("build-finished", _copy_mathjax)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, logsumexp
 
-from ._validate import as_generator, as_int, as_real
+from ._validate import as_generator, as_int, as_real, as_real_array
 
 __all__ = [
     "transfer_matrix",
@@ -64,8 +64,18 @@ def transfer_matrix(K: float, h: float = 0.0) -> np.ndarray:
     -------
     numpy.ndarray
         ``[[exp(K+h), exp(-K)], [exp(-K), exp(K-h)]]``, rows and columns ordered ``(+1, -1)``.
+
+    Raises
+    ------
+    ValueError
+        If :math:`|K| + |h| > 700`, where the entries overflow float64; use
+        :func:`log_transfer_matrix` there.
     """
-    return np.exp(log_transfer_matrix(K, h))
+    logT = log_transfer_matrix(K, h)
+    if np.max(np.abs(logT)) > 700:
+        raise ValueError(f"|K| + |h| must be <= 700 for transfer_matrix (entries overflow float64), got K={K}, h={h}; "
+                         "use log_transfer_matrix")
+    return np.exp(logT)
 
 
 def log_transfer_matrix(K: float, h: float = 0.0) -> np.ndarray:
@@ -188,13 +198,17 @@ def correlation_length(K):
     r"""Correlation length :math:`\xi = -1/\ln|\tanh K|` of the zero-field chain.
 
     :math:`\xi = 0` at :math:`K = 0`. Under decimation by ``b``, :math:`\tanh K' = \tanh^b K`
-    gives :math:`\xi' = \xi / b` exactly. Vectorized over ``K``.
+    gives :math:`\xi' = \xi / b` exactly. Vectorized over ``K``. Computed as
+    :math:`\ln|\tanh K| = \ln(1-e^{-2|K|}) - \ln(1+e^{-2|K|})`, which stays accurate where
+    :math:`\tanh K` rounds to 1 (:math:`\xi \approx e^{2|K|}/2`); :math:`|K| > 350` overflows
+    float64 and raises ``ValueError``.
     """
-    K = np.asarray(K, dtype=float)
-    if not np.all(np.isfinite(K)):
-        raise ValueError("K must be finite")
+    K = as_real_array("K", K)
+    if np.any(np.abs(K) > 350):
+        raise ValueError(f"|K| must be <= 350 (the correlation length e^(2|K|)/2 overflows float64), got max {np.abs(K).max()}")
+    x = np.exp(-2 * np.abs(K))
     with np.errstate(divide="ignore"):
-        out = -1.0 / np.log(np.abs(np.tanh(K)))
+        out = -1.0 / (np.log1p(-x) - np.log1p(x))
     return out[()] if out.ndim == 0 else out
 
 

@@ -80,7 +80,7 @@ def decimate(K, h=0.0, b: int = 2):
     Parameters
     ----------
     K, h : float or array_like
-        Coupling and field (broadcast together; any real values).
+        Coupling and field (broadcast together; :math:`|K|+|h| \le 10^{12}`).
     b : int
         Scale factor, ``b >= 2``: one spin of every ``b`` is kept.
 
@@ -94,6 +94,9 @@ def decimate(K, h=0.0, b: int = 2):
     K = as_real_array("K", K)
     h = as_real_array("h", h)
     K, h = np.broadcast_arrays(K, h)
+    if np.any(np.abs(K) + np.abs(h) > 1e12):
+        raise ValueError("|K| + |h| must be <= 1e12: beyond that K' and h' differ from K and h by less than "
+                         f"float64 resolution; got max {np.max(np.abs(K) + np.abs(h))}")
     logT = np.empty(K.shape + (2, 2))
     logT[..., 0, 0] = K + h
     logT[..., 1, 1] = K - h
@@ -273,7 +276,8 @@ def gaussian_chain_decimate(K, d):
         raise ValueError(f"d must be > 0, got {d}")
     if np.any(np.abs(K) >= d / 2):
         raise ValueError("|K| must be < d/2 (|r| = |K|/d < 1/2) for a normalizable chain")
-    Kp, dp = K**2 / d, d - 2 * K**2 / d
+    Kp = K * (K / d)  # |K/d| < 1/2, so no overflow even for huge K and d
+    dp = d - 2 * Kp
     if Kp.ndim == 0:
         return float(Kp), float(dp)
     return Kp, dp

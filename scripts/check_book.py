@@ -1,0 +1,137 @@
+"""Open every page of the built book in headless Chromium and check it as a reader would.
+
+Checks per page: HTTP 200; no console errors or uncaught page errors; MathJax finished and
+left no raw TeX in prose; every image loaded; every theorem-like box and every figure
+caption carries a number. A full-page screenshot of each page is kept in
+``_build/screenshots/``. Exits non-zero, listing every problem, if any check fails.
+
+Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
+Usage: ``python scripts/check_book.py [BUILD_HTML_DIR]`` (default ``_build/html``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+RAW_TEX_JS = r"""
+() => {
+  const bad = [];
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  const skip = (n) => n.parentElement && n.parentElement.closest('pre, code, script, style, mjx-container, .highlight, textarea');
+  const pattern = /\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\begin\{|\\mathrm|\\operatorname/;
+  while (walker.nextNode()) {
+    const n = walker.currentNode;
+    if (!skip(n) && pattern.test(n.textContent)) bad.push(n.textContent.trim().slice(0, 80));
+  }
+  return bad;
+}
+"""
+
+IMAGES_JS = """
+() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'))
+"""
+
+NUMBERS_JS = r"""
+() => {
+  const problems = [];
+  document.querySelectorAll('figure, div.figure').forEach((f) => {
+    const num = f.querySelector('.caption-number');
+    if (!num || !/\d/.test(num.textContent)) problems.push('figure without number: ' + (f.id || '?'));
+  });
+  document.querySelectorAll('div.proof.theorem, div.theorem, div.proof.lemma, div.proof.proposition').forEach((t) => {
+    const title = t.querySelector('.admonition-title');
+    if (!title || !/\d/.test(title.textContent)) problems.push('theorem without number: ' + (title ? title.textContent.slice(0, 60) : '?'));
+  });
+  return {problems, figures: document.querySelectorAll('figure .caption-number, div.figure .caption-number').length,
+          theorems: document.querySelectorAll('div.theorem').length, math: document.querySelectorAll('mjx-container').length};
+}
+"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # no access log on the console
+        pass
+
+
+def _serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def pages(root: Path) -> list[Path]:
+    """The book's pages: the landing page and every file named in ``_toc.yml``."""
+    import yaml
+
+    toc = yaml.safe_load((root.parent.parent / "_toc.yml").read_text())
+    files = [toc["root"]] + [ch["file"] for part in toc.get("parts", []) for ch in part.get("chapters", [])]
+    out = [root / "index.html"] + [root / f"{f}.html" for f in files]
+    missing = [p for p in out if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"pages named in _toc.yml are missing from the build: {missing}")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[1] if len(argv) > 1 else "_build/html").resolve()
+    if not (root / "index.html").is_file():
+        print(f"no built book at {root}: run `make book` first", file=sys.stderr)
+        return 2
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    shots = root.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    server, port = _serve(root)
+    failures: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for path in pages(root):
+            rel = path.relative_to(root).as_posix()
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            response = page.goto(f"http://127.0.0.1:{port}/{rel}", wait_until="networkidle")
+            uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
+            if uses_mathjax:
+                page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=30000)
+                page.evaluate("() => window.MathJax.startup.promise")
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            problems = []
+            if response is None or response.status != 200:
+                problems.append(f"HTTP status {None if response is None else response.status}")
+            problems += [f"console error: {e}" for e in errors]
+            problems += [f"raw TeX left: {t!r}" for t in page.evaluate(RAW_TEX_JS)]
+            problems += [f"image not loaded: {src}" for src in page.evaluate(IMAGES_JS)]
+            numbers = page.evaluate(NUMBERS_JS)
+            problems += numbers["problems"]
+            page.screenshot(path=str(shots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True)
+            page.close()
+            status = "ok" if not problems else "FAIL"
+            print(f"{status:4}  {rel:28}  math={numbers['math']:4d}  figures={numbers['figures']:2d}  theorems={numbers['theorems']:2d}")
+            failures += [f"{rel}: {p}" for p in problems]
+        browser.close()
+    server.shutdown()
+    print(f"screenshots in {shots}")
+    if failures:
+        print("\n".join(["", "problems:"] + failures), file=sys.stderr)
+        return 1
+    print(f"all {len(pages(root))} pages passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
