@@ -172,6 +172,21 @@ def _copy_mathjax(app, exception) -> None:
         shutil.copytree(src, dest, dirs_exist_ok=True)
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Drop repeated identical <script> entries (sphinx-thebe's inline config is added twice by
+    Jupyter Book 1, which makes the browser report 'THEBE_JS_URL has already been declared')."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        key = (str(js), tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
@@ -179,4 +194,5 @@ def setup(app):
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("html-page-context", _dedupe_scripts)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

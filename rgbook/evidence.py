@@ -238,6 +238,10 @@ def even_poly_block_flow() -> list[Row]:
         Row("theta_4 ratio per step, step 10 -> 11 (eigenvalue b^-1 = 0.5)", 0.5, float(flow_[11, 1] / flow_[10, 1]), 1e-3),
         Row("variance after 20 steps vs initial (zeta = 1/2 keeps it)", var0, var20, 1e-6),
     ]
+    for b in (2, 3):
+        eig = np.sort(np.linalg.eigvals(rg.block_sum_jacobian([0.5, 0.0, 0.0], b=b)).real)[::-1]
+        rows += [Row(f"eigenvalue {k} of the linearized map at the Gaussian fixed point, b={b} (b^(1-k))",
+                     float(b) ** (1 - k), float(lam), 2e-3) for k, lam in enumerate(eig, start=1)]
     return rows
 
 

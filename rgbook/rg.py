@@ -372,3 +372,26 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     residual = float(np.max(np.abs(A @ coef - y)))
     return coef[1:-1], float(coef[-1]), residual
+
+
+def block_sum_jacobian(theta, b: int = 2, eps: float = 1e-6) -> np.ndarray:
+    r"""Jacobian of one projected block-sum step of even-polynomial data at ``theta``.
+
+    Column :math:`j` is :math:`[F(\theta + \varepsilon e_j) - F(\theta)]/\varepsilon` with
+    :math:`F` = :func:`rgbook.expfam.block_sum_even_poly` (one step). Forward differences,
+    because at the Gaussian fixed point :math:`(\theta_1^*, 0, \dots, 0)` the top coefficient
+    sits on the boundary :math:`\theta_m \ge 0` of the family; the bias is
+    :math:`O(\varepsilon)`. At that point the eigenvalues are :math:`b^{1-k}`, ``k = 1..m``.
+    """
+    from .expfam import _check_even_poly, block_sum_even_poly
+
+    theta = _check_even_poly(theta)
+    b = as_int("b", b, minimum=2)
+    eps = as_real("eps", eps, minimum=0.0, strict_minimum=True)
+    f0 = block_sum_even_poly(theta, b=b, steps=1)[-1]
+    J = np.empty((theta.size, theta.size))
+    for j in range(theta.size):
+        step = np.zeros(theta.size)
+        step[j] = eps
+        J[:, j] = (block_sum_even_poly(theta + step, b=b, steps=1)[-1] - f0) / eps
+    return J

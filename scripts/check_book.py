@@ -101,7 +101,14 @@ def main(argv: list[str]) -> int:
             rel = path.relative_to(root).as_posix()
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             errors: list[str] = []
-            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            failed: list[str] = []
+            # A failed request is reported by its URL below; its console twin ("Failed to load resource")
+            # carries no URL, so it is replaced by that list. A missing /favicon.ico (requested by the
+            # browser on its own for the redirect page) is not part of the book and is ignored.
+            page.on("response", lambda r, failed=failed: failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            page.on("console", lambda m, errors=errors: errors.append(m.text)
+                    if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             response = page.goto(f"http://127.0.0.1:{port}/{rel}", wait_until="networkidle")
             uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
@@ -114,6 +121,7 @@ def main(argv: list[str]) -> int:
             if response is None or response.status != 200:
                 problems.append(f"HTTP status {None if response is None else response.status}")
             problems += [f"console error: {e}" for e in errors]
+            problems += [f"failed request: {f}" for f in failed]
             problems += [f"raw TeX left: {t!r}" for t in page.evaluate(RAW_TEX_JS)]
             problems += [f"image not loaded: {src}" for src in page.evaluate(IMAGES_JS)]
             numbers = page.evaluate(NUMBERS_JS)
