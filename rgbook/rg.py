@@ -148,7 +148,8 @@ def zero_field_map(K, b: int = 2):
     t = np.tanh(K)
     tb = t**b
     # 1 - t^b computed stably: t^b = exp(b*log1p(-(1-t))) with 1 - |t| = 2/(e^{2|K|}+1).
-    one_minus_abs_t = 2.0 / (np.exp(2.0 * np.abs(K)) + 1.0)
+    q = np.exp(-2.0 * np.abs(K))
+    one_minus_abs_t = 2.0 * q / (1.0 + q)
     sign = np.sign(tb)
     with np.errstate(divide="ignore"):  # K = 0: log1p(-1) = -inf, branch not selected
         one_minus_tb = -np.expm1(b * np.log1p(-one_minus_abs_t))
@@ -157,6 +158,9 @@ def zero_field_map(K, b: int = 2):
             np.arctanh(tb),
             sign * 0.5 * (np.log1p(np.abs(tb)) - np.log(one_minus_tb)),
         )
+    # |K| > 20: R_b(K) = K - ln(b)/2 + O(e^{-2K}), the correction below float64 resolution;
+    # this branch also avoids the underflow of e^{-2|K|} for |K| > ~370.
+    out = np.where(np.abs(K) > 20, sign * (np.abs(K) - 0.5 * np.log(b)), out)
     return float(out) if out.ndim == 0 else out
 
 
