@@ -167,9 +167,11 @@ def project_chain_moments(bond_mean: float, field_mean: float, n_sites: int) -> 
     minimizing the convex function :math:`\ln Z_n - K\,\text{bond\_mean} - h\,\text{field\_mean}`
     (:math:`\ln Z_n` and its gradient by a log-space transfer-matrix recursion).
     """
-    n = int(n_sites)
-    if n < 2:
-        raise ValueError(f"n_sites must be >= 2, got {n_sites}")
+    from ._validate import as_int, as_real
+
+    n = as_int("n_sites", n_sites, minimum=2, maximum=100_000)
+    bond_mean = as_real("bond_mean", bond_mean)
+    field_mean = as_real("field_mean", field_mean)
     if not (abs(bond_mean) < n - 1 and abs(field_mean) < n):
         raise ValueError(
             f"moments must lie inside the marginal polytope (|bond_mean| < {n - 1}, |field_mean| < {n}); "

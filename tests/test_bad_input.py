@@ -2,7 +2,8 @@
 
 Whatever is thrown at a public function, it must either return finite numbers or raise a
 clear ``TypeError``/``ValueError`` naming the problem: never another exception, a hang or a
-NaN result.
+NaN result. Examples are derandomized (a fixed search per code version) so that CI is
+reproducible; set ``derandomize=False`` locally to explore new inputs.
 """
 
 import math
@@ -55,7 +56,7 @@ def _finite(value) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(a=st.one_of(small_int, real), b=st.one_of(small_int, real), c=st.one_of(small_int, real))
 def test_public_functions_reject_bad_input_cleanly(name, a, b, c):
     try:
@@ -66,7 +67,7 @@ def test_public_functions_reject_bad_input_cleanly(name, a, b, c):
     assert _finite(out), f"{name}({a!r}, {b!r}, {c!r}) returned non-finite {out!r}"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(probs=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=4, max_size=4))
 def test_distributions_are_validated(probs):
     configs = ising.all_configurations(2)
