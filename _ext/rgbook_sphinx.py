@@ -180,11 +180,11 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
         return
     seen, unique = set(), []
     for js in scripts:
-        key = (str(js), tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        key = (str(getattr(js, "filename", js) or ""), tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)
             unique.append(js)
-    context["script_files"] = unique
+    scripts[:] = unique  # in place: later handlers and the template see the same list
 
 
 def setup(app):
@@ -194,5 +194,5 @@ def setup(app):
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)
     app.connect("build-finished", _copy_mathjax)
-    app.connect("html-page-context", _dedupe_scripts)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the theme's handlers
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
