@@ -84,11 +84,11 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    headers = ["claim", "paper", "reading", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict", "evidence"]
+    headers = ["claim (paper, reading)", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict", "evidence"]
     table = nodes.table(classes=["rgbook-ledger"])
     tgroup = nodes.tgroup(cols=len(headers))
     table += tgroup
-    for width in (10, 4, 5, 45, 7, 8, 7, 14):
+    for width in (12, 50, 7, 7, 7, 17):
         tgroup += nodes.colspec(colwidth=width)
     thead = nodes.thead()
     row = nodes.row()
@@ -116,9 +116,7 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         verdict = nodes.paragraph()
         verdict += nodes.strong(text=status)
         cells = [
-            nodes.paragraph("", "", nodes.literal(text=claim.id)),
-            nodes.paragraph(text=claim.paper),
-            nodes.paragraph(text=claim.reading),
+            nodes.paragraph("", "", nodes.literal(text=claim.id), nodes.Text(f" (Paper {claim.paper}, {claim.reading})")),
             nodes.paragraph(text=claim.statement),
             nodes.paragraph(text=f"{sum(r['passes'] for r in rows)} / {len(rows)}"),
             nodes.paragraph(text=f"{worst:.3g}"),
