@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_int", "as_real", "as_real_array", "as_generator"]
+__all__ = ["as_int", "as_real", "as_real_array", "as_generator", "as_spin_distribution"]
 
 
 def as_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -89,3 +89,25 @@ def as_generator(name: str, rng: Any) -> np.random.Generator:
         f"{name} must be a numpy.random.Generator or a non-negative integer seed, "
         f"got {type(rng).__name__}"
     )
+
+
+def as_spin_distribution(configs: Any, probs: Any, *, min_sites: int = 1,
+                         max_sites: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Check an enumerated distribution over spin configurations; return float64 copies.
+
+    ``configs`` must be an ``(n, N)`` array of ±1 with ``min_sites <= N <= max_sites`` and
+    ``probs`` a finite, non-negative vector of length ``n`` summing to 1 (to 1e-9).
+    """
+    s = np.asarray(configs)
+    p = np.asarray(probs, dtype=np.float64)
+    if s.ndim != 2 or s.shape[1] < min_sites:
+        raise ValueError(f"configs must have shape (n, N) with N >= {min_sites}, got {s.shape}")
+    if max_sites is not None and s.shape[1] > max_sites:
+        raise ValueError(f"configs must have N <= {max_sites} sites for exact evaluation, got N={s.shape[1]}")
+    if not np.all(np.abs(s) == 1):
+        raise ValueError("configs must contain only spins +1 and -1")
+    if p.shape != (s.shape[0],):
+        raise ValueError(f"probs must have shape ({s.shape[0]},), got {p.shape}")
+    if not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
+        raise ValueError("probs must be finite, non-negative and sum to 1")
+    return s.astype(np.float64), p

@@ -112,15 +112,9 @@ def _chain_stats(configs) -> np.ndarray:
 
 
 def _check_enumerated(configs, probs) -> tuple[np.ndarray, np.ndarray]:
-    s = np.asarray(configs)
-    p = np.asarray(probs, dtype=np.float64)
-    if s.ndim != 2 or s.shape[1] < 2:
-        raise ValueError(f"configs must have shape (n, n_sites) with n_sites >= 2, got {s.shape}")
-    if not np.all(np.abs(s) == 1):
-        raise ValueError("configs must contain only spins +1 and -1")
-    if p.shape != (s.shape[0],) or not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1) > 1e-9:
-        raise ValueError(f"probs must be a finite probability vector of length {s.shape[0]}")
-    return s.astype(np.float64), p
+    from ._validate import as_spin_distribution
+
+    return as_spin_distribution(configs, probs, min_sites=2)
 
 
 def _open_chain_log_partition_grad(n: int, K: float, h: float) -> tuple[float, np.ndarray]:

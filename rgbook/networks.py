@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._validate import as_int, as_real
+from ._validate import as_int, as_real, as_spin_distribution
 from .couplings import canonical_layer
 from .ising import all_configurations
 
@@ -69,19 +69,7 @@ class TrainingDivergedError(FloatingPointError):
 
 
 def _check_distribution(configs, probs, max_sites: int = MAX_INPUT_SITES) -> tuple[np.ndarray, np.ndarray]:
-    s = np.asarray(configs)
-    p = np.asarray(probs, dtype=np.float64)
-    if s.ndim != 2 or s.shape[1] < 1:
-        raise ValueError(f"configs must have shape (n, N), got {s.shape}")
-    if s.shape[1] > max_sites:
-        raise ValueError(f"configs must have N <= {max_sites} sites for exact evaluation, got N={s.shape[1]}")
-    if not np.all(np.abs(s) == 1):
-        raise ValueError("configs must contain only spins +1 and -1")
-    if p.shape != (s.shape[0],):
-        raise ValueError(f"probs must have shape ({s.shape[0]},), got {p.shape}")
-    if not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
-        raise ValueError("probs must be finite, non-negative and sum to 1")
-    return s.astype(np.float64), p
+    return as_spin_distribution(configs, probs, min_sites=1, max_sites=max_sites)
 
 
 def _check_layer(W, c, N: int | None = None) -> tuple[np.ndarray, np.ndarray]:
