@@ -20,7 +20,8 @@ import numpy as np
 
 from ._validate import as_generator, as_int, as_real
 
-__all__ = ["FAMILIES", "cumulants", "sample", "sample_cumulants", "cumulants_from_pmf", "block_sum_pmf",
+__all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoulli", "Gamma", "EvenPoly", "family", "sample_chain",
+           "cumulants", "sample", "sample_cumulants", "cumulants_from_pmf", "block_sum_pmf",
            "even_poly_density", "grid_even_moments", "project_even_poly", "project_even_poly_moments",
            "block_sum_even_poly"]
 
@@ -202,3 +203,373 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
         moments = np.array([(xs ** (2 * k)) @ w for k in range(1, theta.size + 1)])
         out.append(project_even_poly_moments(moments, x, theta0=out[-1]))
     return np.array(out)
+
+
+# ------------------------------------------------------------------------------------------
+# Families as objects: natural parameters, sufficient statistics, log-partition, projection
+# ------------------------------------------------------------------------------------------
+#
+# p(x | eta) = h(x) exp(eta . T(x) - A(eta)), with grad A(eta) = E_eta[T(x)]. The KL projection
+# of any law q onto the family, argmin_eta KL(q || p_eta), solves grad A(eta) = E_q[T(x)]
+# (moment matching); from samples E_q is the sample mean of T, which is the maximum-likelihood
+# estimate. Each family below implements that inverse map in closed form or by a convex solve.
+
+
+class Family:
+    """Base class of an exponential family :math:`h(x)\\,e^{\\eta\\cdot T(x) - A(\\eta)}` (subclasses fill it in)."""
+
+    name: str = ""
+    dim: int = 1
+
+    def check_natural(self, eta) -> np.ndarray:
+        """``eta`` as a float array of shape ``(dim,)``; raises ``ValueError`` outside the natural domain."""
+        eta = np.atleast_1d(np.asarray(eta, dtype=np.float64))
+        if eta.shape != (self.dim,):
+            raise ValueError(f"{self.name}: eta must have shape ({self.dim},), got {eta.shape}")
+        if not np.all(np.isfinite(eta)):
+            raise ValueError(f"{self.name}: eta must be finite, got {eta}")
+        return eta
+
+    def sufficient(self, x) -> np.ndarray:
+        """Sufficient statistics :math:`T(x)`, shape ``x.shape + (dim,)``."""
+        raise NotImplementedError
+
+    def log_partition(self, eta) -> float:
+        r""":math:`A(\eta) = \ln\int h(x)\,e^{\eta\cdot T(x)}\,dx`."""
+        raise NotImplementedError
+
+    def mean_statistics(self, eta) -> np.ndarray:
+        r""":math:`\nabla A(\eta) = \E_\eta[T(x)]`."""
+        raise NotImplementedError
+
+    def natural_from_means(self, t) -> np.ndarray:
+        r"""Inverse of :meth:`mean_statistics`: the :math:`\eta` with :math:`\E_\eta T = t` (the KL projection)."""
+        raise NotImplementedError
+
+    def sample(self, eta, size, *, rng) -> np.ndarray:
+        """Exact i.i.d. samples of shape ``size``."""
+        raise NotImplementedError
+
+    def project(self, x) -> np.ndarray:
+        r"""KL projection of the empirical law of ``x`` onto the family (maximum likelihood):
+        :math:`\eta` with :math:`\nabla A(\eta) = \overline{T(x)}`."""
+        x = np.asarray(x, dtype=np.float64).ravel()
+        if x.size < 2:
+            raise ValueError(f"{self.name}: need at least 2 samples to project, got {x.size}")
+        return self.natural_from_means(self.sufficient(x).mean(axis=0))
+
+    def project_with_interval(self, x, *, n_boot: int = 200, rng, level: float = 0.95):
+        """:meth:`project` and a percentile bootstrap interval, shapes ``(dim,)``, ``(2, dim)``."""
+        x = np.asarray(x, dtype=np.float64).ravel()
+        rng = as_generator("rng", rng)
+        n_boot = as_int("n_boot", n_boot, minimum=20)
+        level = as_real("level", level, minimum=0.5, maximum=0.999)
+        T = self.sufficient(x)
+        boots = np.array([self.natural_from_means(T[rng.integers(0, x.size, x.size)].mean(axis=0))
+                          for _ in range(n_boot)])
+        a = (1 - level) / 2
+        return self.natural_from_means(T.mean(axis=0)), np.quantile(boots, [a, 1 - a], axis=0)
+
+
+class Gaussian(Family):
+    r"""Gaussian: :math:`T = (x, x^2)`, :math:`\eta = (\mu/\sigma^2, -1/(2\sigma^2))`, :math:`h = 1`,
+    :math:`A = -\eta_1^2/(4\eta_2) + \tfrac12\ln(\pi/(-\eta_2))`."""
+
+    name, dim = "gaussian", 2
+
+    def check_natural(self, eta):
+        eta = super().check_natural(eta)
+        if eta[1] >= 0:
+            raise ValueError(f"gaussian: eta_2 = -1/(2 var) must be < 0, got {eta[1]}")
+        return eta
+
+    @staticmethod
+    def natural(mu: float, var: float) -> np.ndarray:
+        var = as_real("var", var, minimum=0.0, strict_minimum=True)
+        return np.array([as_real("mu", mu) / var, -0.5 / var])
+
+    def sufficient(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        return np.stack([x, x**2], axis=-1)
+
+    def log_partition(self, eta):
+        e1, e2 = self.check_natural(eta)
+        return float(-e1**2 / (4 * e2) + 0.5 * np.log(np.pi / -e2))
+
+    def mean_statistics(self, eta):
+        e1, e2 = self.check_natural(eta)
+        mu, var = -e1 / (2 * e2), -0.5 / e2
+        return np.array([mu, var + mu**2])
+
+    def natural_from_means(self, t):
+        t = np.asarray(t, dtype=np.float64)
+        var = t[1] - t[0] ** 2
+        if not var > 0:
+            raise ValueError(f"gaussian: E x^2 - (E x)^2 must be > 0, got {var}")
+        return self.natural(t[0], var)
+
+    def sample(self, eta, size, *, rng):
+        mu, second = self.mean_statistics(eta)
+        return as_generator("rng", rng).normal(mu, np.sqrt(second - mu**2), size)
+
+
+class Poisson(Family):
+    r"""Poisson: :math:`T = x`, :math:`\eta = \ln\lambda`, :math:`h = 1/x!`, :math:`A = e^\eta`."""
+
+    name, dim = "poisson", 1
+
+    def sufficient(self, x):
+        return np.asarray(x, dtype=np.float64)[..., None]
+
+    def log_partition(self, eta):
+        return float(np.exp(self.check_natural(eta)[0]))
+
+    def mean_statistics(self, eta):
+        return np.exp(self.check_natural(eta))
+
+    def natural_from_means(self, t):
+        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        if not t[0] > 0:
+            raise ValueError(f"poisson: the mean must be > 0 to project, got {t[0]}")
+        return np.log(t)
+
+    def sample(self, eta, size, *, rng):
+        return as_generator("rng", rng).poisson(self.mean_statistics(eta)[0], size).astype(np.float64)
+
+
+class Bernoulli(Family):
+    r"""Bernoulli on {0, 1}: :math:`T = x`, :math:`\eta = \ln(p/(1-p))`, :math:`A = \ln(1 + e^\eta)`."""
+
+    name, dim = "bernoulli", 1
+
+    def sufficient(self, x):
+        return np.asarray(x, dtype=np.float64)[..., None]
+
+    def log_partition(self, eta):
+        return float(np.logaddexp(0.0, self.check_natural(eta)[0]))
+
+    def mean_statistics(self, eta):
+        from scipy.special import expit
+
+        return expit(self.check_natural(eta))
+
+    def natural_from_means(self, t):
+        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        if not 0 < t[0] < 1:
+            raise ValueError(f"bernoulli: the mean must lie in (0, 1) to project, got {t[0]}")
+        return np.log(t) - np.log1p(-t)
+
+    def sample(self, eta, size, *, rng):
+        return (as_generator("rng", rng).random(size) < self.mean_statistics(eta)[0]).astype(np.float64)
+
+
+class Gamma(Family):
+    r"""Gamma on :math:`x > 0`: :math:`T = (\ln x, x)`, :math:`\eta = (k - 1, -1/\theta)`, :math:`h = 1`,
+    :math:`A = \ln\Gamma(\eta_1 + 1) - (\eta_1 + 1)\ln(-\eta_2)`,
+    :math:`\nabla A = (\psi(k) + \ln\theta,\ k\theta)`."""
+
+    name, dim = "gamma", 2
+
+    def check_natural(self, eta):
+        eta = super().check_natural(eta)
+        if eta[0] <= -1 or eta[1] >= 0:
+            raise ValueError(f"gamma: need eta_1 = k - 1 > -1 and eta_2 = -1/theta < 0, got {eta}")
+        return eta
+
+    @staticmethod
+    def natural(k: float, theta: float) -> np.ndarray:
+        k = as_real("k", k, minimum=0.0, strict_minimum=True)
+        theta = as_real("theta", theta, minimum=0.0, strict_minimum=True)
+        return np.array([k - 1.0, -1.0 / theta])
+
+    def sufficient(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        if np.any(x <= 0):
+            raise ValueError("gamma: samples must be > 0")
+        return np.stack([np.log(x), x], axis=-1)
+
+    def log_partition(self, eta):
+        from scipy.special import gammaln
+
+        e1, e2 = self.check_natural(eta)
+        return float(gammaln(e1 + 1) - (e1 + 1) * np.log(-e2))
+
+    def mean_statistics(self, eta):
+        from scipy.special import digamma
+
+        e1, e2 = self.check_natural(eta)
+        k, theta = e1 + 1, -1 / e2
+        return np.array([digamma(k) + np.log(theta), k * theta])
+
+    def natural_from_means(self, t):
+        r"""Solve :math:`\ln k - \psi(k) = \ln\E x - \E\ln x` by Newton (the left side is decreasing, convex)."""
+        from scipy.special import digamma, polygamma
+
+        t = np.asarray(t, dtype=np.float64)
+        s = np.log(t[1]) - t[0] if t[1] > 0 else -1.0
+        if not s > 0:
+            raise ValueError(f"gamma: need ln E x > E ln x (Jensen gap > 0) to project, got gap {s}")
+        k = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)        # Minka's starting point
+        for _ in range(100):
+            f, fp = np.log(k) - digamma(k) - s, 1 / k - polygamma(1, k)
+            k_new = k - f / fp
+            k = k_new if k_new > 0 else k / 2
+            if abs(f) < 1e-14 * max(1.0, s):
+                break
+        return self.natural(k, t[1] / k)
+
+    def sample(self, eta, size, *, rng):
+        e1, e2 = self.check_natural(eta)
+        return as_generator("rng", rng).gamma(e1 + 1, -1 / e2, size)
+
+
+class EvenPoly(Family):
+    r"""Even polynomial: :math:`T = (x^2, \dots, x^{2m})`, :math:`\eta = -\theta`,
+    :math:`p \propto e^{-V}`, :math:`V = \sum_k \theta_k x^{2k}` (highest non-zero :math:`\theta_k > 0`).
+
+    :math:`A` and its gradient by quadrature on a uniform grid of ``n_grid`` points on
+    :math:`[-L, L]`; exact samples by rejection from a Gaussian envelope whose bound is found
+    from the real roots of a polynomial (no grid enters the sampler).
+    """
+
+    name = "even_poly"
+
+    def __init__(self, m: int = 2, half_width: float = 10.0, n_grid: int = 8001):
+        self.dim = as_int("m", m, minimum=1, maximum=4)
+        self.x = np.linspace(-as_real("half_width", half_width, minimum=1.0), half_width,
+                             as_int("n_grid", n_grid, minimum=201))
+
+    def check_natural(self, eta):
+        eta = super().check_natural(eta)
+        _check_even_poly(-eta)
+        return eta
+
+    def sufficient(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        return np.stack([x ** (2 * k) for k in range(1, self.dim + 1)], axis=-1)
+
+    def log_partition(self, eta):
+        from scipy.special import logsumexp
+
+        eta = self.check_natural(eta)
+        return float(logsumexp(self.sufficient(self.x) @ eta) + np.log(self.x[1] - self.x[0]))
+
+    def mean_statistics(self, eta):
+        return grid_even_moments(self.x, even_poly_density(-self.check_natural(eta), self.x), self.dim)
+
+    def natural_from_means(self, t):
+        t = np.asarray(t, dtype=np.float64)
+        if t.shape != (self.dim,) or not np.all(t > 0):
+            raise ValueError(f"even_poly: need {self.dim} positive even moments, got {t}")
+        return -project_even_poly_moments(t, self.x)
+
+    def sample(self, eta, size, *, rng):
+        r"""Rejection from :math:`N(0, s^2)`, :math:`s^2 = \E x^2`: accept with
+        :math:`e^{-g(x^2) + g_{\min}}`, :math:`g(u) = \sum_k\theta_k u^k - u/(2s^2)`, whose minimum
+        over :math:`u\ge0` is at 0 or a real root of :math:`g'`."""
+        theta = -self.check_natural(eta)
+        rng = as_generator("rng", rng)
+        s2 = float(self.mean_statistics(eta)[0])
+        coeffs = np.concatenate([[0.0], theta]) - np.array([0.0, 0.5 / s2] + [0.0] * (self.dim - 1))   # g, low->high
+        crit = [r.real for r in np.roots(np.polynomial.polynomial.polyder(coeffs)[::-1]) if abs(r.imag) < 1e-12 and r.real > 0]
+        g_min = min(np.polynomial.polynomial.polyval(u, coeffs) for u in [0.0, *crit])
+        n = int(np.prod(size))
+        out = np.empty(0)
+        while out.size < n:
+            y = rng.normal(0.0, np.sqrt(s2), 2 * (n - out.size) + 16)
+            accept = rng.random(y.size) < np.exp(-(np.polynomial.polynomial.polyval(y**2, coeffs) - g_min))
+            out = np.concatenate([out, y[accept]])
+        return out[:n].reshape(size)
+
+
+def family(name: str, **options) -> Family:
+    """The family object named ``name`` (one of ``FAMILY_NAMES``); ``options`` go to :class:`EvenPoly`."""
+    classes = {"gaussian": Gaussian, "poisson": Poisson, "bernoulli": Bernoulli, "gamma": Gamma, "even_poly": EvenPoly}
+    if name not in classes:
+        raise ValueError(f"family must be one of {sorted(classes)}, got {name!r}")
+    return classes[name](**options)
+
+
+FAMILY_NAMES = ("gaussian", "even_poly", "poisson", "bernoulli", "gamma")
+
+
+def _chain_support(fam: Family, eta: np.ndarray, K: float, n_grid: int):
+    """Support points, log site weights ln h(x) + eta.T(x), and cell width (0 for discrete support)."""
+    from scipy.special import gammaln
+    from scipy.stats import poisson
+
+    if fam.name == "bernoulli":
+        x = np.array([0.0, 1.0])
+        return x, fam.sufficient(x) @ eta, 0.0
+    if fam.name == "poisson":
+        # K <= 0 makes every conditional law stochastically smaller than Poisson(e^eta): cut its 1e-16 tail
+        x = np.arange(poisson.isf(1e-16, np.exp(eta[0])) + 2.0)
+        return x, fam.sufficient(x) @ eta - gammaln(x + 1), 0.0
+    if fam.name == "gamma":
+        k, theta = eta[0] + 1, -1 / eta[1]
+        hi = (k + 40 * np.sqrt(k) + 40) * theta
+    else:
+        hi = 12.0 / np.sqrt(-eta[0]) if fam.dim == 1 else max(6.0, (40 / -eta[-1]) ** (1 / (2 * fam.dim)))
+    lo = 0.0 if fam.name == "gamma" else -hi
+    h = (hi - lo) / n_grid
+    x = lo + h * (np.arange(n_grid) + 0.5)                 # cell midpoints
+    return x, fam.sufficient(x) @ eta, h
+
+
+def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_grid: int = 800) -> np.ndarray:
+    r"""Samples of the open chain :math:`p(x) \propto \prod_i h(x_i)e^{\eta\cdot T(x_i)}\,e^{K\sum_i x_ix_{i+1}}`.
+
+    Gaussian: exact (multivariate normal with precision :math:`-2\eta_2 I - K(S + S^T)`).
+    Bernoulli, Poisson: exact forward filtering / backward sampling with the transfer matrix on
+    the support (Poisson cut where its tail is below :math:`10^{-16}`).
+    Gamma, even polynomial: the same on ``n_grid`` cells with a uniform position inside the
+    chosen cell, a discretization whose error shrinks with the cell width (stated, not exact).
+    Unbounded families with :math:`e^{Kxy}`, :math:`K > 0`, are not normalizable (Poisson,
+    Gamma; the Gaussian needs a positive-definite precision) and raise ``ValueError``.
+    Returns an array of shape ``(size, n_sites)``.
+    """
+    if not isinstance(fam, Family):
+        raise TypeError(f"fam must be an rgbook.expfam.Family, got {type(fam).__name__}")
+    eta = fam.check_natural(eta)
+    K = as_real("K", K)
+    n_sites = as_int("n_sites", n_sites, minimum=1, maximum=4096)
+    size = as_int("size", size, minimum=1, maximum=10_000_000)
+    rng = as_generator("rng", rng)
+    if fam.name in ("poisson", "gamma") and K > 0:
+        raise ValueError(f"{fam.name} chain: K must be <= 0 (e^(K x y) with K > 0 is not normalizable on an unbounded support), got {K}")
+    if fam.name == "even_poly" and fam.dim == 1 and abs(K) >= -eta[0]:
+        raise ValueError(f"even_poly chain with m = 1: need |K| < theta_1 = {-eta[0]}, got {K}")
+    if fam.name == "gaussian":
+        S = np.eye(n_sites, k=1)
+        P = -2 * eta[1] * np.eye(n_sites) - K * (S + S.T)
+        try:
+            L = np.linalg.cholesky(P)
+        except np.linalg.LinAlgError:
+            raise ValueError(f"gaussian chain: precision of this open chain is not positive definite (any length is fine when |K| < -eta_2 = {-eta[1]}), got K={K}") from None
+        mean = np.linalg.solve(P, np.full(n_sites, eta[0]))
+        z = rng.standard_normal((size, n_sites))
+        return mean + np.linalg.solve(L.T, z.T).T
+    x, logw, h = _chain_support(fam, eta, K, as_int("n_grid", n_grid, minimum=100))
+    logpair = K * np.outer(x, x)
+    # forward messages alpha_i(x_i) = p(x_1..x_i part) summed over x_1..x_{i-1}, in logs
+    alphas = [logw - logw.max()]
+    for _ in range(n_sites - 1):
+        a = alphas[-1][:, None] + logpair
+        m = a.max(axis=0)
+        nxt = m + np.log(np.exp(a - m).sum(axis=0)) + logw
+        alphas.append(nxt - nxt.max())
+    out = np.empty((size, n_sites), dtype=np.int64)
+
+    def draw(logp):                                    # one categorical draw per row of logp
+        p = np.exp(logp - logp.max(axis=-1, keepdims=True))
+        c = np.cumsum(p, axis=-1)
+        u = rng.random(c.shape[:-1] + (1,)) * c[..., -1:]
+        return np.minimum((c < u).sum(axis=-1), x.size - 1)
+
+    out[:, -1] = draw(np.broadcast_to(alphas[-1], (size, x.size)))
+    for i in range(n_sites - 2, -1, -1):
+        out[:, i] = draw(alphas[i][None, :] + K * np.outer(x[out[:, i + 1]], x))
+    values = x[out]
+    if h > 0:
+        values = values + h * (rng.random(values.shape) - 0.5)
+    return values
