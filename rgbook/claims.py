@@ -212,7 +212,7 @@ REGISTRY: dict[str, Claim] = {
                 "against the exact law of block sums (convolution / closed form) and Monte Carlo for "
                 "Poisson, Bernoulli, Gamma and Gaussian data."
             ),
-            chapter="book/continuous_rg",
+            chapter="book/expfam_rg",
             measure="rgbook.evidence:block_sum_cumulant_recursion",
             figure="fig-cumulant-flow",
         ),
@@ -228,7 +228,7 @@ REGISTRY: dict[str, Claim] = {
                 "{theta_1 x^2 + theta_2 x^4 + theta_3 x^6} the linearized projected map at the Gaussian fixed point "
                 "has eigenvalues b^(1-k), k = 1, 2, 3 (b = 2, 3; tolerance 2e-3 for the forward-difference bias)."
             ),
-            chapter="book/continuous_rg",
+            chapter="book/expfam_rg",
             measure="rgbook.evidence:even_poly_block_flow",
             figure="fig-even-poly-flow",
         ),
@@ -242,7 +242,7 @@ REGISTRY: dict[str, Claim] = {
                 "K' = K^2/d, d' = d - 2K^2/d (no further couplings; checked by Schur complements and by squaring the transfer kernel on a grid), i.e. r' = r^2/(1 - 2r^2) for r = K/d; "
                 "r* = 0 is stable and r* = 1/2 critical with eigenvalue b^2 = 4 (nu = 1/2)."
             ),
-            chapter="book/continuous_rg",
+            chapter="book/chain_rg",
             measure="rgbook.evidence:gaussian_chain",
             figure="fig-gaussian-chain-flow",
         ),

@@ -12,7 +12,8 @@ from . import expfam, ising, rg
 from .evidence import decimated_correlation
 
 __all__ = ["zero_field_flow", "field_flow", "map_near_fixed_points", "correlation_length_flow", "free_energy_convergence",
-           "standardized_cumulant_flow", "gaussian_chain_map", "even_poly_flow"]
+           "standardized_cumulant_flow", "gaussian_chain_map", "even_poly_flow",
+           "phi4_chain_flow"]
 
 
 def zero_field_flow(ax, K0s, b: int, steps: int) -> None:
@@ -146,6 +147,28 @@ def even_poly_flow(ax_theta2, ax_theta4, theta0=(0.5, 0.1), b: int = 2, steps: i
     ax_theta4.set(xlabel="RG step $n$", ylabel="$\\theta_4$ (coefficient of $x^4$)", title="quartic coupling")
     ax_theta2.legend(fontsize="small")
     ax_theta4.legend(fontsize="small")
+
+
+def phi4_chain_flow(ax_params, ax_misfit, theta=(0.5, 0.1), Ks=(0.3, 0.8), steps: int = 5) -> None:
+    r"""Grid decimation of :math:`\phi^4`-type chains: coupling and on-site coefficients per step, and the projection misfit."""
+    from .evidence import phi4_chain_flow_table
+
+    for i, K in enumerate(Ks):
+        t = phi4_chain_flow_table(theta=theta, K=K, steps=steps)
+        kw = dict(color=f"C{i}", marker="o", ms=4)
+        ax_params.plot(t["step"], t["K"], ls="-", label=f"$K_n$ ($K_0={K}$)", **kw)
+        ax_params.plot(t["step"], t["theta_2"], ls="--", **kw, label=f"$\\theta_{{2,n}}$ ($K_0={K}$)")
+        ax_params.plot(t["step"], t["theta_4"], ls=":", **kw, label=f"$\\theta_{{4,n}}$ ($K_0={K}$)")
+        ax_misfit.semilogy(t["step"][1:], t.iloc[1:, -1], ls="-", label=f"$K_0={K}$", **kw)
+    ax_params.axhline(0, color="k", lw=0.8)
+    for ax in (ax_params, ax_misfit):
+        ax.set_xticks(range(steps + 1))
+    ax_params.set(xlabel="decimation step $n$ ($b=2$)", ylabel="projected parameter (dimensionless)",
+                  title="flow of $(K, \\theta_2, \\theta_4)$")
+    ax_misfit.set(xlabel="decimation step $n$", ylabel="max $|\\ln T_2 - \\mathrm{fit}|$ on $|x|\\leq 2.5$",
+                  title="projection error")
+    ax_params.legend(fontsize="x-small", ncol=2)
+    ax_misfit.legend(fontsize="small")
 
 
 # --------------------------------------------------------------------------------------
