@@ -31,10 +31,17 @@ class ledger_placeholder(nodes.General, nodes.Element):
 
 class ClaimsLedger(SphinxDirective):
     has_content = False
+    layout = "ledger"
 
     def run(self):
         self.env.metadata[self.env.docname]["rgbook_ledger"] = True
-        return [ledger_placeholder()]
+        return [ledger_placeholder(layout=self.layout)]
+
+
+class ClaimsSummary(ClaimsLedger):
+    """Side-by-side summary: each paper's claim under each reading, verdict and numbered figure."""
+
+    layout = "summary"
 
 
 def _figures_dir(app) -> Path:
@@ -75,6 +82,55 @@ def _cite_figures(app, doctree, docname: str) -> None:
         fig += para
 
 
+def _table(headers, widths, classes) -> tuple[nodes.table, nodes.tbody]:
+    table = nodes.table(classes=classes)
+    tgroup = nodes.tgroup(cols=len(headers))
+    table += tgroup
+    for width in widths:
+        tgroup += nodes.colspec(colwidth=width)
+    thead = nodes.thead()
+    row = nodes.row()
+    for h in headers:
+        row += nodes.entry("", nodes.paragraph(text=h))
+    thead += row
+    tgroup += thead
+    tbody = nodes.tbody()
+    tgroup += tbody
+    return table, tbody
+
+
+def _summary_table(app, docname: str) -> nodes.Node:
+    """One row per claim, grouped by paper: the paper's claim, reading, verdict and a link to the numbered figure."""
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import claims
+
+    records = claims.load_records(root)
+    table, tbody = _table(["paper", "the paper's claim (paraphrase)", "reading", "our test", "verdict", "figure"],
+                          (6, 44, 8, 12, 8, 12), ["rgbook-ledger", "rgbook-summary"])
+    for claim in sorted(claims.REGISTRY.values(), key=lambda c: (c.paper, {"RG": 0, "A": 1, "B": 2}.get(c.reading, 3))):
+        status = records.get(claim.id, {}).get("status", "not-run")
+        chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
+        figure = nodes.paragraph()
+        if claim.figure:
+            number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+            text = "Fig. " + ".".join(map(str, number)) if number else claim.figure
+            figure += nodes.reference(text=text, refuri=f"{chapter_uri}#{claim.figure}")
+        test = nodes.paragraph()
+        test += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
+        cells = [nodes.paragraph(text=claim.paper), nodes.paragraph(text=claim.paper_claim),
+                 nodes.paragraph(text={"RG": "RG side", "A": "A (depth)", "B": "B (size)"}.get(claim.reading, claim.reading)),
+                 test, nodes.paragraph("", "", nodes.strong(text=status)), figure]
+        row = nodes.row(classes=[f"rgbook-{status}"])
+        for cell in cells:
+            row += nodes.entry("", cell)
+        tbody += row
+    return table
+
+
 def _ledger_table(app, docname: str) -> nodes.Node:
     import sys
 
@@ -85,19 +141,7 @@ def _ledger_table(app, docname: str) -> nodes.Node:
 
     records = claims.load_records(root)
     headers = ["claim (paper, reading)", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict", "evidence"]
-    table = nodes.table(classes=["rgbook-ledger"])
-    tgroup = nodes.tgroup(cols=len(headers))
-    table += tgroup
-    for width in (12, 50, 7, 7, 7, 17):
-        tgroup += nodes.colspec(colwidth=width)
-    thead = nodes.thead()
-    row = nodes.row()
-    for h in headers:
-        row += nodes.entry("", nodes.paragraph(text=h))
-    thead += row
-    tgroup += thead
-    tbody = nodes.tbody()
-    tgroup += tbody
+    table, tbody = _table(headers, (12, 50, 7, 7, 7, 17), ["rgbook-ledger"])
     for claim in claims.REGISTRY.values():
         rec = records.get(claim.id)
         rows = rec["rows"] if rec else []
@@ -135,7 +179,8 @@ def _doctree_resolved(app, doctree, docname: str) -> None:
         return
     _cite_figures(app, doctree, docname)
     for node in list(doctree.findall(ledger_placeholder)):
-        node.replace_self(_ledger_table(app, docname))
+        build = _summary_table if node.get("layout") == "summary" else _ledger_table
+        node.replace_self(build(app, docname))
 
 
 def _always_rewrite_ledger(app, env, added, changed, removed):
@@ -188,6 +233,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
+    app.add_directive("claims-summary", ClaimsSummary)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)

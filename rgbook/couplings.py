@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "project_gaussian_ring",
     "fit_chain_loglinear",
     "receptive_field_order",
     "orient_units",
@@ -305,3 +306,63 @@ def project_chain_batches(configs, probs, batch_probs, level: float = 0.95) -> t
     Kb = np.array([project_chain(configs, q / q.sum())[0] for q in batch_probs])
     half = student_t.ppf((1 + level) / 2, len(Kb) - 1) * Kb.std(ddof=1) / np.sqrt(len(Kb))
     return K, h, kl, (K - half, K + half)
+
+
+# --------------------------------------------------------------------------------------
+# Gaussian chains (Paper II)
+
+
+def project_gaussian_ring(cov) -> tuple[float, float, float]:
+    r"""KL projection of :math:`\mathcal N(0, C)` onto Gaussian rings :math:`P = d\,I - K(S + S^T)`.
+
+    ``cov`` is the :math:`n\times n` covariance of variables in ring order (:math:`n\ge3`). The
+    family's sufficient statistics are :math:`\sum_i x_i^2` and :math:`\sum_i x_ix_{i+1}`, so the
+    projection matches :math:`a = \tfrac1n\operatorname{tr}C` and :math:`c = \tfrac1n\sum_i
+    C_{i,i+1}` with the ring's :math:`\tfrac1n\sum_q 1/\lambda_q` and
+    :math:`\tfrac1n\sum_q \cos q/\lambda_q`, :math:`\lambda_q = d - 2K\cos q`,
+    :math:`q = 2\pi k/n`; solved by damped Newton on the convex
+    :math:`f(d, K) = \tfrac12(d\,a - 2Kc) - \tfrac1{2n}\sum_q\ln\lambda_q`.
+
+    Returns
+    -------
+    d, K, kl
+        Projected parameters and :math:`\mathrm{KL}(C\,\|\,P^{-1})` per variable (nats).
+    """
+    C = np.asarray(cov, dtype=np.float64)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3:
+        raise ValueError(f"cov must be a square matrix of size >= 3, got shape {C.shape}")
+    if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, atol=1e-10 * max(1.0, np.abs(C).max())):
+        raise ValueError("cov must be finite and symmetric")
+    n = C.shape[0]
+    try:
+        np.linalg.cholesky(C)
+    except np.linalg.LinAlgError:
+        raise ValueError("cov must be positive definite") from None
+    a = np.trace(C) / n
+    c = np.sum(C[np.arange(n), (np.arange(n) + 1) % n]) / n
+    cos = np.cos(2 * np.pi * np.arange(n) / n)
+
+    def f(z):
+        lam = z[0] - 2 * z[1] * cos
+        return np.inf if np.any(lam <= 0) else 0.5 * (z[0] * a - 2 * z[1] * c) - np.log(lam).sum() / (2 * n)
+
+    def grad_hess(z):
+        lam = z[0] - 2 * z[1] * cos
+        g = np.array([0.5 * a - (1 / lam).sum() / (2 * n), -c + (cos / lam).sum() / n])
+        u = np.stack([np.ones(n), -2 * cos])
+        return g, (u / lam**2) @ u.T / (2 * n)
+
+    z = np.array([1.0 / a, 0.0])
+    for _ in range(200):
+        g, H = grad_hess(z)
+        step = np.linalg.solve(H, g)
+        t = 1.0
+        while f(z - t * step) > f(z) + 1e-4 * t * (g @ -step) and t > 1e-12:
+            t /= 2
+        z = z - t * step
+        if np.abs(g).max() < 1e-13 * max(1.0, abs(a), abs(c)):
+            break
+    d, K = float(z[0]), float(z[1])
+    P = d * np.eye(n) - K * (np.roll(np.eye(n), 1, axis=1) + np.roll(np.eye(n), -1, axis=1))
+    kl = 0.5 * (np.trace(P @ C) - n - np.linalg.slogdet(P @ C)[1]) / n
+    return d, K, float(kl)

@@ -26,6 +26,8 @@ __all__ = [
     "reading_a_coupling",
     "reading_a_stack",
     "reading_b_size",
+    "feature_layer_reconstruction",
+    "feature_layer_size",
 ]
 
 #: (K, h, b) cases of the decimation verification table.
@@ -340,3 +342,42 @@ def reading_b_size() -> list[Row]:
         Row(f"mean |K'| of trained feature spins at N={Nmax} vs K*=0", 0.0, float(k.iloc[-1]), 0.05),
         Row(f"mean |K'| at N={Nmax} / mean |K'| at N={Nmin} (decay: at most 0.5)", 0.0, float(k.iloc[-1] / k.iloc[0]), 0.5),
     ]
+
+
+# --------------------------------------------------------------------------------------
+# Paper II, network side
+
+
+def feature_layer_reconstruction() -> list[Row]:
+    """II.A: linear autoencoder stacks on Gaussian rings against Eckart-Young and the RG iterates; phi^4 chain kappa_4."""
+    from . import experiments
+
+    rows = []
+    for r in experiments.READING_IIA["rs"]:
+        for lev in experiments.iia_gaussian_stack(r):
+            tag = f"r_0={r}, level {lev['level']}"
+            ey = lev["Eckart-Young loss"]
+            rows += [Row(f"best trained loss vs Eckart-Young minimum ({tag}; tol relative 1e-6)", ey, lev["best trained loss"], 1e-6 * ey),
+                     Row(f"trained features' ring ratio r vs RG iterate ({tag})", lev["r RG"], lev["r trained (rf gauge)"], 0.02),
+                     Row(f"decimation control's ring ratio r vs RG iterate ({tag})", lev["r RG"], lev["r decimation"], 1e-10)]
+    ep = experiments.iia_even_poly()
+    rows.append(Row("phi^4 chain: kappa_4/kappa_2^2 of trained features (rf gauge) vs block-sum RG iterate (b = 3)",
+                    ep["block sum of 3 (block-sum RG, b = 3)"][0], ep["trained, receptive-field gauge"][0], 0.05))
+    return rows
+
+
+def feature_layer_size() -> list[Row]:
+    """II.B: fitted kappa_4 rates of trained feature units against N^-1, and N x ratio against the block sum's 1."""
+    from . import experiments
+
+    rows = []
+    for _, r in experiments.iib_rates().iterrows():
+        rows.append(Row(f"{r['task']}: fitted exponent p of kappa_4^std ~ N^p ({r['route']}) vs -1", -1.0, float(r["fitted p"]), 0.2))
+    for _, r in experiments.iib_rates().iterrows():
+        if np.isfinite(r["N x ratio at N=64"]):
+            rows.append(Row(f"{r['task']}: N x kappa_4-ratio of trained units at N=64 vs block sum (1)", 1.0, float(r["N x ratio at N=64"]), 0.5))
+    for _, r in experiments.iib_rates().iterrows():
+        if np.isfinite(r["block-sum overlap at N=64"]):
+            rows.append(Row(f"{r['task']}: block-sum overlap of the trained layer's span at N=64 (1 = contains the block sum)",
+                            1.0, float(r["block-sum overlap at N=64"]), 0.05))
+    return rows

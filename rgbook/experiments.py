@@ -29,6 +29,16 @@ __all__ = [
     "bayes_rmse",
     "ring_check",
     "reading_b_regression_quality",
+    "READING_IIA",
+    "READING_IIB",
+    "gaussian_ring_covariance",
+    "iia_gaussian_stack",
+    "iia_table",
+    "iia_even_poly",
+    "iib_network",
+    "iib_eval_data",
+    "iib_table",
+    "iib_rates",
 ]
 
 #: Reading A protocol: chain size, couplings, restarts, Adam steps, learning rate, seed.
@@ -206,3 +216,161 @@ def reading_b_regression_quality():
     return pd.DataFrame({"N": trained.index, "trained test RMSE (mean of seeds)": trained.to_numpy(),
                          "Bayes RMSE (bond count, exact)": [bayes_rmse(int(N)) for N in trained.index],
                          "RMSE of guessing the prior mean": prior})
+
+
+# --------------------------------------------------------------------------------------
+# Paper II, network side (rgbook.features)
+
+#: Reading A of Paper II: Gaussian rings of N = 27 sites, b = 3 bottlenecks 27 -> 9 -> 3,
+#: ratios r = K/d; the even-polynomial (phi^4-type) open chain is sampled on a grid.
+READING_IIA = {"N": 27, "b": 3, "depth": 2, "rs": (0.3, 0.45), "restarts": 4, "steps": 3000, "lr": 0.01, "seed": 200,
+               "even_poly_theta": (0.5, 0.1), "even_poly_K": 0.3, "even_poly_samples": 20_000, "even_poly_seed": 210}
+#: Reading B of Paper II: sizes, feature units, seeds of trained networks, sizes of the head-trained controls.
+READING_IIB = {"Ns": (4, 8, 16, 32, 64), "M": 4, "seeds": (0, 1), "control_Ns": (4, 16, 64), "steps": 1500,
+               "n_eval": 100_000, "eval_seed": 300}
+
+
+def gaussian_ring_covariance(N: int, r: float, d: float = 1.0) -> np.ndarray:
+    """Covariance :math:`P^{-1}` of the Gaussian ring with precision :math:`d I - K(S + S^T)`, :math:`K = r d`."""
+    S = np.roll(np.eye(N), 1, axis=1)
+    return np.linalg.inv(d * np.eye(N) - r * d * (S + S.T))
+
+
+@lru_cache(maxsize=None)
+def iia_gaussian_stack(r: float, progress: bool = False) -> tuple[dict, ...]:
+    """Greedy linear-autoencoder stack on the Gaussian ring at ratio ``r`` (protocol READING_IIA).
+
+    Level ``l`` trains on the covariance of level ``l - 1``'s features in the receptive-field
+    gauge; the decimation stack applies the selection matrix at every level. One dict per level.
+    """
+    from . import features
+
+    P = READING_IIA
+    b = P["b"]
+    C_tr = C_dec = gaussian_ring_covariance(P["N"], r)
+    r_rg = r
+    out = []
+    for level in range(1, P["depth"] + 1):
+        n = C_tr.shape[0]
+        aes = features.train_linear_autoencoder(C_tr, n // b, restarts=P["restarts"], steps=P["steps"], lr=P["lr"],
+                                                seed=P["seed"] + 10 * level, progress=progress)
+        F = features.receptive_field_features(aes[0].W, b)
+        S = features.selection_matrix(n, b)
+        C_tr_next, C_dec = F @ C_tr @ F.T, S @ C_dec @ S.T
+        d_t, K_t, kl_t = couplings.project_gaussian_ring(C_tr_next)
+        d_d, K_d, kl_d = couplings.project_gaussian_ring(C_dec)
+        r_rg = rg.gaussian_chain_ratio_map_b(r_rg, b)
+        out.append({"level": level, "sites": f"{n} -> {n // b}", "Eckart-Young loss": features.eckart_young_loss(C_tr, n // b),
+                    "best trained loss": aes[0].loss, "restart losses": tuple(a.loss for a in aes),
+                    "decimation loss (optimal decoder)": features.optimal_linear_loss(C_tr, S),
+                    "r trained (rf gauge)": K_t / d_t, "KL trained": kl_t, "r decimation": K_d / d_d, "KL decimation": kl_d,
+                    "r RG": r_rg, "largest angle to decimation (rad)": features.largest_principal_angle(aes[0].W, S),
+                    "F": F})
+        C_tr = C_tr_next
+    return tuple(out)
+
+
+def iia_table():
+    """Reading A of Paper II as a table: one row per ratio and level."""
+    import pandas as pd
+
+    rows = []
+    for r in READING_IIA["rs"]:
+        for lev in iia_gaussian_stack(r):
+            rows.append({"r_0": r, **{k: v for k, v in lev.items() if k not in ("F", "restart losses")}})
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=None)
+def iia_even_poly() -> dict:
+    """Linear autoencoder (27 -> 9) on the phi^4-type open chain: standardized kappa_4 of each kind of feature.
+
+    Returns, per feature kind, (mean over units of kappa_4/kappa_2^2, its standard error), and the losses.
+    """
+    from . import expfam, features
+
+    P = READING_IIA
+    N, b = P["N"], P["b"]
+    theta = np.asarray(P["even_poly_theta"], dtype=float)
+    x = expfam.sample_chain(expfam.family("even_poly"), -theta, P["even_poly_K"], N, P["even_poly_samples"],
+                            rng=np.random.default_rng(P["even_poly_seed"]))
+    x = x - x.mean(axis=0)
+    C = np.cov(x.T)
+    aes = features.train_linear_autoencoder(C, N // b, restarts=2, steps=P["steps"], lr=P["lr"], seed=P["even_poly_seed"])
+    top = np.linalg.eigh(C)[1][:, -(N // b):].T
+    maps = {"decimation (every 3rd site)": features.selection_matrix(N, b),
+            "block sum of 3 (block-sum RG, b = 3)": np.kron(np.eye(N // b), np.ones(b)) / np.sqrt(b),
+            "trained, receptive-field gauge": features.receptive_field_features(aes[0].W, b),
+            "trained, PCA gauge (whitened modes)": top}
+    out = {}
+    for name, M in maps.items():
+        v, se = features.standardized_cumulants(x @ M.T)
+        out[name] = (float(v[1].mean()), float(np.sqrt((se[1] ** 2).mean() / se.shape[1])))
+    out["losses"] = {"Eckart-Young": features.eckart_young_loss(C, N // b), "trained": aes[0].loss,
+                     "decimation": features.optimal_linear_loss(C, features.selection_matrix(N, b))}
+    return out
+
+
+@lru_cache(maxsize=None)
+def iib_network(task: str, N: int, mode: str, seed: int):
+    """A Reading B network of Paper II: trained (``mode='trained'``) or head-trained control."""
+    from . import features
+
+    P = READING_IIB
+    return features.train_parameter_regressor(task, N, mode=mode, M=P["M"], steps=P["steps"], seed=seed)
+
+
+@lru_cache(maxsize=None)
+def iib_eval_data(task: str, N: int) -> np.ndarray:
+    """``n_eval`` samples at the task's evaluation parameter (fixed seed per task and size)."""
+    from . import features
+
+    t = features.TASKS[task]
+    seed = READING_IIB["eval_seed"] + 1000 * list(features.TASKS).index(task) + N
+    return features._draw(t, N, t.natural(t.eta_eval), READING_IIB["n_eval"], np.random.default_rng(seed))
+
+
+@lru_cache(maxsize=None)
+def iib_table(progress: bool = False):
+    """Every Reading B network: task, N, mode, seed, test RMSE, mean |kappa_4^std| of the units (samples, s.e.),
+    and for linear i.i.d. tasks the exact N x kappa_4-ratio (1 for the block sum, the Cauchy-Schwarz minimum)."""
+    import pandas as pd
+
+    from . import features
+
+    P = READING_IIB
+    jobs = [(t, N, "trained", s) for t in features.TASKS for N in P["Ns"] for s in P["seeds"]]
+    jobs += [(t, N, m, 0) for t in features.TASKS for N in P["control_Ns"] for m in ("random", "selection", "block_sum")
+             if not (m == "block_sum" and features.TASKS[t].hidden)]
+    rows = []
+    for task, N, mode, seed in networks._progress(jobs, progress, "Reading B (Paper II) networks"):
+        reg = iib_network(task, N, mode, seed)
+        v, se = features.standardized_cumulants(features.feature_values(reg, iib_eval_data(task, N)))
+        linear_iid = not features.TASKS[task].hidden and features.TASKS[task].K == 0
+        exact = N * features.exact_feature_kurtosis_ratio(reg).mean() if linear_iid else np.nan
+        overlap = features.block_sum_overlap(reg) if not features.TASKS[task].hidden else np.nan
+        rows.append({"task": task, "N": N, "mode": mode, "seed": seed, "test RMSE": reg.test_rmse,
+                     "mean |kappa4/kappa2^2| (samples)": float(np.abs(v[1]).mean()),
+                     "s.e.": float(np.sqrt((se[1] ** 2).mean() / se.shape[1])), "N x kappa4 ratio (exact)": exact,
+                     "block-sum overlap of the layer": overlap})
+    return pd.DataFrame(rows)
+
+
+def iib_rates():
+    """Fitted exponent p of kappa_4^std ~ N^p for the trained networks: the exact weight ratio for linear
+    i.i.d. tasks, the sampled |kappa_4^std| for chain and hidden-layer tasks. Also N x ratio and the
+    block-sum overlap of the layer at the largest N (mean over seeds)."""
+    import pandas as pd
+
+    t = iib_table()
+    tr = t[t["mode"] == "trained"]
+    out = []
+    for task, g in tr.groupby("task", sort=False):
+        means = g.groupby("N").mean(numeric_only=True)
+        exact = bool(np.isfinite(means["N x kappa4 ratio (exact)"]).all())
+        y = means["N x kappa4 ratio (exact)"] / means.index if exact else means["mean |kappa4/kappa2^2| (samples)"]
+        p = float(np.polyfit(np.log(means.index), np.log(y), 1)[0])
+        out.append({"task": task, "route": "exact (weights)" if exact else "samples", "fitted p": p,
+                    "N x ratio at N=64": float(means["N x kappa4 ratio (exact)"].iloc[-1]) if exact else np.nan,
+                    "block-sum overlap at N=64": float(means["block-sum overlap of the layer"].iloc[-1])})
+    return pd.DataFrame(out)

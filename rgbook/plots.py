@@ -13,7 +13,7 @@ from .evidence import decimated_correlation
 
 __all__ = ["zero_field_flow", "field_flow", "map_near_fixed_points", "correlation_length_flow", "free_energy_convergence",
            "standardized_cumulant_flow", "gaussian_chain_map", "even_poly_flow",
-           "phi4_chain_flow"]
+           "phi4_chain_flow", "iia_flow", "iib_size"]
 
 
 def zero_field_flow(ax, K0s, b: int, steps: int) -> None:
@@ -273,3 +273,70 @@ def feature_coupling_vs_size(ax) -> None:
     ax.set(xscale="log", yscale="log", xlabel="input size $N$ (spins)", ylabel="|coupling $K'$| between feature spins",
            title=f"4 feature units, input $K={experiments.READING_B['K_eval']:g}$")
     ax.legend(fontsize="x-small")
+
+
+# --------------------------------------------------------------------------------------
+# Paper II, network side
+
+
+def iia_flow(ax_r, ax_row) -> None:
+    r"""Reading A of Paper II: ring ratio per level (trained, decimation, RG) and one gauge-fixed encoder row."""
+    from . import experiments
+
+    P = experiments.READING_IIA
+    for i, r0 in enumerate(P["rs"]):
+        levels = experiments.iia_gaussian_stack(r0)
+        lv = np.arange(len(levels) + 1)
+        trained = [r0] + [lev["r trained (rf gauge)"] for lev in levels]
+        dec = [r0] + [lev["r decimation"] for lev in levels]
+        ax_r.semilogy(lv, trained, "o-", color=f"C{i}", label=f"trained, $r_0={r0}$")
+        ax_r.semilogy(lv, dec, "s--", color=f"C{i}", mfc="none", ms=8, label=f"decimation = RG $r_3^l(r_0)$, $r_0={r0}$")
+    ax_r.set(xlabel=f"level $l$ (sites ${P['N']} \\to {P['N'] // P['b']} \\to {P['N'] // P['b'] ** 2}$)",
+             ylabel="projected ring ratio $r = K/d$", xticks=range(P["depth"] + 1), title="flow toward $r^* = 0$")
+    ax_r.legend(fontsize="x-small")
+    F = experiments.iia_gaussian_stack(P["rs"][-1])[0]["F"]
+    j = F.shape[0] // 2
+    sites = np.arange(F.shape[1])
+    ax_row.axhline(0, color="k", lw=0.8)
+    ax_row.plot(sites, F[j], "o-", ms=4, label=f"trained, receptive-field gauge (feature {j})")
+    ax_row.stem([P["b"] * j], [1.0], linefmt="C3-", markerfmt="C3s", basefmt=" ", label=f"decimation (site {P['b'] * j})")
+    ax_row.set(xlabel="input site $i$", ylabel=f"weight $F_{{{j}i}}$", title=f"first-layer feature, $r_0={P['rs'][-1]}$")
+    ax_row.legend(fontsize="x-small")
+
+
+def iib_size(ax_exact, ax_samples, ax_overlap) -> None:
+    r"""Reading B of Paper II: :math:`N\times` kurtosis ratio of linear units (exact), sampled :math:`|\kappa_4^{std}|`,
+    and the block-sum overlap of the layer's span."""
+    from . import experiments
+
+    t = experiments.iib_table()
+    styles = {"trained": ("o-", "C0"), "random": ("^--", "C1"), "selection": ("s:", "C2"), "block_sum": ("D-.", "C3")}
+    names = {"trained": "trained", "random": "random (frozen)", "selection": "selection = decimation", "block_sum": "block sum = RG"}
+    lin = t[np.isfinite(t["N x kappa4 ratio (exact)"])]
+    for mode, (fmt, color) in styles.items():
+        g = lin[lin["mode"] == mode].groupby("N")["N x kappa4 ratio (exact)"]
+        ax_exact.errorbar(g.mean().index, g.mean(), yerr=g.std().fillna(0), fmt=fmt, color=color, capsize=3, label=names[mode])
+    ax_exact.set(xscale="log", yscale="log", xlabel="input size $N$",
+                 ylabel=r"$N\,\sum_i w_i^4/(\sum_i w_i^2)^2$", title="linear units, i.i.d. data (exact)")
+    ax_exact.legend(fontsize="x-small")
+    for task, marker in (("bernoulli_chain", "o"), ("even_poly", "s")):
+        for mode, (fmt, color) in styles.items():
+            g = t[(t["task"] == task) & (t["mode"] == mode)].groupby("N")
+            if not len(g):
+                continue
+            m = g["mean |kappa4/kappa2^2| (samples)"].mean()
+            se = g["s.e."].mean()
+            ax_samples.errorbar(m.index, m, yerr=2 * se, fmt=marker + fmt[1:], color=color, capsize=2,
+                                mfc="none" if task == "even_poly" else color, label=f"{task}, {names[mode]}")
+    Ns = np.array(experiments.READING_IIB["Ns"], dtype=float)
+    ax_samples.plot(Ns, 0.6 * 4 / Ns, "k:", label="$\\propto N^{-1}$")
+    ax_samples.set(xscale="log", yscale="log", xlabel="input size $N$", ylabel=r"mean $|\kappa_4/\kappa_2^2|$ of the units",
+                   title="chain and hidden-layer tasks (samples)")
+    ax_samples.legend(fontsize="xx-small", ncol=2)
+    lin_all = t[np.isfinite(t["block-sum overlap of the layer"])]
+    for mode, (fmt, color) in styles.items():
+        g = lin_all[lin_all["mode"] == mode].groupby("N")["block-sum overlap of the layer"]
+        ax_overlap.errorbar(g.mean().index, g.mean(), yerr=g.std().fillna(0), fmt=fmt, color=color, capsize=3, label=names[mode])
+    ax_overlap.set(xscale="log", xlabel="input size $N$", ylabel=r"$\|\Pi_W \mathbf{1}\|^2/N$",
+                   title="block sum in the layer's span", ylim=(-0.03, 1.05))
+    ax_overlap.legend(fontsize="x-small")

@@ -300,6 +300,27 @@ def gaussian_chain_ratio_map(r):
     return float(out) if out.ndim == 0 else out
 
 
+def gaussian_chain_ratio_map_b(r, b: int = 2):
+    r"""Decimation by ``b`` of the Gaussian chain in the ratio :math:`r = K/d`, any ``b``.
+
+    The chain's correlations decay as :math:`\lambda^{|i-j|}` with
+    :math:`\lambda = (1 - \sqrt{1 - 4r^2})/(2r)`, i.e. :math:`r = \lambda/(1+\lambda^2)`; keeping
+    every ``b``-th site keeps an NN Gaussian chain whose decay per site is :math:`\lambda^b`, so
+
+    .. math:: r'_b = \frac{\lambda^b}{1 + \lambda^{2b}}, \qquad |r| < 1/2.
+
+    For ``b = 2`` this equals :func:`gaussian_chain_ratio_map`, :math:`r^2/(1-2r^2)`.
+    """
+    r = as_real_array("r", r)
+    b = as_int("b", b, minimum=1)
+    if np.any(np.abs(r) >= 0.5):
+        raise ValueError("|r| must be < 1/2 (normalizable chain)")
+    safe = np.where(r == 0, 1.0, r)
+    lam = np.where(r == 0, 0.0, (1 - np.sqrt(1 - 4 * r**2)) / (2 * safe))
+    out = lam**b / (1 + lam ** (2 * b))
+    return float(out) if out.ndim == 0 else out
+
+
 def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> np.ndarray:
     r"""Precision matrix of every ``b``-th site of a Gaussian ring of ``b m`` sites (Schur complement).
 

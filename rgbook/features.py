@@ -1,0 +1,423 @@
+r"""Feature layers of FC networks on exponential-family data (Paper II's network side).
+
+Two settings, one per reading of science brief §5:
+
+* **Reading A (reconstruction).** A linear autoencoder :math:`x \mapsto DWx`,
+  :math:`W\in\mathbb R^{m\times N}`, trained on the exact expected loss
+  :math:`L(W, D) = \E\|x - DWx\|^2 = \operatorname{tr}\big[(I - DW)\,C\,(I - DW)^T\big]`,
+  which depends on the data only through its covariance :math:`C`. Its minimum over
+  :math:`(W, D)` is the Eckart–Young value (the sum of the :math:`N - m` smallest eigenvalues
+  of :math:`C`), reached when the rows of :math:`W` span the top principal subspace (PCA): for
+  a translation-invariant chain, the longest-wavelength Fourier modes. The loss is invariant
+  under :math:`W \to AW`, :math:`D \to DA^{-1}`, so a feature layer is only defined up to
+  this gauge; :func:`receptive_field_features` fixes it (our choice, stated in the book).
+* **Reading B (sufficient statistics).** Networks trained to infer a natural parameter
+  :math:`\eta` from ``N`` data; the feature layer is the first linear layer :math:`u = Wx + c`
+  (or, for even-polynomial data whose sufficient statistics are even, a linear layer on a
+  ``tanh`` hidden layer). Its units' standardized cumulants are measured against ``N``.
+
+Training is in float64 with explicit :class:`torch.Generator` seeds; a non-finite loss raises
+:class:`rgbook.networks.TrainingDivergedError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from . import expfam
+from ._validate import as_generator, as_int, as_real
+from .networks import TrainingDivergedError, _progress
+
+__all__ = [
+    "optimal_linear_loss",
+    "eckart_young_loss",
+    "LinearAutoencoder",
+    "train_linear_autoencoder",
+    "selection_matrix",
+    "receptive_field_features",
+    "largest_principal_angle",
+    "TASKS",
+    "MODES",
+    "Task",
+    "task_data",
+    "ParameterRegressor",
+    "train_parameter_regressor",
+    "control_regressor",
+    "feature_values",
+    "standardized_cumulants",
+    "exact_feature_kurtosis_ratio",
+    "block_sum_overlap",
+]
+
+_DTYPE = torch.float64
+#: Feature layers of Reading B: trained, and the frozen controls.
+MODES = ("trained", "random", "selection", "block_sum")
+
+
+def _check_cov(C) -> np.ndarray:
+    C = np.asarray(C, dtype=np.float64)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 2:
+        raise ValueError(f"C must be a square covariance matrix of size >= 2, got shape {C.shape}")
+    if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, atol=1e-10 * max(1.0, np.abs(C).max())):
+        raise ValueError("C must be finite and symmetric")
+    if np.linalg.eigvalsh(C)[0] <= 0:
+        raise ValueError("C must be positive definite")
+    return C
+
+
+def _check_W(W, N: int) -> np.ndarray:
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2 or W.shape[1] != N or not 1 <= W.shape[0] < N:
+        raise ValueError(f"W must have shape (m, {N}) with 1 <= m < {N}, got {W.shape}")
+    if not np.all(np.isfinite(W)) or np.linalg.matrix_rank(W) < W.shape[0]:
+        raise ValueError("W must be finite with full row rank")
+    return W
+
+
+# --------------------------------------------------------------------------------------
+# Reading A: linear autoencoders
+
+
+def optimal_linear_loss(C, W) -> float:
+    r"""Reconstruction loss of encoder ``W`` with its optimal linear decoder (independent closed form).
+
+    :math:`D^* = CW^T(WCW^T)^{-1}` (the regression of :math:`x` on :math:`Wx`), giving
+    :math:`L = \operatorname{tr}C - \operatorname{tr}\big[CW^T(WCW^T)^{-1}WC\big]`.
+    """
+    C = _check_cov(C)
+    W = _check_W(W, C.shape[0])
+    CW = C @ W.T
+    return float(np.trace(C) - np.trace(CW @ np.linalg.solve(W @ CW, CW.T)))
+
+
+def eckart_young_loss(C, m: int) -> float:
+    """Minimum of the linear reconstruction loss with ``m`` features: the ``N - m`` smallest eigenvalues of ``C``."""
+    C = _check_cov(C)
+    m = as_int("m", m, minimum=1, maximum=C.shape[0] - 1)
+    return float(np.sort(np.linalg.eigvalsh(C))[: C.shape[0] - m].sum())
+
+
+@dataclass(frozen=True)
+class LinearAutoencoder:
+    """A trained linear autoencoder: encoder ``W`` (m, N), decoder ``D`` (N, m), final exact ``loss``, ``seed``."""
+
+    W: np.ndarray
+    D: np.ndarray
+    loss: float
+    seed: int
+
+
+def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000, lr: float = 0.01,
+                             seed: int = 0, progress: bool = False) -> list[LinearAutoencoder]:
+    r"""Train :math:`x\mapsto DWx` on the exact loss :math:`\operatorname{tr}[(I-DW)C(I-DW)^T]` by Adam.
+
+    Restart ``r`` draws :math:`W, D^T \sim \mathcal N(0, 1/N)` from
+    ``torch.Generator().manual_seed(seed + r)``. Every restart is returned (sorted by loss),
+    so that the spread of the optimum is visible.
+    """
+    C = _check_cov(C)
+    N = C.shape[0]
+    m = as_int("m", m, minimum=1, maximum=N - 1)
+    restarts = as_int("restarts", restarts, minimum=1)
+    steps = as_int("steps", steps, minimum=1)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    seed = as_int("seed", seed, minimum=0)
+    Ct = torch.as_tensor(C)
+    eye = torch.eye(N, dtype=_DTYPE)
+    out = []
+    for r in _progress(range(restarts), progress, "linear autoencoder restarts"):
+        gen = torch.Generator().manual_seed(seed + r)
+        W = (torch.randn((m, N), generator=gen, dtype=_DTYPE) / np.sqrt(N)).requires_grad_(True)
+        D = (torch.randn((N, m), generator=gen, dtype=_DTYPE) / np.sqrt(N)).requires_grad_(True)
+        opt = torch.optim.Adam([W, D], lr=lr)
+        for step in range(steps):
+            opt.zero_grad()
+            R = eye - D @ W
+            loss = torch.trace(R @ Ct @ R.T)
+            if not bool(torch.isfinite(loss)):
+                raise TrainingDivergedError(f"training diverged: loss is not finite at step {step} of restart {r}; lower lr")
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            R = eye - D @ W
+            final = float(torch.trace(R @ Ct @ R.T))
+        out.append(LinearAutoencoder(W=W.detach().numpy().copy(), D=D.detach().numpy().copy(), loss=final, seed=seed + r))
+    return sorted(out, key=lambda a: a.loss)
+
+
+def selection_matrix(N: int, b: int, offset: int = 0) -> np.ndarray:
+    """Decimation encoder: row ``j`` picks site ``offset + b j`` (``N`` divisible by ``b``)."""
+    N = as_int("N", N, minimum=2)
+    b = as_int("b", b, minimum=2)
+    if N % b:
+        raise ValueError(f"N must be divisible by b, got N={N}, b={b}")
+    offset = as_int("offset", offset, minimum=0, maximum=b - 1)
+    S = np.zeros((N // b, N))
+    S[np.arange(N // b), offset + b * np.arange(N // b)] = 1.0
+    return S
+
+
+def receptive_field_features(W, b: int, offset: int = 0) -> np.ndarray:
+    r"""Gauge-fixed feature map of an encoder: feature ``j`` is :math:`e_{bj}^T\Pi_W`.
+
+    :math:`\Pi_W` is the orthogonal projector onto the row space of ``W`` (what the features
+    can express; the loss does not see the gauge). Feature ``j`` is the part of site
+    ``offset + b j`` that the learned subspace keeps, so the features are in the receptive-field
+    order of decimation and equal decimation exactly when the subspace contains the kept sites.
+    **This gauge is ours.** Returns the ``(N/b, N)`` matrix :math:`F = S\,\Pi_W`.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"W must be 2-d, got shape {W.shape}")
+    W = _check_W(W, W.shape[1])
+    Q, _ = np.linalg.qr(W.T)
+    return selection_matrix(W.shape[1], b, offset) @ (Q @ Q.T)
+
+
+def largest_principal_angle(W1, W2) -> float:
+    """Largest principal angle (radians) between the row spaces of ``W1`` and ``W2`` (0: same subspace)."""
+    from scipy.linalg import subspace_angles
+
+    return float(np.max(subspace_angles(np.asarray(W1, float).T, np.asarray(W2, float).T)))
+
+
+# --------------------------------------------------------------------------------------
+# Reading B: inferring natural parameters
+
+
+@dataclass(frozen=True)
+class Task:
+    r"""Inference task: data of family ``family`` with natural parameter ``eta`` where component
+    ``infer`` is drawn uniformly from ``eta_range`` and the others are fixed; ``K`` couples
+    neighbours (chain data) or is 0 (i.i.d.); ``hidden`` > 0 puts a tanh layer before the feature layer."""
+
+    name: str
+    family: str
+    eta: tuple
+    infer: int
+    eta_range: tuple
+    K: float = 0.0
+    hidden: int = 0
+    eta_eval: float = 0.0
+
+    def fam(self) -> expfam.Family:
+        return expfam.family(self.family)
+
+    def natural(self, value: float) -> np.ndarray:
+        eta = np.array(self.eta, dtype=np.float64)
+        eta[self.infer] = value
+        return eta
+
+
+#: The tasks of Reading B (natural parameter inferred; the rest fixed).
+TASKS = {
+    "gaussian": Task("gaussian", "gaussian", (0.0, -0.5), 0, (-1.0, 1.0), eta_eval=0.0),
+    "poisson": Task("poisson", "poisson", (0.0,), 0, (np.log(0.5), np.log(3.0)), eta_eval=0.0),
+    "bernoulli": Task("bernoulli", "bernoulli", (0.0,), 0, (-2.0, 2.0), eta_eval=-1.0),
+    "gamma": Task("gamma", "gamma", (1.0, -1.0), 1, (-2.0, -0.5), eta_eval=-1.0),
+    "even_poly": Task("even_poly", "even_poly", (-0.5, -0.1), 1, (-0.6, -0.05), hidden=16, eta_eval=-0.2),
+    "bernoulli_chain": Task("bernoulli_chain", "bernoulli", (0.0,), 0, (-2.0, 1.0), K=0.5, eta_eval=-1.0),
+}
+
+
+def _draw(task: Task, N: int, eta: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    fam = task.fam()
+    if task.K != 0.0:
+        return expfam.sample_chain(fam, eta, task.K, N, n, rng=rng)
+    return fam.sample(eta, (n, N), rng=rng)
+
+
+def task_data(task: Task, N: int, n: int, rng, n_bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    r"""``n`` samples of ``N`` data each, the inferred parameter on ``n_bins`` equal bins of the range.
+
+    Bin indices are drawn uniformly; each bin's samples share its midpoint value (exact
+    samplers take one parameter at a time). Returns ``(x, eta_inferred)`` of shapes ``(n, N)``, ``(n,)``.
+    """
+    if not isinstance(task, Task):
+        raise TypeError(f"task must be an rgbook.features.Task, got {type(task).__name__}")
+    N = as_int("N", N, minimum=1, maximum=4096)
+    n = as_int("n", n, minimum=1)
+    rng = as_generator("rng", rng)
+    edges = np.linspace(*task.eta_range, n_bins + 1)
+    mids = 0.5 * (edges[1:] + edges[:-1])
+    bins = rng.integers(0, n_bins, n)
+    x = np.empty((n, N))
+    for i in range(n_bins):
+        idx = np.flatnonzero(bins == i)
+        if idx.size:
+            x[idx] = _draw(task, N, task.natural(mids[i]), idx.size, rng)
+    return x, mids[bins]
+
+
+@dataclass(frozen=True)
+class ParameterRegressor:
+    r"""Feature layer and head of a natural-parameter regressor.
+
+    ``params`` holds float64 arrays: ``V, v`` (hidden tanh layer, if any), ``W, c`` (feature
+    layer :math:`u = W h + c`, ``h`` the input or the hidden layer), ``A, a, B, e`` (head
+    :math:`\hat\eta = B\cdot\tanh(Au + a) + e`). ``mode`` is ``trained``, ``random`` or
+    ``selection`` or ``block_sum`` (the controls train the head only).
+    """
+
+    task: str
+    N: int
+    mode: str
+    params: dict = field(repr=False)
+    test_rmse: float
+    seed: int
+
+
+def _features_t(p: dict, x: torch.Tensor) -> torch.Tensor:
+    h = torch.tanh(x @ p["V"].T + p["v"]) if "V" in p else x
+    return h @ p["W"].T + p["c"]
+
+
+def _head_t(p: dict, u: torch.Tensor) -> torch.Tensor:
+    return torch.tanh(u @ p["A"].T + p["a"]) @ p["B"] + p["e"]
+
+
+def _feature_init(task: Task, N: int, M: int, mode: str, gen: torch.Generator) -> dict[str, torch.Tensor]:
+    """Feature-layer parameters: random N(0, 1/fan_in) or, for ``selection``, unit ``j`` reads site (or hidden unit) ``j``."""
+    p = {}
+    width = N
+    if task.hidden:
+        p["V"] = torch.randn((task.hidden, N), generator=gen, dtype=_DTYPE) / np.sqrt(N)
+        p["v"] = 0.1 * torch.randn(task.hidden, generator=gen, dtype=_DTYPE)
+        width = task.hidden
+        if mode == "selection":   # hidden unit j reads site j only
+            p["V"] = torch.zeros((task.hidden, N), dtype=_DTYPE)
+            p["V"][np.arange(task.hidden), np.arange(task.hidden) % N] = 1.0
+    p["W"] = torch.randn((M, width), generator=gen, dtype=_DTYPE) / np.sqrt(width)
+    p["c"] = torch.zeros(M, dtype=_DTYPE)
+    if mode == "selection":
+        p["W"] = torch.zeros((M, width), dtype=_DTYPE)
+        p["W"][np.arange(M), np.arange(M) % width] = 1.0
+    if mode == "block_sum":   # every unit is the block sum of all N data (linear layers only)
+        p["W"] = torch.full((M, width), 1.0 / width, dtype=_DTYPE)
+    return p
+
+
+def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained", M: int = 4, hidden_head: int = 16,
+                              n_train: int = 8192, steps: int = 1500, lr: float = 0.01, seed: int = 0) -> ParameterRegressor:
+    r"""Train an FC network to infer the natural parameter of ``task`` from ``N`` data.
+
+    Loss :math:`\E(\hat\eta - \eta)^2`, full batch of ``n_train`` exact samples, Adam. Inputs
+    are standardized by the training set's mean and standard deviation folded into the first
+    layer, so the returned weights act on raw data. ``mode='trained'`` trains everything;
+    ``'random'``, ``'selection'`` and ``'block_sum'`` freeze the feature layer (random Gaussian
+    weights; unit ``j`` reading site ``j``, i.e. decimation; every unit the sum of all ``N``
+    data, i.e. the block-sum RG iterate) and train the head only: the controls.
+    """
+    task = TASKS[task] if isinstance(task, str) and task in TASKS else task
+    if not isinstance(task, Task):
+        raise ValueError(f"task must be one of {sorted(TASKS)} or a Task, got {task!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if mode == "block_sum" and task.hidden:
+        raise ValueError(f"mode 'block_sum' needs a linear feature layer on the data; task {task.name!r} has a hidden layer")
+    N = as_int("N", N, minimum=2, maximum=4096)
+    M = as_int("M", M, minimum=1, maximum=64)
+    if mode == "selection" and M > N:
+        raise ValueError(f"selection needs M <= N, got M={M}, N={N}")
+    hidden_head = as_int("hidden_head", hidden_head, minimum=1)
+    n_train = as_int("n_train", n_train, minimum=16)
+    steps = as_int("steps", steps, minimum=1)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    seed = as_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    x, eta = task_data(task, N, n_train, rng)
+    x_test, eta_test = task_data(task, N, n_train // 4, rng)
+    mu, sd = x.mean(), x.std()
+    xt, et = torch.as_tensor((x - mu) / sd), torch.as_tensor(eta)
+    gen = torch.Generator().manual_seed(seed)
+    feat = _feature_init(task, N, M, mode, gen)
+    head = {"A": torch.randn((hidden_head, M), generator=gen, dtype=_DTYPE) / np.sqrt(M),
+            "a": 0.1 * torch.randn(hidden_head, generator=gen, dtype=_DTYPE),
+            "B": torch.randn(hidden_head, generator=gen, dtype=_DTYPE) / np.sqrt(hidden_head),
+            "e": torch.tensor(float(eta.mean()), dtype=_DTYPE)}
+    trainable = {**head, **(feat if mode == "trained" else {})}
+    for v in trainable.values():
+        v.requires_grad_(True)
+    params = {**feat, **head}
+    opt = torch.optim.Adam(list(trainable.values()), lr=lr)
+    for step in range(steps):
+        opt.zero_grad()
+        loss = ((_head_t(params, _features_t(params, xt)) - et) ** 2).mean()
+        if not bool(torch.isfinite(loss)):
+            raise TrainingDivergedError(f"training diverged: loss is not finite at step {step} ({task.name}, N={N}); lower lr")
+        loss.backward()
+        opt.step()
+    arrays = {k: v.detach().numpy().copy() for k, v in params.items()}
+    first = "V" if "V" in arrays else "W"          # fold the standardization into the first layer
+    bias = "v" if first == "V" else "c"
+    arrays[bias] = arrays[bias] - arrays[first].sum(axis=1) * mu / sd
+    arrays[first] = arrays[first] / sd
+    reg = ParameterRegressor(task=task.name, N=N, mode=mode, params=arrays, test_rmse=0.0, seed=seed)
+    pred = _head_t({k: torch.as_tensor(v) for k, v in arrays.items()}, torch.as_tensor(feature_values(reg, x_test)))
+    rmse = float(np.sqrt(np.mean((pred.detach().numpy() - eta_test) ** 2)))
+    return ParameterRegressor(task=task.name, N=N, mode=mode, params=arrays, test_rmse=rmse, seed=seed)
+
+
+def control_regressor(task: Task | str, N: int, mode: str, *, M: int = 4, seed: int = 0) -> ParameterRegressor:
+    """Feature layer of a control (``random`` or ``selection``) without training its head (``test_rmse`` NaN)."""
+    task = TASKS[task] if isinstance(task, str) and task in TASKS else task
+    if mode not in MODES[1:]:
+        raise ValueError(f"mode must be one of {MODES[1:]}, got {mode!r}")
+    feat = _feature_init(task, as_int("N", N, minimum=2), as_int("M", M, minimum=1), mode,
+                         torch.Generator().manual_seed(as_int("seed", seed, minimum=0)))
+    return ParameterRegressor(task=task.name, N=N, mode=mode, params={k: v.numpy().copy() for k, v in feat.items()},
+                              test_rmse=float("nan"), seed=seed)
+
+
+def feature_values(reg: ParameterRegressor, x) -> np.ndarray:
+    """Feature-unit values :math:`u` (pre-activations of the feature layer) for data ``x`` of shape ``(n, N)``."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != reg.N:
+        raise ValueError(f"x must have shape (n, {reg.N}), got {x.shape}")
+    p = reg.params
+    h = np.tanh(x @ p["V"].T + p["v"]) if "V" in p else x
+    return h @ p["W"].T + p["c"]
+
+
+def standardized_cumulants(u, n_batches: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    r"""Standardized :math:`\kappa_3/\kappa_2^{3/2}` and :math:`\kappa_4/\kappa_2^2` of each column of ``u``
+    (k-statistics of the whole sample) and their standard errors from ``n_batches`` batches.
+    Returns arrays of shape ``(2, units)``: values, standard errors."""
+    u = np.asarray(u, dtype=np.float64)
+    if u.ndim != 2 or u.shape[0] < 8 * n_batches:
+        raise ValueError(f"u must be (n, units) with n >= {8 * n_batches}, got {u.shape}")
+
+    def std_cum(v):
+        k = expfam.sample_cumulants(v.T)             # (units, 4)
+        return np.stack([k[:, 2] / k[:, 1] ** 1.5, k[:, 3] / k[:, 1] ** 2])
+
+    whole = std_cum(u)
+    batches = np.array([std_cum(b) for b in np.array_split(u, n_batches)])
+    return whole, batches.std(axis=0, ddof=1) / np.sqrt(n_batches)
+
+
+def block_sum_overlap(reg: ParameterRegressor) -> float:
+    r"""Gauge-invariant share of the block sum in a linear feature layer: :math:`\|\Pi_W\mathbf 1\|^2/N`.
+
+    :math:`\Pi_W` projects onto the row space of :math:`W`; the value is 1 when some linear
+    combination of the units is the sum of all ``N`` data (the sufficient statistic of the
+    i.i.d. tasks and the block-sum RG iterate), and :math:`M/N` on average for random weights.
+    """
+    if "V" in reg.params:
+        raise ValueError("the block-sum overlap needs a linear feature layer on the data (this network has a hidden layer)")
+    Q, _ = np.linalg.qr(reg.params["W"].T)
+    return float(np.sum((Q.T @ np.ones(reg.N)) ** 2) / reg.N)
+
+
+def exact_feature_kurtosis_ratio(reg: ParameterRegressor) -> np.ndarray:
+    r"""For a linear feature layer on i.i.d. data: :math:`\kappa_4^{std}(u_j)/\kappa_4^{std}(x) =
+    \sum_i W_{ji}^4/(\sum_i W_{ji}^2)^2` exactly (cumulants add over independent terms).
+    By Cauchy–Schwarz it is at least :math:`1/N`, with equality iff :math:`|W_{ji}|` is uniform
+    (the block sum of all ``N`` data). Raises for hidden-layer networks."""
+    if "V" in reg.params:
+        raise ValueError("exact cumulants need a linear feature layer on the data (this network has a hidden layer)")
+    W = reg.params["W"]
+    return (W**4).sum(axis=1) / (W**2).sum(axis=1) ** 2

@@ -1,0 +1,112 @@
+"""Paper II network side: feature-layer pipelines against independent routes (closed forms, Schur complements, samples)."""
+
+import numpy as np
+import pytest
+
+from rgbook import couplings, expfam, experiments, features, rg
+
+
+def _ring_precision(n, K, d=1.0):
+    S = np.roll(np.eye(n), 1, axis=1)
+    return d * np.eye(n) - K * (S + S.T)
+
+
+@pytest.mark.parametrize("r", [0.1, 0.3, 0.45, -0.2])
+def test_ratio_map_any_b_against_schur_complement(r):
+    assert rg.gaussian_chain_ratio_map_b(r, 2) == pytest.approx(rg.gaussian_chain_ratio_map(r), rel=1e-12, abs=1e-15)
+    for b in (2, 3, 4):
+        P = rg.gaussian_ring_marginal_precision(r, 1.0, m=6, b=b)
+        assert rg.gaussian_chain_ratio_map_b(r, b) == pytest.approx(-P[2, 3] / P[2, 2], rel=1e-10, abs=1e-14)
+
+
+def test_ring_projection_round_trip_and_from_samples():
+    n, K, d = 9, 0.35, 1.3
+    C = np.linalg.inv(_ring_precision(n, K, d))
+    dp, Kp, kl = couplings.project_gaussian_ring(C)
+    assert (dp, Kp) == pytest.approx((d, K), abs=1e-10) and kl == pytest.approx(0.0, abs=1e-12)
+    x = np.random.default_rng(0).multivariate_normal(np.zeros(n), C, size=200_000)
+    ds, Ks, _ = couplings.project_gaussian_ring(np.cov(x.T))
+    assert abs(ds - d) < 0.02 and abs(Ks - K) < 0.02
+
+
+@pytest.mark.parametrize("b", [2, 3])
+def test_decimation_network_reproduces_rg_prediction(b):
+    """Hand-built selection layer -> feature covariance -> ring projection = the RG map (both routes)."""
+    r, N = 0.4, 6 * b
+    C = experiments.gaussian_ring_covariance(N, r)
+    S = features.selection_matrix(N, b)
+    d, K, kl = couplings.project_gaussian_ring(S @ C @ S.T)
+    assert kl < 1e-12
+    assert K / d == pytest.approx(rg.gaussian_chain_ratio_map_b(r, b), rel=1e-10)
+    if b == 2:
+        assert (K, d) == pytest.approx(rg.gaussian_chain_decimate(r, 1.0), rel=1e-10)
+
+
+def test_linear_autoencoder_reaches_eckart_young_and_losses_agree():
+    rng = np.random.default_rng(1)
+    A = rng.normal(size=(6, 6))
+    C = A @ A.T + 0.5 * np.eye(6)
+    aes = features.train_linear_autoencoder(C, 2, restarts=2, steps=4000, lr=0.02, seed=3)
+    ey = features.eckart_young_loss(C, 2)
+    assert aes[0].loss == pytest.approx(ey, rel=1e-6)
+    top = np.linalg.eigh(C)[1][:, -2:].T
+    assert features.optimal_linear_loss(C, top) == pytest.approx(ey, rel=1e-12)       # regression route vs eigenvalues
+    assert features.optimal_linear_loss(C, aes[0].W) == pytest.approx(ey, rel=1e-6)
+
+
+def test_training_is_deterministic():
+    C = experiments.gaussian_ring_covariance(9, 0.3)
+    a, b = (features.train_linear_autoencoder(C, 3, restarts=1, steps=50, seed=5)[0] for _ in range(2))
+    assert np.array_equal(a.W, b.W) and a.loss == b.loss
+    r1, r2 = (features.train_parameter_regressor("poisson", 8, steps=20, n_train=256, seed=2) for _ in range(2))
+    assert all(np.array_equal(r1.params[k], r2.params[k]) for k in r1.params) and r1.test_rmse == r2.test_rmse
+
+
+def test_receptive_field_gauge():
+    S = features.selection_matrix(12, 3)
+    np.testing.assert_allclose(features.receptive_field_features(S, 3), S, atol=1e-14)
+    W = np.random.default_rng(2).normal(size=(4, 12))
+    A = np.random.default_rng(3).normal(size=(4, 4))
+    np.testing.assert_allclose(features.receptive_field_features(A @ W, 3), features.receptive_field_features(W, 3), atol=1e-10)
+    assert features.largest_principal_angle(S, S) == pytest.approx(0.0, abs=1e-7)
+
+
+def test_block_sum_unit_kurtosis_matches_cumulant_recursion():
+    """Block-sum control on Gamma data: exact rho = 1/N and sampled kappa_4^std = kappa_4^std(x)/N."""
+    N = 8
+    reg = features.control_regressor("gamma", N, "block_sum")
+    np.testing.assert_allclose(features.exact_feature_kurtosis_ratio(reg), 1 / N, rtol=1e-12)
+    task = features.TASKS["gamma"]
+    eta = task.natural(task.eta_eval)
+    x = expfam.family("gamma").sample(eta, (200_000, N), rng=np.random.default_rng(4))
+    v, se = features.standardized_cumulants(features.feature_values(reg, x))
+    k, theta = eta[0] + 1, -1 / eta[1]
+    kappa = expfam.cumulants("gamma", {"k": k, "theta": theta})
+    assert np.all(np.abs(v[1] - kappa[3] / kappa[1] ** 2 / N) < 5 * se[1])
+
+
+def test_exact_kurtosis_ratio_against_samples_for_random_unit():
+    N = 6
+    reg = features.control_regressor("poisson", N, "random", seed=7)
+    x = expfam.family("poisson").sample([np.log(0.5)], (200_000, N), rng=np.random.default_rng(8))
+    v, se = features.standardized_cumulants(features.feature_values(reg, x))
+    predicted = features.exact_feature_kurtosis_ratio(reg) * 1 / 0.5          # Poisson kappa_4^std = 1/lambda
+    assert np.all(np.abs(v[1] - predicted) < 5 * se[1])
+
+
+@pytest.mark.parametrize("call,error", [
+    (lambda: features.eckart_young_loss(-np.eye(3), 1), ValueError),
+    (lambda: features.optimal_linear_loss(np.eye(4), np.ones((2, 3))), ValueError),
+    (lambda: features.selection_matrix(10, 3), ValueError),
+    (lambda: features.train_parameter_regressor("poisson", 8, mode="magic"), ValueError),
+    (lambda: features.train_parameter_regressor("even_poly", 8, mode="block_sum"), ValueError),
+    (lambda: features.train_parameter_regressor("cauchy", 8), ValueError),
+    (lambda: features.task_data("poisson", 8, 10, rng=0), TypeError),
+    (lambda: couplings.project_gaussian_ring(np.eye(2)), ValueError),
+    (lambda: couplings.project_gaussian_ring(-np.eye(4)), ValueError),
+    (lambda: rg.gaussian_chain_ratio_map_b(0.5, 3), ValueError),
+    (lambda: features.exact_feature_kurtosis_ratio(features.control_regressor("even_poly", 8, "random")), ValueError),
+])
+def test_bad_input(call, error):
+    with pytest.raises(error):
+        call()
