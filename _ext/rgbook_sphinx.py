@@ -100,7 +100,7 @@ def _table(headers, widths, classes) -> tuple[nodes.table, nodes.tbody]:
 
 
 def _summary_table(app, docname: str) -> nodes.Node:
-    """One row per claim, grouped by paper: the paper's claim, reading, verdict and a link to the numbered figure."""
+    """One row per claim of a paper; one column per reading, each cell the tests with verdict and numbered figure."""
     import sys
 
     root = Path(app.srcdir)
@@ -109,24 +109,33 @@ def _summary_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    table, tbody = _table(["paper", "the paper's claim (paraphrase)", "reading", "our test", "verdict", "figure"],
-                          (6, 44, 8, 12, 8, 12), ["rgbook-ledger", "rgbook-summary"])
-    for claim in sorted(claims.REGISTRY.values(), key=lambda c: (c.paper, {"RG": 0, "A": 1, "B": 2}.get(c.reading, 3))):
-        status = records.get(claim.id, {}).get("status", "not-run")
-        chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
-        figure = nodes.paragraph()
-        if claim.figure:
-            number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
-            text = "Fig. " + ".".join(map(str, number)) if number else claim.figure
-            figure += nodes.reference(text=text, refuri=f"{chapter_uri}#{claim.figure}")
-        test = nodes.paragraph()
-        test += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
-        cells = [nodes.paragraph(text=claim.paper), nodes.paragraph(text=claim.paper_claim),
-                 nodes.paragraph(text={"RG": "RG side", "A": "A (depth)", "B": "B (size)"}.get(claim.reading, claim.reading)),
-                 test, nodes.paragraph("", "", nodes.strong(text=status)), figure]
-        row = nodes.row(classes=[f"rgbook-{status}"])
-        for cell in cells:
-            row += nodes.entry("", cell)
+    readings = ("RG", "A", "B")
+    table, tbody = _table(["paper", "the paper's claim (paraphrase)", "RG side (standard physics)", "Reading A (depth)",
+                           "Reading B (size)"], (5, 35, 20, 20, 20), ["rgbook-ledger", "rgbook-summary"])
+    groups: dict[tuple[str, str], list] = {}
+    for claim in claims.REGISTRY.values():
+        groups.setdefault((claim.paper, claim.paper_claim), []).append(claim)
+    for (paper, paper_claim), members in sorted(groups.items(), key=lambda kv: kv[0][0]):   # stable: registry order within a paper
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph(text=paper))
+        row += nodes.entry("", nodes.paragraph(text=paper_claim))
+        for reading in readings:
+            entry = nodes.entry()
+            for claim in (c for c in members if c.reading == reading):
+                status = records.get(claim.id, {}).get("status", "not-run")
+                chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
+                para = nodes.paragraph(classes=[f"rgbook-{status}"])
+                para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
+                para += nodes.Text(" ")
+                para += nodes.strong(text=status)
+                if claim.figure:
+                    number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+                    para += nodes.Text(" (")
+                    para += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
+                                            refuri=f"{chapter_uri}#{claim.figure}")
+                    para += nodes.Text(")")
+                entry += para
+            row += entry
         tbody += row
     return table
 

@@ -59,11 +59,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _toc_chapters(root: Path) -> list[str]:
-    import yaml
+    from .figures import toc_files
 
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    files = [toc["root"]] + [ch["file"] for part in toc.get("parts", []) for ch in part.get("chapters", [])]
-    return [f for f in files if "code-cell" in (root / f"{f}.md").read_text()]
+    return [f for f in toc_files(root) if "code-cell" in (root / f"{f}.md").read_text()]
 
 
 def write_figures(chapters: list[str]) -> int:

@@ -14,7 +14,16 @@ from typing import Any
 
 from .claims import book_root
 
-__all__ = ["save", "git_commit", "apply_style"]
+__all__ = ["save", "git_commit", "apply_style", "toc_files"]
+
+
+def toc_files(root: Path | None = None) -> list[str]:
+    """Documents of the book in reading order: the ``root`` of ``_toc.yml`` and every chapter of every part."""
+    import yaml
+
+    root = book_root() if root is None else Path(root)
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    return [toc["root"]] + [ch["file"] for part in toc.get("parts", []) for ch in part.get("chapters", [])]
 
 
 def git_commit(root: Path | None = None) -> str:

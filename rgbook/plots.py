@@ -179,14 +179,13 @@ def soft_decimation(ax_K, ax_kl, Ks=(0.5, 1.0, 1.5), betas=None, N: int = 8) -> 
     r"""Projected output coupling :math:`K'(\beta)` and KL residual of the soft decimation layer,
     with :math:`R_2(K)` (dashed) and the exact two-output law
     :math:`\tanh K' = \tanh^2\beta\,\tanh^2 K` (crosses)."""
-    from . import couplings, networks
+    from . import experiments, networks
 
     betas = np.linspace(0.1, 6.0, 40) if betas is None else np.asarray(betas)
     s_all = {K: ising.enumerate_chain(N, K) for K in Ks}
     for i, K in enumerate(Ks):
         color = f"C{i}"
-        fits = np.array([couplings.project_chain(*networks.output_distribution(*networks.decimation_weights(N, 2, bt), *s_all[K]))
-                         for bt in betas])
+        fits = np.array([experiments.layer_coupling(*networks.decimation_weights(N, 2, bt), *s_all[K]) for bt in betas])
         ax_K.plot(betas, fits[:, 0], color=color, label=f"$K={K:g}$, {N}→{N // 2} layer (KL projection)")
         ax_K.axhline(rg.zero_field_map(K, 2), color=color, ls="--", lw=0.9)
         two = np.arctanh(np.tanh(betas[::4]) ** 2 * np.tanh(K) ** 2)
@@ -340,3 +339,9 @@ def iib_size(ax_exact, ax_samples, ax_overlap) -> None:
     ax_overlap.set(xscale="log", xlabel="input size $N$", ylabel=r"$\|\Pi_W \mathbf{1}\|^2/N$",
                    title="block sum in the layer's span", ylim=(-0.03, 1.05))
     ax_overlap.legend(fontsize="x-small")
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    for ax in (ax_exact, ax_samples, ax_overlap):
+        ax.set_xticks(Ns)
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())

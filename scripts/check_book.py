@@ -70,11 +70,9 @@ def _serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
 
 def pages(root: Path) -> list[Path]:
     """The book's pages: the landing page and every file named in ``_toc.yml``."""
-    import yaml
+    from rgbook.figures import toc_files
 
-    toc = yaml.safe_load((root.parent.parent / "_toc.yml").read_text())
-    files = [toc["root"]] + [ch["file"] for part in toc.get("parts", []) for ch in part.get("chapters", [])]
-    out = [root / "index.html"] + [root / f"{f}.html" for f in files]
+    out = [root / "index.html"] + [root / f"{f}.html" for f in toc_files(root.parent.parent)]
     missing = [p for p in out if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"pages named in _toc.yml are missing from the build: {missing}")
