@@ -224,6 +224,17 @@ def _copy_mathjax(app, exception) -> None:
         shutil.copytree(src, dest, dirs_exist_ok=True)
 
 
+#: Book-wide styles: breathing room in the tables that pandas writes into cell outputs.
+_CSS = """div.cell_output table td, div.cell_output table th { padding: 0.15em 0.7em; }
+div.cell_output table thead th { border-bottom: 1px solid #999; }
+"""
+
+
+def _write_css(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        (Path(app.outdir) / "_static" / "rgbook.css").write_text(_CSS)
+
+
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     """Drop repeated identical <script> entries (sphinx-thebe's inline config is added twice by
     Jupyter Book 1, which makes the browser report 'THEBE_JS_URL has already been declared')."""
@@ -247,5 +258,7 @@ def setup(app):
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _write_css)
+    app.add_css_file("rgbook.css")
     app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the theme's handlers
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
