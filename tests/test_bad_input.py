@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rgbook import couplings, expfam, ising, networks, rg
+from rgbook import couplings, expfam, features, ising, networks, rg
 
 junk = st.one_of(
     st.none(),
@@ -43,6 +43,19 @@ CALLS = {
     "networks.decimation_reference_loss": lambda a, b, c: networks.decimation_reference_loss(a, b),
     "couplings.project_chain_moments": lambda a, b, c: couplings.project_chain_moments(a, b, c),
     "couplings.receptive_field_order": lambda a, b, c: couplings.receptive_field_order(a),
+    "couplings.project_gaussian_ring": lambda a, b, c: couplings.project_gaussian_ring(np.eye(4) * a + b),
+    "rg.gaussian_chain_ratio_map_b": lambda a, b, c: rg.gaussian_chain_ratio_map_b(a, b),
+    "expfam.Gaussian.natural": lambda a, b, c: expfam.Gaussian.natural(a, b),
+    "expfam.Gamma.natural": lambda a, b, c: expfam.Gamma.natural(a, b),
+    "expfam.Gamma.log_partition": lambda a, b, c: expfam.family("gamma").log_partition([a, b]),
+    "expfam.Gamma.natural_from_means": lambda a, b, c: expfam.family("gamma").natural_from_means([a, b]),
+    "expfam.EvenPoly.mean_statistics": lambda a, b, c: expfam.family("even_poly").mean_statistics([a, b]),
+    "expfam.sample_chain": lambda a, b, c: expfam.sample_chain(expfam.family("gaussian"), [a, -1.0], b, c, 3, rng=0),
+    "features.selection_matrix": lambda a, b, c: features.selection_matrix(a, b, c),
+    "features.eckart_young_loss": lambda a, b, c: features.eckart_young_loss(np.eye(4) * a, b),
+    "features.control_regressor": lambda a, b, c: features.control_regressor("gamma", a, "random", M=b, seed=c),
+    "features.train_parameter_regressor": lambda a, b, c: features.train_parameter_regressor(
+        "poisson", a, M=b, steps=c, n_train=32),
 }
 
 
