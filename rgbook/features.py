@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from . import expfam
+from ._protocol import binned_parameter
 from ._validate import as_generator, as_int, as_real
 from .networks import TrainingDivergedError, _progress
 
@@ -241,9 +242,7 @@ def task_data(task: Task, N: int, n: int, rng, n_bins: int = 32) -> tuple[np.nda
     N = as_int("N", N, minimum=1, maximum=4096)
     n = as_int("n", n, minimum=1)
     rng = as_generator("rng", rng)
-    edges = np.linspace(*task.eta_range, n_bins + 1)
-    mids = 0.5 * (edges[1:] + edges[:-1])
-    bins = rng.integers(0, n_bins, n)
+    bins, mids = binned_parameter(*task.eta_range, n, rng, n_bins)
     x = np.empty((n, N))
     for i in range(n_bins):
         idx = np.flatnonzero(bins == i)

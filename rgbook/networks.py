@@ -423,18 +423,16 @@ def _regressor_forward(params: dict[str, torch.Tensor], s: torch.Tensor) -> torc
 
 
 def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator):
+    from ._protocol import binned_parameter
     from .ising import sample_chain
 
-    Ks = rng.uniform(*K_range, size=n)
-    grid = np.linspace(*K_range, 33)
-    bins = np.clip(np.searchsorted(grid, Ks) - 1, 0, len(grid) - 2)
+    bins, mids = binned_parameter(*K_range, n, rng)
     s = np.empty((n, N), dtype=np.float64)
-    for i in range(len(grid) - 1):  # exact samples at the bin's K (sampler takes one K at a time)
+    for i, K in enumerate(mids):  # exact samples at the bin's K (the sampler takes one K at a time)
         idx = np.flatnonzero(bins == i)
         if idx.size:
-            Ks[idx] = 0.5 * (grid[i] + grid[i + 1])
-            s[idx] = sample_chain(idx.size, N, Ks[idx[0]], rng=rng)
-    return torch.as_tensor(s), torch.as_tensor(Ks)
+            s[idx] = sample_chain(idx.size, N, K, rng=rng)
+    return torch.as_tensor(s), torch.as_tensor(mids[bins])
 
 
 def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float] = (0.1, 1.5), n_train: int = 8192,
