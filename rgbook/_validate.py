@@ -73,6 +73,20 @@ def as_real_array(name: str, value: Any, *, minimum: float | None = None) -> np.
     return arr
 
 
+def as_covariance(name: str, value: Any, *, min_size: int = 2) -> np.ndarray:
+    """Return ``value`` as a finite, symmetric, positive-definite float64 matrix of size >= ``min_size``."""
+    C = np.asarray(value, dtype=np.float64)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < min_size:
+        raise ValueError(f"{name} must be a square matrix of size >= {min_size}, got shape {C.shape}")
+    if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, atol=1e-10 * max(1.0, np.abs(C).max())):
+        raise ValueError(f"{name} must be finite and symmetric")
+    try:
+        np.linalg.cholesky(C)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"{name} must be positive definite") from None
+    return C
+
+
 def as_generator(name: str, rng: Any) -> np.random.Generator:
     """Return a :class:`numpy.random.Generator`; an ``int`` is taken as a seed.
 

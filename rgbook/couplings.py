@@ -328,16 +328,11 @@ def project_gaussian_ring(cov) -> tuple[float, float, float]:
     d, K, kl
         Projected parameters and :math:`\mathrm{KL}(C\,\|\,P^{-1})` per variable (nats).
     """
-    C = np.asarray(cov, dtype=np.float64)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3:
-        raise ValueError(f"cov must be a square matrix of size >= 3, got shape {C.shape}")
-    if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, atol=1e-10 * max(1.0, np.abs(C).max())):
-        raise ValueError("cov must be finite and symmetric")
+    from ._validate import as_covariance
+    from .rg import gaussian_ring_precision
+
+    C = as_covariance("cov", cov, min_size=3)
     n = C.shape[0]
-    try:
-        np.linalg.cholesky(C)
-    except np.linalg.LinAlgError:
-        raise ValueError("cov must be positive definite") from None
     a = np.trace(C) / n
     c = np.sum(C[np.arange(n), (np.arange(n) + 1) % n]) / n
     cos = np.cos(2 * np.pi * np.arange(n) / n)
@@ -363,6 +358,6 @@ def project_gaussian_ring(cov) -> tuple[float, float, float]:
         if np.abs(g).max() < 1e-13 * max(1.0, abs(a), abs(c)):
             break
     d, K = float(z[0]), float(z[1])
-    P = d * np.eye(n) - K * (np.roll(np.eye(n), 1, axis=1) + np.roll(np.eye(n), -1, axis=1))
+    P = gaussian_ring_precision(n, K, d)
     kl = 0.5 * (np.trace(P @ C) - n - np.linalg.slogdet(P @ C)[1]) / n
     return d, K, float(kl)

@@ -371,12 +371,13 @@ def feature_layer_size() -> list[Row]:
     from . import experiments
 
     rows = []
-    for _, r in experiments.iib_rates().iterrows():
+    rates = experiments.iib_rates()
+    for _, r in rates.iterrows():
         rows.append(Row(f"{r['task']}: fitted exponent p of kappa_4^std ~ N^p ({r['route']}) vs -1", -1.0, float(r["fitted p"]), 0.2))
-    for _, r in experiments.iib_rates().iterrows():
+    for _, r in rates.iterrows():
         if np.isfinite(r["N x ratio at N=64"]):
             rows.append(Row(f"{r['task']}: N x kappa_4-ratio of trained units at N=64 vs block sum (1)", 1.0, float(r["N x ratio at N=64"]), 0.5))
-    for _, r in experiments.iib_rates().iterrows():
+    for _, r in rates.iterrows():
         if np.isfinite(r["block-sum overlap at N=64"]):
             rows.append(Row(f"{r['task']}: block-sum overlap of the trained layer's span at N=64 (1 = contains the block sum)",
                             1.0, float(r["block-sum overlap at N=64"]), 0.05))

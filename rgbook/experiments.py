@@ -232,8 +232,7 @@ READING_IIB = {"Ns": (4, 8, 16, 32, 64), "M": 4, "seeds": (0, 1), "control_Ns": 
 
 def gaussian_ring_covariance(N: int, r: float, d: float = 1.0) -> np.ndarray:
     """Covariance :math:`P^{-1}` of the Gaussian ring with precision :math:`d I - K(S + S^T)`, :math:`K = r d`."""
-    S = np.roll(np.eye(N), 1, axis=1)
-    return np.linalg.inv(d * np.eye(N) - r * d * (S + S.T))
+    return np.linalg.inv(rg.gaussian_ring_precision(N, r * d, d))
 
 
 @lru_cache(maxsize=None)

@@ -231,8 +231,8 @@ class Family:
         return eta
 
     def sufficient(self, x) -> np.ndarray:
-        """Sufficient statistics :math:`T(x)`, shape ``x.shape + (dim,)``."""
-        raise NotImplementedError
+        """Sufficient statistics :math:`T(x)`, shape ``x.shape + (dim,)``; here :math:`T(x) = x` (Poisson, Bernoulli)."""
+        return np.asarray(x, dtype=np.float64)[..., None]
 
     def log_partition(self, eta) -> float:
         r""":math:`A(\eta) = \ln\int h(x)\,e^{\eta\cdot T(x)}\,dx`."""
@@ -318,9 +318,6 @@ class Poisson(Family):
 
     name, dim = "poisson", 1
 
-    def sufficient(self, x):
-        return np.asarray(x, dtype=np.float64)[..., None]
-
     def log_partition(self, eta):
         return float(np.exp(self.check_natural(eta)[0]))
 
@@ -341,9 +338,6 @@ class Bernoulli(Family):
     r"""Bernoulli on {0, 1}: :math:`T = x`, :math:`\eta = \ln(p/(1-p))`, :math:`A = \ln(1 + e^\eta)`."""
 
     name, dim = "bernoulli", 1
-
-    def sufficient(self, x):
-        return np.asarray(x, dtype=np.float64)[..., None]
 
     def log_partition(self, eta):
         return float(np.logaddexp(0.0, self.check_natural(eta)[0]))
@@ -470,7 +464,8 @@ class EvenPoly(Family):
         theta = -self.check_natural(eta)
         rng = as_generator("rng", rng)
         s2 = float(self.mean_statistics(eta)[0])
-        coeffs = np.concatenate([[0.0], theta]) - np.array([0.0, 0.5 / s2] + [0.0] * (self.dim - 1))   # g, low->high
+        coeffs = np.concatenate([[0.0], theta])              # g(u), coefficients from u^0 upward
+        coeffs[1] -= 0.5 / s2
         crit = [r.real for r in np.roots(np.polynomial.polynomial.polyder(coeffs)[::-1]) if abs(r.imag) < 1e-12 and r.real > 0]
         g_min = min(np.polynomial.polynomial.polyval(u, coeffs) for u in [0.0, *crit])
         n = int(np.prod(size))

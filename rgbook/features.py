@@ -29,8 +29,8 @@ import torch
 
 from . import expfam
 from ._protocol import binned_parameter
-from ._validate import as_generator, as_int, as_real
-from .networks import TrainingDivergedError, _progress
+from ._validate import as_covariance, as_generator, as_int, as_real
+from .networks import _check_finite, _progress
 
 __all__ = [
     "optimal_linear_loss",
@@ -58,17 +58,6 @@ _DTYPE = torch.float64
 MODES = ("trained", "random", "selection", "block_sum")
 
 
-def _check_cov(C) -> np.ndarray:
-    C = np.asarray(C, dtype=np.float64)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 2:
-        raise ValueError(f"C must be a square covariance matrix of size >= 2, got shape {C.shape}")
-    if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, atol=1e-10 * max(1.0, np.abs(C).max())):
-        raise ValueError("C must be finite and symmetric")
-    if np.linalg.eigvalsh(C)[0] <= 0:
-        raise ValueError("C must be positive definite")
-    return C
-
-
 def _check_W(W, N: int) -> np.ndarray:
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[1] != N or not 1 <= W.shape[0] < N:
@@ -88,7 +77,7 @@ def optimal_linear_loss(C, W) -> float:
     :math:`D^* = CW^T(WCW^T)^{-1}` (the regression of :math:`x` on :math:`Wx`), giving
     :math:`L = \operatorname{tr}C - \operatorname{tr}\big[CW^T(WCW^T)^{-1}WC\big]`.
     """
-    C = _check_cov(C)
+    C = as_covariance("C", C)
     W = _check_W(W, C.shape[0])
     CW = C @ W.T
     return float(np.trace(C) - np.trace(CW @ np.linalg.solve(W @ CW, CW.T)))
@@ -96,7 +85,7 @@ def optimal_linear_loss(C, W) -> float:
 
 def eckart_young_loss(C, m: int) -> float:
     """Minimum of the linear reconstruction loss with ``m`` features: the ``N - m`` smallest eigenvalues of ``C``."""
-    C = _check_cov(C)
+    C = as_covariance("C", C)
     m = as_int("m", m, minimum=1, maximum=C.shape[0] - 1)
     return float(np.sort(np.linalg.eigvalsh(C))[: C.shape[0] - m].sum())
 
@@ -119,7 +108,7 @@ def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000,
     ``torch.Generator().manual_seed(seed + r)``. Every restart is returned (sorted by loss),
     so that the spread of the optimum is visible.
     """
-    C = _check_cov(C)
+    C = as_covariance("C", C)
     N = C.shape[0]
     m = as_int("m", m, minimum=1, maximum=N - 1)
     restarts = as_int("restarts", restarts, minimum=1)
@@ -138,8 +127,7 @@ def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000,
             opt.zero_grad()
             R = eye - D @ W
             loss = torch.trace(R @ Ct @ R.T)
-            if not bool(torch.isfinite(loss)):
-                raise TrainingDivergedError(f"training diverged: loss is not finite at step {step} of restart {r}; lower lr")
+            _check_finite("loss", loss, r, step)
             loss.backward()
             opt.step()
         with torch.no_grad():
@@ -345,8 +333,7 @@ def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained"
     for step in range(steps):
         opt.zero_grad()
         loss = ((_head_t(params, _features_t(params, xt)) - et) ** 2).mean()
-        if not bool(torch.isfinite(loss)):
-            raise TrainingDivergedError(f"training diverged: loss is not finite at step {step} ({task.name}, N={N}); lower lr")
+        _check_finite("loss", loss, 0, step)
         loss.backward()
         opt.step()
     arrays = {k: v.detach().numpy().copy() for k, v in params.items()}

@@ -321,6 +321,12 @@ def gaussian_chain_ratio_map_b(r, b: int = 2):
     return float(out) if out.ndim == 0 else out
 
 
+def gaussian_ring_precision(n: int, K: float, d: float = 1.0) -> np.ndarray:
+    r"""Precision :math:`d\,I - K(S + S^T)` of the Gaussian ring of ``n`` sites (:math:`S` the cyclic shift)."""
+    S = np.roll(np.eye(n), 1, axis=1)
+    return d * np.eye(n) - K * (S + S.T)
+
+
 def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> np.ndarray:
     r"""Precision matrix of every ``b``-th site of a Gaussian ring of ``b m`` sites (Schur complement).
 
@@ -333,8 +339,7 @@ def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> 
     m = as_int("m", m, minimum=3, maximum=500)
     b = as_int("b", b, minimum=2)
     N = b * m
-    S = np.roll(np.eye(N), 1, axis=1)
-    A = d * np.eye(N) - K * (S + S.T)
+    A = gaussian_ring_precision(N, K, d)
     if np.linalg.eigvalsh(A).min() <= 0:
         raise ValueError("the ring with these (K, d) is not normalizable (precision not positive definite)")
     keep = np.arange(0, N, b)
