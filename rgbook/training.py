@@ -1,0 +1,146 @@
+r"""The one training loop of the book: Adam on a batch of independent models.
+
+Every trainer of the book (autoencoders, regressors, linear autoencoders) calls :func:`fit`.
+Many small trainings (restarts, seeds, sizes) run as **one tensor program**: each parameter
+tensor carries a leading batch axis of length ``R`` (one slice per model), the loss function
+returns the ``R`` per-model losses, and the loop descends their sum. Since the models share no
+parameter, the gradient of the sum with respect to model ``r``'s slice is the gradient of
+model ``r``'s own loss, and Adam acts elementwise, so the batched run performs, up to
+floating-point rounding, the same steps as ``R`` separate runs.
+
+The loop stops with :class:`TrainingDivergedError` (naming the model and the step) as soon
+as a loss, a gradient or a parameter becomes NaN or infinite, and shows a progress bar when
+asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+import torch
+
+from ._validate import as_int, as_real
+
+__all__ = ["DTYPE", "TrainingDivergedError", "TrainingLog", "fit", "init_normal", "progress_bar"]
+
+#: Every network of the book trains in double precision.
+DTYPE = torch.float64
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised when a loss, a gradient or a parameter becomes NaN or infinite during training."""
+
+
+@dataclass(frozen=True)
+class TrainingLog:
+    """Per-model loss history of one :func:`fit` call.
+
+    Attributes
+    ----------
+    steps : numpy.ndarray, shape (n_records,)
+        The step numbers at which losses were recorded (every ``record_every`` steps).
+    losses : numpy.ndarray, shape (n_records, R)
+        Loss of each model at those steps (before the step's update).
+    final : numpy.ndarray, shape (R,)
+        Loss of each model after the last update.
+    """
+
+    steps: np.ndarray
+    losses: np.ndarray
+    final: np.ndarray
+
+
+def progress_bar(iterable, progress: bool, desc: str, total: int | None = None):
+    """``iterable`` wrapped in a tqdm bar when ``progress`` is true."""
+    if not progress:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, desc=desc, total=total, leave=False)
+
+
+def init_normal(shape: tuple[int, ...], scale: float, generator: torch.Generator) -> torch.Tensor:
+    """A tensor of independent :math:`\\mathcal N(0, \\text{scale}^2)` entries drawn from ``generator``."""
+    return scale * torch.randn(shape, generator=generator, dtype=DTYPE)
+
+
+def _finite_or_raise(what: str, value: torch.Tensor, step: int) -> None:
+    """Raise naming the first model (batch index) whose ``value`` is not finite."""
+    ok = torch.isfinite(value)
+    if bool(ok.all()):
+        return
+    bad = ok.reshape(ok.shape[0], -1).all(dim=1).logical_not() if ok.ndim else ok.logical_not().reshape(1)
+    models = torch.nonzero(bad).flatten().tolist()
+    raise TrainingDivergedError(
+        f"training diverged: {what} is not finite at step {step} (model(s) {models[:8]} of the batch); "
+        "lower lr or check the input data"
+    )
+
+
+def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torch.Tensor]], torch.Tensor], *,
+        steps: int, lr: float, trainable: tuple[str, ...] | None = None, record_every: int = 50,
+        progress: bool = False, desc: str = "training") -> TrainingLog:
+    r"""Minimize the per-model losses ``loss_fn(params)`` with Adam, in place.
+
+    Parameters
+    ----------
+    params : mapping of str to torch.Tensor
+        Parameter tensors, each with a leading batch axis of length ``R`` (one slice per model).
+        The trained ones are updated in place.
+    loss_fn : callable
+        ``loss_fn(params)`` returns a tensor of shape ``(R,)``: each model's loss.
+    steps, lr : int, float
+        Number of Adam steps and learning rate (PyTorch defaults otherwise).
+    trainable : tuple of str, optional
+        Names of the parameters to train (default: all); the others stay fixed.
+    record_every : int
+        Record the losses every this many steps.
+    progress : bool
+        Show a progress bar over the steps.
+
+    Returns
+    -------
+    TrainingLog
+
+    Raises
+    ------
+    TrainingDivergedError
+        If a loss, gradient or parameter becomes NaN or infinite.
+    """
+    steps = as_int("steps", steps, minimum=1)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    record_every = as_int("record_every", record_every, minimum=1)
+    names = tuple(params) if trainable is None else tuple(trainable)
+    unknown = [n for n in names if n not in params]
+    if unknown:
+        raise ValueError(f"trainable names {unknown} are not parameters; parameters: {sorted(params)}")
+    tensors = [params[n] for n in names]
+    for n, t in zip(names, tensors):
+        if not isinstance(t, torch.Tensor) or t.dtype != DTYPE:
+            raise TypeError(f"parameter {n!r} must be a float64 torch.Tensor, got {getattr(t, 'dtype', type(t))}")
+        t.requires_grad_(True)
+    opt = torch.optim.Adam(tensors, lr=lr)
+    recorded_steps, history = [], []
+    for step in progress_bar(range(steps), progress, desc):
+        opt.zero_grad()
+        loss = loss_fn(params)
+        if loss.ndim != 1:
+            raise ValueError(f"loss_fn must return a 1-d tensor of per-model losses, got shape {tuple(loss.shape)}")
+        _finite_or_raise("the loss", loss, step)
+        loss.sum().backward()
+        for n, t in zip(names, tensors):
+            _finite_or_raise(f"the gradient of {n}", t.grad, step)
+        opt.step()
+        if step % record_every == 0:
+            recorded_steps.append(step)
+            history.append(loss.detach().numpy().copy())
+    with torch.no_grad():
+        final = loss_fn(params)
+    for n, t in zip(names, tensors):
+        _finite_or_raise(f"parameter {n}", t.detach(), steps)
+    _finite_or_raise("the final loss", final, steps)
+    for t in tensors:
+        t.requires_grad_(False)
+    return TrainingLog(steps=np.array(recorded_steps), losses=np.array(history), final=final.numpy().copy())
