@@ -23,7 +23,7 @@ from ._validate import as_generator, as_int, as_real
 __all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoulli", "Gamma", "EvenPoly", "family", "sample_chain",
            "cumulants", "sample", "sample_cumulants", "cumulants_from_pmf", "block_sum_pmf",
            "even_poly_density", "grid_even_moments", "project_even_poly", "project_even_poly_moments",
-           "block_sum_even_poly"]
+           "check_even_poly"]
 
 FAMILIES = ("gaussian", "poisson", "bernoulli", "gamma")
 
@@ -107,7 +107,7 @@ def block_sum_pmf(pmf, b: int) -> np.ndarray:
     return out
 
 
-def _check_even_poly(theta) -> np.ndarray:
+def check_even_poly(theta) -> np.ndarray:
     theta = np.asarray(theta, dtype=np.float64)
     if theta.ndim != 1 or theta.size == 0:
         raise ValueError("theta must be a 1-d array (theta_1, ..., theta_m) of V(x) = sum_k theta_k x^(2k)")
@@ -121,7 +121,7 @@ def _check_even_poly(theta) -> np.ndarray:
 
 def even_poly_density(theta, x) -> np.ndarray:
     r"""Normalized density :math:`p(x) \propto e^{-V(x)}`, :math:`V(x) = \sum_k \theta_k x^{2k}`, on a uniform grid ``x``."""
-    theta = _check_even_poly(theta)
+    theta = check_even_poly(theta)
     x = np.asarray(x, dtype=np.float64)
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
     w = np.exp(-(V - V.min()))
@@ -174,35 +174,7 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     bounds = [(None, None)] * (m - 1) + [(0.0, None)]
     res = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
                    options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 5000})
-    return _check_even_poly(res.x)
-
-
-def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8.0, n_grid: int = 4001) -> np.ndarray:
-    r"""Block-sum RG of i.i.d. even-polynomial data, projected back onto the family after each step.
-
-    One step: the density of :math:`x' = b^{-1/2}\sum_{i\le b} x_i` by ``b``-fold numerical
-    convolution on a grid, then :func:`project_even_poly_moments` (the even moments of the
-    convolved law, taken on its own grid, so no interpolation error enters).
-    The variance is preserved exactly, so the Gaussian fixed point is
-    :math:`(\theta_1^*, 0, \dots)` with :math:`\theta_1^* = 1/(2\,\mathrm{Var}\,x)`.
-    Returns the parameters after each step, shape ``(steps + 1, m)``.
-    """
-    theta = _check_even_poly(theta)
-    b = as_int("b", b, minimum=2)
-    steps = as_int("steps", steps, minimum=0, maximum=50)
-    x = np.linspace(-half_width, half_width, n_grid)
-    dx = x[1] - x[0]
-    out = [theta]
-    for _ in range(steps):
-        p = even_poly_density(out[-1], x)
-        s = p.copy()
-        for _ in range(b - 1):
-            s = np.convolve(s, p) * dx                    # density of the sum on a grid b times wider
-        xs = np.linspace(b * x[0], b * x[-1], s.size) / np.sqrt(b)   # grid of x' = sum / sqrt(b)
-        w = s / s.sum()                                             # probabilities of the grid points
-        moments = np.array([(xs ** (2 * k)) @ w for k in range(1, theta.size + 1)])
-        out.append(project_even_poly_moments(moments, x, theta0=out[-1]))
-    return np.array(out)
+    return check_even_poly(res.x)
 
 
 # ------------------------------------------------------------------------------------------
@@ -435,7 +407,7 @@ class EvenPoly(Family):
 
     def check_natural(self, eta):
         eta = super().check_natural(eta)
-        _check_even_poly(-eta)
+        check_even_poly(-eta)
         return eta
 
     def sufficient(self, x):

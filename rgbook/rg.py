@@ -29,7 +29,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
+from . import expfam
 from ._validate import as_int, as_real, as_real_array
+from .expfam import check_even_poly
 
 __all__ = [
     "log_matrix_power",
@@ -44,6 +46,7 @@ __all__ = [
     "gaussian_chain_ratio_map",
     "gaussian_ring_marginal_precision",
     "block_sum_cumulants",
+    "block_sum_even_poly",
     "grid_chain_decimate",
 ]
 
@@ -382,9 +385,8 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
     theta', K', residual
         New on-site coefficients, coupling, and the largest absolute misfit of :math:`\ln T_2` on the window.
     """
-    from .expfam import _check_even_poly
 
-    theta = _check_even_poly(theta)
+    theta = check_even_poly(theta)
     K = as_real("K", K)
     x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=101))
     dx = x[1] - x[0]
@@ -408,14 +410,13 @@ def block_sum_jacobian(theta, b: int = 2, eps: float = 1e-6) -> np.ndarray:
     r"""Jacobian of one projected block-sum step of even-polynomial data at ``theta``.
 
     Column :math:`j` is :math:`[F(\theta + \varepsilon e_j) - F(\theta)]/\varepsilon` with
-    :math:`F` = :func:`rgbook.expfam.block_sum_even_poly` (one step). Forward differences,
+    :math:`F` = :func:`block_sum_even_poly` (one step). Forward differences,
     because at the Gaussian fixed point :math:`(\theta_1^*, 0, \dots, 0)` the top coefficient
     sits on the boundary :math:`\theta_m \ge 0` of the family; the bias is
     :math:`O(\varepsilon)`. At that point the eigenvalues are :math:`b^{1-k}`, ``k = 1..m``.
     """
-    from .expfam import _check_even_poly, block_sum_even_poly
 
-    theta = _check_even_poly(theta)
+    theta = check_even_poly(theta)
     b = as_int("b", b, minimum=2)
     eps = as_real("eps", eps, minimum=0.0, strict_minimum=True)
     f0 = block_sum_even_poly(theta, b=b, steps=1)[-1]
@@ -425,3 +426,31 @@ def block_sum_jacobian(theta, b: int = 2, eps: float = 1e-6) -> np.ndarray:
         step[j] = eps
         J[:, j] = (block_sum_even_poly(theta + step, b=b, steps=1)[-1] - f0) / eps
     return J
+
+
+def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8.0, n_grid: int = 4001) -> np.ndarray:
+    r"""Block-sum RG of i.i.d. even-polynomial data, projected back onto the family after each step.
+
+    One step: the density of :math:`x' = b^{-1/2}\sum_{i\le b} x_i` by ``b``-fold numerical
+    convolution on a grid, then :func:`project_even_poly_moments` (the even moments of the
+    convolved law, taken on its own grid, so no interpolation error enters).
+    The variance is preserved exactly, so the Gaussian fixed point is
+    :math:`(\theta_1^*, 0, \dots)` with :math:`\theta_1^* = 1/(2\,\mathrm{Var}\,x)`.
+    Returns the parameters after each step, shape ``(steps + 1, m)``.
+    """
+    theta = check_even_poly(theta)
+    b = as_int("b", b, minimum=2)
+    steps = as_int("steps", steps, minimum=0, maximum=50)
+    x = np.linspace(-half_width, half_width, n_grid)
+    dx = x[1] - x[0]
+    out = [theta]
+    for _ in range(steps):
+        p = expfam.even_poly_density(out[-1], x)
+        s = p.copy()
+        for _ in range(b - 1):
+            s = np.convolve(s, p) * dx                    # density of the sum on a grid b times wider
+        xs = np.linspace(b * x[0], b * x[-1], s.size) / np.sqrt(b)   # grid of x' = sum / sqrt(b)
+        w = s / s.sum()                                             # probabilities of the grid points
+        moments = np.array([(xs ** (2 * k)) @ w for k in range(1, theta.size + 1)])
+        out.append(expfam.project_even_poly_moments(moments, x, theta0=out[-1]))
+    return np.array(out)
