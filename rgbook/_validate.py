@@ -13,7 +13,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_int", "as_real", "as_real_array", "as_generator", "as_spin_distribution"]
+__all__ = ["as_int", "as_real", "as_real_array", "as_coupling", "as_covariance", "as_generator",
+           "as_spin_distribution", "MAX_COUPLING"]
+
+#: Largest ``|K|`` or ``|h|`` accepted for a spin chain: Boltzmann weights :math:`e^{K s s'}` stay
+#: representable in log space (``N |K|`` finite) for every chain length used.
+MAX_COUPLING = 1e100
 
 
 def as_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -55,14 +60,19 @@ def as_real(
     return value
 
 
+def as_coupling(name: str, value: Any) -> float:
+    """Return a coupling or field as a finite ``float`` with ``|value| <= MAX_COUPLING``."""
+    return as_real(name, value, minimum=-MAX_COUPLING, maximum=MAX_COUPLING)
+
+
 def as_real_array(name: str, value: Any, *, minimum: float | None = None) -> np.ndarray:
     """Return ``value`` as a finite float64 array (scalars become 0-d arrays)."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a real number or array, got {type(value).__name__}")
     try:
         arr = np.asarray(value)
-    except Exception as exc:  # pragma: no cover - numpy raises many types here
-        raise TypeError(f"{name} must be a real number or array: {exc}") from exc
+    except (TypeError, ValueError) as exc:  # ragged nesting and the like
+        raise TypeError(f"{name} must be a real number or a rectangular array of them: {exc}") from exc
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(f"{name} must be real-valued, got dtype {arr.dtype}")
     arr = arr.astype(np.float64)
@@ -75,7 +85,7 @@ def as_real_array(name: str, value: Any, *, minimum: float | None = None) -> np.
 
 def as_covariance(name: str, value: Any, *, min_size: int = 2) -> np.ndarray:
     """Return ``value`` as a finite, symmetric, positive-definite float64 matrix of size >= ``min_size``."""
-    C = np.asarray(value, dtype=np.float64)
+    C = as_real_array(name, value)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < min_size:
         raise ValueError(f"{name} must be a square matrix of size >= {min_size}, got shape {C.shape}")
     if not np.all(np.isfinite(C)) or not np.allclose(C, C.T, atol=1e-10 * max(1.0, np.abs(C).max())):
@@ -112,8 +122,8 @@ def as_spin_distribution(configs: Any, probs: Any, *, min_sites: int = 1,
     ``configs`` must be an ``(n, N)`` array of ±1 with ``min_sites <= N <= max_sites`` and
     ``probs`` a finite, non-negative vector of length ``n`` summing to 1 (to 1e-9).
     """
-    s = np.asarray(configs)
-    p = np.asarray(probs, dtype=np.float64)
+    s = as_real_array("configs", configs)
+    p = as_real_array("probs", probs)
     if s.ndim != 2 or s.shape[1] < min_sites:
         raise ValueError(f"configs must have shape (n, N) with N >= {min_sites}, got {s.shape}")
     if max_sites is not None and s.shape[1] > max_sites:

@@ -11,10 +11,17 @@ all-pairs model (:func:`fit_all_pairs`). Sample-based versions give confidence i
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import logsumexp
+from scipy.stats import t as student_t
+
+from ._validate import as_covariance, as_generator, as_int, as_real, as_real_array, as_spin_distribution
+from .ising import log_partition, log_transfer_matrix
+from .rg import gaussian_ring_precision
 
 __all__ = [
     "project_gaussian_ring",
     "fit_chain_loglinear",
+    "open_chain_log_partition_grad",
     "receptive_field_order",
     "orient_units",
     "canonical_layer",
@@ -44,8 +51,8 @@ def fit_chain_loglinear(configs, log_probs, periodic: bool = False) -> tuple[flo
         Fitted coupling and field, and the largest absolute misfit (zero when ``P`` is
         exactly a nearest-neighbour chain).
     """
-    s = np.asarray(configs, dtype=np.float64)
-    y = np.asarray(log_probs, dtype=np.float64)
+    s = as_real_array("configs", configs)
+    y = as_real_array("log_probs", log_probs)
     if s.ndim != 2 or s.shape[1] < 2:
         raise ValueError(f"configs must have shape (n, N) with N >= 2, got {s.shape}")
     if y.shape != (s.shape[0],):
@@ -62,7 +69,7 @@ def fit_chain_loglinear(configs, log_probs, periodic: bool = False) -> tuple[flo
 
 
 # --------------------------------------------------------------------------------------
-# output couplings of a layer (science brief §3)
+# output couplings of a layer (Paper I's network side)
 
 
 def receptive_field_order(W) -> np.ndarray:
@@ -72,7 +79,7 @@ def receptive_field_order(W) -> np.ndarray:
     (and equal centres) are broken by the :math:`|W|`-weighted mean position
     :math:`\sum_k k|W_{jk}|/\sum_k|W_{jk}|`. Returns the permutation that sorts the units.
     """
-    W = np.abs(np.asarray(W, dtype=np.float64))
+    W = np.abs(as_real_array("W", W))
     if W.ndim != 2 or W.shape[0] < 1 or W.shape[1] < 1:
         raise ValueError(f"W must be a non-empty 2-d array (m, N), got shape {W.shape}")
     if not np.all(np.isfinite(W)):
@@ -112,27 +119,85 @@ def _chain_stats(configs) -> np.ndarray:
     return np.column_stack([(s[:, :-1] * s[:, 1:]).sum(axis=1), s.sum(axis=1)])
 
 
-def _check_enumerated(configs, probs) -> tuple[np.ndarray, np.ndarray]:
-    from ._validate import as_spin_distribution
+def _as_level(level) -> float:
+    """A confidence level in the open interval (0, 1)."""
+    level = as_real("level", level, minimum=0.0, strict_minimum=True, maximum=1.0)
+    if level >= 1.0:
+        raise ValueError(f"level must be < 1, got {level}")
+    return level
 
+
+def _check_enumerated(configs, probs) -> tuple[np.ndarray, np.ndarray]:
     return as_spin_distribution(configs, probs, min_sites=2)
 
 
-def _open_chain_log_partition_grad(n: int, K: float, h: float) -> tuple[float, np.ndarray]:
-    r""":math:`\ln Z_n(K,h)` of the open chain and its gradient :math:`(\langle\sum y_iy_{i+1}\rangle, \langle\sum y_i\rangle)`,
-    by a log-space transfer-matrix recursion differentiated with PyTorch autograd."""
-    import torch
+#: Spin products :math:`s s'` of the four bond states, rows and columns ordered ``(+1, -1)``.
+_BOND_SIGNS = np.array([[1.0, -1.0], [-1.0, 1.0]])
 
-    x = torch.tensor([K, h], dtype=torch.float64, requires_grad=True)
-    Kt, ht = x[0], x[1]
-    logT = torch.stack([torch.stack([Kt + ht, -Kt]), torch.stack([-Kt, Kt - ht])])
-    end = torch.stack([ht / 2, -ht / 2])
-    v = end
-    for _ in range(n - 1):
-        v = torch.logsumexp(v[:, None] + logT, dim=0)
-    logz = torch.logsumexp(v + end, dim=0)
-    logz.backward()
-    return float(logz.detach()), x.grad.numpy().copy()
+
+def open_chain_log_partition_grad(n: int, K: float, h: float) -> tuple[float, np.ndarray]:
+    r""":math:`\ln Z_n(K,h)` of the open chain of ``n`` spins and its gradient, by forward-backward.
+
+    With :math:`T_{ss'} = e^{Kss' + h(s+s')/2}` and the end vector :math:`u_s = e^{hs/2}`, the
+    forward and backward messages (kept in log space, so no overflow for large couplings) are
+
+    .. math::
+
+        \alpha_1 = u,\quad \alpha_{i+1}(s') = \sum_s \alpha_i(s) T_{ss'}, \qquad
+        \beta_n = u,\quad \beta_i(s) = \sum_{s'} T_{ss'} \beta_{i+1}(s'),
+
+    so that :math:`Z_n = \sum_s \alpha_i(s)\beta_i(s)` for every ``i``. The gradient of
+    :math:`\ln Z_n` is the vector of mean sufficient statistics,
+
+    .. math::
+
+        \partial_K \ln Z_n = \Big\langle \sum_{i<n} s_i s_{i+1} \Big\rangle
+        = \sum_i \sum_{s,s'} s s'\, \frac{\alpha_i(s) T_{ss'} \beta_{i+1}(s')}{Z_n}, \qquad
+        \partial_h \ln Z_n = \Big\langle \sum_i s_i \Big\rangle
+        = \sum_i \sum_s s\, \frac{\alpha_i(s)\beta_i(s)}{Z_n}.
+
+    Parameters
+    ----------
+    n : int
+        Number of spins, ``2 <= n <= 10**6``.
+    K, h : float
+        Coupling and field.
+
+    Returns
+    -------
+    logz : float
+        :math:`\ln Z_n(K, h)`.
+    grad : numpy.ndarray, shape (2,)
+        :math:`(\langle\sum_i s_is_{i+1}\rangle, \langle\sum_i s_i\rangle)`.
+    """
+    n = as_int("n", n, minimum=2, maximum=10**6)
+    K = as_real("K", K)
+    h = as_real("h", h)
+    logT = log_transfer_matrix(K, h)
+    end = np.array([h / 2, -h / 2])
+    # Messages are renormalized at every step (largest entry 0) so that they stay of the size
+    # of K and h however long the chain: the marginals below then carry rounding errors of
+    # order eps * (|K| + |h|) per site, not eps * ln Z_n. The shifts add up to ln Z_n.
+    fwd = np.empty((n, 2))
+    bwd = np.empty((n, 2))
+    fwd[0] = end
+    bwd[n - 1] = end
+    logz = 0.0
+    for i in range(n - 1):
+        msg = np.logaddexp(fwd[i, 0] + logT[0], fwd[i, 1] + logT[1])
+        shift = msg.max()
+        fwd[i + 1] = msg - shift
+        logz += shift
+    for i in range(n - 2, -1, -1):
+        msg = np.logaddexp(logT[:, 0] + bwd[i + 1, 0], logT[:, 1] + bwd[i + 1, 1])
+        bwd[i] = msg - msg.max()
+    logz += float(np.logaddexp(fwd[-1, 0] + end[0], fwd[-1, 1] + end[1]))
+    site = fwd + bwd                                             # (n, 2): ln P(s_i) + const_i
+    site = np.exp(site - logsumexp(site, axis=1, keepdims=True))
+    pair = fwd[:-1, :, None] + logT[None] + bwd[1:, None, :]     # (n-1, 2, 2): ln P(s_i, s_{i+1}) + const_i
+    pair = np.exp(pair - logsumexp(pair, axis=(1, 2), keepdims=True))
+    grad = np.array([np.sum(pair * _BOND_SIGNS), np.sum(site[:, 0] - site[:, 1])])
+    return logz, grad
 
 
 def _newton(objective, hessian, x0: np.ndarray, tol: float = 1e-12, max_iter: int = 200) -> np.ndarray:
@@ -160,10 +225,8 @@ def project_chain_moments(bond_mean: float, field_mean: float, n_sites: int) -> 
 
     Solves :math:`\nabla_{K,h}\ln Z_n(K,h) = (\text{bond\_mean}, \text{field\_mean})` by
     minimizing the convex function :math:`\ln Z_n - K\,\text{bond\_mean} - h\,\text{field\_mean}`
-    (:math:`\ln Z_n` and its gradient by a log-space transfer-matrix recursion).
+    (:math:`\ln Z_n` and its gradient by :func:`open_chain_log_partition_grad`).
     """
-    from ._validate import as_int, as_real
-
     n = as_int("n_sites", n_sites, minimum=2, maximum=100_000)
     bond_mean = as_real("bond_mean", bond_mean)
     field_mean = as_real("field_mean", field_mean)
@@ -175,7 +238,7 @@ def project_chain_moments(bond_mean: float, field_mean: float, n_sites: int) -> 
     target = np.array([bond_mean, field_mean])
 
     def objective(x):
-        logz, grad = _open_chain_log_partition_grad(n, x[0], x[1])
+        logz, grad = open_chain_log_partition_grad(n, x[0], x[1])
         return logz - x @ target, grad - target
 
     def hessian(x):
@@ -205,8 +268,6 @@ def project_chain(configs, probs) -> tuple[float, float, float]:
     s, p = _check_enumerated(configs, probs)
     stats = _chain_stats(s)
     K, h = project_chain_moments(*(p @ stats), s.shape[1])
-    from .ising import log_partition
-
     log_q = stats @ np.array([K, h]) - log_partition(s.shape[1], K, h)
     nz = p > 0
     kl = float(np.sum(p[nz] * (np.log(p[nz]) - log_q[nz])))
@@ -227,8 +288,6 @@ def fit_all_pairs(configs, probs, l2: float = 0.0) -> tuple[np.ndarray, np.ndarr
     h : numpy.ndarray, shape (n,)
         Fields.
     """
-    from scipy.special import logsumexp
-
     s, p = _check_enumerated(configs, probs)
     n = s.shape[1]
     if n > 14:
@@ -264,30 +323,29 @@ def fit_all_pairs(configs, probs, l2: float = 0.0) -> tuple[np.ndarray, np.ndarr
     return J + J.T, res_x[n_pairs:].copy()
 
 
-def project_chain_from_samples(samples, *, rng, n_boot: int = 200, level: float = 0.95) -> tuple[float, float, tuple[float, float]]:
+def project_chain_from_samples(samples, *, rng, n_boot: int = 200,
+                               level: float = 0.95) -> tuple[float, float, tuple[float, float]]:
     r"""Maximum-likelihood NN-chain coupling :math:`(K, h)` of sampled configurations, with a
     bootstrap percentile interval for :math:`K` (``n_boot`` resamples of the configurations).
 
     Returns ``K, h, (K_low, K_high)``.
     """
-    from ._validate import as_generator
-
     rng = as_generator("rng", rng)
-    s = np.asarray(samples)
+    s = as_real_array("samples", samples)
     if s.ndim != 2 or s.shape[1] < 2 or s.shape[0] < 2 or not np.all(np.abs(s) == 1):
         raise ValueError(f"samples must be an (n >= 2, n_sites >= 2) array of ±1 spins, got shape {s.shape}")
-    if not (0 < level < 1):
-        raise ValueError(f"level must be in (0, 1), got {level}")
-    if int(n_boot) < 10:
-        raise ValueError(f"n_boot must be >= 10, got {n_boot}")
+    level = _as_level(level)
+    n_boot = as_int("n_boot", n_boot, minimum=10, maximum=100_000)
     stats = _chain_stats(s)
     K, h = project_chain_moments(*stats.mean(axis=0), s.shape[1])
-    boot = [project_chain_moments(*stats[rng.integers(0, len(stats), len(stats))].mean(axis=0), s.shape[1])[0] for _ in range(int(n_boot))]
+    boot = [project_chain_moments(*stats[rng.integers(0, len(stats), len(stats))].mean(axis=0), s.shape[1])[0]
+            for _ in range(n_boot)]
     lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
     return K, h, (float(lo), float(hi))
 
 
-def project_chain_batches(configs, probs, batch_probs, level: float = 0.95) -> tuple[float, float, float, tuple[float, float]]:
+def project_chain_batches(configs, probs, batch_probs,
+                          level: float = 0.95) -> tuple[float, float, float, tuple[float, float]]:
     r"""KL projection of an estimated distribution, with a t-interval from independent batches.
 
     ``probs`` is a pooled estimate of :math:`P(y)` and ``batch_probs`` (shape ``(B, 2^n)``)
@@ -297,10 +355,9 @@ def project_chain_batches(configs, probs, batch_probs, level: float = 0.95) -> t
 
     Returns ``K, h, kl, (K_low, K_high)``.
     """
-    from scipy.stats import t as student_t
-
+    level = _as_level(level)
     K, h, kl = project_chain(configs, probs)
-    batch_probs = np.asarray(batch_probs, dtype=np.float64)
+    batch_probs = as_real_array("batch_probs", batch_probs, minimum=0.0)
     if batch_probs.ndim != 2 or batch_probs.shape[0] < 2:
         raise ValueError(f"batch_probs must have shape (B >= 2, n_configs), got {batch_probs.shape}")
     Kb = np.array([project_chain(configs, q / q.sum())[0] for q in batch_probs])
@@ -328,9 +385,6 @@ def project_gaussian_ring(cov) -> tuple[float, float, float]:
     d, K, kl
         Projected parameters and :math:`\mathrm{KL}(C\,\|\,P^{-1})` per variable (nats).
     """
-    from ._validate import as_covariance
-    from .rg import gaussian_ring_precision
-
     C = as_covariance("cov", cov, min_size=3)
     n = C.shape[0]
     a = np.trace(C) / n

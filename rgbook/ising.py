@@ -1,6 +1,6 @@
 r"""The one-dimensional Ising chain: transfer matrix, exact enumeration, exact sampling.
 
-Conventions (science brief §1-§2): spins :math:`s_i \in \{\pm 1\}`, dimensionless couplings,
+Conventions (those of Paper I and of the standard texts): spins :math:`s_i \in \{\pm 1\}`, dimensionless couplings,
 
 .. math::
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, logsumexp
 
-from ._validate import as_generator, as_int, as_real, as_real_array
+from ._validate import MAX_COUPLING, as_coupling, as_generator, as_int, as_real, as_real_array
 
 __all__ = [
     "transfer_matrix",
@@ -37,6 +37,7 @@ __all__ = [
     "spin_correlation",
     "sample_chain",
     "all_configurations",
+    "log_matrix_power",
 ]
 
 #: Largest chain that :func:`enumerate_chain` accepts (2^24 configurations, ~0.4 GB as int8).
@@ -80,8 +81,8 @@ def transfer_matrix(K: float, h: float = 0.0) -> np.ndarray:
 
 def log_transfer_matrix(K: float, h: float = 0.0) -> np.ndarray:
     """Entry-wise logarithm of :func:`transfer_matrix`; finite for every finite ``K, h``."""
-    K = as_real("K", K)
-    h = as_real("h", h)
+    K = as_coupling("K", K)
+    h = as_coupling("h", h)
     return np.array([[K + h, -K], [-K, K - h]])
 
 
@@ -99,8 +100,8 @@ def all_configurations(N: int) -> np.ndarray:
 
 def energy(configs: np.ndarray, K: float, h: float = 0.0, boundary: str = "open") -> np.ndarray:
     r"""Return :math:`-H(s) = K\sum s_i s_{i+1} + h \sum s_i` for each row of ``configs``."""
-    K = as_real("K", K)
-    h = as_real("h", h)
+    K = as_coupling("K", K)
+    h = as_coupling("h", h)
     boundary = _check_boundary(boundary)
     s = np.asarray(configs)
     if s.ndim != 2 or s.shape[1] < 2:
@@ -159,14 +160,49 @@ def marginalize(configs: np.ndarray, probs: np.ndarray, keep) -> tuple[np.ndarra
     return all_configurations(keep.size), marg
 
 
+def _log_matmul(logA: np.ndarray, logB: np.ndarray) -> np.ndarray:
+    """``log(exp(logA) @ exp(logB))`` over the last two axes, without overflow."""
+    return logsumexp(logA[..., :, :, None] + logB[..., None, :, :], axis=-2)
+
+
+def log_matrix_power(logT, b: int) -> np.ndarray:
+    r"""Entrywise logarithm of :math:`T^b`, given :math:`\ln T` (binary exponentiation in log space).
+
+    Parameters
+    ----------
+    logT : array_like, shape (..., n, n)
+        Entrywise logarithm of a non-negative matrix, or a stack of them (``-inf`` for a zero entry).
+    b : int
+        Power, ``b >= 0``; ``b = 0`` returns the log of the identity.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\ln (T^b)_{ij}`, same shape as ``logT``; finite wherever :math:`(T^b)_{ij} > 0`,
+        however large the entries of :math:`T^b` are.
+    """
+    logT = np.asarray(logT, dtype=np.float64)
+    if logT.ndim < 2 or logT.shape[-1] != logT.shape[-2]:
+        raise ValueError(f"logT must have shape (..., n, n), got {logT.shape}")
+    b = as_int("b", b, minimum=0)
+    n = logT.shape[-1]
+    result = np.where(np.eye(n, dtype=bool), 0.0, -np.inf) * np.ones_like(logT)
+    base = logT
+    while b:
+        if b & 1:
+            result = _log_matmul(result, base)
+        b >>= 1
+        if b:
+            base = _log_matmul(base, base)
+    return result
+
+
 def log_partition(N: int, K: float, h: float = 0.0, boundary: str = "open") -> float:
     r"""Exact :math:`\ln Z_N` from the transfer matrix (log-space matrix products).
 
     Open chain: :math:`Z = u^\top T^{N-1} u`, :math:`u=(e^{h/2},e^{-h/2})`;
     ring: :math:`Z = \operatorname{Tr} T^N`.
     """
-    from .rg import log_matrix_power  # local import: rg imports this module
-
     N = as_int("N", N, minimum=2)
     boundary = _check_boundary(boundary)
     logT = log_transfer_matrix(K, h)
@@ -185,12 +221,26 @@ def free_energy_per_spin(K, h=0.0):
 
     which reduces to :math:`\ln(2\cosh K)` at :math:`h = 0`. Vectorized over ``K`` and ``h``.
     """
-    K = np.asarray(K, dtype=float)
-    h = np.asarray(h, dtype=float)
-    if not (np.all(np.isfinite(K)) and np.all(np.isfinite(h))):
-        raise ValueError("K and h must be finite")
-    # ln(lambda) = K + ln(cosh h + sqrt(sinh^2 h + e^{-4K})), stable for large K.
-    out = K + np.log(np.cosh(h) + np.sqrt(np.sinh(h) ** 2 + np.exp(-4.0 * K)))
+    K = as_real_array("K", K)
+    h = as_real_array("h", h)
+    if np.any(np.abs(K) > MAX_COUPLING) or np.any(np.abs(h) > MAX_COUPLING):
+        raise ValueError(f"|K| and |h| must be <= {MAX_COUPLING:g}, got max |K| = {np.max(np.abs(K))}, "
+                         f"max |h| = {np.max(np.abs(h))}")
+    K, h = np.broadcast_arrays(K, h)
+    moderate = (K > -150.0) & (np.abs(h) < 350.0)
+    Km, hm = np.where(moderate, K, 0.0), np.where(moderate, h, 0.0)
+    # ln(lambda) = K + ln(cosh h + sqrt(sinh^2 h + e^{-4K})), accurate for large K.
+    out = Km + np.log(np.cosh(hm) + np.sqrt(np.sinh(hm) ** 2 + np.exp(-4.0 * Km)))
+    if not np.all(moderate):
+        # strong antiferromagnet or strong field: the same in logs, with y = e^{-2|h|},
+        # ln(lambda) = K + |h| - ln 2 + ln(1 + y + sqrt((1 - y)^2 + 4 e^{-4K} y))
+        a = np.abs(h)
+        y_log = -2.0 * a
+        with np.errstate(divide="ignore"):
+            log_b2 = 2.0 * np.log1p(-np.exp(y_log))            # ln (1 - y)^2, -inf at h = 0
+        log_root = 0.5 * np.logaddexp(log_b2, np.log(4.0) - 4.0 * K + y_log)
+        strong = K + a - np.log(2.0) + np.logaddexp(np.log1p(np.exp(y_log)), log_root)
+        out = np.where(moderate, out, strong)
     return out[()] if out.ndim == 0 else out
 
 
@@ -205,7 +255,8 @@ def correlation_length(K):
     """
     K = as_real_array("K", K)
     if np.any(np.abs(K) > 350):
-        raise ValueError(f"|K| must be <= 350 (the correlation length e^(2|K|)/2 overflows float64), got max {np.abs(K).max()}")
+        raise ValueError("|K| must be <= 350 (the correlation length e^(2|K|)/2 overflows float64), "
+                         f"got max {np.abs(K).max()}")
     x = np.exp(-2 * np.abs(K))
     with np.errstate(divide="ignore"):
         out = -1.0 / (np.log1p(-x) - np.log1p(x))
@@ -214,9 +265,7 @@ def correlation_length(K):
 
 def spin_correlation(r, K):
     r"""Exact zero-field correlation :math:`\langle s_i s_{i+r}\rangle = \tanh^r K` (open chain)."""
-    r = np.asarray(r)
-    if np.any(r < 0):
-        raise ValueError("r must be >= 0")
+    r = as_real_array("r", r, minimum=0.0)
     K = as_real("K", K)
     return np.tanh(K) ** r
 
@@ -306,8 +355,8 @@ def sample_chain(n_samples: int, N: int, K: float, h: float = 0.0, *, rng) -> np
     """
     n_samples = as_int("n_samples", n_samples, minimum=1)
     N = as_int("N", N, minimum=2)
-    K = as_real("K", K)
-    h = as_real("h", h)
+    K = as_coupling("K", K)
+    h = as_coupling("h", h)
     rng = as_generator("rng", rng)
     if n_samples * N > 2 * 10**9:
         raise ValueError(f"n_samples * N must be <= 2e9 spins, got {n_samples * N}")

@@ -54,8 +54,36 @@ def test_enumerate_large_values_no_overflow():
 def test_free_energy_per_spin_matches_large_ring():
     for K, h in [(0.3, 0.0), (1.0, 0.4), (2.5, -1.0)]:
         N = 2000
-        assert ising.free_energy_per_spin(K, h) == pytest.approx(ising.log_partition(N, K, h, "periodic") / N, abs=1e-12)
+        exact = ising.free_energy_per_spin(K, h)
+        assert exact == pytest.approx(ising.log_partition(N, K, h, "periodic") / N, abs=1e-12)
     assert ising.free_energy_per_spin(0.6) == pytest.approx(np.log(2 * np.cosh(0.6)), rel=1e-14)
+
+
+def test_log_matrix_power_vs_numpy():
+    T = ising.transfer_matrix(0.6, 0.1)
+    for b in (0, 1, 2, 7):
+        np.testing.assert_allclose(np.exp(ising.log_matrix_power(np.log(T), b)), np.linalg.matrix_power(T, b),
+                                   rtol=1e-12)
+
+
+def test_log_matrix_power_large_entries_and_stacks():
+    """ln T^b stays finite where T^b overflows, and stacks of matrices are powered one by one."""
+    logT = np.stack([ising.log_transfer_matrix(400.0, 0.0), np.log(ising.transfer_matrix(0.3, -0.2))])
+    L = ising.log_matrix_power(logT, 5)
+    assert np.all(np.isfinite(L))
+    # T(K, 0)^b has (++) entry ((2 cosh K)^b + (2 sinh K)^b)/2 ~ (2 cosh K)^b for large K
+    assert L[0, 0, 0] == pytest.approx(5 * 400.0, rel=1e-14)
+    np.testing.assert_allclose(np.exp(L[1]), np.linalg.matrix_power(ising.transfer_matrix(0.3, -0.2), 5), rtol=1e-12)
+
+
+@pytest.mark.parametrize("K,h", [(-200.0, 0.0), (-200.0, 5.0), (3.0, 800.0), (-1.0, -1000.0), (0.2, 350.1)])
+def test_free_energy_per_spin_strong_coupling_or_field(K, h):
+    """Strong antiferromagnet or strong field: finite, and equal to ln Z_N / N of a long open chain."""
+    N = 4000
+    f = ising.free_energy_per_spin(K, h)
+    assert np.isfinite(f)
+    # open chain: ln Z_N = N f + O(1); the O(1) boundary term is below 2 |K| + |h| + ln 2
+    assert abs(ising.log_partition(N, K, h) - N * f) < 2 * abs(K) + abs(h) + 1.0
 
 
 def _sampling_band(n, p):
@@ -103,6 +131,8 @@ def test_sampler_is_deterministic_for_a_seed():
         (lambda: ising.sample_chain(10, 5, 1.0, rng=None), "rng must be"),
         (lambda: ising.sample_chain(0, 5, 1.0, rng=0), "n_samples must be >= 1"),
         (lambda: ising.log_partition(5, 1.0, boundary="ring"), "boundary must be one of"),
+        (lambda: ising.log_matrix_power(np.zeros((2, 3)), 2), "logT must have shape"),
+        (lambda: ising.log_matrix_power(np.zeros((2, 2)), -1), "b must be >= 0"),
     ],
 )
 def test_bad_input_names_the_argument(call, match):
