@@ -8,28 +8,34 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rgbook-installed
 BUILD  := _build
-# Hash of everything the chapters import from: when it changes the execution cache is stale.
-SOURCES_HASH = $(shell cat rgbook/*.py pyproject.toml | sha256sum | cut -d' ' -f1)
+LOCK   := requirements.lock
+# Chapters executed at once before the HTML build (each with cores / JOBS BLAS and torch threads).
+JOBS   ?= 2
 
 BROWSER_STAMP := $(VENV)/.rgbook-browser
 
-.PHONY: help venv test test-slow book check-book figures bench check-determinism clean
+.PHONY: help venv test test-slow book check-book check-cache figures bench check-determinism lock clean
 
 help:
 	@echo "make book       create .venv, install, execute every chapter and build the HTML book"
 	@echo "make test       create .venv if missing and run the (fast) test suite"
 	@echo "make test-slow  run the long numerical checks marked 'slow'"
 	@echo "make check-book open every page of the built book in headless Chromium (needs /usr/bin/chromium)"
+	@echo "make check-cache prove that editing one chapter module re-executes that chapter and no other"
 	@echo "make figures    write every figure file (PDF, PNG, provenance) without building the book"
-	@echo "make bench      print speed ratios (samplers, enumeration, training step, book build)"
+	@echo "make bench      print speed ratios, the cold build time and each chapter's execution time"
+	@echo "make lock       re-resolve the dependencies in a scratch venv and rewrite requirements.lock"
 	@echo "make check-determinism  build twice from cold and compare figure data and ledger hashes"
 	@echo "make clean      remove the built book, its execution cache and the claims ledger"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# torch is pinned and installed first: an unpinned resolve pulls a multi-GB CUDA build.
+	@# Then every other version from the lock (figure hashes are compared across builds, so
+	@# versions must not drift), then rgbook itself without resolving anything again.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[book,test]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[book,test]'
 	@touch $@
 
 venv: $(STAMP)
@@ -43,30 +49,49 @@ test-slow: $(STAMP)
 
 book: $(STAMP)
 	@mkdir -p $(BUILD)
-	@if [ "$$(cat $(BUILD)/.rgbook-sources 2>/dev/null)" != "$(SOURCES_HASH)" ]; then \
-	  echo "rgbook sources changed: clearing the execution cache so every chapter re-executes"; \
-	  rm -rf $(BUILD)/.jupyter_cache $(BUILD)/jupyter_execute $(BUILD)/claims $(BUILD)/figures; \
-	  echo "$(SOURCES_HASH)" > $(BUILD)/.rgbook-sources; \
-	fi
-	@# The hash is recorded as soon as the cache is cleared: whatever executes from now on runs
-	@# the current sources, so a failing chapter does not force the others to re-execute.
+	@# Per-chapter invalidation (rgbook/build.py): a chapter re-executes only if its code cells,
+	@# an rgbook module it loaded, or a distribution version it loaded changed, or it has no
+	@# deps record (never finished: failed or interrupted). Its cache record, claim records and
+	@# figures are dropped with it, and nothing else. The stale chapters execute $(JOBS) at a
+	@# time into the execution cache; Sphinx then renders every chapter from the cache.
+	@# (No pipes: make's SIGTERM then reaches the commands themselves, which stop their kernels.)
+	@rm -f $(BUILD)/execute.log
+	$(BIN)/python -m rgbook.build execute --jobs $(JOBS) --log $(BUILD)/execute.log
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python -m rgbook ledger --require-all
 	@echo "Book built: $(CURDIR)/$(BUILD)/html/index.html"
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[browser]'
+	@# The browser extra is not part of the lock (make book does not install it); the locked
+	@# versions constrain whatever it shares with the book.
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[browser]'
 	@touch $@
 
 check-book: book $(BROWSER_STAMP)
 	@test -x /usr/bin/chromium || { echo "check-book needs Debian's Chromium: apt-get install chromium" >&2; exit 2; }
 	$(BIN)/python scripts/check_book.py $(BUILD)/html
 
+check-cache: book
+	MAKE="$(MAKE)" $(BIN)/python scripts/check_cache.py
+
 figures: $(STAMP)
 	$(BIN)/python -m rgbook figures
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# Re-resolve from pyproject.toml in a scratch venv (torch pinned first, as for make book) and
+# write every resolved version except rgbook itself; torch is written without its local label.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet torch==2.13.0
+	.venv-lock/bin/python -m pip install --quiet -e '.[book,test]'
+	{ echo "# Every version make installs (make lock rewrites this file; torch is installed first, pinned)."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable | grep -v -i '^rgbook' | sed -E 's/^(torch==[^+]*)\+.*/\1/'; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
+	rm -rf .venv-lock
+	@echo "wrote $(LOCK)"
 
 check-determinism: $(STAMP)
 	scripts/check_determinism.sh

@@ -8,8 +8,17 @@
   ``django-static-mathjax`` wheel, MathJax 3.2.2), not from a CDN: the book renders its
   mathematics offline.
 * The ``claims-ledger`` directive is replaced, after every chapter has executed, by a table
-  of every registered claim: paper, reading, our statement, evidence rows, verdict, links to
-  the chapter and figure. The page holding it is re-written on every build.
+  of every registered claim: paper, reading, our statement (:attr:`rgbook.claims.Claim.text`,
+  tolerances written in), evidence rows, verdict, links to the chapter and figure;
+  ``claims-summary`` by one row per paper claim and one column per reading.
+* The ``build-times`` directive is replaced by the build's times, read when the page is
+  written (never from an executed cell, whose cached output would go stale): each chapter's
+  last execution seconds (``_build/deps/<name>.json``) and the cold and warm build times of
+  the last ``make bench`` (``_build/bench-build.json``).
+  Pages holding these directives are re-written on every build.
+* A code chapter depends on its execution record ``_build/deps/<name>.json`` (written by
+  ``rgbook.build.finish``): when the chapter re-executes, or its record is removed, Sphinx
+  re-reads the page, so the HTML shows the new outputs although the source did not change.
 """
 
 from __future__ import annotations
@@ -44,6 +53,12 @@ class ClaimsSummary(ClaimsLedger):
     layout = "summary"
 
 
+class BuildTimes(ClaimsLedger):
+    """Chapter execution times and the last benchmarked cold/warm build times."""
+
+    layout = "times"
+
+
 def _figures_dir(app) -> Path:
     return Path(app.srcdir) / "_build" / "figures"
 
@@ -57,13 +72,15 @@ def _cite_figures(app, doctree, docname: str) -> None:
     fignumbers = app.env.toc_fignumbers.get(docname, {}).get("figure", {})
     title = nodes.Text(app.env.titles[docname].astext()) if docname in app.env.titles else None
     for fig in list(doctree.findall(nodes.figure)):
-        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [n for n in fig.get("names", []) if n.startswith("fig-")]
+        labels = ([i for i in fig["ids"] if i.startswith("fig-")]
+                  + [n for n in fig.get("names", []) if n.startswith("fig-")])
         if not labels:
             continue
         label = labels[0]
         sidecar = _figures_dir(app) / f"{label}.json"
         if not sidecar.is_file():
-            logger.warning(f"figure {label!r} has no files in _build/figures (call rgbook.figures.save)", location=docname)
+            logger.warning(f"figure {label!r} has no files in _build/figures (call rgbook.figures.save)",
+                           location=docname)
             continue
         meta = json.loads(sidecar.read_text())
         number = ".".join(map(str, fignumbers.get(fig["ids"][0], ()))) if fig["ids"] else ""
@@ -113,9 +130,10 @@ def _summary_table(app, docname: str) -> nodes.Node:
     table, tbody = _table(["paper", "the paper's claim (paraphrase)", "RG side (standard physics)", "Reading A (depth)",
                            "Reading B (size)"], (5, 35, 20, 20, 20), ["rgbook-ledger", "rgbook-summary"])
     groups: dict[tuple[str, str], list] = {}
-    for claim in claims.REGISTRY.values():
+    for claim in claims.registry().values():
         groups.setdefault((claim.paper, claim.paper_claim), []).append(claim)
-    for (paper, paper_claim), members in sorted(groups.items(), key=lambda kv: kv[0][0]):   # stable: registry order within a paper
+    # stable sort: registry order within a paper
+    for (paper, paper_claim), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
         row = nodes.row()
         row += nodes.entry("", nodes.paragraph(text=paper))
         row += nodes.entry("", nodes.paragraph(text=paper_claim))
@@ -149,19 +167,22 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    headers = ["claim (paper, reading)", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict", "evidence"]
+    headers = ["claim (paper, reading)", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict",
+               "evidence"]
     table, tbody = _table(headers, (12, 50, 7, 7, 7, 17), ["rgbook-ledger"])
-    for claim in claims.REGISTRY.values():
+    for claim in claims.registry().values():
         rec = records.get(claim.id)
         rows = rec["rows"] if rec else []
         status = rec["status"] if rec else "not-run"
         worst = max((abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
                      for r in rows), default=float("nan"))
         if claim.chapter not in app.env.all_docs:
-            logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book", location=docname)
+            logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book",
+                           location=docname)
         chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
         evidence = nodes.paragraph()
-        evidence += nodes.reference(text=app.env.titles[claim.chapter].astext() if claim.chapter in app.env.titles else claim.chapter,
+        chapter_title = app.env.titles[claim.chapter].astext() if claim.chapter in app.env.titles else claim.chapter
+        evidence += nodes.reference(text=chapter_title,
                                     refuri=chapter_uri)
         if claim.figure:
             evidence += nodes.Text(" · ")
@@ -169,8 +190,9 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         verdict = nodes.paragraph()
         verdict += nodes.strong(text=status)
         cells = [
-            nodes.paragraph("", "", nodes.literal(text=claim.id), nodes.Text(f" (Paper {claim.paper}, {claim.reading})")),
-            nodes.paragraph(text=claim.statement),
+            nodes.paragraph("", "", nodes.literal(text=claim.id),
+                            nodes.Text(f" (Paper {claim.paper}, {claim.reading})")),
+            nodes.paragraph(text=rec["statement"] if rec and rec.get("statement") else claim.text),
             nodes.paragraph(text=f"{sum(r['passes'] for r in rows)} / {len(rows)}"),
             nodes.paragraph(text=f"{worst:.3g}"),
             verdict,
@@ -183,13 +205,72 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     return table
 
 
+def _times_table(app, docname: str) -> nodes.Node:
+    """Each code chapter's last execution seconds, and the last benchmarked build times."""
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import build
+
+    container = nodes.container(classes=["rgbook-build-times"])
+    table, tbody = _table(["chapter", "execution (s)", "threads", "executed (UTC)"], (40, 15, 10, 35),
+                          ["rgbook-ledger", "rgbook-times"])
+    total = 0.0
+    for doc in build.code_chapters(root):     # book order
+        rec = build.load_deps(doc, root)
+        if rec is None:
+            continue
+        seconds = rec.get("execution_seconds")
+        total += seconds or 0.0
+        row = nodes.row()
+        title = app.env.titles[doc].astext() if doc in app.env.titles else doc
+        link = nodes.paragraph()
+        if doc in app.env.all_docs:
+            link += nodes.reference(text=title, refuri=app.builder.get_relative_uri(docname, doc))
+        else:
+            link += nodes.Text(title)
+        row += nodes.entry("", link)
+        row += nodes.entry("", nodes.paragraph(text="-" if seconds is None else f"{seconds:.1f}"))
+        row += nodes.entry("", nodes.paragraph(text=str(rec.get("threads") or "default")))
+        row += nodes.entry("", nodes.paragraph(text=str(rec.get("finished", "-"))[:19].replace("T", " ")))
+        tbody += row
+    container += table
+    container += nodes.paragraph(text=f"Sum of chapter execution times: {total:.0f} s (a cold build executes "
+                                      "the chapters two at a time).")
+    bench = root / "_build" / "bench-build.json"
+    if bench.is_file():
+        times = json.loads(bench.read_text())
+        lines = [f"cold build (make book from an empty _build): {times['cold_seconds']:.0f} s "
+                 f"(target 360 s; ratio {times['cold_seconds'] / 360:.2f})"]
+        if "warm_seconds" in times:
+            lines.append(f"warm build (nothing changed, every chapter from the cache): {times['warm_seconds']:.1f} s; "
+                         f"ratio cold / warm {times['cold_seconds'] / times['warm_seconds']:.1f}")
+        for line in lines:
+            container += nodes.paragraph(text=line)
+    else:
+        container += nodes.paragraph(text="Cold and warm build times were not measured for this build: run "
+                                          "`make bench` (it builds the book from cold) and rebuild to show them here.")
+    return container
+
+
+_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table}
+
+
 def _doctree_resolved(app, doctree, docname: str) -> None:
     if app.builder.format != "html":
         return
     _cite_figures(app, doctree, docname)
     for node in list(doctree.findall(ledger_placeholder)):
-        build = _summary_table if node.get("layout") == "summary" else _ledger_table
-        node.replace_self(build(app, docname))
+        node.replace_self(_LAYOUTS[node.get("layout", "ledger")](app, docname))
+
+
+def _note_execution_record(app, docname: str, source: list[str]) -> None:
+    """A code chapter depends on its execution record: re-read the page when it changes or goes."""
+    if docname.startswith("book/") and "```{code-cell}" in source[0]:
+        deps = Path(app.srcdir) / "_build" / "deps" / f"{docname.removeprefix('book/')}.json"
+        app.env.note_dependency(str(deps))
 
 
 def _always_rewrite_ledger(app, env, added, changed, removed):
@@ -243,7 +324,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
         return
     seen, unique = set(), []
     for js in scripts:
-        key = (str(getattr(js, "filename", js) or ""), tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        attributes = tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items()))
+        key = (str(getattr(js, "filename", js) or ""), attributes)
         if key not in seen:
             seen.add(key)
             unique.append(js)
@@ -254,6 +336,8 @@ def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("claims-summary", ClaimsSummary)
+    app.add_directive("build-times", BuildTimes)
+    app.connect("source-read", _note_execution_record)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)

@@ -25,7 +25,8 @@ RAW_TEX_JS = r"""
 () => {
   const bad = [];
   const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
-  const skip = (n) => n.parentElement && n.parentElement.closest('pre, code, script, style, mjx-container, .highlight, textarea');
+  const skip = (n) => n.parentElement
+    && n.parentElement.closest('pre, code, script, style, mjx-container, .highlight, textarea');
   const pattern = /\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\begin\{|\\mathrm|\\operatorname/;
   while (walker.nextNode()) {
     const n = walker.currentNode;
@@ -48,10 +49,12 @@ NUMBERS_JS = r"""
   });
   document.querySelectorAll('div.proof.theorem, div.theorem, div.proof.lemma, div.proof.proposition').forEach((t) => {
     const title = t.querySelector('.admonition-title');
-    if (!title || !/\d/.test(title.textContent)) problems.push('theorem without number: ' + (title ? title.textContent.slice(0, 60) : '?'));
+    if (!title || !/\d/.test(title.textContent))
+      problems.push('theorem without number: ' + (title ? title.textContent.slice(0, 60) : '?'));
   });
   return {problems, figures: document.querySelectorAll('figure .caption-number, div.figure .caption-number').length,
-          theorems: document.querySelectorAll('div.theorem').length, math: document.querySelectorAll('mjx-container').length};
+          theorems: document.querySelectorAll('div.theorem').length,
+          math: document.querySelectorAll('mjx-container').length};
 }
 """
 
@@ -111,7 +114,8 @@ def main(argv: list[str]) -> int:
             response = page.goto(f"http://127.0.0.1:{port}/{rel}", wait_until="networkidle")
             uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
             if uses_mathjax:
-                page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=30000)
+                page.wait_for_function(
+                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=30000)
                 page.evaluate("() => window.MathJax.startup.promise")
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")
@@ -127,7 +131,8 @@ def main(argv: list[str]) -> int:
             page.screenshot(path=str(shots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True)
             page.close()
             status = "ok" if not problems else "FAIL"
-            print(f"{status:4}  {rel:28}  math={numbers['math']:4d}  figures={numbers['figures']:2d}  theorems={numbers['theorems']:2d}")
+            print(f"{status:4}  {rel:28}  math={numbers['math']:4d}  figures={numbers['figures']:2d}  "
+                  f"theorems={numbers['theorems']:2d}")
             failures += [f"{rel}: {p}" for p in problems]
         browser.close()
     server.shutdown()
