@@ -12,6 +12,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from . import __version__
 from .claims import book_root
 
 __all__ = ["save", "git_commit", "apply_style", "toc_files"]
@@ -19,8 +22,6 @@ __all__ = ["save", "git_commit", "apply_style", "toc_files"]
 
 def toc_files(root: Path | None = None) -> list[str]:
     """Documents of the book in reading order: the ``root`` of ``_toc.yml`` and every chapter of every part."""
-    import yaml
-
     root = book_root() if root is None else Path(root)
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     return [toc["root"]] + [ch["file"] for part in toc.get("parts", []) for ch in part.get("chapters", [])]
@@ -39,6 +40,7 @@ def git_commit(root: Path | None = None) -> str:
 
 def apply_style() -> None:
     """The book's plotting style (seaborn ticks, readable sizes); call once per chapter."""
+    # Heavy and needed only by chapters that draw: imported on first use.
     import matplotlib as mpl
     import seaborn as sns
 
@@ -53,8 +55,6 @@ def save(fig, label: str, *, chapter: str, params: dict[str, Any] | None = None,
     Returns ``None`` so that, as the last line of a notebook cell, it adds no output
     beside the figure itself.
     """
-    from . import __version__
-
     if not isinstance(label, str) or not label.replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"label must be a figure label like 'fig-ising-flow', got {label!r}")
     root = root or book_root()

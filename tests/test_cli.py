@@ -1,0 +1,152 @@
+"""The command line (``python -m rgbook``), on a fake chapter module in a temporary book root."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import rgbook.chapters
+from rgbook import claims
+from rgbook.__main__ import main
+from rgbook.claims import Claim, Row
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What the fake measure measures; a test changes it to make the verdict change.
+STATE = {"offset": 0.0}
+
+
+@dataclass(frozen=True)
+class FakeProtocol:
+    n: int = 10
+
+    def smoke(self) -> FakeProtocol:
+        return FakeProtocol(n=2)
+
+
+def measure_fake(protocol: FakeProtocol, tol) -> list[Row]:
+    return [Row("offset", 0.0, STATE["offset"], tol["eps"])]
+
+
+def _claim(claim_id: str, figure: str = "fig-fake") -> Claim:
+    return Claim(id=claim_id, paper="I", reading="A", paper_claim="a fake claim",
+                 statement="the offset is within {eps} of zero", tolerances={"eps": 0.5},
+                 chapter="book/fake", measure=measure_fake, protocol=FakeProtocol(), figure=figure)
+
+
+@pytest.fixture
+def book(monkeypatch, tmp_path):
+    """A temporary book root with a fake chapter module of two claims and a tests directory."""
+    module = types.ModuleType("rgbook.chapters.fake")
+    module.CLAIMS = [_claim("I.fake"), _claim("I.other", figure="")]
+    monkeypatch.setitem(sys.modules, "rgbook.chapters.fake", module)
+    monkeypatch.setattr(rgbook.chapters, "CHAPTER_MODULES", ("fake",))
+    monkeypatch.setenv("RGBOOK_ROOT", str(tmp_path))
+    monkeypatch.setitem(STATE, "offset", 0.0)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "fake.md").write_text("# Fake\n")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_claim_smoke.py").write_text("")
+    (tests / "test_fake.py").write_text(
+        "from rgbook import claims\n\n"
+        "def test_names_the_id():\n    assert claims.get('I.fake')\n\n"
+        "def test_unrelated():\n    assert True\n"
+    )
+    return tmp_path
+
+
+def _record(book: Path, claim_id: str) -> dict:
+    return json.loads((book / "_build" / "claims" / f"{claim_id}.json").read_text())
+
+
+def test_help_is_plain_text(capsys):
+    for argv in (["--help"], ["show", "--help"], ["reproduce", "--help"], ["list", "--help"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 0
+        out = capsys.readouterr().out
+        assert out.strip()
+        for markup in ("``", ":func:", ":mod:", ":class:", ":math:"):
+            assert markup not in out, f"{argv}: raw reST {markup!r} in help"
+    main_help = subprocess.run([sys.executable, "-m", "rgbook", "--help"], capture_output=True, text=True,
+                               cwd=ROOT, check=True).stdout
+    for command in ("list", "show", "reproduce", "ledger", "figures", "--record"):
+        assert command in main_help
+
+
+def test_list(book, capsys):
+    claims.check("I.fake")
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["I.fake", "book/fake", "holds"]
+    assert lines[2].split() == ["I.other", "book/fake", "not-run"]
+
+
+def test_show(book, capsys):
+    assert main(["show", "I.fake"]) == 0
+    out = capsys.readouterr().out
+    assert "book/fake  (book/fake.md)" in out
+    line = measure_fake.__code__.co_firstlineno
+    assert f"{__name__}:measure_fake" in out and f"test_cli.py:{line})" in out
+    assert "the offset is within 0.5 of zero" in out and "eps = 0.5" in out
+    assert "fig-fake: not built yet" in out
+    assert "no record yet" in out
+    assert "tests/test_claim_smoke.py::test_claim_smoke[I.fake]" in out
+    assert "tests/test_fake.py::test_names_the_id" in out and "test_unrelated" not in out
+
+    figures = book / "_build" / "figures"
+    figures.mkdir(parents=True)
+    for ext in ("pdf", "png", "json"):
+        (figures / f"fig-fake.{ext}").write_text("")
+    claims.check("I.fake")
+    assert main(["show", "I.fake"]) == 0
+    out = capsys.readouterr().out
+    assert "fig-fake: _build/figures/fig-fake.json, _build/figures/fig-fake.pdf, _build/figures/fig-fake.png" in out
+    assert "recorded   holds, 1/1 rows pass (_build/claims/I.fake.json)" in out
+
+
+def test_show_unknown_claim_lists_the_ids(book, capsys):
+    assert main(["show", "I.nope"]) == 2
+    err = capsys.readouterr().err
+    assert "I.nope" in err and "I.fake" in err and "I.other" in err
+
+
+def test_reproduce_does_not_overwrite_records(book, capsys):
+    claims.check("I.fake")
+    before = (book / "_build" / "claims" / "I.fake.json").read_text()
+    STATE["offset"] = 2.0  # the verdict changes from holds to fails
+    for _ in range(2):  # reported on every run, not only the first
+        assert main(["reproduce", "I.fake"]) == 1
+        out = capsys.readouterr().out
+        assert "VERDICT CHANGED (recorded: holds)" in out
+        assert "number moved: offset: 0.0 -> 2.0" in out
+        assert (book / "_build" / "claims" / "I.fake.json").read_text() == before
+    assert main(["reproduce", "--record", "I.fake"]) == 1  # reports the change, then records it
+    assert _record(book, "I.fake")["status"] == "fails"
+    assert "records overwritten" in capsys.readouterr().out
+    assert main(["reproduce", "I.fake"]) == 0
+    assert "VERDICT CHANGED" not in capsys.readouterr().out
+
+
+def test_reproduce_without_records_and_unknown_ids(book, capsys):
+    assert main(["reproduce"]) == 0
+    out = capsys.readouterr().out
+    assert "I.fake" in out and "I.other" in out and "no record to compare with" in out
+    assert claims.load_records() == {}
+    assert main(["reproduce", "I.fake", "I.nope"]) == 2
+    assert "I.nope" in capsys.readouterr().err
+
+
+def test_ledger(book, capsys):
+    claims.check("I.fake")
+    assert main(["ledger"]) == 0
+    ledger = json.loads((book / "_build" / "claims.json").read_text())
+    assert [c["id"] for c in ledger["claims"]] == ["I.fake"] and ledger["not_run"] == ["I.other"]
+    with pytest.raises(RuntimeError, match="I.other"):
+        main(["ledger", "--require-all"])
