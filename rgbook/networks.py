@@ -9,7 +9,7 @@ A layer maps input spins :math:`s\in\{\pm1\}^N` to output spins :math:`y\in\{\pm
 
 (:math:`\sigma` the logistic function), a normalized kernel, :math:`\sum_y T_\theta(y|s)=1`.
 The output distribution :math:`P'(y) = \sum_s P(s)\,T_\theta(y\mid s)` is Kadanoff's RG
-transformation with a parameter-defined kernel (science brief §3): with
+transformation (Kadanoff 1966) with a parameter-defined kernel: with
 :math:`e^{-H'(y)} = \sum_s e^{-H(s)} T_\theta(y|s)` the output partition function equals the
 input one. Decimation is the limit :math:`W = \beta\,\times` (selection matrix),
 :math:`\beta\to\infty`; deterministic sign units :math:`y = \operatorname{sign}(a)` are the
@@ -18,7 +18,10 @@ limit :math:`\|W\|\to\infty`.
 Everything here is *exact*: distributions are enumerated (input size :math:`N\le 16`,
 output size :math:`m\le 12`), expectations are sums, not samples. Training uses PyTorch in
 float64 with explicit :class:`torch.Generator` seeds, so a fixed seed gives the same
-network bit for bit on the same machine.
+network bit for bit on the same machine. Every trainer runs on :func:`rgbook.training.fit`:
+the restarts of a training (and trainings on several input distributions of one shape) are
+one batched tensor program, each model's initial parameters drawn from its own generator
+exactly as a serial run would draw them.
 """
 
 from __future__ import annotations
@@ -28,17 +31,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from ._protocol import binned_parameter
 from ._validate import as_int, as_real, as_spin_distribution
-from .couplings import canonical_layer
-from .ising import all_configurations
+from .couplings import canonical_layer, project_chain
+from .ising import all_configurations, sample_chain
+from .training import DTYPE, fit
 
 __all__ = [
     "MAX_INPUT_SITES",
     "MAX_OUTPUT_UNITS",
     "Autoencoder",
-    "TrainingDivergedError",
     "log_kernel",
     "output_distribution",
+    "layer_coupling",
     "sign_layer",
     "decimation_weights",
     "random_weights",
@@ -46,10 +51,13 @@ __all__ = [
     "decimation_reference_loss",
     "reconstruction_loss",
     "train_autoencoder",
+    "train_autoencoders",
     "StackLevel",
     "stack_layers",
+    "stack_layers_batch",
     "CouplingRegressor",
     "train_coupling_regressor",
+    "train_coupling_regressors",
     "feature_distribution_from_samples",
 ]
 
@@ -57,11 +65,6 @@ __all__ = [
 MAX_INPUT_SITES = 16
 #: Largest number of output units that exact evaluation accepts (2^12 output configurations).
 MAX_OUTPUT_UNITS = 12
-_DTYPE = torch.float64
-
-
-class TrainingDivergedError(FloatingPointError):
-    """Raised when a loss or a parameter becomes NaN or infinite during training."""
 
 
 # --------------------------------------------------------------------------------------
@@ -93,8 +96,12 @@ def _check_layer(W, c, N: int | None = None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _log_kernel_t(W: torch.Tensor, c: torch.Tensor, s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    r""":math:`\ln T(y|s) = \sum_j \ln\sigma(2 y_j a_j)` as an (n_s, n_y) tensor (differentiable)."""
-    a = s @ W.T + c
+    r""":math:`\ln T(y|s) = \sum_j \ln\sigma(2 y_j a_j)` as an (..., n_s, n_y) tensor (differentiable).
+
+    ``W`` (..., m, N) and ``c`` (..., m) may carry leading batch axes (one per model); ``s``
+    is (n_s, N) and ``y`` (n_y, m).
+    """
+    a = s @ W.transpose(-1, -2) + c[..., None, :]
     lp, lm = torch.nn.functional.logsigmoid(2 * a), torch.nn.functional.logsigmoid(-2 * a)
     return lp @ ((1 + y) / 2).T + lm @ ((1 - y) / 2).T
 
@@ -143,6 +150,19 @@ def output_distribution(W, c, configs, probs) -> tuple[np.ndarray, np.ndarray]:
     return y, q / q.sum()
 
 
+def layer_coupling(W, c, configs, probs) -> tuple[float, float, float]:
+    r"""Output coupling ``(K', h', KL residual)`` of a layer on an enumerated input distribution.
+
+    The units are first oriented and put in receptive-field order
+    (:func:`rgbook.couplings.canonical_layer`), then the exact output distribution
+    (:func:`output_distribution`) is projected onto the open nearest-neighbour chain
+    (:func:`rgbook.couplings.project_chain`).
+    """
+    W, c = canonical_layer(W, c)
+    y, q = output_distribution(W, c, configs, probs)
+    return project_chain(y, q)
+
+
 def sign_layer(W, c, inputs) -> np.ndarray:
     r"""Deterministic limit of the layer, :math:`y = \operatorname{sign}(W s + c)`.
 
@@ -173,8 +193,17 @@ def decimation_weights(N: int, b: int, beta: float, offset: int = 0) -> tuple[np
     return W, np.zeros(m)
 
 
-def _init_params(shapes: dict[str, tuple[int, ...]], scales: dict[str, float], gen: torch.Generator) -> dict[str, torch.Tensor]:
-    return {k: (torch.randn(shape, generator=gen, dtype=_DTYPE) * scales[k]).requires_grad_(True) for k, shape in shapes.items()}
+def _init_batch(shapes: dict[str, tuple[int, ...]], scales: dict[str, float], seeds) -> dict[str, torch.Tensor]:
+    """Initial parameters of len(seeds) models, stacked on a leading batch axis.
+
+    Model ``r`` draws its tensors, in the order of ``shapes``, from
+    ``torch.Generator().manual_seed(seeds[r])``: the same draws as a serial run of that model.
+    """
+    per_model = []
+    for seed in seeds:
+        gen = torch.Generator().manual_seed(int(seed))
+        per_model.append({k: torch.randn(shape, generator=gen, dtype=DTYPE) * scales[k] for k, shape in shapes.items()})
+    return {k: torch.stack([p[k] for p in per_model]) for k in shapes}
 
 
 def random_weights(m: int, N: int, *, seed: int, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -184,7 +213,7 @@ def random_weights(m: int, N: int, *, seed: int, scale: float = 1.0) -> tuple[np
     seed = as_int("seed", seed, minimum=0)
     scale = as_real("scale", scale, minimum=0.0)
     gen = torch.Generator().manual_seed(seed)
-    W = torch.randn((m, N), generator=gen, dtype=_DTYPE) * scale / np.sqrt(N)
+    W = torch.randn((m, N), generator=gen, dtype=DTYPE) * scale / np.sqrt(N)
     return W.numpy(), np.zeros(m)
 
 
@@ -222,7 +251,7 @@ def decimation_reference_loss(N: int, K: float) -> float:
     spins between two kept ones have conditional entropy
     :math:`H_{\rm mid} = (p^2+q^2)\,h_b\!\big(\tfrac{p^2}{p^2+q^2}\big) + 2pq\ln 2` and the last
     spin, with one kept neighbour, :math:`h_b(p)`, where :math:`p = e^K/(2\cosh K)`,
-    :math:`q = 1-p` (science brief §3). Returns
+    :math:`q = 1-p`. Returns
     :math:`\big(h_b(p) + (N/2-1) H_{\rm mid}\big)/N` in nats.
     """
     N = as_int("N", N, minimum=2)
@@ -235,15 +264,98 @@ def decimation_reference_loss(N: int, K: float) -> float:
     return float((_h(p) + (N // 2 - 1) * H_mid) / N)
 
 
-def _reconstruction_loss_t(params: dict[str, torch.Tensor], s: torch.Tensor, logp: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    r"""Exact :math:`\frac1N\mathbb E_{s,y}[-\ln P(s|y)]` for a linear-logit factorized decoder."""
-    logT = _log_kernel_t(params["W"], params["c"], s, y)
-    joint = torch.exp(logT + logp[:, None])  # P(s, y), (n_s, n_y)
-    up = joint.T @ ((1 + s) / 2)  # P(s_i = +1, y), (n_y, N)
-    down = joint.sum(0)[:, None] - up
-    z = y @ params["V"].T + params["d"]  # decoder logits, P(s_i|y) = sigma(2 s_i z_i)
-    loss = -(up * torch.nn.functional.logsigmoid(2 * z) + down * torch.nn.functional.logsigmoid(-2 * z)).sum()
-    return loss / s.shape[1]
+def _unit_products(S: torch.Tensor) -> torch.Tensor:
+    r""":math:`\prod_j \sigma(2 y_j a_j)` for every configuration ``y`` of ``k`` units.
+
+    ``S`` has shape (R, k, 2, n_s) with ``S[:, j, 0] = sigma(-2 a_j)`` and
+    ``S[:, j, 1] = sigma(2 a_j)``; returns (R, 2^k, n_s), ``y`` in
+    :func:`rgbook.ising.all_configurations` order (first unit most significant).
+    """
+    R, k, _, n = S.shape
+    T = torch.ones((R, 1, n), dtype=S.dtype)
+    for j in range(k):
+        T = (T[:, :, None, :] * S[:, j, None, :, :]).reshape(R, -1, n)
+    return T
+
+
+class _OutputMarginal(torch.autograd.Function):
+    r"""Exact output marginal :math:`P'(y) = \sum_s P(s) T(y|s)` of R layers, and the unit means
+    :math:`\mathbb E[y_j|s] = \tanh a_j(s)`, differentiable in the pre-activations.
+
+    The units are split in two halves, :math:`T = T_1(y_1|s)\,T_2(y_2|s)`, so that
+    :math:`P'(y_1, y_2) = \sum_s P(s) T_1 T_2` is one matrix product and no
+    :math:`2^N\times 2^m` array is formed. With :math:`\partial_{a_j}\ln T = y_j - \tanh a_j`,
+    the gradient :math:`\sum_y g(y)\,\partial P'(y)/\partial a_j(s) = P(s)\sum_y g(y) T(y|s)
+    (y_j - \tanh a_j(s))` factorizes over the halves as well (two matrix products).
+    """
+
+    @staticmethod
+    def forward(ctx, a: torch.Tensor, p: torch.Tensor, y1: torch.Tensor, y2: torch.Tensor):
+        # a (R, m, n_s) pre-activations; p (R, n_s); y1 (n1, m1), y2 (n2, m2) configurations of the halves
+        m1 = y1.shape[1]
+        S = torch.stack((torch.sigmoid(-2 * a), torch.sigmoid(2 * a)), 2)  # (R, m, 2, n_s)
+        t = S[:, :, 1] - S[:, :, 0]  # tanh a = sigma(2a) - sigma(-2a)
+        T1, T2 = _unit_products(S[:, :m1]), _unit_products(S[:, m1:])
+        ctx.save_for_backward(p, y1, y2, T1, T2, t)
+        return ((T1 * p[:, None, :]) @ T2.transpose(-1, -2)).flatten(-2), t
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor, grad_t: torch.Tensor):
+        p, y1, y2, T1, T2, t = ctx.saved_tensors
+        G = grad.reshape(grad.shape[0], y1.shape[0], y2.shape[0])  # (R, n1, n2)
+        A1 = T1 * (G @ T2)  # sum_{y2} g T1 T2, per y1: (R, n1, n_s)
+        A2 = T2 * (G.transpose(-1, -2) @ T1)  # per y2: (R, n2, n_s)
+        total = A1.sum(-2, keepdim=True)  # sum_y g T, (R, 1, n_s)
+        gy = torch.cat((y1.T @ A1, y2.T @ A2), -2)  # sum_y g T y_j, (R, m, n_s)
+        return p[:, None, :] * (gy - t * total) + grad_t * (1 - t * t), None, None, None
+
+
+@dataclass(frozen=True)
+class _LossData:
+    """Constant tensors of the exact reconstruction loss on D*R models' input distributions."""
+
+    sT: torch.Tensor  # (N, n_s) input configurations, transposed
+    p: torch.Tensor  # (R, n_s) each model's input distribution
+    wp: torch.Tensor  # (R, N, n_s): p(s) (1 + s_i)
+    pw: torch.Tensor  # (R, N): sum_s p(s) (1 + s_i)
+    y: torch.Tensor  # (2^m, m) output configurations
+    y1: torch.Tensor  # (2^(m//2), m//2) configurations of the first half of the units
+    y2: torch.Tensor  # configurations of the second half
+
+    @classmethod
+    def of(cls, s: np.ndarray, p: np.ndarray, m: int) -> _LossData:
+        s_t = torch.as_tensor(np.asarray(s, dtype=np.float64))
+        p_t = torch.as_tensor(np.asarray(p, dtype=np.float64))
+        w = 1 + s_t
+        conf = lambda k: torch.as_tensor(all_configurations(k).astype(np.float64) if k else np.zeros((1, 0)))  # noqa: E731
+        return cls(sT=s_t.T.contiguous(), p=p_t, wp=(w.T[None] * p_t[:, None, :]).contiguous(), pw=p_t @ w,
+                   y=conf(m), y1=conf(m // 2), y2=conf(m - m // 2))
+
+
+def _reconstruction_loss_t(params: dict[str, torch.Tensor], data: _LossData) -> torch.Tensor:
+    r"""Exact :math:`\frac1N\mathbb E_{s\sim P}\mathbb E_{y\sim T(\cdot|s)}[-\ln P(s|y)]` of ``R`` models, shape (R,).
+
+    With the decoder :math:`P(s_i|y) = \sigma(2 s_i z_i)`, :math:`z = Vy + d`, and
+    :math:`\ln\sigma(x) - \ln\sigma(-x) = x`,
+
+    .. math::
+
+        -N L = \sum_y P'(y) \sum_i \ln\sigma(-2 z_i(y))
+               + \sum_s P(s) \sum_i (1 + s_i)\,\big(V \tanh a(s) + d\big)_i,
+
+    since :math:`\mathbb E[y\mid s] = \tanh a(s)`. Only the output marginal
+    :math:`P'(y) = \sum_s P(s) T(y|s)` needs the sum over :math:`y`; it is computed as
+    :math:`\sum_s P(s)\,T_1(y_1|s)\,T_2(y_2|s)` over the two halves of the units
+    (:class:`_OutputMarginal`).
+    """
+    W, c, V, d = params["W"], params["c"], params["V"], params["d"]
+    R, m, N = W.shape
+    a = (W.reshape(R * m, N) @ data.sT).reshape(R, m, -1) + c[..., None]  # (R, m, n_s)
+    q, t = _OutputMarginal.apply(a, data.p, data.y1, data.y2)  # P'(y) (R, 2^m) and tanh a (R, m, n_s)
+    z = data.y @ V.transpose(-1, -2) + d[..., None, :]  # decoder logits, (R, 2^m, N)
+    entropy_term = (q * torch.nn.functional.logsigmoid(-2 * z).sum(-1)).sum(-1)
+    linear_term = (V * (data.wp @ t.transpose(-1, -2))).sum((-1, -2)) + (data.pw * d).sum(-1)
+    return -(entropy_term + linear_term) / N
 
 
 @dataclass(frozen=True)
@@ -252,7 +364,8 @@ class Autoencoder:
     decoder :math:`P(s_i=\pm1|y) = \sigma(\pm 2 z_i)`, :math:`z = V y + d`.
 
     ``loss`` is the exact loss per spin (nats) at the end of training; ``history`` the loss
-    every 50 steps; ``seed`` the restart's :class:`torch.Generator` seed.
+    every 50 steps (from the :class:`rgbook.training.TrainingLog` of the training); ``seed``
+    the restart's :class:`torch.Generator` seed.
     """
 
     W: np.ndarray
@@ -268,83 +381,85 @@ def reconstruction_loss(model: Autoencoder, configs, probs) -> float:
     """Exact reconstruction loss per spin (nats) of a model on an enumerated distribution."""
     s, p = _check_distribution(configs, probs)
     W, c = _check_layer(model.W, model.c, s.shape[1])
-    params = {k: torch.as_tensor(np.asarray(getattr(model, k), dtype=np.float64)) for k in "WcVd"}
-    y = torch.as_tensor(all_configurations(W.shape[0]).astype(np.float64))
-    with torch.no_grad(), np.errstate(divide="ignore"):
-        logp = torch.as_tensor(np.log(p))
-        return float(_reconstruction_loss_t(params, torch.as_tensor(s), logp, y))
+    params = {k: torch.as_tensor(np.asarray(getattr(model, k), dtype=np.float64))[None] for k in "WcVd"}
+    with torch.no_grad():
+        return float(_reconstruction_loss_t(params, _LossData.of(s, p[None], W.shape[0]))[0])
 
 
-def _progress(iterable, progress: bool, desc: str):
-    if not progress:
-        return iterable
-    from tqdm import tqdm
+def train_autoencoders(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
+                       seed: int = 0, init_scale: float = 1.0, progress: bool = True,
+                       desc: str | None = None) -> tuple[tuple[Autoencoder, ...], ...]:
+    r"""Train the autoencoder ``N -> m -> N`` on ``D`` input distributions, ``restarts`` each, in one batch.
 
-    return tqdm(iterable, desc=desc, leave=False)
+    Restart ``r`` (on every distribution) draws its initial parameters from
+    ``torch.Generator().manual_seed(seed + r)`` (:math:`W\sim\mathcal N(0,\text{init\_scale}^2/N)`,
+    :math:`V\sim\mathcal N(0, 1/m)`, biases :math:`\mathcal N(0, 0.01)`) and runs ``steps``
+    Adam steps of rate ``lr`` on
 
+    .. math:: L = \frac1N\,\mathbb E_{s\sim P_d}\,\mathbb E_{y\sim T(\cdot|s)}[-\ln P(s|y)],
 
-def _check_finite(name: str, value: torch.Tensor, restart: int, step: int) -> None:
-    if not bool(torch.isfinite(value).all()):
-        raise TrainingDivergedError(
-            f"training diverged: {name} is not finite at step {step} of restart {restart}; "
-            "lower lr or check the input distribution"
-        )
+    computed exactly by enumeration (no sampling noise). All ``D x restarts`` models are one
+    :func:`rgbook.training.fit` call; since they share no parameter, each performs the
+    steps of its own serial training.
 
-
-def train_autoencoder(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
-                      seed: int = 0, init_scale: float = 1.0, progress: bool = True) -> list[Autoencoder]:
-    r"""Train the autoencoder ``N -> m -> N`` on the exact loss from ``restarts`` random inits.
-
-    Restart ``r`` draws its initial parameters from ``torch.Generator().manual_seed(seed + r)``
-    (:math:`W\sim\mathcal N(0,\text{init\_scale}^2/N)`, :math:`V\sim\mathcal N(0, 1/m)`,
-    biases :math:`\mathcal N(0, 0.01)`) and runs ``steps`` Adam steps of rate ``lr`` on
-    :math:`\frac1N\mathbb E_{s\sim P}\,\mathbb E_{y\sim T(\cdot|s)}[-\ln P(s|y)]`, computed
-    exactly by enumeration (no sampling noise).
+    Parameters
+    ----------
+    configs : array_like, shape (n_s, N)
+        The input configurations (±1), shared by all distributions.
+    probs : array_like, shape (D, n_s)
+        ``D`` input distributions on ``configs`` (each sums to 1).
 
     Returns
     -------
-    list of Autoencoder
-        One per restart, in restart order (not sorted), so that every restart's loss is kept.
+    tuple of tuple of Autoencoder
+        ``result[d][r]``: restart ``r`` on distribution ``d``, in restart order (not sorted),
+        so that every restart's loss is kept.
 
     Raises
     ------
-    TrainingDivergedError
-        If the loss or a gradient becomes NaN or infinite.
+    rgbook.training.TrainingDivergedError
+        If a loss, gradient or parameter becomes NaN or infinite (the message names the model).
     """
-    s_np, p_np = _check_distribution(configs, probs)
-    N = s_np.shape[1]
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[0] < 1:
+        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
+    checked = [_check_distribution(configs, row) for row in probs]
+    s_np = checked[0][0]
+    p_np = np.stack([p for _, p in checked])
+    D, N = p_np.shape[0], s_np.shape[1]
     m = as_int("m", m, minimum=1, maximum=min(N, MAX_OUTPUT_UNITS))
     restarts = as_int("restarts", restarts, minimum=1)
     steps = as_int("steps", steps, minimum=1)
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
     seed = as_int("seed", seed, minimum=0)
     init_scale = as_real("init_scale", init_scale, minimum=0.0)
-    s = torch.as_tensor(s_np)
-    with np.errstate(divide="ignore"):
-        logp = torch.as_tensor(np.log(p_np))
-    y = torch.as_tensor(all_configurations(m).astype(np.float64))
+    data = _LossData.of(s_np, np.repeat(p_np, restarts, axis=0), m)  # model k = d * restarts + r
     shapes = {"W": (m, N), "c": (m,), "V": (N, m), "d": (N,)}
     scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "V": 1 / np.sqrt(m), "d": 0.1}
-    models = []
-    for r in _progress(range(restarts), progress, f"restarts N={N}->m={m}"):
-        params = _init_params(shapes, scales, torch.Generator().manual_seed(seed + r))
-        opt = torch.optim.Adam(params.values(), lr=lr)
-        history = []
-        for step in range(steps):
-            opt.zero_grad()
-            loss = _reconstruction_loss_t(params, s, logp, y)
-            _check_finite("loss", loss, r, step)
-            loss.backward()
-            for k, v in params.items():
-                _check_finite(f"gradient of {k}", v.grad, r, step)
-            opt.step()
-            if step % 50 == 0:
-                history.append(float(loss.detach()))
-        with torch.no_grad():
-            final = float(_reconstruction_loss_t(params, s, logp, y))
-        arrays = {k: v.detach().numpy().copy() for k, v in params.items()}
-        models.append(Autoencoder(**arrays, loss=final, seed=seed + r, history=np.array(history)))
-    return models
+    seeds = [seed + r for _ in range(D) for r in range(restarts)]
+    params = _init_batch(shapes, scales, seeds)
+    log = fit(params, lambda prm: _reconstruction_loss_t(prm, data), steps=steps, lr=lr, record_every=50,
+              progress=progress, desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models)")
+    arrays = {k: v.detach().numpy() for k, v in params.items()}
+    models = [Autoencoder(**{k: arrays[k][i].copy() for k in shapes}, loss=float(log.final[i]), seed=seeds[i],
+                          history=log.losses[:, i].copy())
+              for i in range(D * restarts)]
+    return tuple(tuple(models[d * restarts:(d + 1) * restarts]) for d in range(D))
+
+
+def train_autoencoder(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
+                      seed: int = 0, init_scale: float = 1.0, progress: bool = True) -> list[Autoencoder]:
+    r"""Train the autoencoder ``N -> m -> N`` on one input distribution from ``restarts`` random inits.
+
+    :func:`train_autoencoders` with ``D = 1`` (see there for the initialization and the loss).
+
+    Returns
+    -------
+    list of Autoencoder
+        One per restart, in restart order (not sorted), so that every restart's loss is kept.
+    """
+    return list(train_autoencoders(configs, np.asarray(probs, dtype=np.float64)[None, :], m, restarts=restarts,
+                                   steps=steps, lr=lr, seed=seed, init_scale=init_scale, progress=progress)[0])
 
 
 @dataclass(frozen=True)
@@ -358,43 +473,68 @@ class StackLevel:
     loss: float | None
 
 
-def stack_layers(configs, probs, depth: int, *, b: int = 2, mode: str = "trained", beta: float = 8.0,
-                 seed: int = 0, progress: bool = True, **train_kwargs) -> list[StackLevel]:
-    r"""Greedy stack of ``depth`` layers, each ``n -> n/b``, on exact distributions.
+def stack_layers_batch(configs, probs, depth: int, *, b: int = 2, mode: str = "trained", beta: float = 8.0,
+                       seed: int = 0, progress: bool = True, **train_kwargs) -> tuple[tuple[StackLevel, ...], ...]:
+    r"""Greedy stacks of ``depth`` layers, each ``n -> n/b``, on ``D`` exact input distributions.
 
-    ``mode="trained"``: each layer is the best restart of :func:`train_autoencoder` on the
+    ``probs`` has shape ``(D, n_s)``: ``D`` distributions on the same ``configs``. Every level
+    of every stack lists all :math:`2^n` configurations in the same order, so the layers of one
+    level are trained in one batch (:func:`train_autoencoders`).
+
+    ``mode="trained"``: each layer is the best restart of the autoencoder trained on the
     previous level's exact output distribution (``train_kwargs`` are passed on, seed
     ``seed + 1000 * level``). ``mode="decimation"``: :func:`decimation_weights` with ``beta``.
     ``mode="random"``: :func:`random_weights` (seed ``seed + level``), the untrained control.
     Each layer's units are oriented and put in receptive-field order
     (:func:`rgbook.couplings.canonical_layer`) so that every level is again a spatial chain.
 
-    Returns ``depth + 1`` levels; level 0 is the input.
+    Returns
+    -------
+    tuple of tuple of StackLevel
+        ``result[d]`` is the stack on distribution ``d``: ``depth + 1`` levels, level 0 the input.
     """
-    s, p = _check_distribution(configs, probs)
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[0] < 1:
+        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
+    checked = [_check_distribution(configs, row) for row in probs]
+    s = checked[0][0]
     depth = as_int("depth", depth, minimum=1)
     b = as_int("b", b, minimum=2)
     if mode not in ("trained", "decimation", "random"):
         raise ValueError(f"mode must be 'trained', 'decimation' or 'random', got {mode!r}")
     if s.shape[1] % b**depth:
         raise ValueError(f"N={s.shape[1]} must be divisible by b**depth={b**depth}")
-    levels = [StackLevel(s.astype(np.int8), p, None, None, None)]
+    stacks = [[StackLevel(s.astype(np.int8), p, None, None, None)] for _, p in checked]
     for level in range(depth):
-        cur = levels[-1]
-        n = cur.configs.shape[1]
-        loss = None
+        configs_l = stacks[0][-1].configs
+        n = configs_l.shape[1]
         if mode == "trained":
-            models = train_autoencoder(cur.configs, cur.probs, n // b, seed=seed + 1000 * level, progress=progress, **train_kwargs)
-            best = min(models, key=lambda mdl: mdl.loss)
-            W, c, loss = best.W, best.c, best.loss
+            runs = train_autoencoders(configs_l, np.stack([st[-1].probs for st in stacks]), n // b,
+                                      seed=seed + 1000 * level, progress=progress, **train_kwargs)
+            layers = []
+            for models in runs:
+                best = min(models, key=lambda mdl: mdl.loss)
+                layers.append((best.W, best.c, best.loss))
         elif mode == "decimation":
-            W, c = decimation_weights(n, b, beta)
+            layers = [(*decimation_weights(n, b, beta), None)] * len(stacks)
         else:
-            W, c = random_weights(n // b, n, seed=seed + level)
-        W, c = canonical_layer(W, c)  # outputs in receptive-field order, so the next level is a chain again
-        y, q = output_distribution(W, c, cur.configs, cur.probs)
-        levels.append(StackLevel(y, q, W, c, loss))
-    return levels
+            layers = [(*random_weights(n // b, n, seed=seed + level), None)] * len(stacks)
+        for stack, (W, c, loss) in zip(stacks, layers):
+            W, c = canonical_layer(W, c)  # outputs in receptive-field order, so the next level is a chain again
+            y, q = output_distribution(W, c, configs_l, stack[-1].probs)
+            stack.append(StackLevel(y, q, W, c, loss))
+    return tuple(tuple(stack) for stack in stacks)
+
+
+def stack_layers(configs, probs, depth: int, *, b: int = 2, mode: str = "trained", beta: float = 8.0,
+                 seed: int = 0, progress: bool = True, **train_kwargs) -> list[StackLevel]:
+    r"""Greedy stack of ``depth`` layers, each ``n -> n/b``, on one exact distribution.
+
+    :func:`stack_layers_batch` with one distribution (see there for the modes and seeds).
+    Returns ``depth + 1`` levels; level 0 is the input.
+    """
+    return list(stack_layers_batch(configs, np.asarray(probs, dtype=np.float64)[None, :], depth, b=b, mode=mode,
+                                   beta=beta, seed=seed, progress=progress, **train_kwargs)[0])
 
 
 # --------------------------------------------------------------------------------------
@@ -416,34 +556,56 @@ class CouplingRegressor:
     seed: int
 
 
-def _regressor_forward(params: dict[str, torch.Tensor], s: torch.Tensor) -> torch.Tensor:
-    f = torch.tanh(s @ params["W"].T + params["c"])  # E[y | s]
-    hidden = torch.tanh(f @ params["A"].T + params["a"])
-    return hidden @ params["B"] + params["e"]
+def _regressor_forward(params: dict[str, torch.Tensor], r: int, s: torch.Tensor) -> torch.Tensor:
+    r""":math:`\hat K` of network ``r`` of the batch for samples ``s`` (n, N).
+
+    Feature means :math:`f = \tanh(Ws + c)`, hidden layer :math:`\tanh(Af + a)`, linear output.
+    """
+    f = torch.tanh(s @ params["W"][r].T + params["c"][r])  # E[y | s]
+    hidden = torch.tanh(f @ params["A"][r].T + params["a"][r])
+    return hidden @ params["B"][r] + params["e"][r]
 
 
-def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator):
-    from ._protocol import binned_parameter
-    from .ising import sample_chain
+def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+    r"""Mean squared error :math:`\mathbb E(\hat K - K)^2` of each network on its own data, shape (R,).
 
-    bins, mids = binned_parameter(*K_range, n, rng)
+    The networks are evaluated one by one (each on its own (n, N) data, by the same
+    matrix products as a single network), so batched training repeats the serial runs
+    bit for bit: training a regressor amplifies rounding differences over its steps.
+    """
+    return torch.stack([((_regressor_forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
+
+
+def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator,
+                     n_bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` exact open-chain samples with ``K`` uniform over the ``n_bins`` bin midpoints of ``K_range``."""
+    bins, mids = binned_parameter(*K_range, n, rng, n_bins)
     s = np.empty((n, N), dtype=np.float64)
     for i, K in enumerate(mids):  # exact samples at the bin's K (the sampler takes one K at a time)
         idx = np.flatnonzero(bins == i)
         if idx.size:
             s[idx] = sample_chain(idx.size, N, K, rng=rng)
-    return torch.as_tensor(s), torch.as_tensor(mids[bins])
+    return s, mids[bins]
 
 
-def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float] = (0.1, 1.5), n_train: int = 8192,
-                             hidden: int = 16, steps: int = 2000, lr: float = 0.02, seed: int = 0,
-                             init_scale: float = 1.0) -> CouplingRegressor:
-    r"""Train an FC network to infer :math:`K` from zero-field open-chain configurations.
+def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[float, float] = (0.1, 1.5),
+                              n_train: int = 8192, hidden: int = 16, steps: int = 2000, lr: float = 0.02,
+                              init_scale: float = 1.0, n_bins: int = 32,
+                              progress: bool = False) -> tuple[CouplingRegressor, ...]:
+    r"""Train one FC network per seed to infer :math:`K` from zero-field open-chain configurations.
 
     Architecture: feature layer :math:`f = \tanh(Ws + c)` (the mean of ``M`` stochastic binary
     units), then a ``hidden``-unit tanh layer and a linear output :math:`\hat K`; loss
-    :math:`\mathbb E(\hat K - K)^2` over exact samples with :math:`K` uniform on 32 bins of
-    ``K_range``, full batch, Adam. Data and initialization are seeded from ``seed``.
+    :math:`\mathbb E(\hat K - K)^2` over exact samples with :math:`K` uniform on the
+    ``n_bins`` bin midpoints of ``K_range``, full batch, Adam. Seed ``k`` draws its training and test data from
+    ``numpy.random.default_rng(k)`` and its initial parameters from
+    ``torch.Generator().manual_seed(k)``; all seeds train as one batch
+    (:func:`rgbook.training.fit`), each on its own data.
+
+    Returns
+    -------
+    tuple of CouplingRegressor
+        One per seed, in the order of ``seeds``.
     """
     N = as_int("N", N, minimum=2)
     M = as_int("M", M, minimum=1, maximum=MAX_OUTPUT_UNITS)
@@ -451,27 +613,41 @@ def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float]
     hidden = as_int("hidden", hidden, minimum=1)
     steps = as_int("steps", steps, minimum=1)
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
-    seed = as_int("seed", seed, minimum=0)
+    seeds = tuple(as_int("seed", k, minimum=0) for k in seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
     lo = as_real("K_range[0]", K_range[0], minimum=0.0)
     hi = as_real("K_range[1]", K_range[1], minimum=lo, strict_minimum=True)
-    rng = np.random.default_rng(seed)
-    s, K = _regression_data(N, (lo, hi), n_train, rng)
-    s_test, K_test = _regression_data(N, (lo, hi), n_train // 4, rng)
+    n_bins = as_int("n_bins", n_bins, minimum=1)
+    train, test = [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        train.append(_regression_data(N, (lo, hi), n_train, rng, n_bins))
+        test.append(_regression_data(N, (lo, hi), n_train // 4, rng, n_bins))
+    s, K = (torch.as_tensor(np.stack(x)) for x in zip(*train))  # (R, n, N), (R, n)
+    s_test, K_test = (torch.as_tensor(np.stack(x)) for x in zip(*test))
     shapes = {"W": (M, N), "c": (M,), "A": (hidden, M), "a": (hidden,), "B": (hidden,), "e": ()}
     scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "A": 1.0, "a": 0.1, "B": 1 / np.sqrt(hidden), "e": 0.1}
-    params = _init_params(shapes, scales, torch.Generator().manual_seed(seed))
-    opt = torch.optim.Adam(params.values(), lr=lr)
-    for step in range(steps):
-        opt.zero_grad()
-        loss = ((_regressor_forward(params, s) - K) ** 2).mean()
-        _check_finite("loss", loss, 0, step)
-        loss.backward()
-        opt.step()
+    params = _init_batch(shapes, scales, seeds)
+    fit(params, lambda prm: _regressor_losses(prm, s, K), steps=steps, lr=lr,
+        progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)")
     with torch.no_grad():
-        rmse = float(((_regressor_forward(params, s_test) - K_test) ** 2).mean().sqrt())
-    arrays = {k: v.detach().numpy().copy() for k, v in params.items()}
-    head = {k: arrays[k] for k in ("A", "a", "B", "e")}
-    return CouplingRegressor(W=arrays["W"], c=arrays["c"], head=head, test_rmse=rmse, seed=seed)
+        rmse = _regressor_losses(params, s_test, K_test).sqrt().numpy()
+    arrays = {k: v.detach().numpy() for k, v in params.items()}
+    return tuple(
+        CouplingRegressor(W=arrays["W"][i].copy(), c=arrays["c"][i].copy(),
+                          head={k: arrays[k][i].copy() for k in ("A", "a", "B", "e")},
+                          test_rmse=float(rmse[i]), seed=seed)
+        for i, seed in enumerate(seeds)
+    )
+
+
+def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float] = (0.1, 1.5), n_train: int = 8192,
+                             hidden: int = 16, steps: int = 2000, lr: float = 0.02, seed: int = 0,
+                             init_scale: float = 1.0) -> CouplingRegressor:
+    r"""One network of :func:`train_coupling_regressors` (data and initialization seeded from ``seed``)."""
+    return train_coupling_regressors(N, M, seeds=(seed,), K_range=K_range, n_train=n_train, hidden=hidden,
+                                     steps=steps, lr=lr, init_scale=init_scale)[0]
 
 
 def feature_distribution_from_samples(W, c, samples, n_batches: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,0 +1,286 @@
+r"""Chapter *Reading B: sufficient statistics and the size limit* (``book/reading_b.md``).
+
+Claim ``I.B``: FC networks whose first layer is ``M`` stochastic binary feature units,
+trained to infer the coupling :math:`K` of an open zero-field chain of ``N`` spins, would,
+if their features were whole-chain sums, act as one block-spin step with blocks of
+:math:`\sim N/M` spins, so the coupling between the feature spins would flow to
+:math:`K^* = 0` as :math:`N\to\infty`. Controls: random weights (the trained layers'
+initial law) and local block sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+import numpy as np
+
+from .. import couplings, ising, networks
+from ..claims import Claim, Row
+from .reading_a import plot_layer_weights
+
+__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
+           "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",
+           "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "FIGURES", "CLAIMS"]
+
+CHAPTER = "book/reading_b"
+KINDS = ("trained", "random", "local")
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Reading B: sizes, feature units, training seeds and steps, evaluation coupling and samples.
+
+    Network ``(N, seed)`` draws its data from ``numpy.random.default_rng(seed)`` and its
+    initial parameters from ``torch.Generator().manual_seed(seed)``
+    (:func:`rgbook.networks.train_coupling_regressors`); the evaluation chains at size ``N``
+    come from ``numpy.random.default_rng(10_000 + N)``.
+    """
+
+    Ns: tuple[int, ...] = (8, 16, 32, 64, 128)
+    M: int = 4
+    seeds: tuple[int, ...] = (0, 1, 2)
+    steps: int = 1500
+    n_train: int = 8192
+    hidden: int = 16
+    lr: float = 0.02
+    K_range: tuple[float, float] = (0.1, 1.5)
+    n_bins: int = 32
+    K_eval: float = 1.0
+    n_eval: int = 100_000
+    n_batches: int = 20
+    local_beta: float = 1.0
+    random_scale: float = 1.0
+
+    def smoke(self) -> Protocol:
+        """A small variant for the test suite."""
+        return replace(self, Ns=(8, 16), seeds=(0, 1), steps=10, n_train=256, n_eval=1_000, n_batches=5)
+
+
+PROTOCOL = Protocol()
+
+
+def block_weights(N: int, M: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Local control: unit j sums the j-th contiguous block of N/M spins with weight beta."""
+    return np.kron(np.eye(M), np.ones(N // M)) * beta, np.zeros(M)
+
+
+def controls(P: Protocol, N: int, seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The untrained controls at size N: random weights (this seed) and local block sums."""
+    return {"random": networks.random_weights(P.M, N, seed=seed, scale=P.random_scale),
+            "local": block_weights(N, P.M, P.local_beta)}
+
+
+@cache
+def run_regressors(P: Protocol, N: int) -> tuple[networks.CouplingRegressor, ...]:
+    """The trained networks at size N, one per seed of the protocol (one batched training)."""
+    return networks.train_coupling_regressors(N, P.M, seeds=P.seeds, K_range=P.K_range, n_train=P.n_train,
+                                              hidden=P.hidden, steps=P.steps, lr=P.lr, n_bins=P.n_bins)
+
+
+@dataclass(frozen=True)
+class FeatureCoupling:
+    """Projected coupling between the feature spins of one network under input chains at ``K_eval``.
+
+    ``interval`` is the 95 % t-interval of ``K'`` over independent sample batches;
+    ``test_rmse`` the trained network's error on fresh data (NaN for controls).
+    """
+
+    N: int
+    network: str
+    seed: int
+    coupling: float
+    field: float
+    kl: float
+    interval: tuple[float, float]
+    test_rmse: float
+
+
+@dataclass(frozen=True)
+class SizeRun:
+    """Feature couplings of every network (trained and random per seed, local once) at every size."""
+
+    rows: tuple[FeatureCoupling, ...]
+
+    def select(self, network: str) -> tuple[FeatureCoupling, ...]:
+        return tuple(r for r in self.rows if r.network == network)
+
+    def mean_abs_coupling(self, network: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sizes and the mean of |K'| over the seeds of ``network`` at each size."""
+        rows = self.select(network)
+        Ns = np.array(sorted({r.N for r in rows}))
+        return Ns, np.array([np.mean([abs(r.coupling) for r in rows if r.N == N]) for N in Ns])
+
+    def mean_test_rmse(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sizes and the mean test RMSE of the trained networks at each size."""
+        rows = self.select("trained")
+        Ns = np.array(sorted({r.N for r in rows}))
+        return Ns, np.array([np.mean([r.test_rmse for r in rows if r.N == N]) for N in Ns])
+
+
+@cache
+def run_size(P: Protocol) -> SizeRun:
+    """Feature-layer coupling against N for trained, random and local networks."""
+    rows = []
+    for N in P.Ns:
+        x = ising.sample_chain(P.n_eval, N, P.K_eval, rng=np.random.default_rng(10_000 + N))
+        nets = {}
+        for reg in run_regressors(P, N):
+            nets[("trained", reg.seed)] = (reg.W, reg.c, reg.test_rmse)
+            nets[("random", reg.seed)] = (*networks.random_weights(P.M, N, seed=reg.seed, scale=P.random_scale), np.nan)
+        nets[("local", 0)] = (*block_weights(N, P.M, P.local_beta), np.nan)
+        for (kind, seed), (W, c, rmse) in nets.items():
+            W, c = couplings.canonical_layer(W, c)
+            y, q, qb = networks.feature_distribution_from_samples(W, c, x, n_batches=P.n_batches)
+            Kp, hp, kl, (lo, hi) = couplings.project_chain_batches(y, q, qb)
+            rows.append(FeatureCoupling(N, kind, seed, float(Kp), float(hp), float(kl), (float(lo), float(hi)),
+                                        float(rmse)))
+    return SizeRun(tuple(rows))
+
+
+@dataclass(frozen=True)
+class Rates:
+    r"""Fitted decay of the mean :math:`|K'|` with :math:`N` for one kind of network.
+
+    ``power`` is :math:`p` of :math:`|K'|\propto N^{-p}` (log-log slope), ``exponential``
+    :math:`1/N_0` of :math:`|K'|\propto e^{-N/N_0}` (semi-log slope); ``Ns`` and ``mean`` the
+    data they are fitted to.
+    """
+
+    network: str
+    Ns: np.ndarray
+    mean: np.ndarray
+    power: float
+    exponential: float
+
+
+def rates(run: SizeRun) -> dict[str, Rates]:
+    """Power-law and exponential fits of the mean |K'| against N, per network kind."""
+    out = {}
+    for kind in KINDS:
+        Ns, k = run.mean_abs_coupling(kind)
+        N = Ns.astype(float)
+        out[kind] = Rates(kind, Ns, k, float(-np.polyfit(np.log(N), np.log(k), 1)[0]),
+                          float(-np.polyfit(N, np.log(k), 1)[0]))
+    return out
+
+
+def bayes_rmse(N: int, K_range: tuple[float, float] = (0.1, 1.5), n_bins: int = 32) -> float:
+    r"""Smallest root-mean-square error of *any* estimator of :math:`K` from an open zero-field chain.
+
+    The training data of :func:`rgbook.networks.train_coupling_regressors` draw :math:`K`
+    uniformly from the ``n_bins`` bin midpoints of ``K_range``. The bonds
+    :math:`\tau_i = s_is_{i+1}` of an open zero-field chain are i.i.d. with
+    :math:`P(\tau=1) = (1+\tanh K)/2`, so the number of aligned bonds :math:`a` is
+    binomial and sufficient; the Bayes risk is
+    :math:`\sqrt{\mathbb E[\operatorname{Var}(K\mid a)]}`, summed exactly over :math:`a` and :math:`K`.
+    """
+    from scipy.stats import binom
+
+    grid = np.linspace(*K_range, n_bins + 1)
+    Ks = 0.5 * (grid[:-1] + grid[1:])
+    a = np.arange(N)
+    like = binom.pmf(a[:, None], N - 1, (1 + np.tanh(Ks[None, :])) / 2)  # P(a | K)
+    joint = like / len(Ks)
+    pa = joint.sum(axis=1)
+    mean = (joint @ Ks) / pa
+    second = (joint @ Ks**2) / pa
+    return float(np.sqrt(np.sum(pa * (second - mean**2))))
+
+
+def prior_rmse(K_range: tuple[float, float] = (0.1, 1.5), n_bins: int = 32) -> float:
+    """Root-mean-square error of guessing the prior mean of K (the spread of the bin midpoints)."""
+    grid = np.linspace(*K_range, n_bins + 1)
+    return float(np.std(0.5 * (grid[:-1] + grid[1:])))
+
+
+# --------------------------------------------------------------------------------------
+# display
+
+
+def couplings_table(run: SizeRun):
+    """One row per network (DataFrame for display)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"N": r.N, "network": r.network, "seed": r.seed, "K'": r.coupling, "CI low": r.interval[0],
+                          "CI high": r.interval[1], "|K'|": abs(r.coupling), "KL residual": r.kl,
+                          "test RMSE of K": r.test_rmse} for r in run.rows])
+
+
+def quality_table(run: SizeRun, P: Protocol):
+    """Per N: mean test RMSE of the trained regressors against the prior spread and the Bayes risk."""
+    import pandas as pd
+
+    Ns, rmse = run.mean_test_rmse()
+    return pd.DataFrame({"N": Ns, "trained test RMSE (mean of seeds)": rmse,
+                         "Bayes RMSE (bond count, exact)": [bayes_rmse(int(N), P.K_range, P.n_bins) for N in Ns],
+                         "RMSE of guessing the prior mean": prior_rmse(P.K_range, P.n_bins)})
+
+
+def rates_table(fits: dict[str, Rates]):
+    """The fitted rates per network kind (DataFrame for display)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"network": f.network, "power-law exponent p": f.power, "exponential rate 1/N0": f.exponential,
+                          f"mean |K'| at N={int(f.Ns[0])}": f.mean[0], f"mean |K'| at N={int(f.Ns[-1])}": f.mean[-1]}
+                         for f in fits.values()])
+
+
+def plot_feature_coupling_vs_size(ax, run: SizeRun, P: Protocol) -> None:
+    """Mean |K'| of the feature spins against N (log-log), per network kind, with individual networks."""
+    fits = rates(run)
+    markers = {"trained": "o", "random": "^", "local": "s"}
+    for i, kind in enumerate(KINDS):
+        rows = run.select(kind)
+        ax.plot([r.N * (1 + 0.03 * (i - 1)) for r in rows], [abs(r.coupling) for r in rows], markers[kind],
+                color=f"C{i}", alpha=0.35, ms=4)
+        f = fits[kind]
+        ax.plot(f.Ns, f.mean, markers[kind] + "-", color=f"C{i}", label=f"{kind} (mean; $p={f.power:.2f}$)")
+    ax.set(xscale="log", yscale="log", xlabel="input size $N$ (spins)", ylabel="|coupling $K'$| between feature spins",
+           title=f"{P.M} feature units, input $K={P.K_eval:g}$")
+    ax.legend(fontsize="x-small")
+
+
+FIGURES = ("fig-reading-b-weights", "fig-reading-b-size")
+
+
+# --------------------------------------------------------------------------------------
+# claims
+
+
+def measure_size(P: Protocol, tol) -> list[Row]:
+    """I.B: mean |K'| between trained feature spins at the largest N, and its decay from the smallest N."""
+    Ns, k = run_size(P).mean_abs_coupling("trained")
+    Nmin, Nmax = int(Ns[0]), int(Ns[-1])
+    return [
+        Row(f"mean |K'| of trained feature spins at N={Nmax} vs K*=0", 0.0, float(k[-1]), tol["coupling"]),
+        Row(f"mean |K'| at N={Nmax} / mean |K'| at N={Nmin} (decay: at most {tol['decay']:g})", 0.0,
+            float(k[-1] / k[0]), tol["decay"]),
+    ]
+
+
+_PAPER_CLAIM = (
+    "Paper I: for 1D Ising input data, once the FC DNN's parameters are optimal after training, the limit of the "
+    "coupling constant in the partition function of the network output equals the stable fixed point of the "
+    "coupling constant under real-space RG of the input (abstract)."
+)
+
+CLAIMS = (
+    Claim(
+        id="I.B",
+        paper="I",
+        reading="B",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading B, size: FC networks with a 4-unit stochastic binary feature layer, trained to infer K from "
+            "configurations of an N-spin chain (K uniform in [0.1, 1.5]), have feature spins whose projected NN "
+            "coupling at K = 1 goes to K* = 0 with N: the mean |K'| over 3 seeds is below {coupling} at N = 128 and "
+            "at most {decay} times its value at N = 8."
+        ),
+        tolerances={"coupling": 0.05, "decay": 0.5},
+        chapter=CHAPTER,
+        measure=measure_size,
+        protocol=PROTOCOL,
+        figure="fig-reading-b-size",
+    ),
+)
