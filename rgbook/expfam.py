@@ -20,7 +20,8 @@ import numpy as np
 
 from ._validate import as_generator, as_int, as_real
 
-__all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoulli", "Gamma", "EvenPoly", "family", "sample_chain",
+__all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoulli", "Gamma", "EvenPoly", "family",
+           "sample_chain",
            "cumulants", "sample", "sample_cumulants", "cumulants_from_pmf", "block_sum_pmf",
            "even_poly_density", "grid_even_moments", "project_even_poly", "project_even_poly_moments",
            "check_even_poly"]
@@ -120,7 +121,9 @@ def check_even_poly(theta) -> np.ndarray:
 
 
 def even_poly_density(theta, x) -> np.ndarray:
-    r"""Normalized density :math:`p(x) \propto e^{-V(x)}`, :math:`V(x) = \sum_k \theta_k x^{2k}`, on a uniform grid ``x``."""
+    r"""Normalized density :math:`p(x) \propto e^{-V(x)}`, :math:`V(x) = \sum_k \theta_k x^{2k}`, on a uniform grid
+    ``x``.
+    """
     theta = check_even_poly(theta)
     x = np.asarray(x, dtype=np.float64)
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
@@ -162,8 +165,9 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
 
     def objective(theta):
         logw = -(theta @ powers)
-        A = logsumexp(logw) + np.log(dx)
-        q = np.exp(logw - logsumexp(logw))
+        lse = logsumexp(logw)
+        A = lse + np.log(dx)
+        q = np.exp(logw - lse)
         return A + theta @ target, target - powers @ q
 
     start = np.zeros(m) if theta0 is None else np.asarray(theta0, dtype=np.float64)
@@ -203,7 +207,9 @@ class Family:
         return eta
 
     def sufficient(self, x) -> np.ndarray:
-        """Sufficient statistics :math:`T(x)`, shape ``x.shape + (dim,)``; here :math:`T(x) = x` (Poisson, Bernoulli)."""
+        """Sufficient statistics :math:`T(x)`, shape ``x.shape + (dim,)``; here :math:`T(x) = x` (Poisson,
+        Bernoulli).
+        """
         return np.asarray(x, dtype=np.float64)[..., None]
 
     def log_partition(self, eta) -> float:
@@ -438,7 +444,8 @@ class EvenPoly(Family):
         s2 = float(self.mean_statistics(eta)[0])
         coeffs = np.concatenate([[0.0], theta])              # g(u), coefficients from u^0 upward
         coeffs[1] -= 0.5 / s2
-        crit = [r.real for r in np.roots(np.polynomial.polynomial.polyder(coeffs)[::-1]) if abs(r.imag) < 1e-12 and r.real > 0]
+        roots = np.roots(np.polynomial.polynomial.polyder(coeffs)[::-1])
+        crit = [r.real for r in roots if abs(r.imag) < 1e-12 and r.real > 0]
         g_min = min(np.polynomial.polynomial.polyval(u, coeffs) for u in [0.0, *crit])
         n = int(np.prod(size))
         out = np.empty(0)
@@ -503,7 +510,8 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
     size = as_int("size", size, minimum=1, maximum=10_000_000)
     rng = as_generator("rng", rng)
     if fam.name in ("poisson", "gamma") and K > 0:
-        raise ValueError(f"{fam.name} chain: K must be <= 0 (e^(K x y) with K > 0 is not normalizable on an unbounded support), got {K}")
+        raise ValueError(f"{fam.name} chain: K must be <= 0 (e^(K x y) with K > 0 is not normalizable "
+                             f"on an unbounded support), got {K}")
     if fam.name == "even_poly" and fam.dim == 1 and abs(K) >= -eta[0]:
         raise ValueError(f"even_poly chain with m = 1: need |K| < theta_1 = {-eta[0]}, got {K}")
     if fam.name == "gaussian":
@@ -512,7 +520,8 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
         try:
             L = np.linalg.cholesky(P)
         except np.linalg.LinAlgError:
-            raise ValueError(f"gaussian chain: precision of this open chain is not positive definite (any length is fine when |K| < -eta_2 = {-eta[1]}), got K={K}") from None
+            raise ValueError(f"gaussian chain: precision of this open chain is not positive definite "
+                             f"(any length is fine when |K| < -eta_2 = {-eta[1]}), got K={K}") from None
         mean = np.linalg.solve(P, np.full(n_sites, eta[0]))
         z = rng.standard_normal((size, n_sites))
         return mean + np.linalg.solve(L.T, z.T).T

@@ -1,6 +1,6 @@
 r"""Feature layers of FC networks on exponential-family data (Paper II's network side).
 
-Two settings, one per reading of science brief §5:
+Two settings, one per reading of Paper II's claim (see the book's chapter *Reading the papers*):
 
 * **Reading A (reconstruction).** A linear autoencoder :math:`x \mapsto DWx`,
   :math:`W\in\mathbb R^{m\times N}`, trained on the exact expected loss
@@ -16,8 +16,14 @@ Two settings, one per reading of science brief §5:
   (or, for even-polynomial data whose sufficient statistics are even, a linear layer on a
   ``tanh`` hidden layer). Its units' standardized cumulants are measured against ``N``.
 
-Training is in float64 with explicit :class:`torch.Generator` seeds; a non-finite loss raises
-:class:`rgbook.networks.TrainingDivergedError`.
+Every trainer runs :func:`rgbook.training.fit` (float64, explicit :class:`torch.Generator`
+seeds; a non-finite loss raises :class:`rgbook.training.TrainingDivergedError`), and trains
+many models in one call: the restarts of a linear autoencoder, and any set of regressors that
+share an input size and an architecture (seeds, modes, tasks), with one optimizer over
+stacked parameter tensors. Each model keeps its own data and the initialization it would get
+alone, and its loss is computed with the same 2-d products as a separate run, so the batched
+run reproduces the separate runs' numbers exactly (batched products would round differently,
+and thousands of Adam steps along the flat directions of these losses amplify that).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import torch
 from . import expfam
 from ._protocol import binned_parameter
 from ._validate import as_covariance, as_generator, as_int, as_real
-from .networks import _check_finite, _progress
+from .training import DTYPE, fit
 
 __all__ = [
     "optimal_linear_loss",
@@ -44,8 +50,10 @@ __all__ = [
     "MODES",
     "Task",
     "task_data",
+    "sample_task",
     "ParameterRegressor",
     "train_parameter_regressor",
+    "train_parameter_regressors",
     "control_regressor",
     "feature_values",
     "standardized_cumulants",
@@ -53,7 +61,6 @@ __all__ = [
     "block_sum_overlap",
 ]
 
-_DTYPE = torch.float64
 #: Feature layers of Reading B: trained, and the frozen controls.
 MODES = ("trained", "random", "selection", "block_sum")
 
@@ -105,8 +112,9 @@ def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000,
     r"""Train :math:`x\mapsto DWx` on the exact loss :math:`\operatorname{tr}[(I-DW)C(I-DW)^T]` by Adam.
 
     Restart ``r`` draws :math:`W, D^T \sim \mathcal N(0, 1/N)` from
-    ``torch.Generator().manual_seed(seed + r)``. Every restart is returned (sorted by loss),
-    so that the spread of the optimum is visible.
+    ``torch.Generator().manual_seed(seed + r)``; all restarts train together in one
+    :func:`rgbook.training.fit` call. Every restart is returned (sorted by loss), so that the
+    spread of the optimum is visible.
     """
     C = as_covariance("C", C)
     N = C.shape[0]
@@ -116,24 +124,27 @@ def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000,
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
     seed = as_int("seed", seed, minimum=0)
     Ct = torch.as_tensor(C)
-    eye = torch.eye(N, dtype=_DTYPE)
-    out = []
-    for r in _progress(range(restarts), progress, "linear autoencoder restarts"):
+    eye = torch.eye(N, dtype=DTYPE)
+    Ws, Ds = [], []
+    for r in range(restarts):
         gen = torch.Generator().manual_seed(seed + r)
-        W = (torch.randn((m, N), generator=gen, dtype=_DTYPE) / np.sqrt(N)).requires_grad_(True)
-        D = (torch.randn((N, m), generator=gen, dtype=_DTYPE) / np.sqrt(N)).requires_grad_(True)
-        opt = torch.optim.Adam([W, D], lr=lr)
-        for step in range(steps):
-            opt.zero_grad()
-            R = eye - D @ W
-            loss = torch.trace(R @ Ct @ R.T)
-            _check_finite("loss", loss, r, step)
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
-            R = eye - D @ W
-            final = float(torch.trace(R @ Ct @ R.T))
-        out.append(LinearAutoencoder(W=W.detach().numpy().copy(), D=D.detach().numpy().copy(), loss=final, seed=seed + r))
+        Ws.append(torch.randn((m, N), generator=gen, dtype=DTYPE) / np.sqrt(N))
+        Ds.append(torch.randn((N, m), generator=gen, dtype=DTYPE) / np.sqrt(N))
+    params = {"W": torch.stack(Ws), "D": torch.stack(Ds)}
+
+    def loss(p):
+        # model by model with 2-d products: the arithmetic of a single run, so restarts do not
+        # drift apart from their separate runs through rounding (the loss is flat along the gauge)
+        losses = []
+        for r in range(restarts):
+            R = eye - p["D"][r] @ p["W"][r]
+            losses.append(torch.trace(R @ Ct @ R.T))
+        return torch.stack(losses)
+
+    log = fit(params, loss, steps=steps, lr=lr, record_every=steps, progress=progress,
+              desc="linear autoencoder restarts")
+    out = [LinearAutoencoder(W=params["W"][r].numpy().copy(), D=params["D"][r].numpy().copy(), loss=float(log.final[r]),
+                             seed=seed + r) for r in range(restarts)]
     return sorted(out, key=lambda a: a.loss)
 
 
@@ -212,7 +223,7 @@ TASKS = {
 }
 
 
-def _draw(task: Task, N: int, eta: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+def sample_task(task: Task, N: int, eta: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     fam = task.fam()
     if task.K != 0.0:
         return expfam.sample_chain(fam, eta, task.K, N, n, rng=rng)
@@ -235,7 +246,7 @@ def task_data(task: Task, N: int, n: int, rng, n_bins: int = 32) -> tuple[np.nda
     for i in range(n_bins):
         idx = np.flatnonzero(bins == i)
         if idx.size:
-            x[idx] = _draw(task, N, task.natural(mids[i]), idx.size, rng)
+            x[idx] = sample_task(task, N, task.natural(mids[i]), idx.size, rng)
     return x, mids[bins]
 
 
@@ -257,38 +268,144 @@ class ParameterRegressor:
     seed: int
 
 
-def _features_t(p: dict, x: torch.Tensor) -> torch.Tensor:
-    h = torch.tanh(x @ p["V"].T + p["v"]) if "V" in p else x
-    return h @ p["W"].T + p["c"]
-
-
 def _head_t(p: dict, u: torch.Tensor) -> torch.Tensor:
     return torch.tanh(u @ p["A"].T + p["a"]) @ p["B"] + p["e"]
 
 
 def _feature_init(task: Task, N: int, M: int, mode: str, gen: torch.Generator) -> dict[str, torch.Tensor]:
-    """Feature-layer parameters: random N(0, 1/fan_in) or, for ``selection``, unit ``j`` reads site (or hidden unit) ``j``."""
+    """Feature-layer parameters: random N(0, 1/fan_in) or, for ``selection``, unit ``j`` reads site (or hidden unit)
+    ``j``.
+    """
     p = {}
     width = N
     if task.hidden:
-        p["V"] = torch.randn((task.hidden, N), generator=gen, dtype=_DTYPE) / np.sqrt(N)
-        p["v"] = 0.1 * torch.randn(task.hidden, generator=gen, dtype=_DTYPE)
+        p["V"] = torch.randn((task.hidden, N), generator=gen, dtype=DTYPE) / np.sqrt(N)
+        p["v"] = 0.1 * torch.randn(task.hidden, generator=gen, dtype=DTYPE)
         width = task.hidden
         if mode == "selection":   # hidden unit j reads site j only
-            p["V"] = torch.zeros((task.hidden, N), dtype=_DTYPE)
+            p["V"] = torch.zeros((task.hidden, N), dtype=DTYPE)
             p["V"][np.arange(task.hidden), np.arange(task.hidden) % N] = 1.0
-    p["W"] = torch.randn((M, width), generator=gen, dtype=_DTYPE) / np.sqrt(width)
-    p["c"] = torch.zeros(M, dtype=_DTYPE)
+    p["W"] = torch.randn((M, width), generator=gen, dtype=DTYPE) / np.sqrt(width)
+    p["c"] = torch.zeros(M, dtype=DTYPE)
     if mode == "selection":
-        p["W"] = torch.zeros((M, width), dtype=_DTYPE)
+        p["W"] = torch.zeros((M, width), dtype=DTYPE)
         p["W"][np.arange(M), np.arange(M) % width] = 1.0
     if mode == "block_sum":   # every unit is the block sum of all N data (linear layers only)
-        p["W"] = torch.full((M, width), 1.0 / width, dtype=_DTYPE)
+        p["W"] = torch.full((M, width), 1.0 / width, dtype=DTYPE)
     return p
 
 
+def _as_task(task) -> Task:
+    task = TASKS[task] if isinstance(task, str) and task in TASKS else task
+    if not isinstance(task, Task):
+        raise ValueError(f"task must be one of {sorted(TASKS)} or a Task, got {task!r}")
+    return task
+
+
+def _features_t(p: dict, x: torch.Tensor) -> torch.Tensor:
+    h = torch.tanh(x @ p["V"].T + p["v"]) if "V" in p else x
+    return h @ p["W"].T + p["c"]
+
+
+def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 16, n_train: int = 8192,
+                               steps: int = 1500, lr: float = 0.01,
+                               progress: bool = False) -> tuple[ParameterRegressor, ...]:
+    r"""Train many natural-parameter regressors on ``N`` data in one batched :func:`rgbook.training.fit` call.
+
+    ``runs`` is a sequence of ``(task, mode, seed)``; the tasks must share the architecture
+    (all with the same ``hidden`` width). Run ``(task, mode, seed)`` gets exactly what
+    :func:`train_parameter_regressor` gives it alone: its own data (``n_train`` training and
+    ``n_train // 4`` test samples from ``numpy.random.default_rng(seed)``) and its own initial
+    weights (from ``torch.Generator().manual_seed(seed)``). The frozen feature layers of the
+    controls receive zero gradients, so Adam leaves them exactly in place. Returns the
+    regressors in the order of ``runs``.
+    """
+    N = as_int("N", N, minimum=2, maximum=4096)
+    M = as_int("M", M, minimum=1, maximum=64)
+    hidden_head = as_int("hidden_head", hidden_head, minimum=1)
+    n_train = as_int("n_train", n_train, minimum=16)
+    steps = as_int("steps", steps, minimum=1)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    runs = [(_as_task(t), mode, as_int("seed", seed, minimum=0)) for t, mode, seed in runs]
+    if not runs:
+        raise ValueError("runs must name at least one (task, mode, seed)")
+    for task, mode, _ in runs:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if mode == "block_sum" and task.hidden:
+            raise ValueError(f"mode 'block_sum' needs a linear feature layer on the data; "
+                             f"task {task.name!r} has a hidden layer")
+        if mode == "selection" and M > N:
+            raise ValueError(f"selection needs M <= N, got M={M}, N={N}")
+    if len({task.hidden for task, _, _ in runs}) > 1:
+        raise ValueError("runs of one batch must share the architecture (the same task.hidden)")
+    data = {}
+    for task, _, seed in runs:                     # one draw per (task, seed), as a separate run would make
+        if (task.name, seed) not in data:
+            rng = np.random.default_rng(seed)
+            x, eta = task_data(task, N, n_train, rng)
+            data[task.name, seed] = (x, eta, *task_data(task, N, n_train // 4, rng))
+    models, xs, etas, scales = [], [], [], []
+    for task, mode, seed in runs:
+        x, eta, _, _ = data[task.name, seed]
+        mu, sd = x.mean(), x.std()
+        gen = torch.Generator().manual_seed(seed)
+        feat = _feature_init(task, N, M, mode, gen)
+        head = {"A": torch.randn((hidden_head, M), generator=gen, dtype=DTYPE) / np.sqrt(M),
+                "a": 0.1 * torch.randn(hidden_head, generator=gen, dtype=DTYPE),
+                "B": torch.randn(hidden_head, generator=gen, dtype=DTYPE) / np.sqrt(hidden_head),
+                "e": torch.tensor(float(eta.mean()), dtype=DTYPE)}
+        models.append({**feat, **head})
+        xs.append(torch.as_tensor((x - mu) / sd))
+        etas.append(torch.as_tensor(eta))
+        scales.append((mu, sd))
+    params = {k: torch.stack([p[k] for p in models]) for k in models[0]}
+    feature_names = [k for k in ("V", "v", "W", "c") if k in params]
+    trained = [mode == "trained" for _, mode, _ in runs]
+    R = len(runs)
+
+    def model(p, r):
+        """Model r's parameters; a control's feature layer is cut from the graph (zero gradient, Adam leaves it)."""
+        return {k: (v[r] if trained[r] or k not in feature_names else v[r].detach()) for k, v in p.items()}
+
+    # Every model's loss is computed with the 2-d products of a single run (one fit call, one
+    # optimizer over stacked tensors): batched products would round differently, and 1500 Adam
+    # steps can amplify that, so the numbers of separate runs would not be reproduced.
+    if not any(trained):
+        # controls only: the frozen features are computed once (the numbers every step would give)
+        with torch.no_grad():
+            u_frozen = [_features_t(model(params, r), xs[r]) for r in range(R)]
+        trainable = ("A", "a", "B", "e")
+
+        def loss(p):
+            return torch.stack([((_head_t(model(p, r), u_frozen[r]) - etas[r]) ** 2).mean() for r in range(R)])
+    else:
+        trainable = None
+
+        def loss(p):
+            return torch.stack([((_head_t(model(p, r), _features_t(model(p, r), xs[r])) - etas[r]) ** 2).mean()
+                                for r in range(R)])
+
+    fit(params, loss, steps=steps, lr=lr, trainable=trainable, record_every=steps, progress=progress,
+        desc=f"{len(runs)} parameter regressors, N={N}")
+    out = []
+    for r, ((task, mode, seed), (mu, sd)) in enumerate(zip(runs, scales)):
+        arrays = {k: v[r].numpy().copy() for k, v in params.items()}
+        first = "V" if "V" in arrays else "W"          # fold the standardization into the first layer
+        bias = "v" if first == "V" else "c"
+        arrays[bias] = arrays[bias] - arrays[first].sum(axis=1) * mu / sd
+        arrays[first] = arrays[first] / sd
+        reg = ParameterRegressor(task=task.name, N=N, mode=mode, params=arrays, test_rmse=0.0, seed=seed)
+        _, _, x_test, eta_test = data[task.name, seed]
+        pred = _head_t({k: torch.as_tensor(v) for k, v in arrays.items()}, torch.as_tensor(feature_values(reg, x_test)))
+        rmse = float(np.sqrt(np.mean((pred.numpy() - eta_test) ** 2)))
+        out.append(ParameterRegressor(task=task.name, N=N, mode=mode, params=arrays, test_rmse=rmse, seed=seed))
+    return tuple(out)
+
+
 def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained", M: int = 4, hidden_head: int = 16,
-                              n_train: int = 8192, steps: int = 1500, lr: float = 0.01, seed: int = 0) -> ParameterRegressor:
+                              n_train: int = 8192, steps: int = 1500, lr: float = 0.01,
+                              seed: int = 0) -> ParameterRegressor:
     r"""Train an FC network to infer the natural parameter of ``task`` from ``N`` data.
 
     Loss :math:`\E(\hat\eta - \eta)^2`, full batch of ``n_train`` exact samples, Adam. Inputs
@@ -296,60 +413,16 @@ def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained"
     layer, so the returned weights act on raw data. ``mode='trained'`` trains everything;
     ``'random'``, ``'selection'`` and ``'block_sum'`` freeze the feature layer (random Gaussian
     weights; unit ``j`` reading site ``j``, i.e. decimation; every unit the sum of all ``N``
-    data, i.e. the block-sum RG iterate) and train the head only: the controls.
+    data, i.e. the block-sum RG iterate) and train the head only: the controls. One run of
+    :func:`train_parameter_regressors`.
     """
-    task = TASKS[task] if isinstance(task, str) and task in TASKS else task
-    if not isinstance(task, Task):
-        raise ValueError(f"task must be one of {sorted(TASKS)} or a Task, got {task!r}")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    if mode == "block_sum" and task.hidden:
-        raise ValueError(f"mode 'block_sum' needs a linear feature layer on the data; task {task.name!r} has a hidden layer")
-    N = as_int("N", N, minimum=2, maximum=4096)
-    M = as_int("M", M, minimum=1, maximum=64)
-    if mode == "selection" and M > N:
-        raise ValueError(f"selection needs M <= N, got M={M}, N={N}")
-    hidden_head = as_int("hidden_head", hidden_head, minimum=1)
-    n_train = as_int("n_train", n_train, minimum=16)
-    steps = as_int("steps", steps, minimum=1)
-    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
-    seed = as_int("seed", seed, minimum=0)
-    rng = np.random.default_rng(seed)
-    x, eta = task_data(task, N, n_train, rng)
-    x_test, eta_test = task_data(task, N, n_train // 4, rng)
-    mu, sd = x.mean(), x.std()
-    xt, et = torch.as_tensor((x - mu) / sd), torch.as_tensor(eta)
-    gen = torch.Generator().manual_seed(seed)
-    feat = _feature_init(task, N, M, mode, gen)
-    head = {"A": torch.randn((hidden_head, M), generator=gen, dtype=_DTYPE) / np.sqrt(M),
-            "a": 0.1 * torch.randn(hidden_head, generator=gen, dtype=_DTYPE),
-            "B": torch.randn(hidden_head, generator=gen, dtype=_DTYPE) / np.sqrt(hidden_head),
-            "e": torch.tensor(float(eta.mean()), dtype=_DTYPE)}
-    trainable = {**head, **(feat if mode == "trained" else {})}
-    for v in trainable.values():
-        v.requires_grad_(True)
-    params = {**feat, **head}
-    opt = torch.optim.Adam(list(trainable.values()), lr=lr)
-    for step in range(steps):
-        opt.zero_grad()
-        loss = ((_head_t(params, _features_t(params, xt)) - et) ** 2).mean()
-        _check_finite("loss", loss, 0, step)
-        loss.backward()
-        opt.step()
-    arrays = {k: v.detach().numpy().copy() for k, v in params.items()}
-    first = "V" if "V" in arrays else "W"          # fold the standardization into the first layer
-    bias = "v" if first == "V" else "c"
-    arrays[bias] = arrays[bias] - arrays[first].sum(axis=1) * mu / sd
-    arrays[first] = arrays[first] / sd
-    reg = ParameterRegressor(task=task.name, N=N, mode=mode, params=arrays, test_rmse=0.0, seed=seed)
-    pred = _head_t({k: torch.as_tensor(v) for k, v in arrays.items()}, torch.as_tensor(feature_values(reg, x_test)))
-    rmse = float(np.sqrt(np.mean((pred.detach().numpy() - eta_test) ** 2)))
-    return ParameterRegressor(task=task.name, N=N, mode=mode, params=arrays, test_rmse=rmse, seed=seed)
+    return train_parameter_regressors([(task, mode, seed)], N, M=M, hidden_head=hidden_head, n_train=n_train,
+                                      steps=steps, lr=lr)[0]
 
 
 def control_regressor(task: Task | str, N: int, mode: str, *, M: int = 4, seed: int = 0) -> ParameterRegressor:
     """Feature layer of a control (``random`` or ``selection``) without training its head (``test_rmse`` NaN)."""
-    task = TASKS[task] if isinstance(task, str) and task in TASKS else task
+    task = _as_task(task)
     if mode not in MODES[1:]:
         raise ValueError(f"mode must be one of {MODES[1:]}, got {mode!r}")
     feat = _feature_init(task, as_int("N", N, minimum=2), as_int("M", M, minimum=1), mode,
@@ -393,7 +466,8 @@ def block_sum_overlap(reg: ParameterRegressor) -> float:
     i.i.d. tasks and the block-sum RG iterate), and :math:`M/N` on average for random weights.
     """
     if "V" in reg.params:
-        raise ValueError("the block-sum overlap needs a linear feature layer on the data (this network has a hidden layer)")
+        raise ValueError("the block-sum overlap needs a linear feature layer on the data "
+                         "(this network has a hidden layer)")
     Q, _ = np.linalg.qr(reg.params["W"].T)
     return float(np.sum((Q.T @ np.ones(reg.N)) ** 2) / reg.N)
 

@@ -1,9 +1,12 @@
-"""Paper II network side: feature-layer pipelines against independent routes (closed forms, Schur complements, samples)."""
+"""Paper II network side: feature-layer pipelines against independent routes (closed forms, Schur complements,
+samples).
+"""
 
 import numpy as np
 import pytest
 
-from rgbook import couplings, expfam, experiments, features, rg
+from rgbook import couplings, expfam, features, rg
+from rgbook.chapters.feature_layers import gaussian_ring_covariance
 
 
 def _ring_precision(n, K, d=1.0):
@@ -33,7 +36,7 @@ def test_ring_projection_round_trip_and_from_samples():
 def test_decimation_network_reproduces_rg_prediction(b):
     """Hand-built selection layer -> feature covariance -> ring projection = the RG map (both routes)."""
     r, N = 0.4, 6 * b
-    C = experiments.gaussian_ring_covariance(N, r)
+    C = gaussian_ring_covariance(N, r)
     S = features.selection_matrix(N, b)
     d, K, kl = couplings.project_gaussian_ring(S @ C @ S.T)
     assert kl < 1e-12
@@ -50,16 +53,44 @@ def test_linear_autoencoder_reaches_eckart_young_and_losses_agree():
     ey = features.eckart_young_loss(C, 2)
     assert aes[0].loss == pytest.approx(ey, rel=1e-6)
     top = np.linalg.eigh(C)[1][:, -2:].T
-    assert features.optimal_linear_loss(C, top) == pytest.approx(ey, rel=1e-12)       # regression route vs eigenvalues
+    assert features.optimal_linear_loss(C, top) == pytest.approx(ey, rel=1e-12)  # regression route vs eigenvalues
     assert features.optimal_linear_loss(C, aes[0].W) == pytest.approx(ey, rel=1e-6)
 
 
 def test_training_is_deterministic():
-    C = experiments.gaussian_ring_covariance(9, 0.3)
+    C = gaussian_ring_covariance(9, 0.3)
     a, b = (features.train_linear_autoencoder(C, 3, restarts=1, steps=50, seed=5)[0] for _ in range(2))
     assert np.array_equal(a.W, b.W) and a.loss == b.loss
     r1, r2 = (features.train_parameter_regressor("poisson", 8, steps=20, n_train=256, seed=2) for _ in range(2))
     assert all(np.array_equal(r1.params[k], r2.params[k]) for k in r1.params) and r1.test_rmse == r2.test_rmse
+
+
+def test_batched_regressors_equal_single_runs():
+    """One batched fit of seeds x modes performs the steps of the separate runs (each model its own data and init)."""
+    runs = [
+        ("poisson", "trained", 0),
+        ("poisson", "trained", 1),
+        ("poisson", "random", 0),
+        ("gamma", "selection", 2),
+        ("bernoulli_chain", "block_sum", 0),
+    ]
+    kw = dict(steps=40, n_train=256)
+    batch = features.train_parameter_regressors(runs, 8, **kw)
+    for (task, mode, seed), reg in zip(runs, batch):
+        alone = features.train_parameter_regressor(task, 8, mode=mode, seed=seed, **kw)
+        assert (reg.task, reg.mode, reg.seed) == (alone.task, alone.mode, alone.seed)
+        for k in alone.params:
+            np.testing.assert_allclose(reg.params[k], alone.params[k], rtol=0, atol=1e-10)
+        assert reg.test_rmse == pytest.approx(alone.test_rmse, abs=1e-10)
+
+
+def test_batched_linear_autoencoder_restarts_equal_single_runs():
+    C = gaussian_ring_covariance(9, 0.3)
+    together = features.train_linear_autoencoder(C, 3, restarts=3, steps=60, seed=4)
+    for ae in together:
+        alone = features.train_linear_autoencoder(C, 3, restarts=1, steps=60, seed=ae.seed)[0]
+        np.testing.assert_allclose(ae.W, alone.W, rtol=0, atol=1e-10)
+        assert ae.loss == pytest.approx(alone.loss, abs=1e-10)
 
 
 def test_receptive_field_gauge():
@@ -67,7 +98,9 @@ def test_receptive_field_gauge():
     np.testing.assert_allclose(features.receptive_field_features(S, 3), S, atol=1e-14)
     W = np.random.default_rng(2).normal(size=(4, 12))
     A = np.random.default_rng(3).normal(size=(4, 4))
-    np.testing.assert_allclose(features.receptive_field_features(A @ W, 3), features.receptive_field_features(W, 3), atol=1e-10)
+    np.testing.assert_allclose(
+        features.receptive_field_features(A @ W, 3), features.receptive_field_features(W, 3), atol=1e-10
+    )
     assert features.largest_principal_angle(S, S) == pytest.approx(0.0, abs=1e-7)
 
 
@@ -90,23 +123,34 @@ def test_exact_kurtosis_ratio_against_samples_for_random_unit():
     reg = features.control_regressor("poisson", N, "random", seed=7)
     x = expfam.family("poisson").sample([np.log(0.5)], (200_000, N), rng=np.random.default_rng(8))
     v, se = features.standardized_cumulants(features.feature_values(reg, x))
-    predicted = features.exact_feature_kurtosis_ratio(reg) * 1 / 0.5          # Poisson kappa_4^std = 1/lambda
+    predicted = features.exact_feature_kurtosis_ratio(reg) * 1 / 0.5  # Poisson kappa_4^std = 1/lambda
     assert np.all(np.abs(v[1] - predicted) < 5 * se[1])
 
 
-@pytest.mark.parametrize("call,error", [
-    (lambda: features.eckart_young_loss(-np.eye(3), 1), ValueError),
-    (lambda: features.optimal_linear_loss(np.eye(4), np.ones((2, 3))), ValueError),
-    (lambda: features.selection_matrix(10, 3), ValueError),
-    (lambda: features.train_parameter_regressor("poisson", 8, mode="magic"), ValueError),
-    (lambda: features.train_parameter_regressor("even_poly", 8, mode="block_sum"), ValueError),
-    (lambda: features.train_parameter_regressor("cauchy", 8), ValueError),
-    (lambda: features.task_data("poisson", 8, 10, rng=0), TypeError),
-    (lambda: couplings.project_gaussian_ring(np.eye(2)), ValueError),
-    (lambda: couplings.project_gaussian_ring(-np.eye(4)), ValueError),
-    (lambda: rg.gaussian_chain_ratio_map_b(0.5, 3), ValueError),
-    (lambda: features.exact_feature_kurtosis_ratio(features.control_regressor("even_poly", 8, "random")), ValueError),
-])
+@pytest.mark.parametrize(
+    "call,error",
+    [
+        (lambda: features.eckart_young_loss(-np.eye(3), 1), ValueError),
+        (lambda: features.optimal_linear_loss(np.eye(4), np.ones((2, 3))), ValueError),
+        (lambda: features.selection_matrix(10, 3), ValueError),
+        (lambda: features.train_parameter_regressor("poisson", 8, mode="magic"), ValueError),
+        (lambda: features.train_parameter_regressor("even_poly", 8, mode="block_sum"), ValueError),
+        (lambda: features.train_parameter_regressor("cauchy", 8), ValueError),
+        (lambda: features.task_data("poisson", 8, 10, rng=0), TypeError),
+        (lambda: features.train_parameter_regressors([], 8), ValueError),
+        (
+            lambda: features.train_parameter_regressors([("poisson", "trained", 0), ("even_poly", "trained", 0)], 8),
+            ValueError,
+        ),
+        (lambda: couplings.project_gaussian_ring(np.eye(2)), ValueError),
+        (lambda: couplings.project_gaussian_ring(-np.eye(4)), ValueError),
+        (lambda: rg.gaussian_chain_ratio_map_b(0.5, 3), ValueError),
+        (
+            lambda: features.exact_feature_kurtosis_ratio(features.control_regressor("even_poly", 8, "random")),
+            ValueError,
+        ),
+    ],
+)
 def test_bad_input(call, error):
     with pytest.raises(error):
         call()

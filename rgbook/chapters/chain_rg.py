@@ -1,0 +1,205 @@
+r"""Chapter *RG of coupled continuous chains* (``book/chain_rg``).
+
+Real-space decimation (:math:`b = 2`) of chains of real-valued fields: the exact Gaussian-chain
+recursion :math:`K' = K^2/d`, :math:`d' = d - 2K^2/d` against Schur complements of ring
+precisions and against squaring the transfer kernel on a grid (claim ``II.rg.gaussian-chain``),
+and the projected flow of the :math:`\phi^4`-type chain. No torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+import numpy as np
+
+from .. import rg
+from ..claims import Claim, Row
+
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "Phi4Step",
+    "phi4_chain_flow",
+    "phi4_table",
+    "plot_ratio_map",
+    "plot_phi4_flow",
+    "FIGURES",
+    "CLAIMS",
+]
+
+CHAPTER = "book/chain_rg"
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Cases of the chapter.
+
+    Gaussian chain: ``(K, d)`` cases (all :math:`|K/d| < 1/2`) checked on rings of ``2 ring_m``
+    sites; the flow from ``flow_start`` over ``flow_steps`` steps; ``eps`` of the central
+    difference at :math:`r^* = 1/2`. :math:`\\phi^4`-type chain: on-site ``phi4_theta``,
+    couplings ``phi4_Ks`` (the first is tabulated), ``phi4_steps`` steps. Figure: cobweb starts.
+    """
+
+    cases: tuple[tuple[float, float], ...] = ((0.3, 1.0), (0.45, 1.0), (-0.2, 0.7), (1.0, 2.5))
+    ring_m: int = 8
+    flow_start: float = 0.45
+    flow_steps: int = 10
+    eps: float = 1e-6
+    phi4_theta: tuple[float, ...] = (0.5, 0.1)
+    phi4_Ks: tuple[float, ...] = (0.3, 0.8)
+    phi4_steps: int = 5
+    cobweb_starts: tuple[float, ...] = (0.2, 0.45, 0.499, 0.4999999)
+
+    def smoke(self) -> Protocol:
+        """A variant that runs the claim in a fraction of a second."""
+        return replace(self, cases=self.cases[:1], phi4_Ks=self.phi4_Ks[:1], phi4_steps=1)
+
+
+PROTOCOL = Protocol()
+
+
+@dataclass(frozen=True)
+class Phi4Step:
+    """Projected parameters of the phi^4-type chain after ``step`` decimations, and the projection misfit
+    (largest :math:`|\\ln T_2 - \\text{fit}|` on the fit window; NaN at step 0)."""
+
+    step: int
+    theta_2: float
+    theta_4: float
+    K: float
+    misfit: float
+
+
+@cache
+def phi4_chain_flow(theta: tuple[float, ...], K: float, steps: int) -> tuple[Phi4Step, ...]:
+    """Grid decimation of the chain with V = theta_2 x^2 + theta_4 x^4: parameters and projection misfit per step."""
+    th, k = np.asarray(theta, dtype=float), K
+    out = [Phi4Step(0, float(th[0]), float(th[1]), float(k), float("nan"))]
+    for n in range(1, steps + 1):
+        th, k, res = rg.grid_chain_decimate(th, k)
+        out.append(Phi4Step(n, float(th[0]), float(th[1]), float(k), float(res)))
+    return tuple(out)
+
+
+def phi4_table(P: Protocol, K: float | None = None):
+    """:func:`phi4_chain_flow` from the protocol's first coupling (or ``K``) as a display table."""
+    import pandas as pd
+
+    flow = phi4_chain_flow(P.phi4_theta, P.phi4_Ks[0] if K is None else K, P.phi4_steps)
+    return pd.DataFrame(
+        [
+            {
+                "step": s.step,
+                "theta_2": s.theta_2,
+                "theta_4": s.theta_4,
+                "K": s.K,
+                "max |ln T2 - fit| (window |x|<=2.5)": s.misfit,
+            }
+            for s in flow
+        ]
+    )
+
+
+def plot_ratio_map(ax, P: Protocol) -> None:
+    r"""The map :math:`r' = r^2/(1-2r^2)` with its fixed points and cobweb trajectories."""
+    r = np.linspace(0, 0.52, 400)
+    ax.plot(r, rg.gaussian_chain_ratio_map(r), color="C0", label="$r' = r^2/(1-2r^2)$")
+    ax.plot(r, r, "k:", lw=1, label="$r' = r$")
+    for i, r0 in enumerate(P.cobweb_starts):
+        x, path_x, path_y = r0, [r0], [r0]
+        for _ in range(12):
+            y = rg.gaussian_chain_ratio_map(x)
+            path_x += [x, y]
+            path_y += [y, y]
+            x = y
+        ax.plot(path_x, path_y, "-", color=f"C{i + 1}", lw=0.9, label=f"$r_0={r0:g}$")
+    ax.plot([0, 0.5], [0, 0.5], "o", color="k", ms=6)
+    ax.annotate("stable $r^*=0$", (0.0, 0.0), (0.05, 0.2), arrowprops={"arrowstyle": "->"})
+    ax.annotate("critical $r^*=1/2$\neigenvalue $b^2=4$", (0.5, 0.5), (0.2, 0.45), arrowprops={"arrowstyle": "->"})
+    ax.set(xlim=(0, 0.52), ylim=(0, 0.55), xlabel="$r = K/d$", ylabel="$r'$", title="Gaussian chain, $b = 2$")
+    ax.legend(fontsize="x-small", loc="upper left")
+
+
+def plot_phi4_flow(ax_params, ax_misfit, P: Protocol) -> None:
+    r"""Grid decimation of :math:`\phi^4`-type chains: coupling and on-site coefficients per step, and the
+    projection misfit.
+    """
+    steps = P.phi4_steps
+    for i, K in enumerate(P.phi4_Ks):
+        flow = phi4_chain_flow(P.phi4_theta, K, steps)
+        n = [s.step for s in flow]
+        kw = dict(color=f"C{i}", marker="o", ms=4)
+        ax_params.plot(n, [s.K for s in flow], ls="-", label=f"$K_n$ ($K_0={K}$)", **kw)
+        ax_params.plot(n, [s.theta_2 for s in flow], ls="--", **kw, label=f"$\\theta_{{2,n}}$ ($K_0={K}$)")
+        ax_params.plot(n, [s.theta_4 for s in flow], ls=":", **kw, label=f"$\\theta_{{4,n}}$ ($K_0={K}$)")
+        ax_misfit.semilogy(n[1:], [s.misfit for s in flow[1:]], ls="-", label=f"$K_0={K}$", **kw)
+    ax_params.axhline(0, color="k", lw=0.8)
+    for ax in (ax_params, ax_misfit):
+        ax.set_xticks(range(steps + 1))
+    ax_params.set(
+        xlabel="decimation step $n$ ($b=2$)",
+        ylabel="projected parameter (dimensionless)",
+        title="flow of $(K, \\theta_2, \\theta_4)$",
+    )
+    ax_misfit.set(
+        xlabel="decimation step $n$",
+        ylabel="max $|\\ln T_2 - \\mathrm{fit}|$ on $|x|\\leq 2.5$",
+        title="projection error",
+    )
+    ax_params.legend(fontsize="x-small", ncol=2)
+    ax_misfit.legend(fontsize="small")
+
+
+FIGURES = ("fig-gaussian-chain-flow", "fig-phi4-chain-flow")
+
+
+def measure_gaussian_chain(P: Protocol, tol) -> list[Row]:
+    """Recursion vs Schur complement of a ring and vs grid kernel squaring; fixed points r* = 0, 1/2 and the
+    eigenvalue b^2.
+    """
+    rows = []
+    for K, d in P.cases:
+        Kp, dp = rg.gaussian_chain_decimate(K, d)
+        Pm = rg.gaussian_ring_marginal_precision(K, d, m=P.ring_m)
+        rows.append(Row(f"d' recursion vs Schur complement (K={K}, d={d})", dp, float(Pm[3, 3]), tol["schur"]))
+        rows.append(Row(f"K' recursion vs Schur complement (K={K}, d={d})", Kp, float(-Pm[3, 4]), tol["schur"]))
+        rows.append(Row(f"next-nearest coupling generated (K={K}, d={d})", 0.0, float(Pm[3, 5]), tol["schur"]))
+        theta_g, K_g, _ = rg.grid_chain_decimate([d / 2], K)
+        rows.append(Row(f"d' grid kernel squaring vs recursion (K={K}, d={d})", dp, float(2 * theta_g[0]), tol["grid"]))
+        rows.append(Row(f"K' grid kernel squaring vs recursion (K={K}, d={d})", Kp, K_g, tol["grid"]))
+    r_map = rg.gaussian_chain_ratio_map
+    rows.append(Row("r* = 1/2 is fixed", 0.5, r_map(0.5), tol["fixed"]))
+    eps = P.eps
+    slope = (r_map(0.5 + eps) - r_map(0.5 - eps)) / (2 * eps)
+    rows.append(Row("eigenvalue dr'/dr at r* = 1/2 (b^2 = 4)", 4.0, slope, tol["eigenvalue"]))
+    rows.append(Row("nu = ln b / ln(eigenvalue) at r* = 1/2", 0.5, float(np.log(2) / np.log(slope)), tol["eigenvalue"]))
+    r = P.flow_start
+    for _ in range(P.flow_steps):
+        K, d = rg.gaussian_chain_decimate(r, 1.0)
+        r = K / d
+    rows.append(Row(f"r_{P.flow_steps} from r_0 = {P.flow_start} (flows to the stable r* = 0)", 0.0, r, tol["schur"]))
+    return rows
+
+
+CLAIMS = (
+    Claim(
+        id="II.rg.gaussian-chain",
+        paper="II",
+        reading="RG",
+        paper_claim="Standard real-space RG of a coupled Gaussian chain (continuous field), on which Paper II builds.",
+        statement=(
+            "Decimating every second site of -H = -(d/2) sum x_i^2 + K sum x_i x_(i+1) gives exactly "
+            "K' = K^2/d, d' = d - 2K^2/d (no further couplings; checked by Schur complements to {schur} and by "
+            "squaring the transfer kernel on a grid to {grid}), i.e. r' = r^2/(1 - 2r^2) for r = K/d; "
+            "r* = 0 is stable and r* = 1/2 critical (fixed to {fixed}) with eigenvalue b^2 = 4 (nu = 1/2; "
+            "both to {eigenvalue} by central differences)."
+        ),
+        tolerances={"schur": 1e-12, "grid": 1e-9, "fixed": 1e-15, "eigenvalue": 1e-6},
+        chapter=CHAPTER,
+        measure=measure_gaussian_chain,
+        protocol=PROTOCOL,
+        figure="fig-gaussian-chain-flow",
+    ),
+)
