@@ -199,7 +199,10 @@ class Family:
 
     def check_natural(self, eta) -> np.ndarray:
         """``eta`` as a float array of shape ``(dim,)``; raises ``ValueError`` outside the natural domain."""
-        eta = np.atleast_1d(np.asarray(eta, dtype=np.float64))
+        try:
+            eta = np.atleast_1d(np.asarray(eta, dtype=np.float64))
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{self.name}: eta must be an array of {self.dim} real numbers, got {eta!r}") from err
         if eta.shape != (self.dim,):
             raise ValueError(f"{self.name}: eta must have shape ({self.dim},), got {eta.shape}")
         if not np.all(np.isfinite(eta)):
@@ -413,7 +416,10 @@ class EvenPoly(Family):
 
     def check_natural(self, eta):
         eta = super().check_natural(eta)
-        check_even_poly(-eta)
+        try:
+            check_even_poly(-eta)
+        except ValueError as err:
+            raise ValueError(f"even_poly: eta = -theta must have its highest non-zero eta_k < 0 ({err})") from None
         return eta
 
     def sufficient(self, x):
@@ -459,6 +465,8 @@ class EvenPoly(Family):
 def family(name: str, **options) -> Family:
     """The family object named ``name`` (one of ``FAMILY_NAMES``); ``options`` go to :class:`EvenPoly`."""
     classes = {"gaussian": Gaussian, "poisson": Poisson, "bernoulli": Bernoulli, "gamma": Gamma, "even_poly": EvenPoly}
+    if not isinstance(name, str):
+        raise TypeError(f"family must be a string, one of {sorted(classes)}, got {type(name).__name__}")
     if name not in classes:
         raise ValueError(f"family must be one of {sorted(classes)}, got {name!r}")
     return classes[name](**options)

@@ -371,6 +371,11 @@ def block_sum_jacobian(theta, b: int = 2, eps: float = 1e-6) -> np.ndarray:
     return J
 
 
+#: Smallest V(half_width) of block_sum_even_poly's grid: the density there is below e^-30 of its peak
+#: scale, so truncating the real line to the grid costs nothing visible.
+MIN_CONFINEMENT = 30.0
+
+
 def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8.0, n_grid: int = 4001) -> np.ndarray:
     r"""Block-sum RG of i.i.d. even-polynomial data, projected back onto the family after each step.
 
@@ -384,6 +389,14 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
     theta = check_even_poly(as_real_array("theta", theta))
     b = as_int("b", b, minimum=2, maximum=MAX_BLOCK)
     steps = as_int("steps", steps, minimum=0, maximum=50)
+    half_width = as_real("half_width", half_width, minimum=0.0, strict_minimum=True)
+    n_grid = as_int("n_grid", n_grid, minimum=101, maximum=100_001)
+    confinement = float(sum(t * half_width ** (2 * (k + 1)) for k, t in enumerate(theta)))
+    if confinement < MIN_CONFINEMENT:
+        raise ValueError(
+            f"theta must confine the density inside the grid: V(half_width) = {confinement:.3g} must be "
+            f">= {MIN_CONFINEMENT} (e^-V at the grid's edge), got theta = {theta}; raise theta or half_width"
+        )
     x = np.linspace(-half_width, half_width, n_grid)
     dx = x[1] - x[0]
     out = [theta]

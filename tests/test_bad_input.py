@@ -167,21 +167,9 @@ CASES = [
 #: Cases whose function does not yet name the argument for some junk (the junk fails inside
 #: numpy or a dict lookup). Strict: when the function is fixed, the xfail turns into a failure
 #: and the entry must be removed.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("expfam.family", "family"):
-        "an unhashable name (list, dict) raises 'unhashable type' without naming family",
-    ("expfam.Gamma.log_partition", "eta"):
-        "Family.check_natural: np.asarray(eta, float) fails inside numpy for '' or 1j",
-    ("expfam.Gaussian.mean_statistics", "eta"):
-        "Family.check_natural: same as Gamma.log_partition",
-    ("expfam.EvenPoly.mean_statistics", "eta"):
-        "Family.check_natural: same as Gamma.log_partition",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 #: Cases that hang today (not run: each attempt costs HANG_SECONDS and hypothesis retries it).
-HANGS: dict[tuple[str, str], str] = {
-    ("rg.block_sum_even_poly", "theta"): "theta = [0, 0, 0, 3e-152] (a nearly flat potential) does not return "
-                                         "within 30 s: check_even_poly needs a bound on the leading coefficient",
-}
+HANGS: dict[tuple[str, str], str] = {}
 
 
 def _finite(value) -> bool:
