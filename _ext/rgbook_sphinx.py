@@ -136,7 +136,9 @@ def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
     if claim.ours:
         para += nodes.emphasis(text="ours: ")
     para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
-    para += nodes.Text(" ")
+    if claim.title:
+        para += nodes.Text(f" ({claim.title})")
+    para += nodes.Text(": ")
     para += nodes.strong(text=verdict)
     if claim.figure:
         number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
@@ -221,7 +223,7 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
         cells = [
             nodes.paragraph("", "", nodes.literal(text=claim.id),
-                            nodes.Text(f" (Paper {claim.paper}, {reading})")),
+                            nodes.Text(f" (Paper {claim.paper}, {reading})" + (f": {claim.title}" if claim.title else ""))),
             nodes.paragraph(text=rec["statement"] if rec and rec.get("statement") else claim.text),
             nodes.paragraph(text=count(by_role["evidence"])),
             nodes.paragraph(text=count(by_role["control"])),

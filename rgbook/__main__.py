@@ -219,7 +219,8 @@ def show(claim: claims.Claim) -> int:
     module = sys.modules[claim.module]
     record = claims.load_records(root).get(claim.id)
     doc = root / f"{claim.chapter}.md"
-    print(f"{claim.id}  (paper {claim.paper}, reading {_reading_label(claim)})")
+    print(f"{claim.id}  (paper {claim.paper}, reading {_reading_label(claim)})"
+          + (f": {claim.title}" if claim.title else ""))
     print(f"  chapter    {claim.chapter}  ({_relative(doc, root) if doc.is_file() else f'{doc} missing'})")
     print(f"  module     {claim.module}  ({_source_location(module, root)})")
     print(f"  measure    {claim.function}  ({_source_location(inspect.unwrap(claim.measure), root)})")

@@ -152,6 +152,9 @@ class Claim:
         The chapter's protocol (a frozen dataclass with a ``smoke()`` variant) the book uses.
     figure : str
         Label of the figure that shows the evidence ("" if none).
+    title : str
+        Short name of what the claim tests (e.g. "the optimal layer is decimation"); shown
+        beside the id in the ledger, the summary and the CLI ("" if none).
     """
 
     id: str
@@ -164,6 +167,7 @@ class Claim:
     measure: Callable[[Any, Mapping[str, float]], list[Row]] = field(repr=False)
     protocol: Any = field(repr=False)
     figure: str = ""
+    title: str = ""
 
     def __post_init__(self) -> None:
         if self.paper not in ("I", "II"):
@@ -282,7 +286,7 @@ class Result:
             "id": c.id, "paper": c.paper, "reading": c.reading, "paper_claim": c.paper_claim,
             "statement": c.text, "tolerances": dict(c.tolerances), "chapter": c.chapter,
             "module": c.module, "measure": c.function, "figure": c.figure,
-            "status": self.status, "verdict": self.verdict, "literal": c.literal, "ours": c.ours,
+            "title": c.title, "status": self.status, "verdict": self.verdict, "literal": c.literal, "ours": c.ours,
             "rows": [r.to_json() for r in self.rows],
         }
 

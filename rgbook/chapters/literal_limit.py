@@ -76,8 +76,8 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
-        return replace(self, Ks=(1.0,), stack_seeds=2, restarts=2, steps=20, random_seeds=2, n_boot=200,
-                       check_N=6, check_functions=20)
+        return replace(self, N=4, depth=1, Ks=(1.0,), stack_seeds=2, restarts=1, steps=10, random_seeds=2,
+                       n_boot=100, check_N=6, check_functions=20)
 
 
 PROTOCOL = Protocol()
