@@ -223,7 +223,8 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
         cells = [
             nodes.paragraph("", "", nodes.literal(text=claim.id),
-                            nodes.Text(f" (Paper {claim.paper}, {reading})" + (f": {claim.title}" if claim.title else ""))),
+                            nodes.Text(f" (Paper {claim.paper}, {reading})"
+                                       + (f": {claim.title}" if claim.title else ""))),
             nodes.paragraph(text=rec["statement"] if rec and rec.get("statement") else claim.text),
             nodes.paragraph(text=count(by_role["evidence"])),
             nodes.paragraph(text=count(by_role["control"])),

@@ -103,7 +103,8 @@ def list_claims(registry: dict[str, claims.Claim]) -> int:
 
 def _print_rows(rows: list[dict], indent: str = "    ") -> None:
     """Recorded rows grouped by role; consistency rows apart ("cannot fail short of a bug")."""
-    titles = {"evidence": "evidence", "control": "controls (never make the claim fail; decide whether it discriminates)",
+    titles = {"evidence": "evidence",
+              "control": "controls (never make the claim fail; decide whether it discriminates)",
               "consistency": "consistency checks (cannot fail short of a bug)"}
     for role in claims.ROLES:
         group = [r for r in rows if r.get("role", "evidence") == role]
