@@ -352,8 +352,8 @@ def plot_flow(ax, run: LiteralRun, P: Protocol, K: float) -> None:
     ax.plot(levels, np.abs(run.select(K, "copy")[0].couplings), "D:", color="C3", label="copy layer")
     ax.axhline(0.0, color="k", lw=0.8, ls="--")
     ax.set_xticks(levels, [f"{lev}\n({P.N // 2**lev} spins)" for lev in levels])
-    ax.set(xlabel="level $l$", ylabel="$|K_l|$", title=f"input $K={K:g}$")
-    ax.legend(fontsize="x-small")
+    ax.set(xlabel="level $l$", ylabel="$|K_l|$", title=f"input $K={K:g}$", ylim=(-0.05, 1.5 * max(P.Ks)))
+    ax.legend(fontsize="x-small", loc="upper center", ncol=2)
 
 
 FIGURES = ("fig-literal-flow",)
