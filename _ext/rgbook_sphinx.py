@@ -9,8 +9,10 @@
   mathematics offline.
 * The ``claims-ledger`` directive is replaced, after every chapter has executed, by a table
   of every registered claim: paper, reading, our statement (:attr:`rgbook.claims.Claim.text`,
-  tolerances written in), evidence rows, verdict, links to the chapter and figure;
-  ``claims-summary`` by one row per paper claim and one column per reading.
+  tolerances written in), evidence, control and consistency rows passing, the verdict
+  (three-valued for network claims), links to the chapter and figure; ``claims-summary`` by
+  one row per paper: the literal claim's verdict first, our stronger readings ("ours")
+  beside it, the RG side last.
 * The ``build-times`` directive is replaced by the build's times, read when the page is
   written (never from an executed cell, whose cached output would go stale): each chapter's
   last execution seconds (``_build/deps/<name>.json``) and the cold and warm build times of
@@ -116,8 +118,39 @@ def _table(headers, widths, classes) -> tuple[nodes.table, nodes.tbody]:
     return table, tbody
 
 
+_READING_TITLES = {"L": "the paper's literal claim", "A": "ours: Reading A", "B": "ours: Reading B",
+                   "C": "ours: Reading C", "RG": "RG side (standard physics)"}
+
+
+def _verdict_class(verdict: str) -> str:
+    return "rgbook-" + verdict.replace(" ", "-")
+
+
+def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
+    """``id`` verdict (Fig. n), linked to the chapter; stronger readings labelled "ours"."""
+    from rgbook import claims as _claims
+
+    verdict = _claims.record_verdict(records.get(claim.id))
+    chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
+    para = nodes.paragraph(classes=[_verdict_class(verdict)])
+    if claim.ours:
+        para += nodes.emphasis(text="ours: ")
+    para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
+    if claim.title:
+        para += nodes.Text(f" ({claim.title})")
+    para += nodes.Text(": ")
+    para += nodes.strong(text=verdict)
+    if claim.figure:
+        number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+        para += nodes.Text(" (")
+        para += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
+                                refuri=f"{chapter_uri}#{claim.figure}")
+        para += nodes.Text(")")
+    return para
+
+
 def _summary_table(app, docname: str) -> nodes.Node:
-    """One row per claim of a paper; one column per reading, each cell the tests with verdict and numbered figure."""
+    """One row per paper: the literal verdict first, our stronger readings beside it ("ours"), the RG side last."""
     import sys
 
     root = Path(app.srcdir)
@@ -126,33 +159,26 @@ def _summary_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    readings = ("RG", "A", "B")
-    table, tbody = _table(["paper", "the paper's claim (paraphrase)", "RG side (standard physics)", "Reading A (depth)",
-                           "Reading B (size)"], (5, 35, 20, 20, 20), ["rgbook-ledger", "rgbook-summary"])
-    groups: dict[tuple[str, str], list] = {}
+    table, tbody = _table(["paper", "the paper's claim (abstract, paraphrased)", "literal claim (verdict)",
+                           "ours: stronger readings (verdicts)", "RG side (standard physics)"],
+                          (5, 35, 20, 25, 15), ["rgbook-ledger", "rgbook-summary"])
+    by_paper: dict[str, list] = {}
     for claim in claims.registry().values():
-        groups.setdefault((claim.paper, claim.paper_claim), []).append(claim)
-    # stable sort: registry order within a paper
-    for (paper, paper_claim), members in sorted(groups.items(), key=lambda kv: kv[0][0]):
+        by_paper.setdefault(claim.paper, []).append(claim)
+    for paper, members in sorted(by_paper.items()):
+        literal = [c for c in members if c.literal]
+        ours = [c for c in members if c.ours]
+        rg_side = [c for c in members if c.reading == "RG"]
+        paper_claim = (literal or ours or rg_side)[0].paper_claim
         row = nodes.row()
         row += nodes.entry("", nodes.paragraph(text=paper))
         row += nodes.entry("", nodes.paragraph(text=paper_claim))
-        for reading in readings:
+        for group in (literal, ours, rg_side):
             entry = nodes.entry()
-            for claim in (c for c in members if c.reading == reading):
-                status = records.get(claim.id, {}).get("status", "not-run")
-                chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
-                para = nodes.paragraph(classes=[f"rgbook-{status}"])
-                para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
-                para += nodes.Text(" ")
-                para += nodes.strong(text=status)
-                if claim.figure:
-                    number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
-                    para += nodes.Text(" (")
-                    para += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
-                                            refuri=f"{chapter_uri}#{claim.figure}")
-                    para += nodes.Text(")")
-                entry += para
+            if not group:
+                entry += nodes.paragraph(text="(none registered)")
+            for claim in group:
+                entry += _claim_cell(app, docname, claim, records)
             row += entry
         tbody += row
     return table
@@ -167,15 +193,20 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    headers = ["claim (paper, reading)", "our statement (tested)", "rows passing", "worst |diff| / tol", "verdict",
+    headers = ["claim (paper, reading)", "our statement (tested)", "evidence rows passing", "controls passing",
+               "consistency checks (cannot fail short of a bug)", "worst |diff| / tol (evidence)", "verdict",
                "evidence"]
-    table, tbody = _table(headers, (12, 50, 7, 7, 7, 17), ["rgbook-ledger"])
+    table, tbody = _table(headers, (10, 42, 6, 6, 6, 6, 9, 15), ["rgbook-ledger"])
     for claim in claims.registry().values():
         rec = records.get(claim.id)
         rows = rec["rows"] if rec else []
-        status = rec["status"] if rec else "not-run"
+        status = claims.record_verdict(rec)
+        by_role = {role: [r for r in rows if r.get("role", "evidence") == role] for role in claims.ROLES}
         worst = max((abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
-                     for r in rows), default=float("nan"))
+                     for r in by_role["evidence"]), default=float("nan"))
+
+        def count(group):
+            return f"{sum(r['passes'] for r in group)} / {len(group)}" if group else "-"
         if claim.chapter not in app.env.all_docs:
             logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book",
                            location=docname)
@@ -189,16 +220,20 @@ def _ledger_table(app, docname: str) -> nodes.Node:
             evidence += nodes.reference(text=claim.figure, refuri=f"{chapter_uri}#{claim.figure}")
         verdict = nodes.paragraph()
         verdict += nodes.strong(text=status)
+        reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
         cells = [
             nodes.paragraph("", "", nodes.literal(text=claim.id),
-                            nodes.Text(f" (Paper {claim.paper}, {claim.reading})")),
+                            nodes.Text(f" (Paper {claim.paper}, {reading})"
+                                       + (f": {claim.title}" if claim.title else ""))),
             nodes.paragraph(text=rec["statement"] if rec and rec.get("statement") else claim.text),
-            nodes.paragraph(text=f"{sum(r['passes'] for r in rows)} / {len(rows)}"),
+            nodes.paragraph(text=count(by_role["evidence"])),
+            nodes.paragraph(text=count(by_role["control"])),
+            nodes.paragraph(text=count(by_role["consistency"])),
             nodes.paragraph(text=f"{worst:.3g}"),
             verdict,
             evidence,
         ]
-        row = nodes.row(classes=[f"rgbook-{status}"])
+        row = nodes.row(classes=[_verdict_class(status)])
         for cell in cells:
             row += nodes.entry("", cell)
         tbody += row

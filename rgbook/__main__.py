@@ -81,17 +81,40 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _status(record: dict | None) -> str:
-    return record["status"] if record else "not-run"
+    """The recorded verdict (three-valued for network claims; see :mod:`rgbook.claims`)."""
+    return claims.record_verdict(record)
+
+
+def _reading_label(claim: claims.Claim) -> str:
+    return {"L": "L (the paper's literal claim)", "RG": "RG (standard physics)"}.get(
+        claim.reading, f"{claim.reading} (ours: a stronger reading)")
 
 
 def list_claims(registry: dict[str, claims.Claim]) -> int:
-    """Print one line per registered claim: id, chapter, recorded verdict."""
+    """Print one line per registered claim: id, reading, chapter, recorded verdict."""
     records = claims.load_records()
     width = max((len(i) for i in registry), default=5)
-    print(f"{'claim':{width}s}  {'chapter':22s}  recorded verdict")
+    print(f"{'claim':{width}s}  {'reading':8s}  {'chapter':22s}  recorded verdict")
     for claim_id, claim in registry.items():
-        print(f"{claim_id:{width}s}  {claim.chapter:22s}  {_status(records.get(claim_id))}")
+        reading = claim.reading + (" (ours)" if claim.ours else "")
+        print(f"{claim_id:{width}s}  {reading:8s}  {claim.chapter:22s}  {_status(records.get(claim_id))}")
     return 0
+
+
+def _print_rows(rows: list[dict], indent: str = "    ") -> None:
+    """Recorded rows grouped by role; consistency rows apart ("cannot fail short of a bug")."""
+    titles = {"evidence": "evidence",
+              "control": "controls (never make the claim fail; decide whether it discriminates)",
+              "consistency": "consistency checks (cannot fail short of a bug)"}
+    for role in claims.ROLES:
+        group = [r for r in rows if r.get("role", "evidence") == role]
+        if not group:
+            continue
+        print(f"  {titles[role]}:")
+        for r in group:
+            mark = "pass" if r.get("passes") else "FAIL"
+            print(f"{indent}[{mark}] {r['quantity']}: measured {r['measured']:.6g}, predicted {r['predicted']:.6g}, "
+                  f"tolerance {r['tolerance']:g}")
 
 
 def _relative(path: Path | str | None, root: Path) -> str:
@@ -197,7 +220,8 @@ def show(claim: claims.Claim) -> int:
     module = sys.modules[claim.module]
     record = claims.load_records(root).get(claim.id)
     doc = root / f"{claim.chapter}.md"
-    print(f"{claim.id}  (paper {claim.paper}, reading {claim.reading})")
+    print(f"{claim.id}  (paper {claim.paper}, reading {_reading_label(claim)})"
+          + (f": {claim.title}" if claim.title else ""))
     print(f"  chapter    {claim.chapter}  ({_relative(doc, root) if doc.is_file() else f'{doc} missing'})")
     print(f"  module     {claim.module}  ({_source_location(module, root)})")
     print(f"  measure    {claim.function}  ({_source_location(inspect.unwrap(claim.measure), root)})")
@@ -218,7 +242,9 @@ def show(claim: claims.Claim) -> int:
         passing = sum(bool(r.get("passes")) for r in rows)
         stale = "" if record.get("statement") == claim.text else " (recorded under a different statement)"
         path = _relative(root / "_build" / "claims" / f"{claim.id}.json", root)
-        print(f"  recorded   {record['status']}, {passing}/{len(rows)} rows pass ({path}){stale}")
+        print(f"  recorded   {_status(record)} (status {record['status']}), {passing}/{len(rows)} rows pass "
+              f"({path}){stale}")
+        _print_rows(rows)
     else:
         print("  recorded   no record yet (build the book, or: python -m rgbook reproduce --record "
               f"{claim.id})")
@@ -266,11 +292,15 @@ def reproduce(selected: list[claims.Claim], *, record: bool = False) -> int:
         note = ""
         if before == "not-run":
             note = "  (no record to compare with)"
-        elif before != result.status:
+        elif before != result.verdict:
             note = f"  VERDICT CHANGED (recorded: {before})"
             changed.append(claim.id)
-        print(f"{claim.id:28s} {result.status:6s} ({len(result.rows)} rows, "
+        print(f"{claim.id:28s} {result.verdict} ({len(result.rows)} rows, "
               f"{time.perf_counter() - start:.1f} s){note}", flush=True)
+        if result.consistency:
+            bad = sum(not r.passes for r in result.consistency)
+            print(f"    consistency checks (cannot fail short of a bug): {len(result.consistency) - bad}/"
+                  f"{len(result.consistency)} pass", flush=True)
         for line in _moved_rows(result, recorded.get(claim.id)):
             print(f"    number moved: {line}")
     print()

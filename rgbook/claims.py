@@ -4,11 +4,31 @@ A *claim* pairs a statement of one of the two papers (paraphrased, since the ful
 unavailable) with **our** precise, testable reconstruction of it, and a *measure*: a callable
 ``measure(protocol, tol) -> list[Row]`` that computes evidence rows::
 
-    Row(quantity, predicted, measured, tolerance)
+    Row(quantity, predicted, measured, tolerance, role)
 
-A row passes when :math:`|\text{measured} - \text{predicted}| \le \text{tolerance}`; the
-claim **holds** when every row passes and **fails** otherwise. Claims that were not executed
-in a build are "not-run" and never appear as measured.
+A row passes when :math:`|\text{measured} - \text{predicted}| \le \text{tolerance}`. Its
+*role* says what it is evidence of:
+
+``"evidence"``
+    a measurement of the claim itself (the trained network, the RG map);
+``"control"``
+    the same prediction tested on something the claim is *not* about (random layers, a
+    counterexample layer): a control never makes a claim fail, it decides whether a claim
+    that holds *discriminates*;
+``"consistency"``
+    a check that cannot fail short of a bug (normalization, a positive control that is
+    exact by construction); it must pass, and is shown apart from the evidence.
+
+The claim's **status** is "holds" when every evidence and consistency row passes and
+"fails" otherwise; claims not executed in a build are "not-run". Its **verdict** adds what
+the controls say, for claims about networks (every reading but ``"RG"``):
+
+* "holds and discriminates": it holds, and every control row *fails* the prediction;
+* "holds but not specific to training": it holds, and some control satisfies it too;
+* "fails".
+
+Claims of the RG side (standard physics, no training) have verdict "holds" or "fails". A
+network claim must return at least one control row (else :meth:`Claim.run` raises).
 
 A claim holds its tolerances as numbers (``Claim.tolerances``); its displayed statement
 (:attr:`Claim.text`) is generated from a template whose ``{name}`` fields are exactly those
@@ -45,21 +65,41 @@ __all__ = [
     "load_records",
     "clear_records",
     "STATUSES",
+    "VERDICTS",
+    "ROLES",
+    "READINGS",
+    "verdict_of",
+    "record_verdict",
 ]
 
 STATUSES = ("holds", "fails", "not-run")
 
+#: What a row is evidence of (see the module docstring).
+ROLES = ("evidence", "control", "consistency")
+
+#: Verdicts: network claims use the first three and "fails"; RG claims "holds" / "fails".
+VERDICTS = ("holds and discriminates", "holds but not specific to training", "holds", "fails", "not-run")
+
+#: Readings: "L" the paper's literal claim, "A"/"B"/"C" our stronger readings, "RG" standard physics.
+READINGS = ("L", "A", "B", "C", "RG")
+
 
 @dataclass(frozen=True)
 class Row:
-    """One line of evidence: a measured number against the number the claim predicts."""
+    """One line of evidence: a measured number against the number the claim predicts.
+
+    ``role`` is ``"evidence"`` (default), ``"control"`` or ``"consistency"`` (see :data:`ROLES`).
+    """
 
     quantity: str
     predicted: float
     measured: float
     tolerance: float
+    role: str = "evidence"
 
     def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"Row.role must be one of {ROLES}, got {self.role!r}")
         for name in ("predicted", "measured", "tolerance"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -75,7 +115,7 @@ class Row:
 
     def to_json(self) -> dict:
         return {"quantity": self.quantity, "predicted": self.predicted, "measured": self.measured,
-                "tolerance": self.tolerance, "passes": self.passes}
+                "tolerance": self.tolerance, "passes": self.passes, "role": self.role}
 
 
 def _format_number(value: float) -> str:
@@ -94,10 +134,12 @@ class Claim:
     paper : str
         ``"I"`` (Ising data, arXiv:2212.00005) or ``"II"`` (exponential family, arXiv:2606.00157).
     reading : str
-        ``"RG"`` (the RG side, standard physics), ``"A"`` or ``"B"`` (our readings of the
-        network side; see the chapter *Reading the papers*).
+        ``"L"`` (the paper's literal claim, as its abstract states it), ``"A"``, ``"B"`` or
+        ``"C"`` (our stronger readings of the network side, labelled "ours"; see the chapter
+        *Reading the papers*) or ``"RG"`` (the RG side, standard physics).
     paper_claim : str
-        The paper's claim, paraphrased from its abstract.
+        The paper's claim, paraphrased from its abstract (for a stronger reading: which paper
+        claim it strengthens).
     statement : str
         Template of our reconstruction; every ``{name}`` field is a key of ``tolerances``.
     tolerances : Mapping[str, float]
@@ -110,6 +152,9 @@ class Claim:
         The chapter's protocol (a frozen dataclass with a ``smoke()`` variant) the book uses.
     figure : str
         Label of the figure that shows the evidence ("" if none).
+    title : str
+        Short name of what the claim tests (e.g. "the optimal layer is decimation"); shown
+        beside the id in the ledger, the summary and the CLI ("" if none).
     """
 
     id: str
@@ -122,12 +167,13 @@ class Claim:
     measure: Callable[[Any, Mapping[str, float]], list[Row]] = field(repr=False)
     protocol: Any = field(repr=False)
     figure: str = ""
+    title: str = ""
 
     def __post_init__(self) -> None:
         if self.paper not in ("I", "II"):
             raise ValueError(f"Claim.paper must be 'I' or 'II', got {self.paper!r}")
-        if self.reading not in ("RG", "A", "B"):
-            raise ValueError(f"Claim.reading must be 'RG', 'A' or 'B', got {self.reading!r}")
+        if self.reading not in READINGS:
+            raise ValueError(f"Claim.reading must be one of {READINGS}, got {self.reading!r}")
         if not callable(self.measure):
             raise TypeError(f"Claim.measure of {self.id} must be callable")
         fields = {name for _, name, _, _ in string.Formatter().parse(self.statement) if name}
@@ -140,6 +186,21 @@ class Claim:
         for name, value in self.tolerances.items():
             if not (isinstance(value, (int, float)) and value >= 0 and math.isfinite(value)):
                 raise ValueError(f"tolerance {name!r} of {self.id} must be a finite number >= 0, got {value!r}")
+
+    @property
+    def about_networks(self) -> bool:
+        """True for claims about trained networks (every reading but ``"RG"``): they need controls."""
+        return self.reading != "RG"
+
+    @property
+    def literal(self) -> bool:
+        """True for the paper's literal claim (reading ``"L"``); False for our readings and the RG side."""
+        return self.reading == "L"
+
+    @property
+    def ours(self) -> bool:
+        """True for our stronger readings (``"A"``, ``"B"``, ``"C"``), which the book labels "ours"."""
+        return self.reading in ("A", "B", "C")
 
     @property
     def text(self) -> str:
@@ -161,21 +222,44 @@ class Claim:
         rows = self.measure(self.protocol if protocol is None else protocol, dict(self.tolerances))
         if not rows or not all(isinstance(r, Row) for r in rows):
             raise TypeError(f"measure of {self.id} must return a non-empty list of Row")
+        if self.about_networks and not any(r.role == "control" for r in rows):
+            raise ValueError(f"claim {self.id} (reading {self.reading!r}) is about networks and must return at least "
+                             "one control row (Row(..., role='control')); got none")
+        if not any(r.role == "evidence" for r in rows):
+            raise ValueError(f"measure of {self.id} must return at least one evidence row")
         return Result(self, list(rows))
 
 
 @dataclass
 class Result:
-    """The outcome of running a claim: its rows and verdict."""
+    """The outcome of running a claim: its rows, status and verdict."""
 
     claim: Claim
     rows: list[Row] = field(default_factory=list)
 
     @property
     def status(self) -> str:
+        """"holds" when every evidence and consistency row passes, "fails" otherwise ("not-run": no rows)."""
         if not self.rows:
             return "not-run"
-        return "holds" if all(r.passes for r in self.rows) else "fails"
+        return "holds" if all(r.passes for r in self.rows if r.role != "control") else "fails"
+
+    @property
+    def verdict(self) -> str:
+        """The three-valued verdict of a network claim, or "holds"/"fails" for an RG claim (see module docstring)."""
+        return verdict_of(self.claim.reading, self.status, [r.passes for r in self.rows if r.role == "control"])
+
+    @property
+    def evidence(self) -> list[Row]:
+        return [r for r in self.rows if r.role == "evidence"]
+
+    @property
+    def controls(self) -> list[Row]:
+        return [r for r in self.rows if r.role == "control"]
+
+    @property
+    def consistency(self) -> list[Row]:
+        return [r for r in self.rows if r.role == "consistency"]
 
     def table(self):
         """Evidence as a :class:`pandas.DataFrame` (one row per :class:`Row`), for display."""
@@ -190,6 +274,7 @@ class Result:
                     "|difference|": abs(r.measured - r.predicted),
                     "tolerance": r.tolerance,
                     "passes": "yes" if r.passes else "NO",
+                    "role": r.role,
                 }
                 for r in self.rows
             ]
@@ -201,18 +286,53 @@ class Result:
             "id": c.id, "paper": c.paper, "reading": c.reading, "paper_claim": c.paper_claim,
             "statement": c.text, "tolerances": dict(c.tolerances), "chapter": c.chapter,
             "module": c.module, "measure": c.function, "figure": c.figure,
-            "status": self.status, "rows": [r.to_json() for r in self.rows],
+            "title": c.title, "status": self.status, "verdict": self.verdict, "literal": c.literal, "ours": c.ours,
+            "rows": [r.to_json() for r in self.rows],
         }
 
 
+def verdict_of(reading: str, status: str, control_passes: Iterable[bool]) -> str:
+    """Verdict from a claim's reading, its status and whether each control row passes.
+
+    RG claims: the status. Network claims: "fails" if the status fails; "holds and
+    discriminates" if it holds and every control fails the prediction; "holds but not
+    specific to training" if some control passes it.
+    """
+    if status not in ("holds", "fails"):
+        return "not-run"
+    if reading == "RG" or status == "fails":
+        return status
+    controls = list(control_passes)
+    if not controls:
+        raise ValueError(f"a network claim (reading {reading!r}) needs at least one control row for its verdict")
+    return "holds but not specific to training" if any(controls) else "holds and discriminates"
+
+
+def record_verdict(record: dict | None) -> str:
+    """The verdict of a recorded result (records written before verdicts existed: recomputed from rows)."""
+    if not record:
+        return "not-run"
+    if "verdict" in record:
+        return record["verdict"]
+    try:
+        return verdict_of(record.get("reading", "RG"), record["status"],
+                          [r["passes"] for r in record.get("rows", []) if r.get("role") == "control"])
+    except ValueError:
+        return record["status"]
+
+
 def summary(results: Iterable[Result]):
-    """One line per claim (id, reading, rows, rows passing, verdict) as a DataFrame, for display."""
+    """One line per claim (id, reading, evidence/control/consistency rows passing, verdict) as a DataFrame."""
     import pandas as pd
+
+    def count(rows):
+        return f"{sum(row.passes for row in rows)}/{len(rows)}" if rows else "-"
 
     return pd.DataFrame(
         [
-            {"claim": r.claim.id, "reading": r.claim.reading, "evidence rows": len(r.rows),
-             "rows passing": sum(row.passes for row in r.rows), "verdict": r.status}
+            {"claim": r.claim.id, "reading": r.claim.reading + (" (ours)" if r.claim.ours else ""),
+             "evidence passing": count(r.evidence), "controls passing": count(r.controls),
+             "consistency passing": count(r.consistency), "verdict": r.verdict}
             for r in results
         ]
     )

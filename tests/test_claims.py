@@ -71,6 +71,56 @@ def test_result_status():
     assert claims.Result(claim, [Row("a", 0, 0, 0)]).status == "holds"
 
 
+def test_row_role():
+    assert Row("x", 0, 0, 0).role == "evidence"
+    assert Row("x", 0, 0, 0, "control").to_json()["role"] == "control"
+    with pytest.raises(ValueError, match="Row.role"):
+        Row("x", 0, 0, 0, "positive control")
+
+
+def test_controls_never_make_a_claim_fail_and_decide_the_verdict():
+    def measure(rows):
+        return lambda protocol, tol: rows
+
+    ok, bad = Row("trained", 0, 0, 0.1), Row("trained", 0, 1, 0.1)
+    ctl_pass, ctl_fail = Row("random", 0, 0.05, 0.1, "control"), Row("random", 0, 0.5, 0.1, "control")
+    cons_ok, cons_bad = Row("norm", 1, 1, 1e-9, "consistency"), Row("norm", 1, 2, 1e-9, "consistency")
+    net = dict(reading="A")
+    assert make_claim(measure=measure([ok, ctl_fail]), **net).run().verdict == "holds and discriminates"
+    assert make_claim(measure=measure([ok, ctl_fail, ctl_pass]), **net).run().verdict == \
+        "holds but not specific to training"
+    result = make_claim(measure=measure([bad, ctl_fail]), **net).run()
+    assert (result.status, result.verdict) == ("fails", "fails")
+    assert make_claim(measure=measure([ok, ctl_fail, cons_bad]), **net).run().verdict == "fails"
+    result = make_claim(measure=measure([ok, ctl_fail, cons_ok]), reading="L").run()
+    assert result.verdict == "holds and discriminates"
+    assert (result.evidence, result.controls, result.consistency) == ([ok], [ctl_fail], [cons_ok])
+    # RG claims: holds / fails, whatever the controls say
+    assert make_claim(measure=measure([ok, ctl_pass])).run().verdict == "holds"
+    assert make_claim(measure=measure([bad])).run().verdict == "fails"
+    rec = make_claim(measure=measure([ok, ctl_pass]), **net).run().to_json()
+    assert rec["verdict"] == "holds but not specific to training" and rec["status"] == "holds"
+    assert claims.record_verdict(rec) == rec["verdict"]
+    assert claims.record_verdict(None) == "not-run"
+
+
+def test_network_claim_without_control_is_a_registration_error():
+    claim = make_claim(reading="B")
+    with pytest.raises(ValueError, match="I.fake.*control row"):
+        claim.run()
+    only_controls = make_claim(reading="RG", measure=lambda p, t: [Row("c", 0, 0, 0, "control")])
+    with pytest.raises(ValueError, match="evidence row"):
+        only_controls.run()
+    with pytest.raises(ValueError, match="control row"):
+        claims.verdict_of("A", "holds", [])
+
+
+def test_literal_and_ours():
+    assert make_claim(reading="L").literal and not make_claim(reading="L").ours
+    assert all(make_claim(reading=r).ours for r in "ABC")
+    assert not make_claim(reading="RG").ours and not make_claim(reading="RG").literal
+
+
 def test_claim_text_is_rendered_from_its_tolerances():
     claim = make_claim(statement="|x| <= {eps} and |y| <= {tiny}", tolerances={"eps": 0.02, "tiny": 1e-9})
     assert claim.text == "|x| <= 0.02 and |y| <= 1e-09"
@@ -87,7 +137,8 @@ def test_claim_text_is_rendered_from_its_tolerances():
         (dict(tolerances={"eps": -0.1}), r"tolerance 'eps'.*>= 0"),
         (dict(tolerances={"eps": float("nan")}), r"tolerance 'eps'.*finite"),
         (dict(paper="III"), r"Claim.paper"),
-        (dict(reading="C"), r"Claim.reading"),
+        (dict(reading="D"), r"Claim.reading"),
+        (dict(reading="literal"), r"Claim.reading"),
     ],
 )
 def test_claim_validation(kwargs, match):

@@ -30,7 +30,8 @@ class FakeProtocol:
 
 
 def measure_fake(protocol: FakeProtocol, tol) -> list[Row]:
-    return [Row("offset", 0.0, STATE["offset"], tol["eps"])]
+    return [Row("offset", 0.0, STATE["offset"], tol["eps"]), Row("untrained offset", 0.0, 1.0, tol["eps"], "control"),
+            Row("normalization", 1.0, 1.0, 1e-12, "consistency")]
 
 
 def _claim(claim_id: str, figure: str = "fig-fake") -> Claim:
@@ -84,8 +85,8 @@ def test_list(book, capsys):
     claims.check("I.fake")
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split() == ["I.fake", "book/fake", "holds"]
-    assert lines[2].split() == ["I.other", "book/fake", "not-run"]
+    assert lines[1].split() == ["I.fake", "A", "(ours)", "book/fake", "holds", "and", "discriminates"]
+    assert lines[2].split() == ["I.other", "A", "(ours)", "book/fake", "not-run"]
 
 
 def test_show(book, capsys):
@@ -108,7 +109,11 @@ def test_show(book, capsys):
     assert main(["show", "I.fake"]) == 0
     out = capsys.readouterr().out
     assert "fig-fake: _build/figures/fig-fake.json, _build/figures/fig-fake.pdf, _build/figures/fig-fake.png" in out
-    assert "recorded   holds, 1/1 rows pass (_build/claims/I.fake.json)" in out
+    assert "recorded   holds and discriminates (status holds), 3/3 rows pass" not in out  # the control fails
+    assert "recorded   holds and discriminates (status holds), 2/3 rows pass (_build/claims/I.fake.json)" in out
+    assert "reading A (ours: a stronger reading)" in out
+    assert "consistency checks (cannot fail short of a bug):" in out
+    assert out.index("controls") < out.index("consistency checks") and "[FAIL] untrained offset" in out
 
 
 def test_show_unknown_claim_lists_the_ids(book, capsys):
@@ -124,7 +129,7 @@ def test_reproduce_does_not_overwrite_records(book, capsys):
     for _ in range(2):  # reported on every run, not only the first
         assert main(["reproduce", "I.fake"]) == 1
         out = capsys.readouterr().out
-        assert "VERDICT CHANGED (recorded: holds)" in out
+        assert "VERDICT CHANGED (recorded: holds and discriminates)" in out
         assert "number moved: offset: 0.0 -> 2.0" in out
         assert (book / "_build" / "claims" / "I.fake.json").read_text() == before
     assert main(["reproduce", "--record", "I.fake"]) == 1  # reports the change, then records it

@@ -1,0 +1,50 @@
+"""The literal-limit chapter's pieces: the correlation bound, the copy layer, the seed bootstrap."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from rgbook import rg
+from rgbook.chapters import literal_limit as ch
+
+
+def test_correlation_bound_holds_and_is_attained():
+    P = dataclasses.replace(ch.PROTOCOL, check_N=7, check_functions=60, check_seed=3)
+    check = ch.run_bound_check(P)
+    assert check.excess <= 1e-12
+    assert np.all(check.ratios <= 1 + 1e-12)
+    assert check.single_spin_error <= 1e-12
+    assert check.stochastic.any() and (~check.stochastic).any()
+
+
+def test_copy_layer_keeps_two_adjacent_spins():
+    W, c = ch.copy_weights(8, 8.0)
+    assert W.shape == (4, 8) and np.all(c == 0)
+    assert [int(np.argmax(row)) for row in W] == [0, 1, 4, 6]
+    P = dataclasses.replace(ch.PROTOCOL.smoke(), N=8, depth=2, Ks=(1.0,))
+    run = ch.run_stacks(P)
+    copy = run.select(1.0, "copy")[0]
+    assert copy.couplings[-1] == pytest.approx(1.0, abs=1e-4)   # the pair (s_1, s_2), up to copy noise
+    dec = run.select(1.0, "decimation")[0]
+    assert np.allclose(dec.couplings, rg.flow(1.0, 0.0, 2, steps=2)[0], atol=1e-4)
+
+
+@pytest.mark.parametrize("n,beta,match", [(7, 1.0, "n must be"), (0, 1.0, "n must be"), (4, -1.0, "beta"),
+                                          (4, float("inf"), "beta")])
+def test_copy_weights_bad_input(n, beta, match):
+    with pytest.raises(ValueError, match=match):
+        ch.copy_weights(n, beta)
+
+
+def test_bootstrap_mean_abs():
+    mean, lo, hi = ch.bootstrap_mean_abs([1.0, 1.0, 1.0], 50, 0)
+    assert (mean, lo, hi) == (1.0, 1.0, 1.0)
+    mean, lo, hi = ch.bootstrap_mean_abs(np.arange(10.0), 500, 0)
+    assert lo < mean < hi and mean == 4.5
+    with pytest.raises(ValueError, match="values"):
+        ch.bootstrap_mean_abs([], 10, 0)
+    with pytest.raises(ValueError, match="n_boot"):
+        ch.bootstrap_mean_abs([1.0], 0, 0)
