@@ -94,8 +94,8 @@ class Claim:
     paper : str
         ``"I"`` (Ising data, arXiv:2212.00005) or ``"II"`` (exponential family, arXiv:2606.00157).
     reading : str
-        ``"RG"`` (the RG side, standard physics), ``"A"`` or ``"B"`` (our readings of the
-        network side; see the chapter *Reading the papers*).
+        ``"RG"`` (the RG side, standard physics), ``"A"``, ``"B"`` or ``"C"`` (our readings of
+        the network side; see the chapter *Reading the papers*).
     paper_claim : str
         The paper's claim, paraphrased from its abstract.
     statement : str
@@ -126,8 +126,8 @@ class Claim:
     def __post_init__(self) -> None:
         if self.paper not in ("I", "II"):
             raise ValueError(f"Claim.paper must be 'I' or 'II', got {self.paper!r}")
-        if self.reading not in ("RG", "A", "B"):
-            raise ValueError(f"Claim.reading must be 'RG', 'A' or 'B', got {self.reading!r}")
+        if self.reading not in ("RG", "A", "B", "C"):
+            raise ValueError(f"Claim.reading must be 'RG', 'A', 'B' or 'C', got {self.reading!r}")
         if not callable(self.measure):
             raise TypeError(f"Claim.measure of {self.id} must be callable")
         fields = {name for _, name, _, _ in string.Formatter().parse(self.statement) if name}
