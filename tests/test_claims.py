@@ -87,7 +87,7 @@ def test_claim_text_is_rendered_from_its_tolerances():
         (dict(tolerances={"eps": -0.1}), r"tolerance 'eps'.*>= 0"),
         (dict(tolerances={"eps": float("nan")}), r"tolerance 'eps'.*finite"),
         (dict(paper="III"), r"Claim.paper"),
-        (dict(reading="C"), r"Claim.reading"),
+        (dict(reading="D"), r"Claim.reading"),
     ],
 )
 def test_claim_validation(kwargs, match):
