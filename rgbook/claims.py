@@ -28,7 +28,8 @@ the controls say, for claims about networks (every reading but ``"RG"``):
 * "fails".
 
 Claims of the RG side (standard physics, no training) have verdict "holds" or "fails". A
-network claim must return at least one control row (else :meth:`Claim.run` raises).
+network claim that holds must return at least one control row (else :meth:`Claim.run` raises);
+a failing one needs none for its verdict.
 
 A claim holds its tolerances as numbers (``Claim.tolerances``); its displayed statement
 (:attr:`Claim.text`) is generated from a template whose ``{name}`` fields are exactly those
@@ -222,12 +223,15 @@ class Claim:
         rows = self.measure(self.protocol if protocol is None else protocol, dict(self.tolerances))
         if not rows or not all(isinstance(r, Row) for r in rows):
             raise TypeError(f"measure of {self.id} must return a non-empty list of Row")
-        if self.about_networks and not any(r.role == "control" for r in rows):
-            raise ValueError(f"claim {self.id} (reading {self.reading!r}) is about networks and must return at least "
-                             "one control row (Row(..., role='control')); got none")
         if not any(r.role == "evidence" for r in rows):
             raise ValueError(f"measure of {self.id} must return at least one evidence row")
-        return Result(self, list(rows))
+        result = Result(self, list(rows))
+        if self.about_networks and result.status == "holds" and not result.controls:
+            # A failing claim needs no control for its verdict; a holding one does, to say
+            # whether it discriminates trained networks from untrained ones.
+            raise ValueError(f"claim {self.id} (reading {self.reading!r}) is about networks and holds, so it must "
+                             "return at least one control row (Row(..., role='control')) for its verdict; got none")
+        return result
 
 
 @dataclass

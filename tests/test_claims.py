@@ -108,6 +108,8 @@ def test_network_claim_without_control_is_a_registration_error():
     claim = make_claim(reading="B")
     with pytest.raises(ValueError, match="I.fake.*control row"):
         claim.run()
+    failing = make_claim(reading="B", measure=lambda p, t: [Row("e", 0, 1, 0.5)])
+    assert failing.run().verdict == "fails"      # a failing claim needs no control for its verdict
     only_controls = make_claim(reading="RG", measure=lambda p, t: [Row("c", 0, 0, 0, "control")])
     with pytest.raises(ValueError, match="evidence row"):
         only_controls.run()

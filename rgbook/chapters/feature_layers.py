@@ -647,6 +647,7 @@ def measure_reconstruction(P: Protocol, tol) -> list[Row]:
                     lev.r_rg,
                     lev.r_decimation,
                     tol["decimation"],
+                    role="consistency",
                 ),
             ]
     ep = even_poly_features(P.a)

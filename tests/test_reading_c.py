@@ -1,0 +1,61 @@
+"""Reading C: exact real-space mutual information of block units on the 1D chain."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rgbook import couplings, ising, rg
+from rgbook.chapters import reading_c as ch
+
+
+@pytest.mark.parametrize("K,buffer", [(0.7, 0), (1.2, 1), (0.4, 2)])
+def test_markov_reduction_matches_enumerated_environment(K, buffer):
+    """I(H;E) from (e_L, e_R) alone equals I(H;E) with three environment sites each side (open chain, N=14)."""
+    joint = ch.block_environment_joint(K, 2, buffer)
+    configs, probs = ising.enumerate_chain(14, K)
+    wide = ch.block_environment_from_distribution(configs, probs, 6, 2, buffer, window=3)
+    assert np.allclose(joint.sum(axis=1), wide.sum(axis=1))  # same block marginal
+    for q in (np.array([0.0, 0.0, 1.0, 1.0]), ch.unit_table([0.3, -1.1], 0.2), np.array([1.0, 0.0, 0.0, 1.0])):
+        assert abs(ch.rsmi(q, joint) - ch.rsmi(q, wide)) < 1e-12
+
+
+def test_rsmi_of_constant_is_zero_and_bounded_by_entropy():
+    joint = ch.block_environment_joint(1.0, 2, 0)
+    assert abs(ch.rsmi(np.full(4, 0.5), joint)) < 1e-15
+    assert abs(ch.rsmi(np.ones(4), joint)) < 1e-15
+    assert 0 < ch.rsmi(np.array([0.0, 0.0, 1.0, 1.0]), joint) < np.log(2)
+
+
+def test_threshold_tables_count():
+    """Threshold functions: 14 of 2 inputs (all but XOR, XNOR), 104 of 3; the constants are left out."""
+    assert len(ch.threshold_tables(2)) == 12
+    assert len(ch.threshold_tables(3)) == 102
+
+
+def test_decimation_coarse_chain_is_rg_chain():
+    configs, probs = ising.enumerate_chain(12, 0.9)
+    y, q = ch.coarse_distribution(configs, probs, np.array([0.0, 0.0, 1.0, 1.0]), 2)
+    _, marg = ising.marginalize(configs, probs, list(range(0, 12, 2)))
+    assert np.allclose(q, marg, atol=1e-14)
+    K, h, kl = couplings.project_chain(y, q)
+    assert abs(K - rg.zero_field_map(0.9, 2)) < 1e-10 and kl < 1e-12
+
+
+def test_layer_information_of_deterministic_decimation_is_output_entropy():
+    configs, probs = ising.enumerate_chain(6, 1.0)
+    W = np.zeros((3, 6))
+    W[np.arange(3), np.arange(0, 6, 2)] = 60.0
+    _, marg = ising.marginalize(configs, probs, [0, 2, 4])
+    assert abs(ch.layer_information(W, np.zeros(3), configs, probs) + np.sum(marg * np.log(marg))) < 1e-9
+
+
+def test_bad_input_names_argument():
+    with pytest.raises(ValueError, match="buffer"):
+        ch.block_environment_joint(1.0, 2, -1)
+    with pytest.raises(ValueError, match="beta"):
+        ch.unit_table([1.0, 0.0], 0.0, beta=0.0)
+    with pytest.raises(ValueError, match="q must"):
+        ch.coarse_distribution(*ising.enumerate_chain(4, 1.0), np.ones(3), 2)
+    with pytest.raises(ValueError, match="multiple of b"):
+        ch.coarse_distribution(*ising.enumerate_chain(5, 1.0), np.ones(4), 2)
