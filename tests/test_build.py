@@ -159,7 +159,10 @@ def test_prepare_invalidates_the_stale_chapter_only(book):
 
 
 INTERRUPTED = textwrap.dedent("""
-    import json, sys, time
+    import json, signal, sys, time
+    # Ctrl-C as in a terminal: a job started in the background by a non-interactive shell (as CI
+    # runs make) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from pathlib import Path
     from rgbook import build
     root = Path(sys.argv[1])
