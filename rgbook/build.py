@@ -444,6 +444,15 @@ def _timeout(root: Path) -> int | None:
     return (config.get("execute") or {}).get("timeout", 30)
 
 
+def _time_hints(root: Path) -> dict[str, float]:
+    """Typical execution seconds per chapter from ``execution_times.json`` at the book root ({} if absent)."""
+    try:
+        hints = json.loads((root / "execution_times.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return {k: float(v) for k, v in hints.items() if isinstance(v, (int, float))}
+
+
 def execute(chapters: list[str], root: Path | None = None, *, jobs: int = 2, log=print) -> list[ExecutionReport]:
     """Execute ``chapters`` into the execution cache, ``jobs`` at a time, longest first.
 
@@ -452,7 +461,8 @@ def execute(chapters: list[str], root: Path | None = None, *, jobs: int = 2, log
     chapter's source, so the HTML build uses it without executing again. A chapter that fails
     is not cached and has no deps record; its report carries the traceback. "Longest first"
     uses the times of earlier executions (``_build/deps/.times.json``, kept across
-    invalidations); chapters never timed go first, in book order.
+    invalidations), else the committed hints of ``execution_times.json``; chapters with
+    neither go first, in book order.
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -472,7 +482,10 @@ def execute(chapters: list[str], root: Path | None = None, *, jobs: int = 2, log
         history = json.loads(history_path.read_text())
     except (OSError, json.JSONDecodeError):
         history = {}
-    order = sorted(chapters, key=lambda c: -history.get(c, float("inf")))
+    # Chapters never timed here fall back on the committed hints (execution_times.json), so a
+    # fresh clone starts its longest chapter first instead of last.
+    hints = _time_hints(root)
+    order = sorted(chapters, key=lambda c: -history.get(c, hints.get(c, float("inf"))))
     cache = _cache(root)
     timeout = _timeout(root)
     log(f"executing {len(order)} chapter(s), {jobs} at a time, {threads} thread(s) each: {', '.join(order)}")
