@@ -50,9 +50,10 @@ import json
 import math
 import os
 import string
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 __all__ = [
     "Claim",
@@ -218,7 +219,7 @@ class Claim:
         """``module:function`` of the measure."""
         return f"{self.measure.__module__}:{self.measure.__qualname__}"
 
-    def run(self, protocol: Any = None) -> "Result":
+    def run(self, protocol: Any = None) -> Result:
         """Run the measure on ``protocol`` (default: the book's) and return the result (not recorded)."""
         rows = self.measure(self.protocol if protocol is None else protocol, dict(self.tolerances))
         if not rows or not all(isinstance(r, Row) for r in rows):

@@ -12,12 +12,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from . import __version__
 from .claims import book_root
 
-__all__ = ["save", "git_commit", "apply_style", "toc_files"]
+__all__ = ["weight_heatmap", "save", "git_commit", "apply_style", "toc_files"]
 
 
 def toc_files(root: Path | None = None) -> list[str]:
@@ -72,3 +73,15 @@ def save(fig, label: str, *, chapter: str, params: dict[str, Any] | None = None,
         "files": [f"{label}.pdf", f"{label}.png"],
     }
     (out / f"{label}.json").write_text(json.dumps(sidecar, indent=2, sort_keys=True, default=str))
+
+
+def weight_heatmap(ax, W, title: str) -> None:
+    """Heat map of a layer's weights (units oriented and in receptive-field order)."""
+    W = np.asarray(W)
+    vmax = float(np.max(np.abs(W)))
+    im = ax.imshow(W, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto")
+    ax.set(xlabel="input site $k$", ylabel="output unit $j$", title=title)
+    ax.set_xticks(range(W.shape[1]))
+    ax.set_yticks(range(W.shape[0]))
+    ax.grid(False)
+    ax.figure.colorbar(im, ax=ax, label="$W_{jk}$", shrink=0.85)

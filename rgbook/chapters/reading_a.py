@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import couplings, ising, networks, rg
 from ..claims import Claim, Row
+from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
            "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights", "plot_pair_couplings",
@@ -233,18 +234,6 @@ def plot_restart_losses(ax, res: SingleLayer, N: int) -> None:
     ax.set(ylabel="reconstruction loss (nats per spin)",
            title=f"{len(res.by_K[0].models)} restarts, $N={N}\\to{N // 2}$")
     ax.legend(fontsize="small")
-
-
-def plot_layer_weights(ax, W, title: str) -> None:
-    """Heat map of a layer's weights (units oriented and in receptive-field order)."""
-    W = np.asarray(W)
-    vmax = float(np.max(np.abs(W)))
-    im = ax.imshow(W, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto")
-    ax.set(xlabel="input site $k$", ylabel="output unit $j$", title=title)
-    ax.set_xticks(range(W.shape[1]))
-    ax.set_yticks(range(W.shape[0]))
-    ax.grid(False)
-    ax.figure.colorbar(im, ax=ax, label="$W_{jk}$", shrink=0.85)
 
 
 def plot_pair_couplings(ax, J, title: str) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import couplings, ising, networks
 from ..claims import Claim, Row
-from .reading_a import plot_layer_weights
+from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
            "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",

@@ -732,8 +732,9 @@ CLAIMS = (
             "I(s; y) exceeds that of deterministic decimation (4 kept spins) by at least {information_gain} nats, "
             "and (ii) every restart within {near} nats of the best I(s; y) has output coupling K' (units oriented, "
             "receptive-field order) below R_2(K) by at least {coupling_gap}: infomax decorrelates the outputs "
-            "instead of keeping the RG coupling. Controls (10 random layers, W, c ~ N(0, 1)): the claim is not specific to "
-            "training if a fraction {control_fraction} or more of them come within {near} nats of the infomax I(s; y)."
+            "instead of keeping the RG coupling. Controls (10 random layers, W, c ~ N(0, 1)): the claim is not "
+            "specific to training if a fraction {control_fraction} or more of them come within {near} nats of the "
+            "infomax I(s; y)."
         ),
         tolerances={"information_gain": 0.05, "near": 1e-3, "coupling_gap": 0.1, "control_fraction": 0.5},
         chapter=CHAPTER,
