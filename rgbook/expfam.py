@@ -17,6 +17,9 @@ gamma      k, theta        :math:`\kappa_n = (n-1)!\,k\,\theta^n`
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.special import digamma, expit, gammaln, logsumexp, polygamma
+from scipy.stats import poisson
 
 from ._validate import as_generator, as_int, as_real
 
@@ -154,8 +157,6 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
 
     Same convex problem as :func:`project_even_poly`; the model is integrated on the grid ``x``.
     """
-    from scipy.optimize import minimize
-    from scipy.special import logsumexp
 
     target = np.asarray(target, dtype=np.float64)
     m = target.size
@@ -324,7 +325,6 @@ class Bernoulli(Family):
         return float(np.logaddexp(0.0, self.check_natural(eta)[0]))
 
     def mean_statistics(self, eta):
-        from scipy.special import expit
 
         return expit(self.check_natural(eta))
 
@@ -364,13 +364,11 @@ class Gamma(Family):
         return np.stack([np.log(x), x], axis=-1)
 
     def log_partition(self, eta):
-        from scipy.special import gammaln
 
         e1, e2 = self.check_natural(eta)
         return float(gammaln(e1 + 1) - (e1 + 1) * np.log(-e2))
 
     def mean_statistics(self, eta):
-        from scipy.special import digamma
 
         e1, e2 = self.check_natural(eta)
         k, theta = e1 + 1, -1 / e2
@@ -378,7 +376,6 @@ class Gamma(Family):
 
     def natural_from_means(self, t):
         r"""Solve :math:`\ln k - \psi(k) = \ln\E x - \E\ln x` by Newton (the left side is decreasing, convex)."""
-        from scipy.special import digamma, polygamma
 
         t = np.asarray(t, dtype=np.float64)
         s = np.log(t[1]) - t[0] if t[1] > 0 else -1.0
@@ -427,7 +424,6 @@ class EvenPoly(Family):
         return np.stack([x ** (2 * k) for k in range(1, self.dim + 1)], axis=-1)
 
     def log_partition(self, eta):
-        from scipy.special import logsumexp
 
         eta = self.check_natural(eta)
         return float(logsumexp(self.sufficient(self.x) @ eta) + np.log(self.x[1] - self.x[0]))
@@ -477,8 +473,6 @@ FAMILY_NAMES = ("gaussian", "even_poly", "poisson", "bernoulli", "gamma")
 
 def _chain_support(fam: Family, eta: np.ndarray, K: float, n_grid: int):
     """Support points, log site weights ln h(x) + eta.T(x), and cell width (0 for discrete support)."""
-    from scipy.special import gammaln
-    from scipy.stats import poisson
 
     if fam.name == "bernoulli":
         x = np.array([0.0, 1.0])

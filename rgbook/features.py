@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from scipy.linalg import subspace_angles
 
 from . import expfam
 from ._protocol import binned_parameter
@@ -179,7 +180,6 @@ def receptive_field_features(W, b: int, offset: int = 0) -> np.ndarray:
 
 def largest_principal_angle(W1, W2) -> float:
     """Largest principal angle (radians) between the row spaces of ``W1`` and ``W2`` (0: same subspace)."""
-    from scipy.linalg import subspace_angles
 
     return float(np.max(subspace_angles(np.asarray(W1, float).T, np.asarray(W2, float).T)))
 

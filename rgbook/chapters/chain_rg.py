@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from .. import rg
 from ..claims import Claim, Row
@@ -85,7 +86,6 @@ def phi4_chain_flow(theta: tuple[float, ...], K: float, steps: int) -> tuple[Phi
 
 def phi4_table(P: Protocol, K: float | None = None):
     """:func:`phi4_chain_flow` from the protocol's first coupling (or ``K``) as a display table."""
-    import pandas as pd
 
     flow = phi4_chain_flow(P.phi4_theta, P.phi4_Ks[0] if K is None else K, P.phi4_steps)
     return pd.DataFrame(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
 from scipy.stats import poisson
 
 from .. import expfam, rg
@@ -153,7 +154,6 @@ def family_projection(P: Protocol) -> tuple[ProjectionCheck, ...]:
 
 def projection_table(P: Protocol):
     """:func:`family_projection` as a display table."""
-    import pandas as pd
 
     return pd.DataFrame(
         [
@@ -239,7 +239,6 @@ def fixed_point_eigenvalues(P: Protocol) -> tuple[Eigenvalue, ...]:
 
 def eigenvalue_table(P: Protocol):
     """:func:`fixed_point_eigenvalues` as a display table."""
-    import pandas as pd
 
     return pd.DataFrame(
         [

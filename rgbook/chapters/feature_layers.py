@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .. import couplings, expfam, features, rg
 from ..claims import Claim, Row
@@ -278,7 +280,6 @@ def even_poly_features(P: ReadingA) -> EvenPolyFeatures:
 
 def stack_table(P: ReadingA):
     """Reading A as a display table: one row per ratio and level."""
-    import pandas as pd
 
     rows = []
     for r in P.rs:
@@ -304,7 +305,6 @@ def stack_table(P: ReadingA):
 
 def even_poly_table(P: ReadingA):
     """Display table of :func:`even_poly_features`."""
-    import pandas as pd
 
     return pd.DataFrame(
         [{"feature": k.kind, "mean kappa4/kappa2^2": k.mean, "s.e.": k.se} for k in even_poly_features(P).kurtosis]
@@ -450,7 +450,6 @@ def rates(P: ReadingB) -> tuple[Rate, ...]:
 
 def tasks_table(P: ReadingB):
     """The tasks of Reading B, for display."""
-    import pandas as pd
 
     return pd.DataFrame(
         [
@@ -471,7 +470,6 @@ def tasks_table(P: ReadingB):
 
 def network_table(P: ReadingB):
     """Every Reading B network as a display table."""
-    import pandas as pd
 
     return pd.DataFrame(
         [
@@ -493,7 +491,6 @@ def network_table(P: ReadingB):
 
 def rates_table(P: ReadingB):
     """:func:`rates` as a display table."""
-    import pandas as pd
 
     return pd.DataFrame(
         [
@@ -555,7 +552,6 @@ def plot_size(ax_exact, ax_samples, ax_overlap, P: ReadingB) -> None:
     r"""Reading B: :math:`N\rho` of linear units (exact), sampled :math:`|\kappa_4^{std}|`, and the block-sum
     overlap.
     """
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     results = network_results(P)
     styles = {"trained": ("o-", "C0"), "random": ("^--", "C1"), "selection": ("s:", "C2"), "block_sum": ("D-.", "C3")}

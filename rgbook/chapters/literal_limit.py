@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from .. import couplings, ising, networks, rg
 from ..claims import Claim, Row
@@ -305,7 +306,6 @@ def run_bound_check(P: Protocol) -> BoundCheck:
 def flow_table(run: LiteralRun, P: Protocol):
     """Per K and level: RG iterate, trained mean |K_l| [95% seed-bootstrap], random likewise, decimation, copy,
     and the largest KL residual of the trained outputs (a DataFrame for display)."""
-    import pandas as pd
 
     rows = []
     for K in P.Ks:
@@ -327,7 +327,6 @@ def flow_table(run: LiteralRun, P: Protocol):
 def loss_table(run: LiteralRun, P: Protocol):
     """First layer's loss per spin with the best factorized decoder: trained (best and worst stack), decimation,
     copy, random (mean) (a DataFrame for display)."""
-    import pandas as pd
 
     rows = []
     for K in P.Ks:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from .. import couplings, ising, networks, rg
 from ..claims import Claim, Row
@@ -205,7 +206,6 @@ NEAR_MARGIN = 1e-3
 def single_layer_table(res: SingleLayer):
     """Per K: reference loss, best and worst restart, restarts below/at the reference, and the best
     network's output coupling against R_2(K) (a DataFrame for display)."""
-    import pandas as pd
 
     rows = []
     for r in res.by_K:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
+import pandas as pd
+from scipy.stats import binom
 
 from .. import couplings, ising, networks
 from ..claims import Claim, Row
@@ -175,7 +177,6 @@ def bayes_rmse(N: int, K_range: tuple[float, float] = (0.1, 1.5), n_bins: int = 
     binomial and sufficient; the Bayes risk is
     :math:`\sqrt{\mathbb E[\operatorname{Var}(K\mid a)]}`, summed exactly over :math:`a` and :math:`K`.
     """
-    from scipy.stats import binom
 
     grid = np.linspace(*K_range, n_bins + 1)
     Ks = 0.5 * (grid[:-1] + grid[1:])
@@ -200,7 +201,6 @@ def prior_rmse(K_range: tuple[float, float] = (0.1, 1.5), n_bins: int = 32) -> f
 
 def couplings_table(run: SizeRun):
     """One row per network (DataFrame for display)."""
-    import pandas as pd
 
     return pd.DataFrame([{"N": r.N, "network": r.network, "seed": r.seed, "K'": r.coupling, "CI low": r.interval[0],
                           "CI high": r.interval[1], "|K'|": abs(r.coupling), "KL residual": r.kl,
@@ -209,7 +209,6 @@ def couplings_table(run: SizeRun):
 
 def quality_table(run: SizeRun, P: Protocol):
     """Per N: mean test RMSE of the trained regressors against the prior spread and the Bayes risk."""
-    import pandas as pd
 
     Ns, rmse = run.mean_test_rmse()
     return pd.DataFrame({"N": Ns, "trained test RMSE (mean of seeds)": rmse,
@@ -219,7 +218,6 @@ def quality_table(run: SizeRun, P: Protocol):
 
 def rates_table(fits: dict[str, Rates]):
     """The fitted rates per network kind (DataFrame for display)."""
-    import pandas as pd
 
     return pd.DataFrame([{"network": f.network, "power-law exponent p": f.power, "exponential rate 1/N0": f.exponential,
                           f"mean |K'| at N={int(f.Ns[0])}": f.mean[0], f"mean |K'| at N={int(f.Ns[-1])}": f.mean[-1]}
