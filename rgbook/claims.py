@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "PAPER_I_CLAIM",
     "Claim",
     "Row",
     "Result",
@@ -75,6 +76,14 @@ __all__ = [
 ]
 
 STATUSES = ("holds", "fails", "not-run")
+
+#: Paper I's main claim, paraphrased from its abstract: the ``paper_claim`` of every claim that
+#: reads it (literally or, with a sentence added, more strongly).
+PAPER_I_CLAIM = (
+    "Paper I: for 1D Ising input data, once the FC DNN's parameters are optimal after training, the limit of the "
+    "coupling constant in the partition function of the network output equals the stable fixed point of the "
+    "coupling constant under real-space RG of the input (abstract)."
+)
 
 #: What a row is evidence of (see the module docstring).
 ROLES = ("evidence", "control", "consistency")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import couplings, ising, networks, rg
-from ..claims import Claim, Row
+from ..claims import PAPER_I_CLAIM, Claim, Row
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "Flow", "LiteralRun", "BoundCheck", "copy_weights", "run_stacks",
            "run_bound_check", "bootstrap_mean_abs", "flow_table", "loss_table", "plot_flow", "FIGURES", "CLAIMS"]
@@ -386,11 +386,7 @@ def measure_literal(P: Protocol, tol) -> list[Row]:
     return rows
 
 
-_PAPER_CLAIM = (
-    "Paper I: for 1D Ising input data, once the FC DNN's parameters are optimal after training, the limit of the "
-    "coupling constant in the partition function of the network output equals the stable fixed point of the "
-    "coupling constant under real-space RG of the input (abstract)."
-)
+_PAPER_CLAIM = PAPER_I_CLAIM
 
 CLAIMS = (
     Claim(

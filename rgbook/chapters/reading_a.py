@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import couplings, ising, networks, rg
-from ..claims import Claim, Row
+from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
@@ -305,12 +305,9 @@ def measure_stack(P: Protocol, tol) -> list[Row]:
     return rows
 
 
-_PAPER_CLAIM = (
-    "Paper I: for 1D Ising input data, once the FC DNN's parameters are optimal after training, the limit of the "
-    "coupling constant in the partition function of the network output equals the stable fixed point of the "
-    "coupling constant under real-space RG of the input (abstract). Our stronger readings ask more than the limit: "
-    "I.A1 that the optimal layer is decimation (K' = R_2(K) after one layer), I.A2 that training follows the RG "
-    "steps (K_l = R_2^l(K) at every depth)."
+_PAPER_CLAIM = PAPER_I_CLAIM + (
+    " Our stronger readings ask more than the limit: I.A1 that the optimal layer is decimation (K' = "
+    'R_2(K) after one layer), I.A2 that training follows the RG steps (K_l = R_2^l(K) at every depth).'
 )
 
 CLAIMS = (

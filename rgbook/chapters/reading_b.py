@@ -18,7 +18,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from .. import couplings, ising, networks
-from ..claims import Claim, Row
+from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
@@ -263,11 +263,9 @@ def measure_size(P: Protocol, tol) -> list[Row]:
     return rows
 
 
-_PAPER_CLAIM = (
-    "Paper I: for 1D Ising input data, once the FC DNN's parameters are optimal after training, the limit of the "
-    "coupling constant in the partition function of the network output equals the stable fixed point of the "
-    "coupling constant under real-space RG of the input (abstract). Our stronger reading I.B asks more than the "
-    "limit: that the feature coupling vanish at finite N (N = 128), for networks trained to infer K."
+_PAPER_CLAIM = PAPER_I_CLAIM + (
+    ' Our stronger reading I.B asks more than the limit: that the feature coupling vanish at finite N (N = '
+    '128), for networks trained to infer K.'
 )
 
 CLAIMS = (

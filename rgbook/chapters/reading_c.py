@@ -25,7 +25,7 @@ from scipy.special import expit
 
 from .. import couplings, ising, networks, rg, training
 from .._validate import as_int, as_real
-from ..claims import Claim, Row
+from ..claims import PAPER_I_CLAIM, Claim, Row
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
            "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
@@ -670,11 +670,7 @@ def measure_infomax(P: Protocol, tol) -> list[Row]:
     return rows
 
 
-_PAPER_CLAIM = (
-    "Paper I: for 1D Ising input data, once the FC DNN's parameters are optimal after training, the limit of the "
-    "coupling constant in the partition function of the network output equals the stable fixed point of the "
-    "coupling constant under real-space RG of the input (abstract)."
-)
+_PAPER_CLAIM = PAPER_I_CLAIM
 
 CLAIMS = (
     Claim(
