@@ -37,7 +37,7 @@ from scipy.linalg import subspace_angles
 from . import expfam
 from ._protocol import binned_parameter
 from ._validate import as_covariance, as_generator, as_int, as_real
-from .training import DTYPE, fit
+from .training import DTYPE, Minibatches, fit
 
 __all__ = [
     "optimal_linear_loss",
@@ -308,7 +308,7 @@ def _features_t(p: dict, x: torch.Tensor) -> torch.Tensor:
 
 
 def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 16, n_train: int = 8192,
-                               steps: int = 1500, lr: float = 0.01,
+                               steps: int = 1500, lr: float = 0.01, batch_size: int = 1024,
                                progress: bool = False) -> tuple[ParameterRegressor, ...]:
     r"""Train many natural-parameter regressors on ``N`` data in one batched :func:`rgbook.training.fit` call.
 
@@ -316,7 +316,9 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
     (all with the same ``hidden`` width). Run ``(task, mode, seed)`` gets exactly what
     :func:`train_parameter_regressor` gives it alone: its own data (``n_train`` training and
     ``n_train // 4`` test samples from ``numpy.random.default_rng(seed)``) and its own initial
-    weights (from ``torch.Generator().manual_seed(seed)``). The frozen feature layers of the
+    weights (from ``torch.Generator().manual_seed(seed)``) and its own minibatches of
+    ``batch_size`` samples (:class:`rgbook.training.Minibatches`, seeded by ``seed``;
+    ``batch_size >= n_train`` trains on the full batch). The frozen feature layers of the
     controls receive zero gradients, so Adam leaves them exactly in place. Returns the
     regressors in the order of ``runs``.
     """
@@ -326,6 +328,7 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
     n_train = as_int("n_train", n_train, minimum=16)
     steps = as_int("steps", steps, minimum=1)
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    batch_size = as_int("batch_size", batch_size, minimum=1)
     runs = [(_as_task(t), mode, as_int("seed", seed, minimum=0)) for t, mode, seed in runs]
     if not runs:
         raise ValueError("runs must name at least one (task, mode, seed)")
@@ -363,6 +366,7 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
     feature_names = [k for k in ("V", "v", "W", "c") if k in params]
     trained = [mode == "trained" for _, mode, _ in runs]
     R = len(runs)
+    batches = Minibatches(n_train, batch_size, [seed for _, _, seed in runs])
 
     def model(p, r):
         """Model r's parameters; a control's feature layer is cut from the graph (zero gradient, Adam leaves it)."""
@@ -377,17 +381,21 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
             u_frozen = [_features_t(model(params, r), xs[r]) for r in range(R)]
         trainable = ("A", "a", "B", "e")
 
-        def loss(p):
-            return torch.stack([((_head_t(model(p, r), u_frozen[r]) - etas[r]) ** 2).mean() for r in range(R)])
+        def loss_r(p, r):
+            u, eta = batches.take(r, u_frozen[r], etas[r])
+            return ((_head_t(model(p, r), u) - eta) ** 2).mean()
     else:
         trainable = None
 
-        def loss(p):
-            return torch.stack([((_head_t(model(p, r), _features_t(model(p, r), xs[r])) - etas[r]) ** 2).mean()
-                                for r in range(R)])
+        def loss_r(p, r):
+            x, eta = batches.take(r, xs[r], etas[r])
+            return ((_head_t(model(p, r), _features_t(model(p, r), x)) - eta) ** 2).mean()
+
+    def loss(p):
+        return torch.stack([loss_r(p, r) for r in range(R)])
 
     fit(params, loss, steps=steps, lr=lr, trainable=trainable, record_every=steps, progress=progress,
-        desc=f"{len(runs)} parameter regressors, N={N}")
+        desc=f"{len(runs)} parameter regressors, N={N}", minibatches=batches)
     out = []
     for r, ((task, mode, seed), (mu, sd)) in enumerate(zip(runs, scales)):
         arrays = {k: v[r].numpy().copy() for k, v in params.items()}
@@ -404,11 +412,12 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
 
 
 def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained", M: int = 4, hidden_head: int = 16,
-                              n_train: int = 8192, steps: int = 1500, lr: float = 0.01,
+                              n_train: int = 8192, steps: int = 1500, lr: float = 0.01, batch_size: int = 1024,
                               seed: int = 0) -> ParameterRegressor:
     r"""Train an FC network to infer the natural parameter of ``task`` from ``N`` data.
 
-    Loss :math:`\E(\hat\eta - \eta)^2`, full batch of ``n_train`` exact samples, Adam. Inputs
+    Loss :math:`\E(\hat\eta - \eta)^2` on ``n_train`` exact samples, Adam on minibatches of
+    ``batch_size`` (full batch if ``batch_size >= n_train``). Inputs
     are standardized by the training set's mean and standard deviation folded into the first
     layer, so the returned weights act on raw data. ``mode='trained'`` trains everything;
     ``'random'``, ``'selection'`` and ``'block_sum'`` freeze the feature layer (random Gaussian
@@ -417,7 +426,7 @@ def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained"
     :func:`train_parameter_regressors`.
     """
     return train_parameter_regressors([(task, mode, seed)], N, M=M, hidden_head=hidden_head, n_train=n_train,
-                                      steps=steps, lr=lr)[0]
+                                      steps=steps, lr=lr, batch_size=batch_size)[0]
 
 
 def control_regressor(task: Task | str, N: int, mode: str, *, M: int = 4, seed: int = 0) -> ParameterRegressor:

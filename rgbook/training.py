@@ -23,7 +23,7 @@ import torch
 
 from ._validate import as_int, as_real
 
-__all__ = ["DTYPE", "TrainingDivergedError", "TrainingLog", "fit", "init_normal", "progress_bar"]
+__all__ = ["DTYPE", "TrainingDivergedError", "TrainingLog", "Minibatches", "fit", "init_normal", "progress_bar"]
 
 #: Every network of the book trains in double precision.
 DTYPE = torch.float64
@@ -42,9 +42,10 @@ class TrainingLog:
     steps : numpy.ndarray, shape (n_records,)
         The step numbers at which losses were recorded (every ``record_every`` steps).
     losses : numpy.ndarray, shape (n_records, R)
-        Loss of each model at those steps (before the step's update).
+        Loss of each model at those steps (before the step's update; on that step's minibatch
+        when training on minibatches).
     final : numpy.ndarray, shape (R,)
-        Loss of each model after the last update.
+        Loss of each model after the last update (on all samples).
     """
 
     steps: np.ndarray
@@ -66,6 +67,46 @@ def init_normal(shape: tuple[int, ...], scale: float, generator: torch.Generator
     return scale * torch.randn(shape, generator=generator, dtype=DTYPE)
 
 
+class Minibatches:
+    r"""Per-model minibatch schedules: epochs of a fresh random permutation of the samples.
+
+    Model ``r`` draws its permutations from ``numpy.random.default_rng([seeds[r], 1])``, a stream
+    of its own seed (so a model batched with others sees the minibatches it would see alone,
+    independent of the stream that drew its data). Step ``t`` uses slice ``t mod E`` of the
+    current epoch's permutation, :math:`E = \lfloor n / \text{batch\_size}\rfloor` minibatches
+    per epoch (a remainder of fewer than ``batch_size`` samples sits out that epoch).
+    ``batch_size >= n`` means full batch. Call :meth:`advance` with the step number before the
+    step's loss; :attr:`indices` then holds one index tensor per model, or ``None`` (all samples).
+    """
+
+    def __init__(self, n: int, batch_size: int, seeds) -> None:
+        self.n = as_int("n", n, minimum=1)
+        self.batch_size = as_int("batch_size", batch_size, minimum=1)
+        self.seeds = [as_int("seed", s, minimum=0) for s in seeds]
+        self.full = self.batch_size >= self.n
+        self.per_epoch = max(self.n // self.batch_size, 1)
+        self._rngs = [np.random.default_rng([s, 1]) for s in self.seeds]
+        self._perms: list[torch.Tensor] = []
+        self.indices: list[torch.Tensor] | None = None
+
+    def advance(self, step: int | None) -> None:
+        """Select step ``step``'s minibatches; ``None`` selects all samples (the final evaluation)."""
+        if self.full or step is None:
+            self.indices = None
+            return
+        k = step % self.per_epoch
+        if k == 0 or not self._perms:
+            self._perms = [torch.as_tensor(rng.permutation(self.n)) for rng in self._rngs]
+        self.indices = [p[k * self.batch_size:(k + 1) * self.batch_size] for p in self._perms]
+
+    def take(self, r: int, *arrays: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Model ``r``'s current minibatch of each of ``arrays`` (their first axis indexes samples)."""
+        if self.indices is None:
+            return arrays
+        idx = self.indices[r]
+        return tuple(a[idx] for a in arrays)
+
+
 def _finite_or_raise(what: str, value: torch.Tensor, step: int) -> None:
     """Raise naming the first model (batch index) whose ``value`` is not finite."""
     ok = torch.isfinite(value)
@@ -81,7 +122,7 @@ def _finite_or_raise(what: str, value: torch.Tensor, step: int) -> None:
 
 def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torch.Tensor]], torch.Tensor], *,
         steps: int, lr: float, trainable: tuple[str, ...] | None = None, record_every: int = 50,
-        progress: bool = False, desc: str = "training") -> TrainingLog:
+        progress: bool = False, desc: str = "training", minibatches: Minibatches | None = None) -> TrainingLog:
     r"""Minimize the per-model losses ``loss_fn(params)`` with Adam, in place.
 
     Parameters
@@ -99,6 +140,9 @@ def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torc
         Record the losses every this many steps.
     progress : bool
         Show a progress bar over the steps.
+    minibatches : Minibatches, optional
+        If given, advanced to each step before its loss (``loss_fn`` reads its ``indices``),
+        and to ``None`` (all samples) before the final loss.
 
     Returns
     -------
@@ -125,6 +169,8 @@ def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torc
     recorded_steps, history = [], []
     for step in progress_bar(range(steps), progress, desc):
         opt.zero_grad()
+        if minibatches is not None:
+            minibatches.advance(step)
         loss = loss_fn(params)
         if loss.ndim != 1:
             raise ValueError(f"loss_fn must return a 1-d tensor of per-model losses, got shape {tuple(loss.shape)}")
@@ -136,6 +182,8 @@ def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torc
         if step % record_every == 0:
             recorded_steps.append(step)
             history.append(loss.detach().numpy().copy())
+    if minibatches is not None:
+        minibatches.advance(None)
     with torch.no_grad():
         final = loss_fn(params)
     for n, t in zip(names, tensors):

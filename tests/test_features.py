@@ -4,6 +4,7 @@ samples).
 
 import numpy as np
 import pytest
+import torch
 
 from rgbook import couplings, expfam, features, rg
 from rgbook.chapters.feature_layers import gaussian_ring_covariance
@@ -74,7 +75,7 @@ def test_batched_regressors_equal_single_runs():
         ("gamma", "selection", 2),
         ("bernoulli_chain", "block_sum", 0),
     ]
-    kw = dict(steps=40, n_train=256)
+    kw = dict(steps=40, n_train=256, batch_size=64)     # minibatches: 4 per epoch, 10 epochs
     batch = features.train_parameter_regressors(runs, 8, **kw)
     for (task, mode, seed), reg in zip(runs, batch):
         alone = features.train_parameter_regressor(task, 8, mode=mode, seed=seed, **kw)
@@ -154,3 +155,28 @@ def test_exact_kurtosis_ratio_against_samples_for_random_unit():
 def test_bad_input(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_minibatches_cover_each_epoch_once_per_model_seed():
+    """Each epoch is a permutation of the samples; a model's schedule depends on its seed only."""
+    from rgbook.training import Minibatches
+
+    mb, alone = Minibatches(10, 3, [4, 7]), Minibatches(10, 3, [7])
+    epoch = [[], []]
+    for step in range(3):                         # 3 minibatches per epoch (one sample sits out)
+        mb.advance(step)
+        alone.advance(step)
+        assert torch.equal(mb.indices[1], alone.indices[0])
+        for r in range(2):
+            epoch[r] += mb.indices[r].tolist()
+    for r in range(2):
+        assert len(set(epoch[r])) == 9 and set(epoch[r]) <= set(range(10))
+    mb.advance(3)                                 # a new epoch draws a new permutation
+    assert mb.indices[0].tolist() != epoch[0][:3] or mb.indices[1].tolist() != epoch[1][:3]
+    mb.advance(None)
+    assert mb.indices is None
+    x = torch.arange(10)
+    assert mb.take(0, x)[0] is x
+    assert Minibatches(10, 10, [0]).full
+    with pytest.raises(ValueError, match="batch_size"):
+        Minibatches(10, 0, [0])

@@ -83,7 +83,8 @@ class ReadingA:
 @dataclass(frozen=True)
 class ReadingB:
     """Reading B: input sizes ``Ns``, ``M`` feature units, seeds of the trained networks, sizes
-    ``control_Ns`` of the head-trained controls, Adam ``steps`` on ``n_train`` samples; feature
+    ``control_Ns`` of the head-trained controls, Adam ``steps`` on minibatches of ``batch_size`` of
+    ``n_train`` samples; feature
     cumulants from ``n_eval`` samples at each task's evaluation parameter (seed from ``eval_seed``)."""
 
     Ns: tuple[int, ...] = (4, 8, 16, 32, 64)
@@ -92,6 +93,7 @@ class ReadingB:
     control_Ns: tuple[int, ...] = (4, 16, 64)
     steps: int = 1500
     n_train: int = 8192
+    batch_size: int = 1024
     n_eval: int = 100_000
     eval_seed: int = 300
     tasks: tuple[str, ...] = tuple(features.TASKS)
@@ -110,7 +112,7 @@ class Protocol:
             a=replace(
                 self.a, N=9, depth=1, rs=(0.3,), restarts=2, steps=150, even_poly_samples=1000, even_poly_restarts=1
             ),
-            b=replace(self.b, Ns=(4, 8), seeds=(0,), control_Ns=(4,), steps=30, n_train=256, n_eval=2000),
+            b=replace(self.b, Ns=(4, 8), seeds=(0,), control_Ns=(4,), steps=30, n_train=256, batch_size=64, n_eval=2000),
         )
 
 
@@ -341,7 +343,7 @@ def trained_networks(
                 )
             for runs in batches:
                 regs = features.train_parameter_regressors(
-                    runs, N, M=P.M, n_train=P.n_train, steps=P.steps, progress=progress
+                    runs, N, M=P.M, n_train=P.n_train, steps=P.steps, batch_size=P.batch_size, progress=progress
                 )
                 out.update({(t, N, m, s): reg for (t, m, s), reg in zip(runs, regs)})
     return out
