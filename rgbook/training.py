@@ -68,43 +68,44 @@ def init_normal(shape: tuple[int, ...], scale: float, generator: torch.Generator
 
 
 class Minibatches:
-    r"""Per-model minibatch schedules: epochs of a fresh random permutation of the samples.
+    r"""Minibatch schedule: contiguous windows of the samples, visited in a fresh random order each epoch.
 
-    Model ``r`` draws its permutations from ``numpy.random.default_rng([seeds[r], 1])``, a stream
-    of its own seed (so a model batched with others sees the minibatches it would see alone,
-    independent of the stream that drew its data). Step ``t`` uses slice ``t mod E`` of the
-    current epoch's permutation, :math:`E = \lfloor n / \text{batch\_size}\rfloor` minibatches
-    per epoch (a remainder of fewer than ``batch_size`` samples sits out that epoch).
+    The ``n`` samples are split into :math:`E = \lfloor n / \text{batch\_size}\rfloor` contiguous
+    windows (a remainder of fewer than ``batch_size`` samples is never used); every epoch visits
+    the windows in a random order drawn from ``numpy.random.default_rng([seed, 1])``. Windows are
+    random minibatches when the samples are i.i.d. draws stored in the order they were drawn
+    (as every trainer of the book stores them). The schedule is the same for every model of a
+    batch and does not depend on the batch, so a model batched with others sees the
+    minibatches it would see alone; and a window is a view, so nothing is copied.
     ``batch_size >= n`` means full batch. Call :meth:`advance` with the step number before the
-    step's loss; :attr:`indices` then holds one index tensor per model, or ``None`` (all samples).
+    step's loss; :meth:`take` then cuts the current window out of per-model arrays.
     """
 
-    def __init__(self, n: int, batch_size: int, seeds) -> None:
+    def __init__(self, n: int, batch_size: int, seed: int = 0) -> None:
         self.n = as_int("n", n, minimum=1)
         self.batch_size = as_int("batch_size", batch_size, minimum=1)
-        self.seeds = [as_int("seed", s, minimum=0) for s in seeds]
         self.full = self.batch_size >= self.n
         self.per_epoch = max(self.n // self.batch_size, 1)
-        self._rngs = [np.random.default_rng([s, 1]) for s in self.seeds]
-        self._perms: list[torch.Tensor] = []
-        self.indices: list[torch.Tensor] | None = None
+        self._rng = np.random.default_rng([as_int("seed", seed, minimum=0), 1])
+        self._order: np.ndarray | None = None
+        self.window: slice | None = None
 
     def advance(self, step: int | None) -> None:
-        """Select step ``step``'s minibatches; ``None`` selects all samples (the final evaluation)."""
+        """Select step ``step``'s window; ``None`` selects all samples (the final evaluation)."""
         if self.full or step is None:
-            self.indices = None
+            self.window = None
             return
         k = step % self.per_epoch
-        if k == 0 or not self._perms:
-            self._perms = [torch.as_tensor(rng.permutation(self.n)) for rng in self._rngs]
-        self.indices = [p[k * self.batch_size:(k + 1) * self.batch_size] for p in self._perms]
+        if k == 0 or self._order is None:
+            self._order = self._rng.permutation(self.per_epoch)
+        start = int(self._order[k]) * self.batch_size
+        self.window = slice(start, start + self.batch_size)
 
-    def take(self, r: int, *arrays: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """Model ``r``'s current minibatch of each of ``arrays`` (their first axis indexes samples)."""
-        if self.indices is None:
+    def take(self, *arrays: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The current window of each array of shape ``(R, n, ...)`` (model, sample, ...), as views."""
+        if self.window is None:
             return arrays
-        idx = self.indices[r]
-        return tuple(a[idx] for a in arrays)
+        return tuple(a[:, self.window] for a in arrays)
 
 
 def _finite_or_raise(what: str, value: torch.Tensor, step: int) -> None:

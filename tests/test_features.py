@@ -157,26 +157,28 @@ def test_bad_input(call, error):
         call()
 
 
-def test_minibatches_cover_each_epoch_once_per_model_seed():
-    """Each epoch is a permutation of the samples; a model's schedule depends on its seed only."""
+def test_minibatches_visit_every_window_once_per_epoch():
+    """Each epoch visits the contiguous windows once, in a fresh order; the schedule does not depend on the batch."""
     from rgbook.training import Minibatches
 
-    mb, alone = Minibatches(10, 3, [4, 7]), Minibatches(10, 3, [7])
-    epoch = [[], []]
-    for step in range(3):                         # 3 minibatches per epoch (one sample sits out)
-        mb.advance(step)
-        alone.advance(step)
-        assert torch.equal(mb.indices[1], alone.indices[0])
-        for r in range(2):
-            epoch[r] += mb.indices[r].tolist()
-    for r in range(2):
-        assert len(set(epoch[r])) == 9 and set(epoch[r]) <= set(range(10))
-    mb.advance(3)                                 # a new epoch draws a new permutation
-    assert mb.indices[0].tolist() != epoch[0][:3] or mb.indices[1].tolist() != epoch[1][:3]
+    mb = Minibatches(10, 3, seed=4)               # 3 windows of 3 samples; sample 9 is never used
+    x = torch.arange(20).reshape(2, 10)
+    epochs = []
+    for e in range(4):
+        seen = []
+        for k in range(3):
+            mb.advance(3 * e + k)
+            (xb,) = mb.take(x)
+            assert xb.shape == (2, 3) and xb.data_ptr() == x[:, mb.window].data_ptr()   # a view
+            seen.append(mb.window.start // 3)
+        assert sorted(seen) == [0, 1, 2]
+        epochs.append(seen)
+    assert len({tuple(s) for s in epochs}) > 1     # orders are redrawn
+    again = Minibatches(10, 3, seed=4)
+    again.advance(0)
+    assert again.window.start // 3 == epochs[0][0]
     mb.advance(None)
-    assert mb.indices is None
-    x = torch.arange(10)
-    assert mb.take(0, x)[0] is x
-    assert Minibatches(10, 10, [0]).full
+    assert mb.window is None and mb.take(x)[0] is x
+    assert Minibatches(10, 10).full
     with pytest.raises(ValueError, match="batch_size"):
-        Minibatches(10, 0, [0])
+        Minibatches(10, 0)

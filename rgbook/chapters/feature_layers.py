@@ -93,7 +93,7 @@ class ReadingB:
     control_Ns: tuple[int, ...] = (4, 16, 64)
     steps: int = 1500
     n_train: int = 8192
-    batch_size: int = 1024
+    batch_size: int = 512
     n_eval: int = 100_000
     eval_seed: int = 300
     tasks: tuple[str, ...] = tuple(features.TASKS)
