@@ -67,7 +67,8 @@ def test_training_is_deterministic():
 
 
 def test_batched_regressors_equal_single_runs():
-    """One batched fit of seeds x modes performs the steps of the separate runs (each model its own data and init)."""
+    """One batched fit of seeds x modes performs the steps of the separate runs (each model its own data, init and
+    minibatches), up to the rounding of batched products."""
     runs = [
         ("poisson", "trained", 0),
         ("poisson", "trained", 1),
