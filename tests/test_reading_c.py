@@ -59,3 +59,44 @@ def test_bad_input_names_argument():
         ch.coarse_distribution(*ising.enumerate_chain(4, 1.0), np.ones(3), 2)
     with pytest.raises(ValueError, match="multiple of b"):
         ch.coarse_distribution(*ising.enumerate_chain(5, 1.0), np.ones(4), 2)
+
+
+def _mutual_information_by_sums(h, joint) -> float:
+    """I(H;E) of a deterministic unit h (+-1 per block state) by explicit sums over (h, e) (independent route)."""
+    pe = joint.sum(axis=0)
+    total = 0.0
+    for value in (1, -1):
+        phe = joint[h == value].sum(axis=0)
+        ph = phe.sum()
+        for e in range(joint.shape[1]):
+            if phe[e] > 0:
+                total += phe[e] * np.log(phe[e] / (ph * pe[e]))
+    return total
+
+
+@pytest.mark.parametrize("K, buffer", [(0.5, 0), (1.5, 0), (1.0, 2)])
+def test_decimation_margin_against_explicit_runner_up(K, buffer):
+    joint = ch.block_environment_joint(K, 2, buffer)
+    v = ising.all_configurations(2)
+    others = []
+    for bits in range(1, 15):                       # the 14 non-constant Boolean functions of 2 spins
+        h = np.array([1 if bits >> k & 1 else -1 for k in range(4)])
+        if any(np.array_equal(h, sgn * v[:, k]) for k in range(2) for sgn in (1, -1)):
+            continue
+        others.append(_mutual_information_by_sums(h, joint))
+    assert len(others) == 10
+    expected = _mutual_information_by_sums(v[:, 0], joint) - max(others)
+    assert ch.decimation_margin(joint, 2) == pytest.approx(expected, abs=1e-12)
+    assert expected > 0                             # decimation wins in the infinite chain
+
+
+def test_ring_checks_gain_is_best_boolean_minus_decimation():
+    P = ch.PROTOCOL.smoke()
+    for r in ch.run_ring_checks(P):
+        configs, probs = ising.enumerate_chain(r.N, r.K, 0.0, "periodic")
+        joint = ch.block_environment_from_distribution(configs, probs, 0, 2, r.buffer)
+        v = ising.all_configurations(2)
+        best = max(_mutual_information_by_sums(np.array([1 if bits >> k & 1 else -1 for k in range(4)]), joint)
+                   for bits in range(1, 15))
+        assert r.gain == pytest.approx(best - _mutual_information_by_sums(v[:, 0], joint), abs=1e-12)
+        assert r.gain >= 0

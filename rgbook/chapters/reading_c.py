@@ -30,7 +30,8 @@ from ..claims import PAPER_I_CLAIM, Claim, Row
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
            "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
            "coarse_distribution", "beyond_nn_norm", "RsmiAtK", "run_rsmi", "CoarseChain", "run_coarse",
-           "InfomaxAtK", "run_infomax", "layer_information", "FIGURES", "CLAIMS"]
+           "InfomaxAtK", "run_infomax", "layer_information", "decimation_margin", "RingCheck", "run_ring_checks",
+           "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/reading_c"
 
@@ -63,6 +64,9 @@ class Protocol:
         ``random_seed + i``.
     infomax_N, infomax_m, infomax_restarts, infomax_steps, infomax_lr, infomax_seed
         Infomax layer ``N -> m`` on the open chain, restarts batched over all ``Ks``.
+    ring_Ns, ring_K, ring_buffer
+        Scope check: periodic rings of ``ring_Ns`` spins at coupling ``ring_K``, block at sites
+        0, 1 and buffer ``ring_buffer``, environment the rest of the ring (by enumeration).
     """
 
     Ks: tuple[float, ...] = (0.5, 1.0, 1.5)
@@ -87,12 +91,15 @@ class Protocol:
     infomax_steps: int = 2000
     infomax_lr: float = 0.05
     infomax_seed: int = 900
+    ring_Ns: tuple[int, ...] = (10, 12, 14, 16, 18)
+    ring_K: float = 1.5
+    ring_buffer: int = 0
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
         return replace(self, Ks=(1.0,), buffers=(0, 1), window=2, check_N=10, restarts=2, steps=20,
                        n_directions=4, coarse_N=8, random_units=3, infomax_N=4, infomax_m=2, infomax_restarts=2,
-                       infomax_steps=20)
+                       infomax_steps=20, ring_Ns=(6, 8))
 
 
 PROTOCOL = Protocol()
@@ -251,6 +258,22 @@ def threshold_optimum(joint, b: int) -> tuple[np.ndarray, float]:
     return best, float(info[k])
 
 
+def decimation_margin(joint, b: int) -> float:
+    r""":math:`I(v_1;E)` minus the largest :math:`I(H;E)` of the Boolean functions of the block that are
+    neither a decimation (:math:`\pm v_k`) nor constant: how far decimation is ahead of the
+    runner-up (negative if some other function beats it)."""
+    joint = np.asarray(joint, dtype=np.float64)
+    b = as_int("b", b, minimum=1, maximum=3)
+    if joint.shape[0] != 2**b:
+        raise ValueError(f"joint must have 2**b = {2**b} rows for b = {b}, got shape {joint.shape}")
+    n = 2**b
+    tables = ((np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(np.float64)
+    v = ising.all_configurations(b) > 0
+    decimations = {tuple(v[:, k] * 1.0) for k in range(b)} | {tuple(1.0 - v[:, k]) for k in range(b)}
+    other = [t for t in tables if 0 < t.sum() < n and tuple(t) not in decimations]
+    return float(rsmi(v[:, 0] * 1.0, joint) - rsmi(np.array(other), joint).max())
+
+
 def describe_unit(q) -> str:
     """Name a truth table: decimation of site k, block sign (majority), or its threshold form."""
     q = np.asarray(q, dtype=np.float64)
@@ -388,6 +411,39 @@ def run_rsmi(P: Protocol) -> tuple[RsmiAtK, ...]:
         out.append(RsmiAtK(K, L, joint, opt, i_opt, i_bool, b_tab, float(rsmi((v[:, 0] > 0) * 1.0, joint)),
                            float(rsmi(majority, joint)), info_tr[i], w_tr[i], c_tr[i], np.array(per_scale),
                            best, rsmi(random_tables, joint), check))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class RingCheck:
+    """The best Boolean unit of a block on a periodic ring of ``N`` spins (environment: the rest of the ring
+    beyond the buffer), with its :math:`I(H;E)` and decimation's."""
+
+    N: int
+    K: float
+    buffer: int
+    best_unit: str
+    best_info: float
+    decimation: float
+
+    @property
+    def gain(self) -> float:
+        """How much the best Boolean unit beats decimation (0 when decimation is the optimum)."""
+        return self.best_info - self.decimation
+
+
+@cache
+def run_ring_checks(P: Protocol) -> tuple[RingCheck, ...]:
+    """Exact RSMI optimum of the ``b``-block on periodic rings of ``P.ring_Ns`` spins (by enumeration)."""
+    out = []
+    v1 = (ising.all_configurations(P.b)[:, 0] > 0) * 1.0
+    for N in P.ring_Ns:
+        configs, probs = ising.enumerate_chain(N, P.ring_K, 0.0, "periodic")
+        joint = block_environment_from_distribution(configs, probs, 0, P.b, P.ring_buffer)
+        table, info = boolean_optimum(joint)
+        dec = float(rsmi(v1, joint))
+        best = describe_unit(table) if info > dec + 1e-12 else describe_unit(v1)
+        out.append(RingCheck(N, P.ring_K, P.ring_buffer, best, max(info, dec), dec))
     return tuple(out)
 
 
