@@ -112,7 +112,9 @@ class Protocol:
             a=replace(
                 self.a, N=9, depth=1, rs=(0.3,), restarts=2, steps=150, even_poly_samples=1000, even_poly_restarts=1
             ),
-            b=replace(self.b, Ns=(4, 8), seeds=(0,), control_Ns=(4,), steps=30, n_train=256, batch_size=64, n_eval=2000),
+            b=replace(
+                self.b, Ns=(4, 8), seeds=(0,), control_Ns=(4,), steps=30, n_train=256, batch_size=64, n_eval=2000
+            ),
         )
 
 
