@@ -62,6 +62,7 @@ __all__ = [
     "ReconstructionGap",
     "reconstruction_gap",
     "reconstruction_gradient_norms",
+    "continue_autoencoders",
 ]
 
 #: Largest input chain that exact evaluation accepts (2^16 configurations).
@@ -804,3 +805,43 @@ def reconstruction_gradient_norms(models, configs, probs) -> np.ndarray:
     loss.sum().backward()
     sq = sum((params[k].grad.reshape(len(models), -1) ** 2).sum(-1) for k in "WcVd")
     return sq.sqrt().numpy().copy()
+
+
+def continue_autoencoders(models, configs, probs, *, steps: int, lr: float = 0.05) -> tuple[Autoencoder, ...]:
+    r"""Train already trained autoencoders further, each on its own input distribution, in one batch.
+
+    Every model restarts Adam (fresh moment estimates) from its current parameters and runs
+    ``steps`` more steps of rate ``lr`` on the exact loss of :func:`train_autoencoders`.
+
+    Parameters
+    ----------
+    models : sequence of Autoencoder
+        Models of one shape ``N -> m``.
+    configs : array_like, shape (n_s, N)
+        Input configurations shared by all distributions.
+    probs : array_like, shape (len(models), n_s)
+        Model ``k``'s input distribution in row ``k``.
+
+    Returns
+    -------
+    tuple of Autoencoder
+        The continued models, in the order given (same seeds; ``history`` of the continuation only).
+    """
+    models = list(models)
+    if not models:
+        raise ValueError("models must hold at least one Autoencoder")
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[0] != len(models):
+        raise ValueError(f"probs must have shape ({len(models)}, n_configs): one row per model, got {probs.shape}")
+    checked = [_check_distribution(configs, row) for row in probs]
+    s = checked[0][0]
+    m = _check_layer(models[0].W, models[0].c, s.shape[1])[0].shape[0]
+    steps = as_int("steps", steps, minimum=1)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    data = _LossData.of(s, np.stack([p for _, p in checked]), m)
+    params = {k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models])).clone()
+              for k in "WcVd"}
+    log = fit(params, lambda prm: _reconstruction_loss_t(prm, data), steps=steps, lr=lr, record_every=50)
+    arrays = {k: v.detach().numpy() for k, v in params.items()}
+    return tuple(Autoencoder(**{k: arrays[k][i].copy() for k in "WcVd"}, loss=float(log.final[i]), seed=mdl.seed,
+                             history=log.losses[:, i].copy()) for i, mdl in enumerate(models))
