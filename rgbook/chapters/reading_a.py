@@ -51,8 +51,8 @@ class Protocol:
         ``control_seed + k`` (the first is the stack's level-1 random layer when
         ``control_seed = stack_seed``), each applied to the ``N``-spin chain.
     plateau_rtol, near_optimal
-        Diagnostics, not claims: a restart is *at a plateau* when its loss fell by less than
-        ``plateau_rtol`` (relative) over the last quarter of its training; restarts within
+        Diagnostics, not claims: a restart is *at a plateau* when its loss changed by less than
+        ``plateau_rtol`` (relative, either way) over the last quarter of its training; restarts within
         ``near_optimal`` nats per spin of the best loss are *near-optimal*.
     search_starts, search_width, search_seed
         Local search over deterministic threshold encoders (units ``sign(w.s - theta)``,
@@ -758,6 +758,8 @@ def plot_loss_curves(axes, conv: tuple[Convergence, ...], res: SingleLayer) -> N
         lo = min(c.final.min(), r.reference_loss)
         ax.set(ylim=(lo - 0.02 * abs(lo) - 0.002, r.reference_loss + 0.1), xlabel="Adam step",
                title=f"$K={c.K:g}$: {int(c.plateau.sum())}/{len(c.final)} at a plateau")
+    axes[0].plot([], [], "-", color="C0", lw=1, label="restart at a plateau")
+    axes[0].plot([], [], ":", color="C0", lw=1, label="restart not at a plateau")
     axes[0].set_ylabel("loss per spin (nats)")
     axes[0].legend(fontsize="small")
 
@@ -777,7 +779,8 @@ def plot_coupling_spread(axes, rm: tuple[RestartMeasures, ...], searches: tuple[
                 label="decimation")
         ax.set(xlabel="loss per spin (nats)", title=f"$K={r.K:g}$", xlim=(best - 0.005, best + 0.06))
     axes[0].set_ylabel("signed output coupling $K'$")
-    axes[0].legend(fontsize="x-small")
+    handles, labels = axes[0].get_legend_handles_labels()
+    axes[0].figure.legend(handles, labels, loc="outside lower center", ncols=5, fontsize="small")
 
 
 FIGURES = ("fig-reading-a-restarts", "fig-reading-a-weights", "fig-reading-a-pairs", "fig-reading-a-stack",
