@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from scipy.special import entr
 
 from .. import couplings, ising, networks, rg
 from ..claims import PAPER_I_CLAIM, Claim, Row
@@ -88,12 +89,12 @@ class Protocol:
     control_seed: int = 100
     plateau_rtol: float = 1e-4
     near_optimal: float = 1e-3
-    search_starts: int = 24
-    search_width: int = 3
+    search_starts: int = 16
+    search_width: int = 4
     search_seed: int = 0
     stack_control_stacks: int = 10
     n_boot: int = 2000
-    continue_steps: int = 2000
+    continue_steps: int = 1000
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite (a few restarts, few steps, small chains)."""
@@ -521,6 +522,30 @@ class ThresholdSearch:
         """The local optima within ``eps`` nats per spin of the best."""
         return tuple(e for e in self.optima if e.loss <= self.optima[0].loss + eps)
 
+    def equal_loss_pairs(self, tol: float = 1e-12) -> tuple[tuple[ThresholdEncoder, ThresholdEncoder], ...]:
+        """Pairs of distinct local optima whose losses agree within ``tol`` but whose ``K'`` differ, by loss."""
+        return tuple((a, b) for i, a in enumerate(self.optima) for b in self.optima[i + 1:]
+                     if abs(a.loss - b.loss) <= tol and abs(a.measures.coupling - b.measures.coupling) > 1e-6)
+
+
+def _swap_losses(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, M: np.ndarray) -> np.ndarray:
+    r"""Loss :math:`\frac1N\sum_i H(s_i|y)` when one unit of a deterministic encoder is replaced by each pool unit.
+
+    ``rest`` (n_s,) is the code of the other units (values below ``n_rest``), ``pool_bits``
+    (n_pool, n_s) the candidates' outputs as 0/1, ``M`` (n_s, N + 1) the columns
+    :math:`P(s)` and :math:`P(s)[s_i = +1]`. The joint weights of (code, candidate bit) are one
+    matrix product: :math:`C_1 = \text{pool\_bits}\,(M \otimes \mathbb 1[\text{rest} = r])`.
+    """
+    R = np.zeros((len(rest), n_rest))
+    R[np.arange(len(rest)), rest] = 1.0
+    MR = (M[:, None, :] * R[:, :, None]).reshape(len(rest), -1)  # (n_s, n_rest * (N + 1))
+    C1 = pool_bits @ MR
+    C = np.stack((MR.sum(axis=0)[None] - C1, C1), axis=1).reshape(len(pool_bits), 2 * n_rest, -1)
+    py, pup = C[..., :1], C[..., 1:]  # P(y) and P(y, s_i = +1)
+    # py h(pup / py) = entr(pup) + entr(py - pup) - entr(py), entr(x) = -x ln x
+    H = entr(pup) + entr(np.clip(py - pup, 0.0, None)) - entr(py)
+    return H.sum(axis=(1, 2)) / (M.shape[1] - 1)
+
 
 def _search_from(bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.ndarray,
                  max_sweeps: int = 20) -> tuple[np.ndarray, list[int], float]:
@@ -532,13 +557,16 @@ def _search_from(bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.
     bits = bits.astype(np.int64).copy()
     m = bits.shape[0]
     weights = 2 ** np.arange(m)[::-1]
+    M = np.column_stack([p, (p * up).T])
+    pool_f = pool_bits.astype(np.float64)
     source = [-1] * m
     loss = float(_deterministic_losses((weights @ bits)[None], up, p, 2**m)[0])
     for _ in range(max_sweeps):
         improved = False
         for j in range(m):
-            rest = weights @ bits - weights[j] * bits[j]
-            cand = _deterministic_losses(rest[None] + weights[j] * pool_bits, up, p, 2**m)
+            others = [k for k in range(m) if k != j]
+            rest = 2 ** np.arange(m - 1)[::-1] @ bits[others]
+            cand = _swap_losses(rest, 2 ** (m - 1), pool_f, M)
             k = int(np.argmin(cand))
             if cand[k] < loss - 1e-13:
                 bits[j], source[j], loss, improved = pool_bits[k], k, float(cand[k]), True
