@@ -718,32 +718,32 @@ class ReconstructionGap:
     @property
     def H_s_given_y(self) -> float:
         """:math:`H(s|y) = H(s) + H(y|s) - H(y)` (total, nats)."""
-        return self.H_s + self.H_y_given_s - self.H_y
+        return float(self.H_s + self.H_y_given_s - self.H_y)
 
     @property
     def lower_bound(self) -> float:
         r""":math:`(H(s) - m\ln 2)/N`, per spin."""
-        return (self.H_s - self.m * np.log(2)) / self.N
+        return float((self.H_s - self.m * np.log(2)) / self.N)
 
     @property
     def output_entropy_deficit(self) -> float:
         r""":math:`(m\ln 2 - H(y))/N`, per spin."""
-        return (self.m * np.log(2) - self.H_y) / self.N
+        return float((self.m * np.log(2) - self.H_y) / self.N)
 
     @property
     def encoder_noise(self) -> float:
         """:math:`H(y|s)/N`, per spin (zero for a deterministic encoder)."""
-        return self.H_y_given_s / self.N
+        return float(self.H_y_given_s / self.N)
 
     @property
     def factorization_cost(self) -> float:
         r""":math:`(\sum_i H(s_i|y) - H(s|y))/N`, per spin: what a factorized decoder loses."""
-        return (self.sum_H_si_given_y - self.H_s_given_y) / self.N
+        return float((self.sum_H_si_given_y - self.H_s_given_y) / self.N)
 
     @property
     def optimal_decoder_loss(self) -> float:
         r""":math:`\frac1N\sum_i H(s_i|y)` (= :func:`conditional_entropy_loss`), per spin."""
-        return self.sum_H_si_given_y / self.N
+        return float(self.sum_H_si_given_y / self.N)
 
 
 def _entropy(p: np.ndarray) -> float:

@@ -31,6 +31,9 @@ def test_loss_split_adds_up_and_decimation_pays_no_factorization_cost(K):
     assert abs(total - g.optimal_decoder_loss) < 1e-14
     assert abs(g.optimal_decoder_loss - networks.decimation_reference_loss(8, K)) < 1e-12
     assert abs(g.factorization_cost) < 1e-12 and g.encoder_noise < 1e-20
+    for name in ("lower_bound", "output_entropy_deficit", "encoder_noise", "factorization_cost",
+                 "optimal_decoder_loss"):
+        assert type(getattr(g, name)) is float  # the chapter glues them (a numpy scalar's repr breaks glue)
     # the kept spins form the 4-spin chain at R_2(K): H(y) = ln 2 + 3 h_b(p'), p' = e^K'/(2 cosh K')
     Kp = rg.decimate(K, 0.0, 2)[0]
     H_y = math.log(2) + 3 * _hb(math.exp(Kp) / (2 * math.cosh(Kp)))
