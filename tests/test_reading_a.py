@@ -202,3 +202,10 @@ def test_diagnostics_run_at_smoke_size():
     rs = ch.random_stacks(P)
     assert len(rs) == P.stack_control_stacks
     assert rs[0] == tuple(f for f in ch.run_stacks(P) if f.mode == "random")
+
+
+def test_mirror_images_of_decimation():
+    even = ch.ThresholdEncoder(*networks.decimation_weights(8, 2, 40.0), 0.0, None)
+    odd = ch.ThresholdEncoder(*networks.decimation_weights(8, 2, 40.0, offset=1), 0.0, None)
+    assert ch.mirror_images(even, odd) and ch.mirror_images(odd, even)
+    assert not ch.mirror_images(even, even)

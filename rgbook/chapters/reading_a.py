@@ -25,7 +25,7 @@ __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "Sta
            "plot_stack_flow", "FIGURES", "CLAIMS", "OutputMeasures", "output_measures", "layer_measures",
            "Convergence", "convergence", "Continued", "continue_near_optimal", "RestartMeasures", "restart_measures",
            "bootstrap_interval", "threshold_units", "ThresholdEncoder", "ThresholdSearch", "threshold_search",
-           "random_stacks", "convergence_table", "near_optimal_table", "gap_table", "measures_table",
+           "mirror_images", "random_stacks", "convergence_table", "near_optimal_table", "gap_table", "measures_table",
            "stack_measures_table", "plot_loss_curves", "plot_coupling_spread"]
 
 CHAPTER = "book/reading_a"
@@ -613,6 +613,17 @@ def threshold_search(P: Protocol, K: float) -> ThresholdSearch:
     optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p))
                    for W, c, loss in sorted(found.values(), key=lambda x: x[2]))
     return ThresholdSearch(K, len(pool), len(starts), optima)
+
+
+def mirror_images(a: ThresholdEncoder, b: ThresholdEncoder) -> bool:
+    """Whether ``b`` computes ``a``'s units (up to their signs) on the mirrored chain ``s_i -> s_{N-1-i}``."""
+    N = a.W.shape[1]
+    s = ising.all_configurations(N)
+
+    def units(W, c, inputs):
+        return {min(u.tobytes(), (-u).tobytes()) for u in networks.sign_layer(W, c, inputs).T}
+
+    return units(a.W, a.c, s) == units(b.W, b.c, s[:, ::-1])
 
 
 # --------------------------------------------------------------------------------------
