@@ -59,6 +59,10 @@ __all__ = [
     "train_coupling_regressor",
     "train_coupling_regressors",
     "feature_distribution_from_samples",
+    "ReconstructionGap",
+    "reconstruction_gap",
+    "reconstruction_gradient_norms",
+    "continue_autoencoders",
 ]
 
 #: Largest input chain that exact evaluation accepts (2^16 configurations).
@@ -671,3 +675,173 @@ def feature_distribution_from_samples(W, c, samples, n_batches: int = 20) -> tup
     T = np.exp(log_kernel(W, c, s, y))
     batches = np.array([chunk.mean(axis=0) for chunk in np.array_split(T, n_batches)])
     return y, T.mean(axis=0), batches
+
+
+# --------------------------------------------------------------------------------------
+# where the reconstruction loss goes (reading A)
+
+
+@dataclass(frozen=True)
+class ReconstructionGap:
+    r"""Exact information terms of an encoder on an enumerated input distribution (totals in nats).
+
+    For an encoder :math:`T(y|s)` with :math:`m` units on :math:`N` input spins, the loss with
+    the best factorized decoder, :math:`\frac1N\sum_i H(s_i\mid y)`, splits exactly as
+
+    .. math::
+
+        \frac1N\sum_i H(s_i|y)
+        = \underbrace{\frac{H(s) - m\ln 2}{N}}_{\text{lower bound}}
+        + \underbrace{\frac{m\ln 2 - H(y)}{N}}_{\text{output entropy deficit}}
+        + \underbrace{\frac{H(y|s)}{N}}_{\text{encoder noise}}
+        + \underbrace{\frac{\sum_i H(s_i|y) - H(s|y)}{N}}_{\text{factorized-decoder cost}},
+
+    using :math:`H(s|y) = H(s) + H(y|s) - H(y)`. Each bracket is :math:`\ge 0`: the lower
+    bound is the loss of an encoder whose outputs are uniform, noiseless, and leave the input
+    spins independent given the code; the other three say which of these it misses.
+
+    Attributes
+    ----------
+    N, m : int
+        Input sites and output units.
+    H_s, H_y, H_y_given_s, sum_H_si_given_y : float
+        :math:`H(s)`, :math:`H(y)`, :math:`H(y|s)` and :math:`\sum_i H(s_i|y)`.
+    """
+
+    N: int
+    m: int
+    H_s: float
+    H_y: float
+    H_y_given_s: float
+    sum_H_si_given_y: float
+
+    @property
+    def H_s_given_y(self) -> float:
+        """:math:`H(s|y) = H(s) + H(y|s) - H(y)` (total, nats)."""
+        return float(self.H_s + self.H_y_given_s - self.H_y)
+
+    @property
+    def lower_bound(self) -> float:
+        r""":math:`(H(s) - m\ln 2)/N`, per spin."""
+        return float((self.H_s - self.m * np.log(2)) / self.N)
+
+    @property
+    def output_entropy_deficit(self) -> float:
+        r""":math:`(m\ln 2 - H(y))/N`, per spin."""
+        return float((self.m * np.log(2) - self.H_y) / self.N)
+
+    @property
+    def encoder_noise(self) -> float:
+        """:math:`H(y|s)/N`, per spin (zero for a deterministic encoder)."""
+        return float(self.H_y_given_s / self.N)
+
+    @property
+    def factorization_cost(self) -> float:
+        r""":math:`(\sum_i H(s_i|y) - H(s|y))/N`, per spin: what a factorized decoder loses."""
+        return float((self.sum_H_si_given_y - self.H_s_given_y) / self.N)
+
+    @property
+    def optimal_decoder_loss(self) -> float:
+        r""":math:`\frac1N\sum_i H(s_i|y)` (= :func:`conditional_entropy_loss`), per spin."""
+        return float(self.sum_H_si_given_y / self.N)
+
+
+def _entropy(p: np.ndarray) -> float:
+    """Shannon entropy (nats) of the probabilities ``p`` (any shape), with 0 ln 0 = 0."""
+    p = np.asarray(p, dtype=np.float64).ravel()
+    nz = p > 0
+    return float(-np.sum(p[nz] * np.log(p[nz])))
+
+
+def reconstruction_gap(W, c, configs, probs) -> ReconstructionGap:
+    r"""The exact terms of :class:`ReconstructionGap` for the encoder ``(W, c)``, by enumeration.
+
+    Parameters
+    ----------
+    W : array_like, shape (m, N)
+        Encoder weights; ``c`` : array_like, shape (m,), biases.
+    configs, probs : array_like
+        Enumerated input distribution (all :math:`2^N` configurations and their probabilities).
+
+    Returns
+    -------
+    ReconstructionGap
+    """
+    s, p = _check_distribution(configs, probs)
+    W, c = _check_layer(W, c, s.shape[1])
+    logT = log_kernel(W, c, s)
+    T = np.exp(logT)
+    joint = p[:, None] * T
+    py = joint.sum(axis=0)
+    p_up = (joint.T @ (s > 0)) / np.where(py > 0, py, 1.0)[:, None]
+    return ReconstructionGap(N=int(s.shape[1]), m=int(W.shape[0]), H_s=_entropy(p), H_y=_entropy(py),
+                             H_y_given_s=float(-np.sum(joint * logT)),
+                             sum_H_si_given_y=float((py @ _h(p_up)).sum()))
+
+
+def reconstruction_gradient_norms(models, configs, probs) -> np.ndarray:
+    r"""Euclidean norm of the gradient of the exact loss per spin of each model, over all its parameters.
+
+    Parameters
+    ----------
+    models : sequence of Autoencoder
+        Models of one shape ``N -> m``.
+    configs, probs : array_like
+        The enumerated input distribution they were trained on.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(models),)
+        :math:`\|\nabla_{W,c,V,d} L\|_2` at each model's parameters.
+    """
+    models = list(models)
+    if not models:
+        raise ValueError("models must hold at least one Autoencoder")
+    s, p = _check_distribution(configs, probs)
+    m = _check_layer(models[0].W, models[0].c, s.shape[1])[0].shape[0]
+    params = {k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models]))
+              .requires_grad_(True) for k in "WcVd"}
+    loss = _reconstruction_loss_t(params, _LossData.of(s, np.repeat(p[None], len(models), axis=0), m))
+    loss.sum().backward()
+    sq = sum((params[k].grad.reshape(len(models), -1) ** 2).sum(-1) for k in "WcVd")
+    return sq.sqrt().numpy().copy()
+
+
+def continue_autoencoders(models, configs, probs, *, steps: int, lr: float = 0.05) -> tuple[Autoencoder, ...]:
+    r"""Train already trained autoencoders further, each on its own input distribution, in one batch.
+
+    Every model restarts Adam (fresh moment estimates) from its current parameters and runs
+    ``steps`` more steps of rate ``lr`` on the exact loss of :func:`train_autoencoders`.
+
+    Parameters
+    ----------
+    models : sequence of Autoencoder
+        Models of one shape ``N -> m``.
+    configs : array_like, shape (n_s, N)
+        Input configurations shared by all distributions.
+    probs : array_like, shape (len(models), n_s)
+        Model ``k``'s input distribution in row ``k``.
+
+    Returns
+    -------
+    tuple of Autoencoder
+        The continued models, in the order given (same seeds; ``history`` of the continuation only).
+    """
+    models = list(models)
+    if not models:
+        raise ValueError("models must hold at least one Autoencoder")
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[0] != len(models):
+        raise ValueError(f"probs must have shape ({len(models)}, n_configs): one row per model, got {probs.shape}")
+    checked = [_check_distribution(configs, row) for row in probs]
+    s = checked[0][0]
+    m = _check_layer(models[0].W, models[0].c, s.shape[1])[0].shape[0]
+    steps = as_int("steps", steps, minimum=1)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    data = _LossData.of(s, np.stack([p for _, p in checked]), m)
+    params = {k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models])).clone()
+              for k in "WcVd"}
+    log = fit(params, lambda prm: _reconstruction_loss_t(prm, data), steps=steps, lr=lr, record_every=50)
+    arrays = {k: v.detach().numpy() for k, v in params.items()}
+    return tuple(Autoencoder(**{k: arrays[k][i].copy() for k in "WcVd"}, loss=float(log.final[i]), seed=mdl.seed,
+                             history=log.losses[:, i].copy()) for i, mdl in enumerate(models))

@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from scipy.special import entr
 
 from .. import couplings, ising, networks, rg
 from ..claims import PAPER_I_CLAIM, Claim, Row
@@ -21,7 +22,11 @@ from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
            "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights", "plot_pair_couplings",
-           "plot_stack_flow", "FIGURES", "CLAIMS"]
+           "plot_stack_flow", "FIGURES", "CLAIMS", "OutputMeasures", "output_measures", "layer_measures",
+           "Convergence", "convergence", "Continued", "continue_near_optimal", "RestartMeasures", "restart_measures",
+           "bootstrap_interval", "threshold_units", "ThresholdEncoder", "ThresholdSearch", "threshold_search",
+           "mirror_images", "random_stacks", "convergence_table", "near_optimal_table", "gap_table", "measures_table",
+           "stack_measures_table", "plot_loss_curves", "plot_coupling_spread"]
 
 CHAPTER = "book/reading_a"
 
@@ -46,6 +51,23 @@ class Protocol:
         ``I.A1``'s controls: ``control_seeds`` random layers ``N -> N/2`` of seeds
         ``control_seed + k`` (the first is the stack's level-1 random layer when
         ``control_seed = stack_seed``), each applied to the ``N``-spin chain.
+    plateau_rtol, near_optimal
+        Diagnostics, not claims: a restart is *at a plateau* when its loss changed by less than
+        ``plateau_rtol`` (relative, either way) over the last quarter of its training; restarts within
+        ``near_optimal`` nats per spin of the best loss are *near-optimal*.
+    search_starts, search_width, search_seed
+        Local search over deterministic threshold encoders (units ``sign(w.s - theta)``,
+        ``w`` in {-1, 0, 1} on at most ``search_width`` consecutive spins), scored with the
+        optimal decoder: ``search_starts`` random starts (``numpy.random.default_rng(search_seed)``)
+        besides decimation and the trained restarts' deterministic limits.
+    stack_control_stacks
+        Random stacks for the intervals of the depth experiment: stack ``k`` has seeds
+        ``stack_seed + stack_depth * k + l`` (``k = 0`` is the claim's random stack).
+    n_boot
+        Bootstrap resamples (over restarts or seeds) of every interval.
+    continue_steps
+        The near-optimal restarts are trained this many steps further (fresh Adam state), to see
+        whether their loss and output coupling have settled.
     """
 
     N: int = 8
@@ -65,11 +87,20 @@ class Protocol:
     stack_beta: float = 8.0
     control_seeds: int = 10
     control_seed: int = 100
+    plateau_rtol: float = 1e-4
+    near_optimal: float = 1e-3
+    search_starts: int = 16
+    search_width: int = 4
+    search_seed: int = 0
+    stack_control_stacks: int = 10
+    n_boot: int = 2000
+    continue_steps: int = 1000
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite (a few restarts, few steps, small chains)."""
         return replace(self, N=4, Ks=(0.5, 1.0), restarts=2, steps=20, stack_N=8, stack_Ks=(1.0,), stack_restarts=2,
-                       stack_steps=10)
+                       stack_steps=10, search_starts=2, stack_control_stacks=2, n_boot=50,
+                       continue_steps=10)
 
 
 PROTOCOL = Protocol()
@@ -158,7 +189,8 @@ class StackFlow:
     """Projected couplings along one greedy stack: level 0 is the input chain.
 
     ``couplings[l], fields[l], kl[l]`` is the KL projection of level ``l``; ``losses[l]`` the
-    trained layer's loss (None for the input and for untrained layers).
+    trained layer's loss (None for the input and for untrained layers); ``measures[l]`` the
+    level's :class:`OutputMeasures` (empty when not computed).
     """
 
     K: float
@@ -167,6 +199,7 @@ class StackFlow:
     fields: tuple[float, ...]
     kl: tuple[float, ...]
     losses: tuple[float | None, ...]
+    measures: tuple = ()
 
 
 @cache
@@ -179,11 +212,36 @@ def run_stacks(P: Protocol, progress: bool = False) -> tuple[StackFlow, ...]:
         kwargs = {"restarts": P.stack_restarts, "steps": P.stack_steps, "lr": P.stack_lr} if mode == "trained" else {}
         stacks = networks.stack_layers_batch(s, probs, P.stack_depth, mode=mode, beta=P.stack_beta, seed=P.stack_seed,
                                              progress=progress, **kwargs)
-        for K, levels in zip(P.stack_Ks, stacks):
-            proj = [couplings.project_chain(lev.configs, lev.probs) for lev in levels[1:]]
-            out.append(StackFlow(K, mode, (K, *(x[0] for x in proj)), (0.0, *(x[1] for x in proj)),
-                                 (0.0, *(x[2] for x in proj)), (None, *(lev.loss for lev in levels[1:]))))
+        out.extend(_flows(P.stack_Ks, mode, stacks))
     return tuple(out)
+
+
+@cache
+def _input_measures(N: int, K: float) -> OutputMeasures:
+    """:class:`OutputMeasures` of the open zero-field chain of ``N`` spins at ``K`` (a stack's level 0)."""
+    return output_measures(*ising.enumerate_chain(N, K))
+
+
+def _flows(Ks, mode: str, stacks) -> list[StackFlow]:
+    """One :class:`StackFlow` (with every level's :class:`OutputMeasures`) per stack of ``stacks``."""
+    out = []
+    for K, levels in zip(Ks, stacks):
+        meas = [_input_measures(levels[0].configs.shape[1], K)]
+        meas += [output_measures(lev.configs, lev.probs) for lev in levels[1:]]
+        out.append(StackFlow(K, mode, (K, *(x.coupling for x in meas[1:])), (0.0, *(x.field for x in meas[1:])),
+                             (0.0, *(x.kl for x in meas[1:])), (None, *(lev.loss for lev in levels[1:])), tuple(meas)))
+    return out
+
+
+@cache
+def random_stacks(P: Protocol) -> tuple[tuple[StackFlow, ...], ...]:
+    """``P.stack_control_stacks`` random stacks per ``K`` of ``P.stack_Ks``: ``result[k]`` has seeds
+    ``P.stack_seed + P.stack_depth * k + l`` (``k = 0`` is :func:`run_stacks`'s random stack)."""
+    dists = [ising.enumerate_chain(P.stack_N, K) for K in P.stack_Ks]
+    s, probs = dists[0][0], np.stack([p for _, p in dists])
+    return tuple(tuple(_flows(P.stack_Ks, "random", networks.stack_layers_batch(
+        s, probs, P.stack_depth, mode="random", seed=P.stack_seed + P.stack_depth * k, progress=False)))
+        for k in range(P.stack_control_stacks))
 
 
 def stack_flow(flows: tuple[StackFlow, ...], K: float, mode: str) -> StackFlow:
@@ -192,6 +250,380 @@ def stack_flow(flows: tuple[StackFlow, ...], K: float, mode: str) -> StackFlow:
         if f.K == K and f.mode == mode:
             return f
     raise KeyError(f"no {mode!r} stack at K={K}")
+
+
+# --------------------------------------------------------------------------------------
+# optimality made visible, and measures that need no convention
+
+#: Ridge of the all-pairs fits (keeps couplings finite when an output distribution has zeros).
+PAIRS_L2 = 1e-6
+
+
+@dataclass(frozen=True)
+class OutputMeasures:
+    r"""Measures of an exact output distribution whose sites are in receptive-field order.
+
+    Attributes
+    ----------
+    coupling, field, kl : float
+        Signed :math:`K'`, :math:`h'` and the KL residual (nats) of the projection onto the open
+        nearest-neighbour chain (:func:`rgbook.couplings.project_chain`). :math:`K'` and
+        :math:`h'` depend on the units' sign and order conventions.
+    pairs_norm : float
+        :math:`(\sum_{j<k} J_{jk}^2)^{1/2}` of the all-pairs maximum-entropy couplings
+        (:func:`rgbook.couplings.fit_all_pairs`, ridge :data:`PAIRS_L2`): invariant under sign
+        flips and permutations of the units.
+    halves_information : float
+        :math:`I(y_{\rm left}; y_{\rm right})` (nats) between the two halves of the outputs:
+        invariant under sign flips and under permutations within each half.
+    correlation_length : float
+        :func:`rgbook.couplings.correlation_length` (output spacings): invariant under sign
+        flips and every permutation.
+    """
+
+    coupling: float
+    field: float
+    kl: float
+    pairs_norm: float
+    halves_information: float
+    correlation_length: float
+
+
+def output_measures(configs, probs) -> OutputMeasures:
+    """:class:`OutputMeasures` of an enumerated distribution (sites already in spatial order)."""
+    y = np.asarray(configs)
+    n = y.shape[1]
+    K, h, kl = couplings.project_chain(y, probs)
+    J, _ = couplings.fit_all_pairs(y, probs, l2=PAIRS_L2)
+    return OutputMeasures(float(K), float(h), float(kl), float(np.sqrt(np.sum(np.triu(J, 1) ** 2))),
+                          couplings.mutual_information(y, probs, range(n // 2), range(n // 2, n)),
+                          couplings.correlation_length(y, probs))
+
+
+def layer_measures(W, c, configs, probs) -> OutputMeasures:
+    """:class:`OutputMeasures` of a layer's output, units oriented and in receptive-field order."""
+    W, c = couplings.canonical_layer(W, c)
+    return output_measures(*networks.output_distribution(W, c, configs, probs))
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """Loss curves of every restart at one coupling, and the plateau criterion.
+
+    ``relative_change[r]`` is restart ``r``'s relative loss decrease over the last quarter of
+    training, :math:`(L(t_{3/4}) - L_{\\rm final})/L_{\\rm final}` (``t_3/4`` the last recorded
+    step at or before three quarters of the steps); the restart is *at a plateau* when its
+    absolute value is below ``rtol``. ``gradient_norm[r]`` is the norm of the exact loss gradient at the end.
+    """
+
+    K: float
+    steps: np.ndarray
+    histories: np.ndarray
+    final: np.ndarray
+    relative_change: np.ndarray
+    gradient_norm: np.ndarray
+    rtol: float
+
+    @property
+    def plateau(self) -> np.ndarray:
+        return np.abs(self.relative_change) < self.rtol
+
+
+@cache
+def convergence(P: Protocol) -> tuple[Convergence, ...]:
+    """Per coupling of ``P.Ks``: every restart's loss curve, relative change and final gradient norm."""
+    out = []
+    steps = np.arange(0, P.steps, 50)  # train_autoencoders records every 50 steps
+    i34 = int(np.flatnonzero(steps <= 0.75 * P.steps)[-1])
+    for r in run_single_layer(P).by_K:
+        hist = np.array([m.history for m in r.models])
+        final = r.losses
+        grad = networks.reconstruction_gradient_norms(r.models, *ising.enumerate_chain(P.N, r.K))
+        out.append(Convergence(r.K, steps, hist, final, (hist[:, i34] - final) / final, grad, P.plateau_rtol))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class RestartMeasures:
+    """Convention-free measures of every restart at one coupling, of decimation and of the random controls.
+
+    ``restarts[r]`` belongs to restart ``r`` (loss ``losses[r]``); ``random`` to the control
+    layers of seeds ``control_seed + k``; ``gap_best`` and ``gap_decimation`` are the exact
+    loss decompositions (:class:`rgbook.networks.ReconstructionGap`) of the best restart's
+    encoder and of decimation; ``best_loss`` the best restart's loss with its trained decoder.
+    """
+
+    K: float
+    losses: np.ndarray
+    restarts: tuple[OutputMeasures, ...]
+    decimation: OutputMeasures
+    random: tuple[OutputMeasures, ...]
+    gap_best: networks.ReconstructionGap
+    gap_decimation: networks.ReconstructionGap
+    best_loss: float
+
+    def near_optimal(self, eps: float) -> np.ndarray:
+        """Indices of the restarts within ``eps`` nats per spin of the best loss."""
+        return np.flatnonzero(self.losses <= self.losses.min() + eps)
+
+
+@cache
+def restart_measures(P: Protocol) -> tuple[RestartMeasures, ...]:
+    """:class:`RestartMeasures` at every coupling of ``P.Ks``."""
+    out = []
+    W_dec, c_dec = networks.decimation_weights(P.N, 2, 40.0)
+    for r in run_single_layer(P).by_K:
+        s, p = ising.enumerate_chain(P.N, r.K)
+        rand = [networks.random_weights(P.N // 2, P.N, seed=P.control_seed + k) for k in range(P.control_seeds)]
+        out.append(RestartMeasures(
+            r.K, r.losses, tuple(layer_measures(m.W, m.c, s, p) for m in r.models),
+            layer_measures(W_dec, c_dec, s, p), tuple(layer_measures(W, c, s, p) for W, c in rand),
+            networks.reconstruction_gap(r.best.W, r.best.c, s, p), networks.reconstruction_gap(W_dec, c_dec, s, p),
+            float(r.best.loss)))
+    return tuple(out)
+
+
+def bootstrap_interval(values, *, n_boot: int, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of ``values`` (resampling the values: restarts or seeds)."""
+    v = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = v[rng.integers(0, len(v), (n_boot, len(v)))].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class Continued:
+    """A near-optimal restart trained ``steps`` further.
+
+    ``before``/``after`` are the models, ``measures_before``/``measures_after`` their output
+    measures, ``relative_change`` the relative loss decrease over the last quarter of the
+    continuation and ``gradient_norm`` the final gradient norm.
+    """
+
+    K: float
+    restart: int
+    before: networks.Autoencoder
+    after: networks.Autoencoder
+    measures_before: OutputMeasures
+    measures_after: OutputMeasures
+    relative_change: float
+    gradient_norm: float
+
+
+@cache
+def continue_near_optimal(P: Protocol) -> tuple[Continued, ...]:
+    """Train every near-optimal restart (within ``P.near_optimal`` of the best, at every K) ``P.continue_steps``
+    further, all in one batch."""
+    single = run_single_layer(P)
+    picks = [(r, int(i)) for r in single.by_K for i in np.flatnonzero(r.losses <= r.losses.min() + P.near_optimal)]
+    s = ising.all_configurations(P.N)
+    probs = np.stack([ising.enumerate_chain(P.N, r.K)[1] for r, _ in picks])
+    after = networks.continue_autoencoders([r.models[i] for r, i in picks], s, probs, steps=P.continue_steps,
+                                           lr=P.lr)
+    i34 = int(np.flatnonzero(np.arange(0, P.continue_steps, 50) <= 0.75 * P.continue_steps)[-1])
+    out = []
+    for (r, i), a, p in zip(picks, after, probs):
+        out.append(Continued(r.K, i, r.models[i], a, layer_measures(r.models[i].W, r.models[i].c, s, p),
+                             layer_measures(a.W, a.c, s, p), float((a.history[i34] - a.loss) / a.loss),
+                             float(networks.reconstruction_gradient_norms([a], s, p)[0])))
+    return tuple(out)
+
+
+# threshold encoders
+
+#: Weight scale at which a threshold unit sign(w.s - theta) is written as a stochastic unit.
+THRESHOLD_BETA = 40.0
+
+
+def threshold_units(N: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Distinct non-constant threshold units :math:`\operatorname{sign}(w\cdot s - \theta)` on ``N`` spins.
+
+    :math:`w\in\{-1,0,1\}^N` is non-zero only on a window of at most ``width`` consecutive
+    spins, :math:`\theta` runs between the attainable values of :math:`w\cdot s`; units equal
+    up to a global sign (which changes no loss) are kept once.
+
+    Returns
+    -------
+    outputs : numpy.ndarray, shape (n_units, 2^N)
+        Each unit's output (±1) on every configuration (:func:`rgbook.ising.all_configurations` order).
+    w : numpy.ndarray, shape (n_units, N)
+    theta : numpy.ndarray, shape (n_units,)
+    """
+    s = ising.all_configurations(N).astype(np.float64)
+    seen, outs, ws, thetas = set(), [], [], []
+    for start in range(N):
+        for k in range(1, width + 1):
+            if start + k > N:
+                break
+            for signs in np.ndindex(*(3,) * k):
+                w = np.zeros(N)
+                w[start:start + k] = np.array(signs) - 1
+                if w[start] == 0 or w[start + k - 1] == 0:  # the window is the support's span
+                    continue
+                n_nz = int(np.count_nonzero(w))
+                for theta in range(-n_nz + 1, n_nz, 2):
+                    y = np.where(s @ w - theta > 0, 1, -1).astype(np.int8)
+                    key = (y if y[0] > 0 else -y).tobytes()
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    outs.append(y)
+                    ws.append(w)
+                    thetas.append(float(theta))
+    return np.array(outs), np.array(ws), np.array(thetas)
+
+
+def _deterministic_losses(codes: np.ndarray, up: np.ndarray, p: np.ndarray, n_codes: int) -> np.ndarray:
+    r""":math:`\frac1N\sum_i H(s_i|y)` for many deterministic encoders at once.
+
+    ``codes`` (n_enc, n_s) is each encoder's output index of every input, ``up`` (N, n_s) the
+    indicator :math:`s_i = +1`, ``p`` the input probabilities.
+    """
+    n_enc, n_s = codes.shape
+    flat = (codes + n_codes * np.arange(n_enc)[:, None]).ravel()
+    py = np.bincount(flat, weights=np.tile(p, n_enc), minlength=n_enc * n_codes)
+    total = 0.0
+    for u in up:
+        pu = np.bincount(flat, weights=np.tile(p * u, n_enc), minlength=n_enc * n_codes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.where(py > 0, pu / py, 0.0)
+        total = total + py * networks._h(q)
+    return total.reshape(n_enc, n_codes).sum(axis=1) / up.shape[0]
+
+
+@dataclass(frozen=True)
+class ThresholdEncoder:
+    """A deterministic threshold encoder found by the search, as a layer of weight scale :data:`THRESHOLD_BETA`."""
+
+    W: np.ndarray
+    c: np.ndarray
+    loss: float
+    measures: OutputMeasures
+
+
+@dataclass(frozen=True)
+class ThresholdSearch:
+    """Local optima of the threshold-encoder search at one coupling, best first.
+
+    ``pool`` is the number of candidate units, ``starts`` the number of starts.
+    """
+
+    K: float
+    pool: int
+    starts: int
+    optima: tuple[ThresholdEncoder, ...]
+
+    @property
+    def best(self) -> ThresholdEncoder:
+        return self.optima[0]
+
+    def near(self, eps: float) -> tuple[ThresholdEncoder, ...]:
+        """The local optima within ``eps`` nats per spin of the best."""
+        return tuple(e for e in self.optima if e.loss <= self.optima[0].loss + eps)
+
+    def equal_loss_pairs(self, tol: float = 1e-12) -> tuple[tuple[ThresholdEncoder, ThresholdEncoder], ...]:
+        """Pairs of distinct local optima whose losses agree within ``tol`` but whose ``K'`` differ, by loss."""
+        return tuple((a, b) for i, a in enumerate(self.optima) for b in self.optima[i + 1:]
+                     if abs(a.loss - b.loss) <= tol and abs(a.measures.coupling - b.measures.coupling) > 1e-6)
+
+
+def _swap_losses(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, M: np.ndarray) -> np.ndarray:
+    r"""Loss :math:`\frac1N\sum_i H(s_i|y)` when one unit of a deterministic encoder is replaced by each pool unit.
+
+    ``rest`` (n_s,) is the code of the other units (values below ``n_rest``), ``pool_bits``
+    (n_pool, n_s) the candidates' outputs as 0/1, ``M`` (n_s, N + 1) the columns
+    :math:`P(s)` and :math:`P(s)[s_i = +1]`. The joint weights of (code, candidate bit) are one
+    matrix product: :math:`C_1 = \text{pool\_bits}\,(M \otimes \mathbb 1[\text{rest} = r])`.
+    """
+    R = np.zeros((len(rest), n_rest))
+    R[np.arange(len(rest)), rest] = 1.0
+    MR = (M[:, None, :] * R[:, :, None]).reshape(len(rest), -1)  # (n_s, n_rest * (N + 1))
+    C1 = pool_bits @ MR
+    C = np.stack((MR.sum(axis=0)[None] - C1, C1), axis=1).reshape(len(pool_bits), 2 * n_rest, -1)
+    py, pup = C[..., :1], C[..., 1:]  # P(y) and P(y, s_i = +1)
+    # py h(pup / py) = entr(pup) + entr(py - pup) - entr(py), entr(x) = -x ln x
+    H = entr(pup) + entr(np.clip(py - pup, 0.0, None)) - entr(py)
+    return H.sum(axis=(1, 2)) / (M.shape[1] - 1)
+
+
+def _search_from(bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.ndarray,
+                 max_sweeps: int = 20) -> tuple[np.ndarray, list[int], float]:
+    """Coordinate descent over the units: replace one unit at a time by the pool's best, until no change.
+
+    ``bits`` (m, n_s) are the start's unit outputs as 0/1. Returns the final bits, for each unit
+    its pool index (-1 if it is still the start's own unit) and the loss.
+    """
+    bits = bits.astype(np.int64).copy()
+    m = bits.shape[0]
+    weights = 2 ** np.arange(m)[::-1]
+    M = np.column_stack([p, (p * up).T])
+    pool_f = pool_bits.astype(np.float64)
+    source = [-1] * m
+    loss = float(_deterministic_losses((weights @ bits)[None], up, p, 2**m)[0])
+    for _ in range(max_sweeps):
+        improved = False
+        for j in range(m):
+            others = [k for k in range(m) if k != j]
+            rest = 2 ** np.arange(m - 1)[::-1] @ bits[others]
+            cand = _swap_losses(rest, 2 ** (m - 1), pool_f, M)
+            k = int(np.argmin(cand))
+            if cand[k] < loss - 1e-13:
+                bits[j], source[j], loss, improved = pool_bits[k], k, float(cand[k]), True
+        if not improved:
+            break
+    return bits, source, loss
+
+
+def _hard_rows(W: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rescale each unit so that its smallest |pre-activation| is THRESHOLD_BETA / 2 (deterministic to e^-40)."""
+    a = np.abs(s @ W.T + c).min(axis=0)
+    k = THRESHOLD_BETA / 2 / np.where(a > 0, a, 1.0)
+    return W * k[:, None], c * k
+
+
+@cache
+def threshold_search(P: Protocol, K: float) -> ThresholdSearch:
+    """Local search over deterministic threshold encoders ``N -> N/2`` at coupling ``K``, optimal decoder.
+
+    Starts: decimation, the sign limit of every trained restart, and ``P.search_starts`` random
+    draws of ``N/2`` pool units (:func:`threshold_units`). Each unit in turn is replaced by the
+    pool unit that lowers the loss most, until no replacement helps. Every local optimum is
+    kept once (as a set of units, up to their signs).
+    """
+    s, p = ising.enumerate_chain(P.N, K)
+    m = P.N // 2
+    pool, w, theta = threshold_units(P.N, P.search_width)
+    pool_bits = (pool > 0).astype(np.int64)
+    up = (s > 0).astype(np.float64).T
+    starts = [networks.decimation_weights(P.N, 2, 1.0)]
+    starts += [(mdl.W, mdl.c) for mdl in run_single_layer(P).at(K).models]
+    rng = np.random.default_rng(P.search_seed)
+    for _ in range(P.search_starts):
+        idx = rng.choice(len(pool), m, replace=False)
+        starts.append((w[idx], -theta[idx]))
+    found = {}
+    for W0, c0 in starts:
+        W0, c0 = _hard_rows(np.asarray(W0, dtype=np.float64), np.asarray(c0, dtype=np.float64), s)
+        bits, source, loss = _search_from((networks.sign_layer(W0, c0, s) > 0).T, pool_bits, up, p)
+        W = np.array([THRESHOLD_BETA * w[k] if k >= 0 else W0[j] for j, k in enumerate(source)])
+        c = np.array([-THRESHOLD_BETA * theta[k] if k >= 0 else c0[j] for j, k in enumerate(source)])
+        key = tuple(sorted(min(b.tobytes(), (1 - b).tobytes()) for b in bits))
+        found.setdefault(key, (W, c, loss))
+    optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p))
+                   for W, c, loss in sorted(found.values(), key=lambda x: x[2]))
+    return ThresholdSearch(K, len(pool), len(starts), optima)
+
+
+def mirror_images(a: ThresholdEncoder, b: ThresholdEncoder) -> bool:
+    """Whether ``b`` computes ``a``'s units (up to their signs) on the mirrored chain ``s_i -> s_{N-1-i}``."""
+    N = a.W.shape[1]
+    s = ising.all_configurations(N)
+
+    def units(W, c, inputs):
+        return {min(u.tobytes(), (-u).tobytes()) for u in networks.sign_layer(W, c, inputs).T}
+
+    return units(a.W, a.c, s) == units(b.W, b.c, s[:, ::-1])
 
 
 # --------------------------------------------------------------------------------------
@@ -260,7 +692,138 @@ def plot_stack_flow(ax, flows: tuple[StackFlow, ...], K: float, N: int) -> None:
     ax.legend(fontsize="x-small")
 
 
-FIGURES = ("fig-reading-a-restarts", "fig-reading-a-weights", "fig-reading-a-pairs", "fig-reading-a-stack")
+def _fmt_interval(values, n_boot: int, seed: int) -> str:
+    """``mean [lo, hi]`` with the percentile bootstrap interval of the mean."""
+    lo, hi = bootstrap_interval(values, n_boot=n_boot, seed=seed)
+    return f"{np.mean(values):.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def convergence_table(conv: tuple[Convergence, ...], cont: tuple[Continued, ...]):
+    """Per K: restarts at a plateau, the largest relative change and gradient norm, and what further
+    training of the near-optimal restarts changes (a DataFrame for display)."""
+    rows = []
+    for c in conv:
+        mine = [x for x in cont if x.K == c.K]
+        rows.append({
+            "K": c.K, f"restarts at plateau (rel. change < {c.rtol:g})": f"{int(c.plateau.sum())} / {len(c.final)}",
+            "median rel. change": float(np.median(c.relative_change)),
+            "largest rel. change": float(c.relative_change.max()),
+            "largest gradient norm": float(c.gradient_norm.max()),
+            "near-optimal restarts continued": len(mine),
+            "their loss change": float(max(x.before.loss - x.after.loss for x in mine)),
+            f"of them at plateau after (|rel. change| < {c.rtol:g})":
+                int(sum(abs(x.relative_change) < c.rtol for x in mine)),
+            "their |ΔK'|": float(max(abs(x.measures_after.coupling - x.measures_before.coupling) for x in mine)),
+        })
+    return pd.DataFrame(rows)
+
+
+def _span(measures, attr: str) -> str:
+    """``min to max`` of one attribute over a list of :class:`OutputMeasures`."""
+    v = [getattr(m, attr) for m in measures]
+    return f"{min(v):.3f} to {max(v):.3f}"
+
+
+def near_optimal_table(rm: tuple[RestartMeasures, ...], searches: tuple[ThresholdSearch, ...], eps: float):
+    """Per K: the spread of the signed K' and of the convention-free measures over the trained restarts
+    and over the threshold encoders within ``eps`` of their best (a DataFrame for display)."""
+    rows = []
+    for r, ts in zip(rm, searches):
+        for name, losses, meas in (
+                ("trained restarts", r.losses[r.near_optimal(eps)], [r.restarts[i] for i in r.near_optimal(eps)]),
+                ("threshold encoders", np.array([e.loss for e in ts.near(eps)]), [e.measures for e in ts.near(eps)])):
+            rows.append({"K": r.K, "within ε of the best": name, "n": len(meas), "best loss": float(losses.min()),
+                         "signed K'": _span(meas, "coupling"), "KL residual": _span(meas, "kl"),
+                         "I(halves)": _span(meas, "halves_information"), "ξ": _span(meas, "correlation_length"),
+                         "R_2(K)": float(rg.zero_field_map(r.K, 2))})
+    return pd.DataFrame(rows)
+
+
+def gap_table(rm: tuple[RestartMeasures, ...]):
+    """Exact decomposition of the loss per spin of decimation and of the best restart (a DataFrame)."""
+    rows = []
+    for r in rm:
+        for name, g, trained in (("decimation", r.gap_decimation, None), ("best restart", r.gap_best, r.best_loss)):
+            rows.append({"K": r.K, "encoder": name, "lower bound (H(s) - m ln 2)/N": g.lower_bound,
+                         "output entropy deficit": g.output_entropy_deficit, "encoder noise": g.encoder_noise,
+                         "factorized-decoder cost": g.factorization_cost,
+                         "= loss, optimal decoder": g.optimal_decoder_loss,
+                         "trained decoder's excess": 0.0 if trained is None else trained - g.optimal_decoder_loss})
+    return pd.DataFrame(rows)
+
+
+def measures_table(rm: tuple[RestartMeasures, ...], n_boot: int, seed: int = 0):
+    """Per K: signed K' and the convention-free measures of decimation, the best restart, all restarts and
+    the random layers; the last two as mean [95 % bootstrap interval over restarts / seeds]."""
+    rows = []
+    keys = (("signed K'", "coupling"), ("KL residual", "kl"), ("‖J‖ all pairs", "pairs_norm"),
+            ("I(halves)", "halves_information"), ("ξ", "correlation_length"))
+    for r in rm:
+        best = r.restarts[int(np.argmin(r.losses))]
+        for name, m in (("decimation (NN chain at R_2(K))", r.decimation), ("best restart", best)):
+            rows.append({"K": r.K, "layer": name, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
+        for name, ms in ((f"all {len(r.restarts)} restarts", r.restarts), (f"{len(r.random)} random layers", r.random)):
+            rows.append({"K": r.K, "layer": name,
+                         **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys}})
+    return pd.DataFrame(rows)
+
+
+def stack_measures_table(flows: tuple[StackFlow, ...], randoms: tuple[tuple[StackFlow, ...], ...], n_boot: int,
+                         seed: int = 0):
+    """Per K and level: signed K' and the convention-free measures of the trained and decimation stacks and
+    of the random stacks (mean [95 % bootstrap interval over seeds])."""
+    rows = []
+    keys = (("signed K'", "coupling"), ("KL residual", "kl"), ("‖J‖ all pairs", "pairs_norm"),
+            ("I(halves)", "halves_information"), ("ξ", "correlation_length"))
+    Ks = sorted({f.K for f in flows})
+    depth = len(flows[0].couplings) - 1
+    for K in Ks:
+        for lev in range(1, depth + 1):
+            for mode in ("trained", "decimation"):
+                m = stack_flow(flows, K, mode).measures[lev]
+                rows.append({"K": K, "level": lev, "stack": mode, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
+            ms = [stack_flow(rs, K, "random").measures[lev] for rs in randoms]
+            rows.append({"K": K, "level": lev, "stack": f"{len(randoms)} random",
+                         **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys}})
+    return pd.DataFrame(rows)
+
+
+def plot_loss_curves(axes, conv: tuple[Convergence, ...], res: SingleLayer) -> None:
+    """Loss curve of every restart (solid: at a plateau; dotted: still falling), decimation's loss (red)."""
+    for ax, c, r in zip(axes, conv, res.by_K):
+        for h, ok in zip(c.histories, c.plateau):
+            ax.plot(c.steps, h, "-" if ok else ":", color="C0", lw=1, alpha=0.8)
+        ax.axhline(r.reference_loss, color="C3", lw=1.5, label="decimation + optimal decoder")
+        lo = min(c.final.min(), r.reference_loss)
+        ax.set(ylim=(lo - 0.02 * abs(lo) - 0.002, r.reference_loss + 0.1), xlabel="Adam step",
+               title=f"$K={c.K:g}$: {int(c.plateau.sum())}/{len(c.final)} at a plateau")
+    axes[0].plot([], [], "-", color="C0", lw=1, label="restart at a plateau")
+    axes[0].plot([], [], ":", color="C0", lw=1, label="restart not at a plateau")
+    axes[0].set_ylabel("loss per spin (nats)")
+    axes[0].legend(fontsize="small")
+
+
+def plot_coupling_spread(axes, rm: tuple[RestartMeasures, ...], searches: tuple[ThresholdSearch, ...],
+                         eps: float) -> None:
+    """Signed K' against loss for every trained restart and every threshold-encoder local optimum,
+    with decimation (star), R_2(K) (grey) and the band within ``eps`` of the best loss."""
+    for ax, r, ts in zip(axes, rm, searches):
+        best = min(r.losses.min(), ts.best.loss)
+        ax.axvspan(best, best + eps, color="C2", alpha=0.15, label=f"within ε = {eps:g} of the best")
+        ax.axhline(float(rg.zero_field_map(r.K, 2)), color="k", lw=4, alpha=0.2, label="$R_2(K)$")
+        ax.plot([e.loss for e in ts.optima], [e.measures.coupling for e in ts.optima], "s", mfc="none", color="C1",
+                label="threshold encoders (optimal decoder)")
+        ax.plot(r.losses, [m.coupling for m in r.restarts], "o", color="C0", ms=4, label="trained restarts")
+        ax.plot([r.gap_decimation.optimal_decoder_loss], [r.decimation.coupling], "*", color="C3", ms=12,
+                label="decimation")
+        ax.set(xlabel="loss per spin (nats)", title=f"$K={r.K:g}$", xlim=(best - 0.005, best + 0.06))
+    axes[0].set_ylabel("signed output coupling $K'$")
+    handles, labels = axes[0].get_legend_handles_labels()
+    axes[0].figure.legend(handles, labels, loc="outside lower center", ncols=5, fontsize="small")
+
+
+FIGURES = ("fig-reading-a-restarts", "fig-reading-a-weights", "fig-reading-a-pairs", "fig-reading-a-stack",
+           "fig-reading-a-curves", "fig-reading-a-spread")
 
 
 # --------------------------------------------------------------------------------------
