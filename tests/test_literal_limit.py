@@ -48,3 +48,18 @@ def test_bootstrap_mean_abs():
         ch.bootstrap_mean_abs([], 10, 0)
     with pytest.raises(ValueError, match="n_boot"):
         ch.bootstrap_mean_abs([1.0], 0, 0)
+
+
+def test_convention_free_measures_of_decimation_stack_follow_rg():
+    """The decimation stack's correlation length is -1/ln tanh R_2^l(K) (closed form) and its halves'
+    information that of an NN chain cut once: I = ln 2 - H_2((1 + tanh K_l)/2) for two sites."""
+    P = dataclasses.replace(ch.PROTOCOL.smoke(), N=8, depth=2, Ks=(1.0,))
+    run = ch.run_stacks(P)
+    dec = run.select(1.0, "decimation")[0]
+    Kl = [1.0, float(np.arctanh(np.tanh(1.0) ** 2)), float(np.arctanh(np.tanh(1.0) ** 4))]
+    for lev in range(3):
+        assert dec.xi[lev] == pytest.approx(-1.0 / np.log(np.tanh(Kl[lev])), rel=1e-4)
+    p = (1 + np.tanh(Kl[2])) / 2
+    assert dec.halves_mi[2] == pytest.approx(np.log(2) + p * np.log(p) + (1 - p) * np.log(1 - p), abs=1e-5)
+    copy = run.select(1.0, "copy")[0]
+    assert copy.xi[2] == pytest.approx(copy.xi[0], rel=1e-4)

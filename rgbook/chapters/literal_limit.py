@@ -24,7 +24,8 @@ from .. import couplings, ising, networks, rg
 from ..claims import PAPER_I_CLAIM, Claim, Row
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "Flow", "LiteralRun", "BoundCheck", "copy_weights", "run_stacks",
-           "run_bound_check", "bootstrap_mean_abs", "flow_table", "loss_table", "plot_flow", "FIGURES", "CLAIMS"]
+           "run_bound_check", "bootstrap_mean_abs", "measures_table", "flow_table", "loss_table", "plot_flow",
+           "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/literal_limit"
 
@@ -108,7 +109,10 @@ class Flow:
 
     ``couplings[l], fields[l], kl[l]``: KL projection of level ``l`` onto the open NN chain;
     ``losses[l]`` (``l >= 1``): loss per spin of layer ``l`` with the best factorized decoder
-    (:func:`rgbook.networks.conditional_entropy_loss`) on its exact input.
+    (:func:`rgbook.networks.conditional_entropy_loss`) on its exact input. Measures that need
+    no sign or order convention: ``xi[l]``, the correlation length of level ``l`` in its own
+    site spacing (:func:`rgbook.couplings.correlation_length`), and ``halves_mi[l]``, the exact
+    mutual information (nats) between its left and right halves.
     """
 
     K: float
@@ -118,6 +122,8 @@ class Flow:
     fields: tuple[float, ...]
     kl: tuple[float, ...]
     losses: tuple[float, ...]
+    xi: tuple[float, ...] = ()
+    halves_mi: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,9 +143,16 @@ class LiteralRun:
         """:math:`|K_l|`, shape (stacks, depth + 1)."""
         return np.abs(np.array([f.couplings for f in self.select(K, mode)]))
 
+    def measure(self, K: float, mode: str, name: str) -> np.ndarray:
+        """Per-level values of a :class:`Flow` field (``'xi'``, ``'halves_mi'``, ...), shape (stacks, depth + 1)."""
+        return np.array([getattr(f, name) for f in self.select(K, mode)], dtype=float)
 
-def _project(configs: np.ndarray, probs: np.ndarray) -> tuple[float, float, float]:
-    return couplings.project_chain(configs, probs)
+
+def _project(configs: np.ndarray, probs: np.ndarray) -> tuple[float, float, float, float, float]:
+    """KL projection ``(K', h', KL)``, then the correlation length and the halves' mutual information."""
+    n = configs.shape[1]
+    return (*couplings.project_chain(configs, probs), couplings.correlation_length(configs, probs),
+            couplings.mutual_information(configs, probs, range(n // 2), range(n // 2, n)))
 
 
 def _apply(W, c, configs, probs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
@@ -147,6 +160,12 @@ def _apply(W, c, configs, probs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     W, c = couplings.canonical_layer(W, c)
     y, q = networks.output_distribution(W, c, configs, probs)
     return W, c, y, q, networks.conditional_entropy_loss(W, c, configs, probs)
+
+
+def _flow(K: float, mode: str, seed: int, projections, losses) -> Flow:
+    """A :class:`Flow` from the per-level outputs of :func:`_project` and the layers' losses."""
+    K_, h_, kl, xi, mi = (tuple(float(x[j]) for x in projections) for j in range(5))
+    return Flow(K, mode, seed, K_, h_, kl, tuple(losses), xi, mi)
 
 
 @cache
@@ -187,8 +206,7 @@ def run_stacks(P: Protocol, progress: bool = False) -> LiteralRun:
             proj[key].append(_project(y, q))
             losses[key].append(loss)
     for (i, k), pr in proj.items():
-        flows.append(Flow(P.Ks[i], "trained", k, *(tuple(float(x[j]) for x in pr) for j in range(3)),
-                          tuple(losses[(i, k)])))
+        flows.append(_flow(P.Ks[i], "trained", k, pr, losses[(i, k)]))
 
     # untrained stacks: random (seeds), decimation, copy
     def layer(mode: str, n: int, level: int, k: int):
@@ -208,7 +226,7 @@ def run_stacks(P: Protocol, progress: bool = False) -> LiteralRun:
                     _, _, configs, probs, loss = _apply(W, c, configs, probs)
                     pr.append(_project(configs, probs))
                     ls.append(loss)
-                flows.append(Flow(K, mode, k, *(tuple(float(x[j]) for x in pr) for j in range(3)), tuple(ls)))
+                flows.append(_flow(K, mode, k, pr, ls))
     return LiteralRun(tuple(flows))
 
 
@@ -301,6 +319,32 @@ def run_bound_check(P: Protocol) -> BoundCheck:
 
 # --------------------------------------------------------------------------------------
 # display
+
+
+def measures_table(run: LiteralRun, P: Protocol):
+    """Per K and level, the measures that need no convention: the correlation length (RG: that of
+    :math:`R_2^l(K)`) and the halves' mutual information, trained and random as mean [95%
+    seed-bootstrap interval], decimation and copy as values (a DataFrame for display)."""
+
+    def cell(values):
+        m, lo, hi = bootstrap_mean_abs(values, P.n_boot, P.boot_seed)
+        return f"{m:.3f} [{lo:.3f}, {hi:.3f}]"
+
+    rows = []
+    for K in P.Ks:
+        rgK = rg.flow(K, 0.0, 2, steps=P.depth)[0]
+        for lev in range(P.depth + 1):
+            rows.append({
+                "K": K, "level": lev, "RG xi": float(-1.0 / np.log(np.tanh(rgK[lev]))),
+                "trained xi": cell(run.measure(K, "trained", "xi")[:, lev]),
+                "random xi": cell(run.measure(K, "random", "xi")[:, lev]),
+                "decimation xi": run.select(K, "decimation")[0].xi[lev],
+                "copy xi": run.select(K, "copy")[0].xi[lev],
+                "trained I(halves)": cell(run.measure(K, "trained", "halves_mi")[:, lev]),
+                "random I(halves)": cell(run.measure(K, "random", "halves_mi")[:, lev]),
+                "decimation I(halves)": run.select(K, "decimation")[0].halves_mi[lev],
+            })
+    return pd.DataFrame(rows)
 
 
 def flow_table(run: LiteralRun, P: Protocol):
