@@ -35,7 +35,7 @@ from ._protocol import binned_parameter
 from ._validate import as_int, as_real, as_spin_distribution
 from .couplings import canonical_layer, project_chain
 from .ising import all_configurations, sample_chain
-from .training import DTYPE, fit
+from .training import DTYPE, Minibatches, fit
 
 __all__ = [
     "MAX_INPUT_SITES",
@@ -563,21 +563,34 @@ class CouplingRegressor:
 def _regressor_forward(params: dict[str, torch.Tensor], r: int, s: torch.Tensor) -> torch.Tensor:
     r""":math:`\hat K` of network ``r`` of the batch for samples ``s`` (n, N).
 
-    Feature means :math:`f = \tanh(Ws + c)`, hidden layer :math:`\tanh(Af + a)`, linear output.
+    Feature means :math:`f = \tanh(Ws + c)`, hidden layer :math:`\tanh(Af + a)` (then
+    :math:`\tanh(A_l h + a_l)` for each further layer ``A2, a2, ...`` present), linear output.
     """
     f = torch.tanh(s @ params["W"][r].T + params["c"][r])  # E[y | s]
     hidden = torch.tanh(f @ params["A"][r].T + params["a"][r])
+    layer = 2
+    while f"A{layer}" in params:
+        hidden = torch.tanh(hidden @ params[f"A{layer}"][r].T + params[f"a{layer}"][r])
+        layer += 1
     return hidden @ params["B"][r] + params["e"][r]
 
 
-def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch.Tensor,
+                      batches: Minibatches | None = None) -> torch.Tensor:
     r"""Mean squared error :math:`\mathbb E(\hat K - K)^2` of each network on its own data, shape (R,).
 
     The networks are evaluated one by one (each on its own (n, N) data, by the same
     matrix products as a single network), so batched training repeats the serial runs
     bit for bit: training a regressor amplifies rounding differences over its steps.
+    With ``batches``, network ``r`` sees its current minibatch (:meth:`Minibatches.take`).
     """
-    return torch.stack([((_regressor_forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
+    if batches is None:
+        return torch.stack([((_regressor_forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
+    out = []
+    for r in range(s.shape[0]):
+        s_r, K_r = batches.take(r, s[r], K[r])
+        out.append(((_regressor_forward(params, r, s_r) - K_r) ** 2).mean())
+    return torch.stack(out)
 
 
 def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator,
@@ -594,17 +607,34 @@ def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.rando
 
 def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[float, float] = (0.1, 1.5),
                               n_train: int = 8192, hidden: int = 16, steps: int = 2000, lr: float = 0.02,
-                              init_scale: float = 1.0, n_bins: int = 32,
+                              init_scale: float = 1.0, n_bins: int = 32, batch_size: int | None = None,
+                              depth: int = 1, features: tuple[np.ndarray, np.ndarray] | None = None,
                               progress: bool = False) -> tuple[CouplingRegressor, ...]:
     r"""Train one FC network per seed to infer :math:`K` from zero-field open-chain configurations.
 
     Architecture: feature layer :math:`f = \tanh(Ws + c)` (the mean of ``M`` stochastic binary
     units), then a ``hidden``-unit tanh layer and a linear output :math:`\hat K`; loss
     :math:`\mathbb E(\hat K - K)^2` over exact samples with :math:`K` uniform on the
-    ``n_bins`` bin midpoints of ``K_range``, full batch, Adam. Seed ``k`` draws its training and test data from
+    ``n_bins`` bin midpoints of ``K_range``, Adam on the full batch or on minibatches
+    (``batch_size``). Seed ``k`` draws its training and test data from
     ``numpy.random.default_rng(k)`` and its initial parameters from
     ``torch.Generator().manual_seed(k)``; all seeds train as one batch
     (:func:`rgbook.training.fit`), each on its own data.
+
+    Parameters
+    ----------
+    batch_size : int, optional
+        Train on minibatches of this many samples, each seed on its own schedule
+        (:class:`rgbook.training.Minibatches` seeded by the seed); ``None`` (default) or
+        ``batch_size >= n_train`` trains on the full batch.
+    depth : int
+        Number of ``hidden``-unit tanh layers of the head (default 1: ``A, a``; layer
+        ``l >= 2`` is ``A{l}, a{l}``, drawn after the other parameters, so ``depth = 1``
+        draws exactly what it always did).
+    features : (W, c), optional
+        A fixed feature layer (``W`` of shape (M, N), ``c`` of shape (M,)) shared by every
+        seed and kept frozen: only the head trains (the controls' "trained head"). The
+        initial head is the one the seed would draw for a trained feature layer.
 
     Returns
     -------
@@ -623,6 +653,16 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     lo = as_real("K_range[0]", K_range[0], minimum=0.0)
     hi = as_real("K_range[1]", K_range[1], minimum=lo, strict_minimum=True)
     n_bins = as_int("n_bins", n_bins, minimum=1)
+    depth = as_int("depth", depth, minimum=1, maximum=8)
+    if batch_size is not None:
+        batch_size = as_int("batch_size", batch_size, minimum=1)
+    if features is not None:
+        Wf, cf = (np.asarray(a, dtype=np.float64) for a in features)
+        if Wf.shape != (M, N) or cf.shape != (M,):
+            raise ValueError(f"features must be (W, c) with W of shape ({M}, {N}) and c of shape ({M},), "
+                             f"got {Wf.shape} and {cf.shape}")
+        if not (np.all(np.isfinite(Wf)) and np.all(np.isfinite(cf))):
+            raise ValueError("features must be finite")
     train, test = [], []
     for seed in seeds:
         rng = np.random.default_rng(seed)
@@ -632,15 +672,26 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     s_test, K_test = (torch.as_tensor(np.stack(x)) for x in zip(*test))
     shapes = {"W": (M, N), "c": (M,), "A": (hidden, M), "a": (hidden,), "B": (hidden,), "e": ()}
     scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "A": 1.0, "a": 0.1, "B": 1 / np.sqrt(hidden), "e": 0.1}
+    for layer in range(2, depth + 1):
+        shapes |= {f"A{layer}": (hidden, hidden), f"a{layer}": (hidden,)}
+        scales |= {f"A{layer}": 1 / np.sqrt(hidden), f"a{layer}": 0.1}
     params = _init_batch(shapes, scales, seeds)
-    fit(params, lambda prm: _regressor_losses(prm, s, K), steps=steps, lr=lr,
-        progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)")
+    trainable = None
+    if features is not None:
+        params["W"] = torch.as_tensor(np.broadcast_to(Wf, (len(seeds), M, N)).copy())
+        params["c"] = torch.as_tensor(np.broadcast_to(cf, (len(seeds), M)).copy())
+        trainable = tuple(k for k in params if k not in ("W", "c"))
+    batches = None
+    if batch_size is not None and batch_size < n_train:
+        batches = Minibatches(n_train, batch_size, seeds)
+    fit(params, lambda prm: _regressor_losses(prm, s, K, batches), steps=steps, lr=lr, trainable=trainable,
+        progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)", minibatches=batches)
     with torch.no_grad():
         rmse = _regressor_losses(params, s_test, K_test).sqrt().numpy()
     arrays = {k: v.detach().numpy() for k, v in params.items()}
     return tuple(
         CouplingRegressor(W=arrays["W"][i].copy(), c=arrays["c"][i].copy(),
-                          head={k: arrays[k][i].copy() for k in ("A", "a", "B", "e")},
+                          head={k: arrays[k][i].copy() for k in arrays if k not in ("W", "c")},
                           test_rmse=float(rmse[i]), seed=seed)
         for i, seed in enumerate(seeds)
     )
@@ -648,10 +699,12 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
 
 def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float] = (0.1, 1.5), n_train: int = 8192,
                              hidden: int = 16, steps: int = 2000, lr: float = 0.02, seed: int = 0,
-                             init_scale: float = 1.0) -> CouplingRegressor:
+                             init_scale: float = 1.0, batch_size: int | None = None, depth: int = 1,
+                             features: tuple[np.ndarray, np.ndarray] | None = None) -> CouplingRegressor:
     r"""One network of :func:`train_coupling_regressors` (data and initialization seeded from ``seed``)."""
     return train_coupling_regressors(N, M, seeds=(seed,), K_range=K_range, n_train=n_train, hidden=hidden,
-                                     steps=steps, lr=lr, init_scale=init_scale)[0]
+                                     steps=steps, lr=lr, init_scale=init_scale, batch_size=batch_size,
+                                     depth=depth, features=features)[0]
 
 
 def feature_distribution_from_samples(W, c, samples, n_batches: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,0 +1,53 @@
+"""Reading B: the regressor trainer's minibatch, depth and frozen-feature options, and the optimality sweep."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rgbook import networks
+from rgbook.chapters import reading_b as ch
+
+SMALL = {"n_train": 256, "steps": 20}
+
+
+def _same(a: networks.CouplingRegressor, b: networks.CouplingRegressor) -> bool:
+    return (np.array_equal(a.W, b.W) and np.array_equal(a.c, b.c) and a.test_rmse == b.test_rmse
+            and a.head.keys() == b.head.keys() and all(np.array_equal(a.head[k], b.head[k]) for k in a.head))
+
+
+def test_full_batch_defaults_are_unchanged():
+    base = networks.train_coupling_regressors(8, 2, seeds=(1, 3), **SMALL)
+    assert all(_same(a, b) for a, b in zip(base, networks.train_coupling_regressors(8, 2, seeds=(1, 3),
+                                                                                    batch_size=None, **SMALL)))
+    assert all(_same(a, b) for a, b in zip(base, networks.train_coupling_regressors(8, 2, seeds=(1, 3),
+                                                                                    batch_size=256, **SMALL)))
+    assert set(base[0].head) == {"A", "a", "B", "e"}
+
+
+def test_minibatches_batch_like_serial_and_differ_from_full_batch():
+    batch = networks.train_coupling_regressors(8, 2, seeds=(1, 3), batch_size=64, **SMALL)
+    alone = networks.train_coupling_regressor(8, 2, seed=3, batch_size=64, **SMALL)
+    assert np.allclose(batch[1].W, alone.W, rtol=0, atol=1e-12) and abs(batch[1].test_rmse - alone.test_rmse) < 1e-12
+    full = networks.train_coupling_regressor(8, 2, seed=3, **SMALL)
+    assert not np.array_equal(full.W, alone.W)
+
+
+def test_frozen_features_and_deeper_head():
+    W, c = ch.block_weights(8, 2, 0.5)
+    regs = networks.train_coupling_regressors(8, 2, seeds=(0, 1), features=(W, c), depth=2, **SMALL)
+    for r in regs:
+        assert np.array_equal(r.W, W) and np.array_equal(r.c, c)
+        assert set(r.head) == {"A", "a", "B", "e", "A2", "a2"} and r.head["A2"].shape == (16, 16)
+        assert np.isfinite(r.test_rmse)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"batch_size": 0}, "batch_size"),
+    ({"depth": 0}, "depth"),
+    ({"features": (np.zeros((3, 8)), np.zeros(3))}, "features"),
+    ({"features": (np.full((2, 8), np.nan), np.zeros(2))}, "features"),
+])
+def test_bad_trainer_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        networks.train_coupling_regressors(8, 2, **SMALL, **kwargs)
