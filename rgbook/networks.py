@@ -56,6 +56,7 @@ __all__ = [
     "stack_layers",
     "stack_layers_batch",
     "CouplingRegressor",
+    "RegressorCheckpoint",
     "train_coupling_regressor",
     "train_coupling_regressors",
     "feature_distribution_from_samples",
@@ -550,7 +551,8 @@ class CouplingRegressor:
     r"""Feature layer :math:`(W, c)` of ``M`` stochastic binary units on ``N`` input spins, and a
     head mapping the mean features :math:`\tanh(Ws+c)` to an estimate of :math:`K`.
 
-    ``test_rmse`` is the root-mean-square error of :math:`\hat K` on fresh samples.
+    ``test_rmse`` is the root-mean-square error of :math:`\hat K` on fresh samples;
+    ``checkpoints`` the same network after fewer steps, when asked for.
     """
 
     W: np.ndarray
@@ -558,6 +560,17 @@ class CouplingRegressor:
     head: dict = field(repr=False)
     test_rmse: float
     seed: int
+    checkpoints: tuple[RegressorCheckpoint, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class RegressorCheckpoint:
+    """A coupling regressor's feature layer and test RMSE after ``step`` training steps."""
+
+    step: int
+    W: np.ndarray
+    c: np.ndarray
+    test_rmse: float
 
 
 def _regressor_forward(params: dict[str, torch.Tensor], r: int, s: torch.Tensor) -> torch.Tensor:
@@ -609,6 +622,7 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
                               n_train: int = 8192, hidden: int = 16, steps: int = 2000, lr: float = 0.02,
                               init_scale: float = 1.0, n_bins: int = 32, batch_size: int | None = None,
                               depth: int = 1, features: tuple[np.ndarray, np.ndarray] | None = None,
+                              checkpoints: tuple[int, ...] = (),
                               progress: bool = False) -> tuple[CouplingRegressor, ...]:
     r"""Train one FC network per seed to infer :math:`K` from zero-field open-chain configurations.
 
@@ -635,6 +649,10 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
         A fixed feature layer (``W`` of shape (M, N), ``c`` of shape (M,)) shared by every
         seed and kept frozen: only the head trains (the controls' "trained head"). The
         initial head is the one the seed would draw for a trained feature layer.
+    checkpoints : tuple of int
+        Step counts ``0 < t < steps`` after which to record each network's feature layer and
+        test RMSE (:attr:`CouplingRegressor.checkpoints`): one run gives every shorter
+        training of the same schedule.
 
     Returns
     -------
@@ -663,6 +681,7 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
                              f"got {Wf.shape} and {cf.shape}")
         if not (np.all(np.isfinite(Wf)) and np.all(np.isfinite(cf))):
             raise ValueError("features must be finite")
+    checkpoints = tuple(sorted({as_int("checkpoint", t, minimum=1, maximum=steps - 1) for t in checkpoints}))
     train, test = [], []
     for seed in seeds:
         rng = np.random.default_rng(seed)
@@ -684,7 +703,19 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     batches = None
     if batch_size is not None and batch_size < n_train:
         batches = Minibatches(n_train, batch_size, seeds)
-    fit(params, lambda prm: _regressor_losses(prm, s, K, batches), steps=steps, lr=lr, trainable=trainable,
+    recorded: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    calls = [0]
+
+    def loss_fn(prm):
+        """The training losses; at a checkpoint (fit calls this once per step), first record the state."""
+        if calls[0] in checkpoints:
+            with torch.no_grad():
+                recorded.append((calls[0], prm["W"].detach().numpy().copy(), prm["c"].detach().numpy().copy(),
+                                 _regressor_losses(prm, s_test, K_test).sqrt().numpy()))
+        calls[0] += 1
+        return _regressor_losses(prm, s, K, batches)
+
+    fit(params, loss_fn, steps=steps, lr=lr, trainable=trainable,
         progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)", minibatches=batches)
     with torch.no_grad():
         rmse = _regressor_losses(params, s_test, K_test).sqrt().numpy()
@@ -692,7 +723,9 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     return tuple(
         CouplingRegressor(W=arrays["W"][i].copy(), c=arrays["c"][i].copy(),
                           head={k: arrays[k][i].copy() for k in arrays if k not in ("W", "c")},
-                          test_rmse=float(rmse[i]), seed=seed)
+                          test_rmse=float(rmse[i]), seed=seed,
+                          checkpoints=tuple(RegressorCheckpoint(step, Wt[i].copy(), ct[i].copy(), float(e[i]))
+                                            for step, Wt, ct, e in recorded))
         for i, seed in enumerate(seeds)
     )
 

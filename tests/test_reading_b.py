@@ -51,3 +51,15 @@ def test_frozen_features_and_deeper_head():
 def test_bad_trainer_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         networks.train_coupling_regressors(8, 2, **SMALL, **kwargs)
+
+
+def test_checkpoints_are_the_shorter_runs():
+    long = networks.train_coupling_regressors(8, 2, seeds=(0, 2), n_train=256, steps=30, batch_size=64,
+                                              checkpoints=(10, 20))
+    short = networks.train_coupling_regressors(8, 2, seeds=(0, 2), n_train=256, steps=10, batch_size=64)
+    assert [cp.step for cp in long[1].checkpoints] == [10, 20] and not short[0].checkpoints
+    for a, b in zip(long, short):
+        cp = a.checkpoints[0]
+        assert np.array_equal(cp.W, b.W) and np.array_equal(cp.c, b.c) and cp.test_rmse == b.test_rmse
+    with pytest.raises(ValueError, match="checkpoint"):
+        networks.train_coupling_regressors(8, 2, n_train=256, steps=10, checkpoints=(10,))
