@@ -63,3 +63,24 @@ def test_checkpoints_are_the_shorter_runs():
         assert np.array_equal(cp.W, b.W) and np.array_equal(cp.c, b.c) and cp.test_rmse == b.test_rmse
     with pytest.raises(ValueError, match="checkpoint"):
         networks.train_coupling_regressors(8, 2, n_train=256, steps=10, checkpoints=(10,))
+
+
+def test_sweep_smoke_structure():
+    P, S = ch.PROTOCOL.smoke(), ch.SWEEP.smoke()
+    run = ch.run_sweep(P, S)
+    n_steps = len(S.checkpoints) + 1
+    assert len(run.points) == (len(S.lrs) + 1) * n_steps
+    assert run.bayes == ch.bayes_rmse(S.N, P.K_range, P.n_bins)
+    table = ch.sweep_table(run)
+    assert np.all(table["RMSE 95% low"] <= table["test RMSE"]) and np.all(table["test RMSE"] <= table["RMSE 95% high"])
+    assert np.all(np.isfinite(table[["test RMSE", "K'", "|K'|"]].to_numpy()))
+    best = run.best_trained()
+    assert best.network == "trained" and np.mean(best.rmse) == min(np.mean(p.rmse) for p in run.select("trained"))
+    ideal = run.final("ideal block sums", S.lrs[0])
+    assert ideal.step == S.steps and len(set(ideal.coupling)) == 1  # one frozen layer for every seed
+    assert "fig-reading-b-sweep" in ch.FIGURES
+
+
+def test_sweep_rejects_a_size_the_blocks_do_not_divide():
+    with pytest.raises(ValueError, match="Sweep.N"):
+        ch.run_sweep(ch.PROTOCOL.smoke(), ch.SWEEP.smoke().__class__(N=18, seeds=(0,), steps=2, checkpoints=(1,)))

@@ -23,7 +23,8 @@ from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
            "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",
-           "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "FIGURES", "CLAIMS"]
+           "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "Sweep", "SWEEP", "SweepPoint",
+           "SweepRun", "run_sweep", "sweep_table", "plot_sweep", "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/reading_b"
 KINDS = ("trained", "random", "local")
@@ -36,7 +37,8 @@ class Protocol:
     Network ``(N, seed)`` draws its data from ``numpy.random.default_rng(seed)`` and its
     initial parameters from ``torch.Generator().manual_seed(seed)``
     (:func:`rgbook.networks.train_coupling_regressors`); the evaluation chains at size ``N``
-    come from ``numpy.random.default_rng(10_000 + N)``.
+    come from ``numpy.random.default_rng(10_000 + N)``. ``batch_size = None`` trains on the
+    full batch.
     """
 
     Ns: tuple[int, ...] = (8, 16, 32, 64, 128)
@@ -46,6 +48,7 @@ class Protocol:
     n_train: int = 8192
     hidden: int = 16
     lr: float = 0.02
+    batch_size: int | None = None
     K_range: tuple[float, float] = (0.1, 1.5)
     n_bins: int = 32
     K_eval: float = 1.0
@@ -77,7 +80,8 @@ def controls(P: Protocol, N: int, seed: int = 0) -> dict[str, tuple[np.ndarray, 
 def run_regressors(P: Protocol, N: int) -> tuple[networks.CouplingRegressor, ...]:
     """The trained networks at size N, one per seed of the protocol (one batched training)."""
     return networks.train_coupling_regressors(N, P.M, seeds=P.seeds, K_range=P.K_range, n_train=P.n_train,
-                                              hidden=P.hidden, steps=P.steps, lr=P.lr, n_bins=P.n_bins)
+                                              hidden=P.hidden, steps=P.steps, lr=P.lr, n_bins=P.n_bins,
+                                              batch_size=P.batch_size)
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,112 @@ def prior_rmse(K_range: tuple[float, float] = (0.1, 1.5), n_bins: int = 32) -> f
 
 
 # --------------------------------------------------------------------------------------
+# optimality: a training sweep against ideal block-sum features and the Bayes risk
+
+
+@dataclass(frozen=True)
+class Sweep:
+    r"""Reading B's training sweep at one size (diagnostics, not a registered claim).
+
+    Trained networks of the protocol's architecture (``M`` units, ``Protocol.hidden`` head,
+    ``Protocol.n_train`` samples, minibatches of ``batch_size``), one per seed, at each
+    learning rate of ``lrs``, recorded after each of ``checkpoints`` and after ``steps``
+    steps; against the *ideal block-sum* network: the local control's feature layer (unit
+    ``j`` sums block ``j`` of ``N/M`` spins) with weight ``ideal_beta`` per spin, frozen, and
+    its head trained the same way (learning rate ``lrs[0]``). With ``ideal_beta`` = 0.03 and
+    blocks of 32 spins, :math:`|\beta\sum s| \le 0.96`: the units stay near the linear range
+    of :math:`\tanh`, so the head sees the block magnetizations themselves.
+    """
+
+    N: int = 128
+    seeds: tuple[int, ...] = tuple(range(10))
+    lrs: tuple[float, ...] = (0.02, 0.005)
+    steps: int = 1000
+    checkpoints: tuple[int, ...] = (250, 500)
+    batch_size: int = 1024
+    ideal_beta: float = 0.03
+    n_eval: int = 20_000
+    n_boot: int = 2000
+
+    def smoke(self) -> Sweep:
+        """A small variant for the test suite."""
+        return replace(self, N=16, seeds=(0, 1, 2), steps=20, checkpoints=(10,), batch_size=64, n_eval=500,
+                       n_boot=100)
+
+
+SWEEP = Sweep()
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One setting of the sweep after ``step`` steps: per-seed test RMSE and feature coupling K' at ``K_eval``."""
+
+    network: str
+    lr: float
+    step: int
+    seeds: tuple[int, ...]
+    rmse: tuple[float, ...]
+    coupling: tuple[float, ...]
+
+    def interval(self, values: str, n_boot: int, seed: int = 0) -> tuple[float, float, float]:
+        """Mean over seeds of ``"rmse"``, ``"coupling"`` or ``"abs_coupling"``, and its 95 % seed-bootstrap interval."""
+        v = {"rmse": np.array(self.rmse), "coupling": np.array(self.coupling),
+             "abs_coupling": np.abs(self.coupling)}[values]
+        means = v[np.random.default_rng(seed).integers(0, v.size, (n_boot, v.size))].mean(axis=1)
+        lo, hi = np.percentile(means, [2.5, 97.5])
+        return float(v.mean()), float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """Every point of a :class:`Sweep`, and the Bayes risk at its size."""
+
+    sweep: Sweep
+    points: tuple[SweepPoint, ...]
+    bayes: float
+
+    def select(self, network: str, lr: float | None = None) -> tuple[SweepPoint, ...]:
+        return tuple(p for p in self.points if p.network == network and (lr is None or p.lr == lr))
+
+    def final(self, network: str, lr: float) -> SweepPoint:
+        """The point after all ``steps`` steps."""
+        return max(self.select(network, lr), key=lambda p: p.step)
+
+    def best_trained(self) -> SweepPoint:
+        """The trained setting (learning rate and length) with the smallest mean test RMSE."""
+        return min(self.select("trained"), key=lambda p: np.mean(p.rmse))
+
+
+def _feature_coupling(W: np.ndarray, c: np.ndarray, x: np.ndarray) -> float:
+    """Projected NN coupling between the feature spins of layer (W, c) under input samples ``x`` (point estimate)."""
+    W, c = couplings.canonical_layer(W, c)
+    y, q, _ = networks.feature_distribution_from_samples(W, c, x)
+    return float(couplings.project_chain(y, q)[0])
+
+
+@cache
+def run_sweep(P: Protocol, S: Sweep) -> SweepRun:
+    """Train the sweep (one batched training per learning rate, one for the ideal heads) and evaluate it."""
+    if S.N % P.M:
+        raise ValueError(f"Sweep.N must be a multiple of Protocol.M = {P.M}, got {S.N}")
+    x = ising.sample_chain(S.n_eval, S.N, P.K_eval, rng=np.random.default_rng(10_000 + S.N))
+    common = dict(seeds=S.seeds, K_range=P.K_range, n_train=P.n_train, hidden=P.hidden, steps=S.steps,
+                  n_bins=P.n_bins, batch_size=S.batch_size, checkpoints=S.checkpoints)
+    runs = [("trained", lr, networks.train_coupling_regressors(S.N, P.M, lr=lr, **common)) for lr in S.lrs]
+    runs.append(("ideal block sums", S.lrs[0], networks.train_coupling_regressors(
+        S.N, P.M, lr=S.lrs[0], features=block_weights(S.N, P.M, S.ideal_beta), **common)))
+    points = []
+    for network, lr, regs in runs:
+        for i, step in enumerate((*S.checkpoints, S.steps)):
+            states = [r.checkpoints[i] if i < len(S.checkpoints) else r for r in regs]
+            ks = [_feature_coupling(s.W, s.c, x) for s in states] if network == "trained" else \
+                [_feature_coupling(states[0].W, states[0].c, x)] * len(states)
+            points.append(SweepPoint(network, float(lr), int(step), S.seeds, tuple(float(s.test_rmse) for s in states),
+                                     tuple(ks)))
+    return SweepRun(S, tuple(points), bayes_rmse(S.N, P.K_range, P.n_bins))
+
+
+# --------------------------------------------------------------------------------------
 # display
 
 
@@ -239,7 +349,41 @@ def plot_feature_coupling_vs_size(ax, run: SizeRun, P: Protocol) -> None:
     ax.legend(fontsize="x-small")
 
 
-FIGURES = ("fig-reading-b-weights", "fig-reading-b-size")
+def sweep_table(run: SweepRun):
+    """One row per setting of the sweep: test RMSE and feature coupling, seed means with bootstrap intervals."""
+    S, rows = run.sweep, []
+    for p in run.points:
+        r, rlo, rhi = p.interval("rmse", S.n_boot)
+        k, klo, khi = p.interval("coupling", S.n_boot)
+        a, alo, ahi = p.interval("abs_coupling", S.n_boot)
+        rows.append({"network": p.network, "lr": p.lr, "steps": p.step, "seeds": len(p.seeds),
+                     "test RMSE": r, "RMSE 95% low": rlo, "RMSE 95% high": rhi, "Bayes RMSE": run.bayes,
+                     "K'": k, "K' 95% low": klo, "K' 95% high": khi, "|K'|": a, "|K'| 95% low": alo,
+                     "|K'| 95% high": ahi})
+    return pd.DataFrame(rows)
+
+
+def plot_sweep(ax, run: SweepRun, P: Protocol) -> None:
+    """Test RMSE against training steps: trained networks per learning rate, ideal block sums, Bayes risk."""
+    S = run.sweep
+    styles = [("trained", lr, f"trained, lr {lr:g}", f"C{i}", "o") for i, lr in enumerate(S.lrs)]
+    styles.append(("ideal block sums", S.lrs[0], f"ideal block sums (frozen, $\\beta={S.ideal_beta:g}$), head trained",
+                   "C3", "s"))
+    for network, lr, label, color, marker in styles:
+        pts = sorted(run.select(network, lr), key=lambda p: p.step)
+        steps = [p.step for p in pts]
+        m, lo, hi = np.array([p.interval("rmse", S.n_boot) for p in pts]).T
+        ax.fill_between(steps, lo, hi, color=color, alpha=0.25, lw=0)
+        ax.plot(steps, m, marker + "-", color=color, label=label)
+    ax.axhline(run.bayes, color="k", ls="--", lw=1, label="Bayes risk (any estimator)")
+    ax.set(xscale="log", xlabel=f"training steps (minibatches of {S.batch_size})", ylabel="test RMSE of $\\hat K$",
+           title=f"$N={S.N}$, {P.M} feature units, {len(S.seeds)} seeds (bands: 95 % seed bootstrap)")
+    ax.set_xticks([p.step for p in run.select("trained", S.lrs[0])], minor=False)
+    ax.get_xaxis().set_major_formatter("{x:g}")
+    ax.legend(fontsize="x-small")
+
+
+FIGURES = ("fig-reading-b-weights", "fig-reading-b-size", "fig-reading-b-sweep")
 
 
 # --------------------------------------------------------------------------------------
