@@ -69,18 +69,29 @@ def test_sweep_smoke_structure():
     P, S = ch.PROTOCOL.smoke(), ch.SWEEP.smoke()
     run = ch.run_sweep(P, S)
     n_steps = len(S.checkpoints) + 1
-    assert len(run.points) == (len(S.lrs) + 1) * n_steps
+    assert len(run.points) == (len(S.lrs) + 1 + 2 * (len(S.widths) - 1)) * n_steps
     assert run.bayes == ch.bayes_rmse(S.N, P.K_range, P.n_bins)
     table = ch.sweep_table(run)
     assert np.all(table["RMSE 95% low"] <= table["test RMSE"]) and np.all(table["test RMSE"] <= table["RMSE 95% high"])
     assert np.all(np.isfinite(table[["test RMSE", "K'", "|K'|"]].to_numpy()))
-    best = run.best_trained()
-    assert best.network == "trained" and np.mean(best.rmse) == min(np.mean(p.rmse) for p in run.select("trained"))
-    ideal = run.final("ideal block sums", S.lrs[0])
-    assert ideal.step == S.steps and len(set(ideal.coupling)) == 1  # one frozen layer for every seed
+    assert sorted(set(table["M"])) == sorted(S.widths)
+    for M in S.widths:
+        best = run.best_trained(M)
+        assert best.network == "trained" and best.M == M
+        assert np.mean(best.rmse) == min(np.mean(p.rmse) for p in run.select("trained", M))
+        ideal = run.ideal(M)
+        assert ideal.step == S.steps and len(set(ideal.coupling)) == 1  # one frozen layer for every seed
+    assert {p.lr for p in run.select("trained", 8)} == {S.width_lr}
     assert "fig-reading-b-sweep" in ch.FIGURES
 
 
 def test_sweep_rejects_a_size_the_blocks_do_not_divide():
     with pytest.raises(ValueError, match="Sweep.N"):
-        ch.run_sweep(ch.PROTOCOL.smoke(), ch.SWEEP.smoke().__class__(N=18, seeds=(0,), steps=2, checkpoints=(1,)))
+        ch.run_sweep(ch.PROTOCOL.smoke(), ch.Sweep(N=20, seeds=(0,), steps=2, checkpoints=(1,)))
+
+
+def test_full_batch_record_and_tables():
+    assert set(ch.FULL_BATCH.mean_abs_coupling) == set(ch.PROTOCOL.Ns)
+    table = ch.batch_comparison_table()
+    assert list(table["seeds"]) == [10, 10]
+    assert np.all(table["RMSE 95% low"] <= table["test RMSE"]) and np.all(table["|K'|"] <= table["|K'| 95% high"])
