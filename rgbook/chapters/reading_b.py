@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 from scipy.stats import binom
 
 from .. import couplings, ising, networks
@@ -459,6 +460,7 @@ def plot_sweep(axes, run: SweepRun) -> None:
                title=f"$N={S.N}$, $M={M}$ feature units, {len(S.seeds)} seeds")
         ax.set_xticks([*S.checkpoints, S.steps], minor=False)
         ax.get_xaxis().set_major_formatter("{x:g}")
+        ax.get_xaxis().set_minor_formatter(NullFormatter())
         ax.legend(fontsize="x-small")
 
 
