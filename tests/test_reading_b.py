@@ -82,6 +82,9 @@ def test_sweep_smoke_structure():
         ideal = run.ideal(M)
         assert ideal.step == S.steps and len(set(ideal.coupling)) == 1  # one frozen layer for every seed
     assert {p.lr for p in run.select("trained", 8)} == {S.width_lr}
+    numbers = ch.sweep_numbers(run, P)  # glued into the prose: plain Python numbers only (the -W build)
+    assert numbers and all(type(v) in (float, int) for v in numbers.values())
+    assert numbers["best-lo"] <= numbers["best"] <= numbers["best-hi"] and numbers["wide-M"] == max(S.widths)
     assert "fig-reading-b-sweep" in ch.FIGURES
 
 

@@ -25,7 +25,7 @@ from ..figures import weight_heatmap as plot_layer_weights
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
            "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",
            "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "Sweep", "SWEEP", "SweepPoint",
-           "SweepRun", "run_sweep", "sweep_table", "plot_sweep", "FullBatchRecord", "FULL_BATCH",
+           "SweepRun", "run_sweep", "sweep_table", "sweep_numbers", "plot_sweep", "FullBatchRecord", "FULL_BATCH",
            "protocol_change_table", "batch_comparison_table", "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/reading_b"
@@ -263,8 +263,8 @@ class Sweep:
     N: int = 128
     seeds: tuple[int, ...] = tuple(range(10))
     lrs: tuple[float, ...] = (0.02, 0.005)
-    steps: int = 1000
-    checkpoints: tuple[int, ...] = (250, 500)
+    steps: int = 800
+    checkpoints: tuple[int, ...] = (200, 400)
     batch_size: int = 1024
     ideal_beta: float = 0.03
     widths: tuple[int, ...] = (4, 8)
@@ -437,6 +437,29 @@ def sweep_table(run: SweepRun):
                      "K'": k, "K' 95% low": klo, "K' 95% high": khi, "|K'|": a, "|K'| 95% low": alo,
                      "|K'| 95% high": ahi})
     return pd.DataFrame(rows)
+
+
+def sweep_numbers(run: SweepRun, P: Protocol) -> dict[str, float | int]:
+    """The sweep's numbers quoted in the chapter's prose, as plain Python numbers keyed by glue name.
+
+    ``best`` is the best trained setting of width ``P.M``, ``ideal`` its ideal block-sum
+    network, ``wide`` and ``wide-ideal`` the same at the largest width, ``proto`` the networks
+    at the protocol's learning rate after as many steps as ``best``; suffixes ``-lo`` and
+    ``-hi`` are 95 % seed-bootstrap bounds, ``k`` the signed and ``absk`` the absolute K'.
+    """
+    S = run.sweep
+    best, wide = run.best_trained(P.M), run.best_trained(max(S.widths))
+    proto = next(p for p in run.select("trained", P.M, P.lr) if p.step == best.step)
+    points = {"best": best, "ideal": run.ideal(P.M), "wide": wide, "wide-ideal": run.ideal(max(S.widths))}
+    out: dict[str, float | int] = {}
+    for name, point, values in [*((n, p, "rmse") for n, p in points.items()), ("best-k", best, "coupling"),
+                                ("best-absk", best, "abs_coupling"), ("wide-absk", wide, "abs_coupling"),
+                                ("proto-absk", proto, "abs_coupling")]:
+        out.update(zip((name, f"{name}-lo", f"{name}-hi"), point.interval(values, S.n_boot)))
+    out.update({"best-lr": float(best.lr), "best-steps": int(best.step), "bayes": float(run.bayes),
+                "ideal-k": float(np.mean(points["ideal"].coupling)), "wide-M": int(wide.M),
+                "beta": float(S.ideal_beta)})
+    return out
 
 
 def plot_sweep(axes, run: SweepRun) -> None:
