@@ -599,17 +599,13 @@ def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch
     The networks are evaluated one by one (each on its own (n, N) data, by the same
     matrix products as a single network), so batched training repeats the serial runs
     bit for bit: training a regressor amplifies rounding differences over its steps.
-    With ``batches``, network ``r`` sees its current minibatch (``batches.indices[r]``);
-    ``forward=_head_forward`` takes precomputed feature means for ``s``.
+    With ``batches``, every network sees the current window of its own data
+    (:meth:`rgbook.training.Minibatches.take`); ``forward=_head_forward`` takes precomputed
+    feature means for ``s``.
     """
-    if batches is None:
-        return torch.stack([((forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
-    out = []
-    for r in range(s.shape[0]):  # index_select: the same rows as Minibatches.take, several times faster
-        idx = batches.indices[r] if batches.indices is not None else None
-        s_r, K_r = (s[r], K[r]) if idx is None else (s[r].index_select(0, idx), K[r].index_select(0, idx))
-        out.append(((forward(params, r, s_r) - K_r) ** 2).mean())
-    return torch.stack(out)
+    if batches is not None:
+        s, K = batches.take(s, K)
+    return torch.stack([((forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
 
 
 def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator,
@@ -644,8 +640,10 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     Parameters
     ----------
     batch_size : int, optional
-        Train on minibatches of this many samples, each seed on its own schedule
-        (:class:`rgbook.training.Minibatches` seeded by the seed); ``None`` (default) or
+        Train on minibatches of this many samples: contiguous windows of each seed's own
+        (i.i.d., in drawing order) samples, visited in a random order each epoch, the book's
+        one schedule (:class:`rgbook.training.Minibatches`), the same for every seed, so a
+        seed batched with others trains as it would alone; ``None`` (default) or
         ``batch_size >= n_train`` trains on the full batch.
     depth : int
         Number of ``hidden``-unit tanh layers of the head (default 1: ``A, a``; layer
@@ -710,7 +708,7 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
         s, s_test = torch.tanh(s @ Wt.T + ct), torch.tanh(s_test @ Wt.T + ct)
     batches = None
     if batch_size is not None and batch_size < n_train:
-        batches = Minibatches(n_train, batch_size, seeds)
+        batches = Minibatches(n_train, batch_size)
     recorded: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     calls = [0]
 
