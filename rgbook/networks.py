@@ -35,7 +35,7 @@ from ._protocol import binned_parameter
 from ._validate import as_int, as_real, as_spin_distribution
 from .couplings import canonical_layer, project_chain
 from .ising import all_configurations, sample_chain
-from .training import DTYPE, fit
+from .training import DTYPE, Minibatches, fit
 
 __all__ = [
     "MAX_INPUT_SITES",
@@ -56,6 +56,7 @@ __all__ = [
     "stack_layers",
     "stack_layers_batch",
     "CouplingRegressor",
+    "RegressorCheckpoint",
     "train_coupling_regressor",
     "train_coupling_regressors",
     "feature_distribution_from_samples",
@@ -550,7 +551,8 @@ class CouplingRegressor:
     r"""Feature layer :math:`(W, c)` of ``M`` stochastic binary units on ``N`` input spins, and a
     head mapping the mean features :math:`\tanh(Ws+c)` to an estimate of :math:`K`.
 
-    ``test_rmse`` is the root-mean-square error of :math:`\hat K` on fresh samples.
+    ``test_rmse`` is the root-mean-square error of :math:`\hat K` on fresh samples;
+    ``checkpoints`` the same network after fewer steps, when asked for.
     """
 
     W: np.ndarray
@@ -558,26 +560,52 @@ class CouplingRegressor:
     head: dict = field(repr=False)
     test_rmse: float
     seed: int
+    checkpoints: tuple[RegressorCheckpoint, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class RegressorCheckpoint:
+    """A coupling regressor's feature layer and test RMSE after ``step`` training steps."""
+
+    step: int
+    W: np.ndarray
+    c: np.ndarray
+    test_rmse: float
 
 
 def _regressor_forward(params: dict[str, torch.Tensor], r: int, s: torch.Tensor) -> torch.Tensor:
     r""":math:`\hat K` of network ``r`` of the batch for samples ``s`` (n, N).
 
-    Feature means :math:`f = \tanh(Ws + c)`, hidden layer :math:`\tanh(Af + a)`, linear output.
+    Feature means :math:`f = \tanh(Ws + c)`, hidden layer :math:`\tanh(Af + a)` (then
+    :math:`\tanh(A_l h + a_l)` for each further layer ``A2, a2, ...`` present), linear output.
     """
-    f = torch.tanh(s @ params["W"][r].T + params["c"][r])  # E[y | s]
+    return _head_forward(params, r, torch.tanh(s @ params["W"][r].T + params["c"][r]))  # f = E[y | s]
+
+
+def _head_forward(params: dict[str, torch.Tensor], r: int, f: torch.Tensor) -> torch.Tensor:
+    r""":math:`\hat K` of network ``r``'s head for feature means ``f`` (n, M)."""
     hidden = torch.tanh(f @ params["A"][r].T + params["a"][r])
+    layer = 2
+    while f"A{layer}" in params:
+        hidden = torch.tanh(hidden @ params[f"A{layer}"][r].T + params[f"a{layer}"][r])
+        layer += 1
     return hidden @ params["B"][r] + params["e"][r]
 
 
-def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch.Tensor,
+                      batches: Minibatches | None = None, forward=_regressor_forward) -> torch.Tensor:
     r"""Mean squared error :math:`\mathbb E(\hat K - K)^2` of each network on its own data, shape (R,).
 
     The networks are evaluated one by one (each on its own (n, N) data, by the same
     matrix products as a single network), so batched training repeats the serial runs
     bit for bit: training a regressor amplifies rounding differences over its steps.
+    With ``batches``, every network sees the current window of its own data
+    (:meth:`rgbook.training.Minibatches.take`); ``forward=_head_forward`` takes precomputed
+    feature means for ``s``.
     """
-    return torch.stack([((_regressor_forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
+    if batches is not None:
+        s, K = batches.take(s, K)
+    return torch.stack([((forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
 
 
 def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator,
@@ -594,17 +622,41 @@ def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.rando
 
 def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[float, float] = (0.1, 1.5),
                               n_train: int = 8192, hidden: int = 16, steps: int = 2000, lr: float = 0.02,
-                              init_scale: float = 1.0, n_bins: int = 32,
+                              init_scale: float = 1.0, n_bins: int = 32, batch_size: int | None = None,
+                              depth: int = 1, features: tuple[np.ndarray, np.ndarray] | None = None,
+                              checkpoints: tuple[int, ...] = (),
                               progress: bool = False) -> tuple[CouplingRegressor, ...]:
     r"""Train one FC network per seed to infer :math:`K` from zero-field open-chain configurations.
 
     Architecture: feature layer :math:`f = \tanh(Ws + c)` (the mean of ``M`` stochastic binary
     units), then a ``hidden``-unit tanh layer and a linear output :math:`\hat K`; loss
     :math:`\mathbb E(\hat K - K)^2` over exact samples with :math:`K` uniform on the
-    ``n_bins`` bin midpoints of ``K_range``, full batch, Adam. Seed ``k`` draws its training and test data from
+    ``n_bins`` bin midpoints of ``K_range``, Adam on the full batch or on minibatches
+    (``batch_size``). Seed ``k`` draws its training and test data from
     ``numpy.random.default_rng(k)`` and its initial parameters from
     ``torch.Generator().manual_seed(k)``; all seeds train as one batch
     (:func:`rgbook.training.fit`), each on its own data.
+
+    Parameters
+    ----------
+    batch_size : int, optional
+        Train on minibatches of this many samples: contiguous windows of each seed's own
+        (i.i.d., in drawing order) samples, visited in a random order each epoch, the book's
+        one schedule (:class:`rgbook.training.Minibatches`), the same for every seed, so a
+        seed batched with others trains as it would alone; ``None`` (default) or
+        ``batch_size >= n_train`` trains on the full batch.
+    depth : int
+        Number of ``hidden``-unit tanh layers of the head (default 1: ``A, a``; layer
+        ``l >= 2`` is ``A{l}, a{l}``, drawn after the other parameters, so ``depth = 1``
+        draws exactly what it always did).
+    features : (W, c), optional
+        A fixed feature layer (``W`` of shape (M, N), ``c`` of shape (M,)) shared by every
+        seed and kept frozen: only the head trains (the controls' "trained head"). The
+        initial head is the one the seed would draw for a trained feature layer.
+    checkpoints : tuple of int
+        Step counts ``0 < t < steps`` after which to record each network's feature layer and
+        test RMSE (:attr:`CouplingRegressor.checkpoints`): one run gives every shorter
+        training of the same schedule.
 
     Returns
     -------
@@ -623,6 +675,17 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     lo = as_real("K_range[0]", K_range[0], minimum=0.0)
     hi = as_real("K_range[1]", K_range[1], minimum=lo, strict_minimum=True)
     n_bins = as_int("n_bins", n_bins, minimum=1)
+    depth = as_int("depth", depth, minimum=1, maximum=8)
+    if batch_size is not None:
+        batch_size = as_int("batch_size", batch_size, minimum=1)
+    if features is not None:
+        Wf, cf = (np.asarray(a, dtype=np.float64) for a in features)
+        if Wf.shape != (M, N) or cf.shape != (M,):
+            raise ValueError(f"features must be (W, c) with W of shape ({M}, {N}) and c of shape ({M},), "
+                             f"got {Wf.shape} and {cf.shape}")
+        if not (np.all(np.isfinite(Wf)) and np.all(np.isfinite(cf))):
+            raise ValueError("features must be finite")
+    checkpoints = tuple(sorted({as_int("checkpoint", t, minimum=1, maximum=steps - 1) for t in checkpoints}))
     train, test = [], []
     for seed in seeds:
         rng = np.random.default_rng(seed)
@@ -632,26 +695,55 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     s_test, K_test = (torch.as_tensor(np.stack(x)) for x in zip(*test))
     shapes = {"W": (M, N), "c": (M,), "A": (hidden, M), "a": (hidden,), "B": (hidden,), "e": ()}
     scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "A": 1.0, "a": 0.1, "B": 1 / np.sqrt(hidden), "e": 0.1}
+    for layer in range(2, depth + 1):
+        shapes |= {f"A{layer}": (hidden, hidden), f"a{layer}": (hidden,)}
+        scales |= {f"A{layer}": 1 / np.sqrt(hidden), f"a{layer}": 0.1}
     params = _init_batch(shapes, scales, seeds)
-    fit(params, lambda prm: _regressor_losses(prm, s, K), steps=steps, lr=lr,
-        progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)")
+    trainable, forward = None, _regressor_forward
+    if features is not None:  # frozen: the heads train on the feature means, computed once
+        params["W"] = torch.as_tensor(np.broadcast_to(Wf, (len(seeds), M, N)).copy())
+        params["c"] = torch.as_tensor(np.broadcast_to(cf, (len(seeds), M)).copy())
+        trainable, forward = tuple(k for k in params if k not in ("W", "c")), _head_forward
+        Wt, ct = torch.as_tensor(Wf), torch.as_tensor(cf)
+        s, s_test = torch.tanh(s @ Wt.T + ct), torch.tanh(s_test @ Wt.T + ct)
+    batches = None
+    if batch_size is not None and batch_size < n_train:
+        batches = Minibatches(n_train, batch_size)
+    recorded: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    calls = [0]
+
+    def loss_fn(prm):
+        """The training losses; at a checkpoint (fit calls this once per step), first record the state."""
+        if calls[0] in checkpoints:
+            with torch.no_grad():
+                recorded.append((calls[0], prm["W"].detach().numpy().copy(), prm["c"].detach().numpy().copy(),
+                                 _regressor_losses(prm, s_test, K_test, forward=forward).sqrt().numpy()))
+        calls[0] += 1
+        return _regressor_losses(prm, s, K, batches, forward)
+
+    fit(params, loss_fn, steps=steps, lr=lr, trainable=trainable,
+        progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)", minibatches=batches)
     with torch.no_grad():
-        rmse = _regressor_losses(params, s_test, K_test).sqrt().numpy()
+        rmse = _regressor_losses(params, s_test, K_test, forward=forward).sqrt().numpy()
     arrays = {k: v.detach().numpy() for k, v in params.items()}
     return tuple(
         CouplingRegressor(W=arrays["W"][i].copy(), c=arrays["c"][i].copy(),
-                          head={k: arrays[k][i].copy() for k in ("A", "a", "B", "e")},
-                          test_rmse=float(rmse[i]), seed=seed)
+                          head={k: arrays[k][i].copy() for k in arrays if k not in ("W", "c")},
+                          test_rmse=float(rmse[i]), seed=seed,
+                          checkpoints=tuple(RegressorCheckpoint(step, Wt[i].copy(), ct[i].copy(), float(e[i]))
+                                            for step, Wt, ct, e in recorded))
         for i, seed in enumerate(seeds)
     )
 
 
 def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float] = (0.1, 1.5), n_train: int = 8192,
                              hidden: int = 16, steps: int = 2000, lr: float = 0.02, seed: int = 0,
-                             init_scale: float = 1.0) -> CouplingRegressor:
+                             init_scale: float = 1.0, batch_size: int | None = None, depth: int = 1,
+                             features: tuple[np.ndarray, np.ndarray] | None = None) -> CouplingRegressor:
     r"""One network of :func:`train_coupling_regressors` (data and initialization seeded from ``seed``)."""
     return train_coupling_regressors(N, M, seeds=(seed,), K_range=K_range, n_train=n_train, hidden=hidden,
-                                     steps=steps, lr=lr, init_scale=init_scale)[0]
+                                     steps=steps, lr=lr, init_scale=init_scale, batch_size=batch_size,
+                                     depth=depth, features=features)[0]
 
 
 def feature_distribution_from_samples(W, c, samples, n_batches: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 from scipy.stats import binom
 
 from .. import couplings, ising, networks
@@ -23,7 +24,9 @@ from ..figures import weight_heatmap as plot_layer_weights
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
            "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",
-           "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "FIGURES", "CLAIMS"]
+           "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "Sweep", "SWEEP", "SweepPoint",
+           "SweepRun", "run_sweep", "sweep_table", "sweep_numbers", "plot_sweep", "FullBatchRecord", "FULL_BATCH",
+           "protocol_change_table", "batch_comparison_table", "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/reading_b"
 KINDS = ("trained", "random", "local")
@@ -36,7 +39,10 @@ class Protocol:
     Network ``(N, seed)`` draws its data from ``numpy.random.default_rng(seed)`` and its
     initial parameters from ``torch.Generator().manual_seed(seed)``
     (:func:`rgbook.networks.train_coupling_regressors`); the evaluation chains at size ``N``
-    come from ``numpy.random.default_rng(10_000 + N)``.
+    come from ``numpy.random.default_rng(10_000 + N)``. Training runs on minibatches of
+    ``batch_size`` (the book's one schedule, :class:`rgbook.training.Minibatches`);
+    ``batch_size = None`` trains on the full batch, the chapter's earlier protocol (its
+    numbers: :data:`FULL_BATCH`).
     """
 
     Ns: tuple[int, ...] = (8, 16, 32, 64, 128)
@@ -46,6 +52,7 @@ class Protocol:
     n_train: int = 8192
     hidden: int = 16
     lr: float = 0.02
+    batch_size: int | None = 1024
     K_range: tuple[float, float] = (0.1, 1.5)
     n_bins: int = 32
     K_eval: float = 1.0
@@ -73,11 +80,50 @@ def controls(P: Protocol, N: int, seed: int = 0) -> dict[str, tuple[np.ndarray, 
             "local": block_weights(N, P.M, P.local_beta)}
 
 
+@dataclass(frozen=True)
+class FullBatchRecord:
+    """Numbers of the full-batch protocol (``replace(PROTOCOL, batch_size=None)``), recorded when it was replaced.
+
+    ``mean_abs_coupling`` and ``mean_test_rmse`` map each size to the mean over seeds (0, 1, 2)
+    of the trained networks' :math:`|K'|` and test RMSE; ``rmse_128`` and ``abs_coupling_128``
+    the per-seed values at N = 128 for seeds 0..9, full batch and minibatches of 1024 (both
+    1500 steps at lr 0.02), from which the chapter's comparison is computed.
+    """
+
+    mean_abs_coupling: dict
+    mean_test_rmse: dict
+    rmse_128: dict
+    abs_coupling_128: dict
+
+
+FULL_BATCH = FullBatchRecord(
+    mean_abs_coupling={8: 0.0725, 16: 0.0497, 32: 0.0300, 64: 0.0665, 128: 0.0994},
+    mean_test_rmse={8: 0.3169, 16: 0.2889, 32: 0.2852, 64: 0.2874, 128: 0.3111},
+    rmse_128={"full batch": (0.3014, 0.3254, 0.3065, 0.3191, 0.3162, 0.2958, 0.3115, 0.3307, 0.3447, 0.3635),
+              "minibatches of 1024": (0.3102, 0.3244, 0.3248, 0.3228, 0.3113, 0.3154, 0.3069, 0.3288, 0.3260,
+                                      0.3320)},
+    abs_coupling_128={"full batch": (0.135, 0.087, 0.077, 0.023, 0.040, 0.112, 0.059, 0.055, 0.313, 0.193),
+                      "minibatches of 1024": (0.016, 0.195, 0.162, 0.104, 0.118, 0.242, 0.012, 0.135, 0.049,
+                                              0.303)},
+)
+
+
+def _bootstrap_mean(values, n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """Mean of per-seed ``values`` and its 95 % seed-bootstrap (percentile) interval."""
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1 or v.size < 1:
+        raise ValueError(f"values must be a non-empty 1-d array (one value per seed), got shape {v.shape}")
+    means = v[np.random.default_rng(seed).integers(0, v.size, (n_boot, v.size))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(v.mean()), float(lo), float(hi)
+
+
 @cache
 def run_regressors(P: Protocol, N: int) -> tuple[networks.CouplingRegressor, ...]:
     """The trained networks at size N, one per seed of the protocol (one batched training)."""
     return networks.train_coupling_regressors(N, P.M, seeds=P.seeds, K_range=P.K_range, n_train=P.n_train,
-                                              hidden=P.hidden, steps=P.steps, lr=P.lr, n_bins=P.n_bins)
+                                              hidden=P.hidden, steps=P.steps, lr=P.lr, n_bins=P.n_bins,
+                                              batch_size=P.batch_size)
 
 
 @dataclass(frozen=True)
@@ -196,6 +242,125 @@ def prior_rmse(K_range: tuple[float, float] = (0.1, 1.5), n_bins: int = 32) -> f
 
 
 # --------------------------------------------------------------------------------------
+# optimality: a training sweep against ideal block-sum features and the Bayes risk
+
+
+@dataclass(frozen=True)
+class Sweep:
+    r"""Reading B's training sweep at one size (diagnostics, not a registered claim).
+
+    Trained networks of the protocol's architecture (``M`` units, ``Protocol.hidden`` head,
+    ``Protocol.n_train`` samples, minibatches of ``batch_size``), one per seed, at each
+    learning rate of ``lrs``, recorded after each of ``checkpoints`` and after ``steps``
+    steps; against the *ideal block-sum* network: the local control's feature layer (unit
+    ``j`` sums block ``j`` of ``N/M`` spins) with weight ``ideal_beta`` per spin, frozen, and
+    its head trained the same way (learning rate ``lrs[0]``). With ``ideal_beta`` = 0.03 and
+    blocks of 32 spins, :math:`|\beta\sum s| \le 0.96`: the units stay near the linear range
+    of :math:`\tanh`, so the head sees the block magnetizations themselves. Each other width
+    of ``widths`` trains at ``width_lr`` only, with its own ideal network (blocks of ``N/M``
+    spins).
+    """
+
+    N: int = 128
+    seeds: tuple[int, ...] = tuple(range(10))
+    lrs: tuple[float, ...] = (0.02, 0.005)
+    steps: int = 800
+    checkpoints: tuple[int, ...] = (200, 400)
+    batch_size: int = 1024
+    ideal_beta: float = 0.03
+    widths: tuple[int, ...] = (4, 8)
+    width_lr: float = 0.005
+    n_eval: int = 20_000
+    n_boot: int = 2000
+
+    def smoke(self) -> Sweep:
+        """A small variant for the test suite."""
+        return replace(self, N=16, seeds=(0, 1, 2), steps=20, checkpoints=(10,), batch_size=64, n_eval=500,
+                       n_boot=100)
+
+
+SWEEP = Sweep()
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One setting of the sweep after ``step`` steps: per-seed test RMSE and feature coupling K' at ``K_eval``."""
+
+    network: str
+    M: int
+    lr: float
+    step: int
+    seeds: tuple[int, ...]
+    rmse: tuple[float, ...]
+    coupling: tuple[float, ...]
+
+    def interval(self, values: str, n_boot: int, seed: int = 0) -> tuple[float, float, float]:
+        """Mean over seeds of ``"rmse"``, ``"coupling"`` or ``"abs_coupling"``, and its 95 % seed-bootstrap interval."""
+        v = {"rmse": np.array(self.rmse), "coupling": np.array(self.coupling),
+             "abs_coupling": np.abs(self.coupling)}[values]
+        return _bootstrap_mean(v, n_boot, seed)
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """Every point of a :class:`Sweep`, and the Bayes risk at its size."""
+
+    sweep: Sweep
+    points: tuple[SweepPoint, ...]
+    bayes: float
+
+    def select(self, network: str, M: int, lr: float | None = None) -> tuple[SweepPoint, ...]:
+        return tuple(p for p in self.points if p.network == network and p.M == M and (lr is None or p.lr == lr))
+
+    def final(self, network: str, M: int, lr: float) -> SweepPoint:
+        """The point after all ``steps`` steps."""
+        return max(self.select(network, M, lr), key=lambda p: p.step)
+
+    def best_trained(self, M: int) -> SweepPoint:
+        """The trained setting of width ``M`` (learning rate and length) with the smallest mean test RMSE."""
+        return min(self.select("trained", M), key=lambda p: np.mean(p.rmse))
+
+    def ideal(self, M: int) -> SweepPoint:
+        """The ideal block-sum network of width ``M`` after all steps."""
+        return self.final("ideal block sums", M, self.sweep.lrs[0])
+
+
+def _feature_coupling(W: np.ndarray, c: np.ndarray, x: np.ndarray) -> float:
+    """Projected NN coupling between the feature spins of layer (W, c) under input samples ``x`` (point estimate)."""
+    W, c = couplings.canonical_layer(W, c)
+    y, q, _ = networks.feature_distribution_from_samples(W, c, x)
+    return float(couplings.project_chain(y, q)[0])
+
+
+@cache
+def run_sweep(P: Protocol, S: Sweep) -> SweepRun:
+    """Train the sweep (one batched training per learning rate, one for the ideal heads) and evaluate it."""
+    widths = (P.M, *(M for M in S.widths if M != P.M))
+    bad = [M for M in widths if S.N % M]
+    if bad:
+        raise ValueError(f"Sweep.N must be a multiple of every width (Protocol.M and Sweep.widths), got N={S.N}, "
+                         f"widths {bad}")
+    x = ising.sample_chain(S.n_eval, S.N, P.K_eval, rng=np.random.default_rng(10_000 + S.N))
+    common = dict(seeds=S.seeds, K_range=P.K_range, n_train=P.n_train, hidden=P.hidden, steps=S.steps,
+                  n_bins=P.n_bins, batch_size=S.batch_size, checkpoints=S.checkpoints)
+    runs = []
+    for M in widths:
+        for lr in (S.lrs if M == P.M else (S.width_lr,)):
+            runs.append(("trained", M, lr, networks.train_coupling_regressors(S.N, M, lr=lr, **common)))
+        runs.append(("ideal block sums", M, S.lrs[0], networks.train_coupling_regressors(
+            S.N, M, lr=S.lrs[0], features=block_weights(S.N, M, S.ideal_beta), **common)))
+    points = []
+    for network, M, lr, regs in runs:
+        for i, step in enumerate((*S.checkpoints, S.steps)):
+            states = [r.checkpoints[i] if i < len(S.checkpoints) else r for r in regs]
+            ks = [_feature_coupling(s.W, s.c, x) for s in states] if network == "trained" else \
+                [_feature_coupling(states[0].W, states[0].c, x)] * len(states)
+            points.append(SweepPoint(network, M, float(lr), int(step), S.seeds,
+                                     tuple(float(s.test_rmse) for s in states), tuple(ks)))
+    return SweepRun(S, tuple(points), bayes_rmse(S.N, P.K_range, P.n_bins))
+
+
+# --------------------------------------------------------------------------------------
 # display
 
 
@@ -214,6 +379,28 @@ def quality_table(run: SizeRun, P: Protocol):
     return pd.DataFrame({"N": Ns, "trained test RMSE (mean of seeds)": rmse,
                          "Bayes RMSE (bond count, exact)": [bayes_rmse(int(N), P.K_range, P.n_bins) for N in Ns],
                          "RMSE of guessing the prior mean": prior_rmse(P.K_range, P.n_bins)})
+
+
+def protocol_change_table(run: SizeRun):
+    """Per N: the trained networks' mean |K'| and test RMSE (seeds of the run), full batch (recorded) and now."""
+    Ns, k = run.mean_abs_coupling("trained")
+    _, rmse = run.mean_test_rmse()
+    before_k = [FULL_BATCH.mean_abs_coupling.get(int(N), np.nan) for N in Ns]
+    before_rmse = [FULL_BATCH.mean_test_rmse.get(int(N), np.nan) for N in Ns]
+    return pd.DataFrame({"N": Ns, "mean |K'|, full batch (recorded)": before_k, "mean |K'|, this protocol": k,
+                         "test RMSE, full batch (recorded)": before_rmse, "test RMSE, this protocol": rmse})
+
+
+def batch_comparison_table():
+    """N = 128, seeds 0..9, 1500 steps at lr 0.02: full batch against minibatches of 1024 (recorded values)."""
+    rows = []
+    for name in FULL_BATCH.rmse_128:
+        r, rlo, rhi = _bootstrap_mean(FULL_BATCH.rmse_128[name])
+        k, klo, khi = _bootstrap_mean(FULL_BATCH.abs_coupling_128[name])
+        rows.append({"training": name, "seeds": len(FULL_BATCH.rmse_128[name]), "test RMSE": r,
+                     "RMSE 95% low": rlo, "RMSE 95% high": rhi, "|K'|": k, "|K'| 95% low": klo,
+                     "|K'| 95% high": khi})
+    return pd.DataFrame(rows)
 
 
 def rates_table(fits: dict[str, Rates]):
@@ -239,7 +426,69 @@ def plot_feature_coupling_vs_size(ax, run: SizeRun, P: Protocol) -> None:
     ax.legend(fontsize="x-small")
 
 
-FIGURES = ("fig-reading-b-weights", "fig-reading-b-size")
+def sweep_table(run: SweepRun):
+    """One row per setting of the sweep: test RMSE and feature coupling, seed means with bootstrap intervals."""
+    S, rows = run.sweep, []
+    for p in run.points:
+        r, rlo, rhi = p.interval("rmse", S.n_boot)
+        k, klo, khi = p.interval("coupling", S.n_boot)
+        a, alo, ahi = p.interval("abs_coupling", S.n_boot)
+        rows.append({"network": p.network, "M": p.M, "lr": p.lr, "steps": p.step, "seeds": len(p.seeds),
+                     "test RMSE": r, "RMSE 95% low": rlo, "RMSE 95% high": rhi, "Bayes RMSE": run.bayes,
+                     "K'": k, "K' 95% low": klo, "K' 95% high": khi, "|K'|": a, "|K'| 95% low": alo,
+                     "|K'| 95% high": ahi})
+    return pd.DataFrame(rows)
+
+
+def sweep_numbers(run: SweepRun, P: Protocol) -> dict[str, float | int]:
+    """The sweep's numbers quoted in the chapter's prose, as plain Python numbers keyed by glue name.
+
+    ``best`` is the best trained setting of width ``P.M``, ``ideal`` its ideal block-sum
+    network, ``wide`` and ``wide-ideal`` the same at the largest width, ``proto`` the networks
+    at the protocol's learning rate after as many steps as ``best``; suffixes ``-lo`` and
+    ``-hi`` are 95 % seed-bootstrap bounds, ``k`` the signed and ``absk`` the absolute K'.
+    """
+    S = run.sweep
+    best, wide = run.best_trained(P.M), run.best_trained(max(S.widths))
+    proto = next(p for p in run.select("trained", P.M, P.lr) if p.step == best.step)
+    points = {"best": best, "ideal": run.ideal(P.M), "wide": wide, "wide-ideal": run.ideal(max(S.widths))}
+    out: dict[str, float | int] = {}
+    for name, point, values in [*((n, p, "rmse") for n, p in points.items()), ("best-k", best, "coupling"),
+                                ("best-absk", best, "abs_coupling"), ("wide-absk", wide, "abs_coupling"),
+                                ("proto-absk", proto, "abs_coupling")]:
+        out.update(zip((name, f"{name}-lo", f"{name}-hi"), point.interval(values, S.n_boot)))
+    out.update({"best-lr": float(best.lr), "best-steps": int(best.step), "bayes": float(run.bayes),
+                "ideal-k": float(np.mean(points["ideal"].coupling)), "wide-M": int(wide.M),
+                "beta": float(S.ideal_beta)})
+    return out
+
+
+def plot_sweep(axes, run: SweepRun) -> None:
+    """Test RMSE against training steps, one panel per width: trained networks per learning rate, the ideal
+    block-sum network, the Bayes risk."""
+    S = run.sweep
+    for ax, M in zip(np.atleast_1d(axes), sorted({p.M for p in run.points})):
+        lrs = sorted({p.lr for p in run.select("trained", M)}, reverse=True)
+        styles = [("trained", lr, f"trained, lr {lr:g}", f"C{S.lrs.index(lr) if lr in S.lrs else 2}", "o")
+                  for lr in lrs]
+        styles.append(("ideal block sums", S.lrs[0], f"ideal block sums ($\\beta={S.ideal_beta:g}$), head trained",
+                       "C3", "s"))
+        for network, lr, label, color, marker in styles:
+            pts = sorted(run.select(network, M, lr), key=lambda p: p.step)
+            steps = [p.step for p in pts]
+            m, lo, hi = np.array([p.interval("rmse", S.n_boot) for p in pts]).T
+            ax.fill_between(steps, lo, hi, color=color, alpha=0.25, lw=0)
+            ax.plot(steps, m, marker + "-", color=color, label=label)
+        ax.axhline(run.bayes, color="k", ls="--", lw=1, label="Bayes risk (any estimator)")
+        ax.set(xscale="log", xlabel=f"training steps (minibatches of {S.batch_size})", ylabel="test RMSE of $\\hat K$",
+               title=f"$N={S.N}$, $M={M}$ feature units, {len(S.seeds)} seeds")
+        ax.set_xticks([*S.checkpoints, S.steps], minor=False)
+        ax.get_xaxis().set_major_formatter("{x:g}")
+        ax.get_xaxis().set_minor_formatter(NullFormatter())
+        ax.legend(fontsize="x-small")
+
+
+FIGURES = ("fig-reading-b-weights", "fig-reading-b-size", "fig-reading-b-sweep")
 
 
 # --------------------------------------------------------------------------------------
