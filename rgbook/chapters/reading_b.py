@@ -131,7 +131,10 @@ class FeatureCoupling:
     """Projected coupling between the feature spins of one network under input chains at ``K_eval``.
 
     ``interval`` is the 95 % t-interval of ``K'`` over independent sample batches;
-    ``test_rmse`` the trained network's error on fresh data (NaN for controls).
+    ``test_rmse`` the trained network's error on fresh data (NaN for controls). Beside ``K'``,
+    measures that need no sign or order convention, of the sampled feature distribution:
+    ``xi``, the feature spins' correlation length (:func:`rgbook.couplings.correlation_length`),
+    and ``halves_mi``, the mutual information (nats) between units 0, 1 and units 2, 3.
     """
 
     N: int
@@ -142,6 +145,8 @@ class FeatureCoupling:
     kl: float
     interval: tuple[float, float]
     test_rmse: float
+    xi: float = float("nan")
+    halves_mi: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -181,8 +186,10 @@ def run_size(P: Protocol) -> SizeRun:
             W, c = couplings.canonical_layer(W, c)
             y, q, qb = networks.feature_distribution_from_samples(W, c, x, n_batches=P.n_batches)
             Kp, hp, kl, (lo, hi) = couplings.project_chain_batches(y, q, qb)
+            m = y.shape[1]
             rows.append(FeatureCoupling(N, kind, seed, float(Kp), float(hp), float(kl), (float(lo), float(hi)),
-                                        float(rmse)))
+                                        float(rmse), couplings.correlation_length(y, q),
+                                        couplings.mutual_information(y, q, range(m // 2), range(m // 2, m))))
     return SizeRun(tuple(rows))
 
 
@@ -369,6 +376,7 @@ def couplings_table(run: SizeRun):
 
     return pd.DataFrame([{"N": r.N, "network": r.network, "seed": r.seed, "K'": r.coupling, "CI low": r.interval[0],
                           "CI high": r.interval[1], "|K'|": abs(r.coupling), "KL residual": r.kl,
+                          "correlation length": r.xi, "I(halves) (nats)": r.halves_mi,
                           "test RMSE of K": r.test_rmse} for r in run.rows])
 
 
