@@ -166,7 +166,7 @@ def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torc
         if not isinstance(t, torch.Tensor) or t.dtype != DTYPE:
             raise TypeError(f"parameter {n!r} must be a float64 torch.Tensor, got {getattr(t, 'dtype', type(t))}")
         t.requires_grad_(True)
-    opt = torch.optim.Adam(tensors, lr=lr)
+    opt = torch.optim.Adam(tensors, lr=lr, foreach=True)   # one kernel per op for all tensors; same numbers
     recorded_steps, history = [], []
     for step in progress_bar(range(steps), progress, desc):
         opt.zero_grad()
