@@ -69,7 +69,7 @@ def test_sweep_smoke_structure():
     P, S = ch.PROTOCOL.smoke(), ch.SWEEP.smoke()
     run = ch.run_sweep(P, S)
     n_steps = len(S.checkpoints) + 1
-    assert len(run.points) == (len(S.lrs) + 1 + 2 * (len(S.widths) - 1)) * n_steps
+    assert len(run.points) == (len(S.lrs) + 1 + 2 * (len(S.widths) - 1) + len(S.depths)) * n_steps
     assert run.bayes == ch.bayes_rmse(S.N, P.K_range, P.n_bins)
     table = ch.sweep_table(run)
     assert np.all(table["RMSE 95% low"] <= table["test RMSE"]) and np.all(table["test RMSE"] <= table["RMSE 95% high"])
@@ -85,6 +85,7 @@ def test_sweep_smoke_structure():
     numbers = ch.sweep_numbers(run, P)  # glued into the prose: plain Python numbers only (the -W build)
     assert numbers and all(type(v) in (float, int) for v in numbers.values())
     assert numbers["best-lo"] <= numbers["best"] <= numbers["best-hi"] and numbers["wide-M"] == max(S.widths)
+    assert numbers["deep-lo"] <= numbers["deep"] <= numbers["deep-hi"] and numbers["deep-depth"] == max(S.depths)
     assert "fig-reading-b-sweep" in ch.FIGURES
 
 
@@ -98,3 +99,18 @@ def test_full_batch_record_and_tables():
     table = ch.batch_comparison_table()
     assert list(table["seeds"]) == [10, 10]
     assert np.all(table["RMSE 95% low"] <= table["test RMSE"]) and np.all(table["|K'|"] <= table["|K'| 95% high"])
+
+
+def test_total_correlation_of_a_chain_is_the_sum_of_bond_informations():
+    """For the open zero-field chain (uniform marginals, Markov) the total correlation is (n - 1) I(s_i; s_i+1),
+    with I = ln 2 - H_2((1 + tanh K)/2) (closed form); invariant under flipping and permuting sites."""
+    from rgbook import couplings, ising
+
+    s, p = ising.enumerate_chain(6, 0.7)
+    q = (1 + np.tanh(0.7)) / 2
+    bond = np.log(2) + q * np.log(q) + (1 - q) * np.log(1 - q)
+    assert couplings.total_correlation(s, p) == pytest.approx(5 * bond, abs=1e-12)
+    assert couplings.total_correlation(-s[:, ::-1] * np.array([1, -1, 1, 1, -1, 1]), p) == pytest.approx(5 * bond,
+                                                                                                          abs=1e-12)
+    s0, p0 = ising.enumerate_chain(6, 0.0)
+    assert couplings.total_correlation(s0, p0) == pytest.approx(0.0, abs=1e-12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -90,13 +92,29 @@ def test_decimation_margin_against_explicit_runner_up(K, buffer):
     assert expected > 0                             # decimation wins in the infinite chain
 
 
-def test_ring_checks_gain_is_best_boolean_minus_decimation():
-    P = ch.PROTOCOL.smoke()
-    for r in ch.run_ring_checks(P):
-        configs, probs = ising.enumerate_chain(r.N, r.K, 0.0, "periodic")
-        joint = ch.block_environment_from_distribution(configs, probs, 0, 2, r.buffer)
-        v = ising.all_configurations(2)
-        best = max(_mutual_information_by_sums(np.array([1 if bits >> k & 1 else -1 for k in range(4)]), joint)
-                   for bits in range(1, 15))
-        assert r.gain == pytest.approx(best - _mutual_information_by_sums(v[:, 0], joint), abs=1e-12)
-        assert r.gain >= 0
+@pytest.mark.parametrize("N, K, buffer", [(6, 1.5, 0), (8, 1.0, 1), (12, 1.5, 0), (10, 0.5, 2)])
+def test_ring_reduction_matches_enumerated_ring(N, K, buffer):
+    """The 2-environment-site reduction of the ring gives the enumerated ring's I(H;E) for every Boolean unit."""
+    configs, probs = ising.enumerate_chain(N, K, 0.0, "periodic")
+    full = ch.block_environment_from_distribution(configs, probs, buffer, 2, buffer)   # block at buffer, buffer+1
+    reduced = ch.ring_block_environment_joint(N, K, 2, buffer)
+    for bits in range(1, 15):
+        h = np.array([1 if bits >> k & 1 else -1 for k in range(4)])
+        assert _mutual_information_by_sums(h, reduced) == pytest.approx(_mutual_information_by_sums(h, full),
+                                                                         abs=1e-12)
+
+
+def test_ring_checks_margin_sign_and_limit():
+    """On rings at K = 1.5 (buffer 0) another unit beats decimation at N = 12 (enumerated ring, explicit sums)
+    and decimation wins on long rings, by the infinite chain's margin in the limit."""
+    P = dataclasses.replace(ch.PROTOCOL, ring_Ns=(12, 200))
+    short, long = ch.run_ring_checks(P)
+    configs, probs = ising.enumerate_chain(12, 1.5, 0.0, "periodic")
+    joint = ch.block_environment_from_distribution(configs, probs, 0, 2, 0)
+    v = ising.all_configurations(2)
+    best = max(_mutual_information_by_sums(np.array([1 if bits >> k & 1 else -1 for k in range(4)]), joint)
+               for bits in range(1, 15))
+    assert short.margin == pytest.approx(_mutual_information_by_sums(v[:, 0], joint) - best, abs=1e-12)
+    assert short.margin < 0 and short.best_unit != ch.describe_unit(v[:, 0] > 0)
+    infinite = ch.decimation_margin(ch.block_environment_joint(1.5, 2, 0), 2)
+    assert long.margin == pytest.approx(infinite, abs=1e-9)

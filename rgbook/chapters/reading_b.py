@@ -132,9 +132,13 @@ class FeatureCoupling:
 
     ``interval`` is the 95 % t-interval of ``K'`` over independent sample batches;
     ``test_rmse`` the trained network's error on fresh data (NaN for controls). Beside ``K'``,
-    measures that need no sign or order convention, of the sampled feature distribution:
-    ``xi``, the feature spins' correlation length (:func:`rgbook.couplings.correlation_length`),
-    and ``halves_mi``, the mutual information (nats) between units 0, 1 and units 2, 3.
+    measures of the sampled feature distribution: ``xi``, the feature spins' correlation length
+    (:func:`rgbook.couplings.correlation_length`) and ``total_corr``, their total correlation
+    (:func:`rgbook.couplings.total_correlation`), which need no sign or order convention;
+    ``halves_mi``, the mutual information (nats) between units 0, 1 and units 2, 3, which
+    depends on the pairing (the receptive-field order). ``xi_iid`` and ``total_corr_iid`` are
+    the same measures with i.i.d. input spins (:math:`K = 0`): the correlation the features
+    get from sharing input spins rather than from the chain's coupling.
     """
 
     N: int
@@ -147,6 +151,9 @@ class FeatureCoupling:
     test_rmse: float
     xi: float = float("nan")
     halves_mi: float = float("nan")
+    total_corr: float = float("nan")
+    xi_iid: float = float("nan")
+    total_corr_iid: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,7 @@ def run_size(P: Protocol) -> SizeRun:
     rows = []
     for N in P.Ns:
         x = ising.sample_chain(P.n_eval, N, P.K_eval, rng=np.random.default_rng(10_000 + N))
+        x_iid = ising.sample_chain(P.n_eval, N, 0.0, rng=np.random.default_rng(20_000 + N))
         nets = {}
         for reg in run_regressors(P, N):
             nets[("trained", reg.seed)] = (reg.W, reg.c, reg.test_rmse)
@@ -187,9 +195,12 @@ def run_size(P: Protocol) -> SizeRun:
             y, q, qb = networks.feature_distribution_from_samples(W, c, x, n_batches=P.n_batches)
             Kp, hp, kl, (lo, hi) = couplings.project_chain_batches(y, q, qb)
             m = y.shape[1]
+            y0, q0, _ = networks.feature_distribution_from_samples(W, c, x_iid, n_batches=P.n_batches)
             rows.append(FeatureCoupling(N, kind, seed, float(Kp), float(hp), float(kl), (float(lo), float(hi)),
                                         float(rmse), couplings.correlation_length(y, q),
-                                        couplings.mutual_information(y, q, range(m // 2), range(m // 2, m))))
+                                        couplings.mutual_information(y, q, range(m // 2), range(m // 2, m)),
+                                        couplings.total_correlation(y, q), couplings.correlation_length(y0, q0),
+                                        couplings.total_correlation(y0, q0)))
     return SizeRun(tuple(rows))
 
 
@@ -265,7 +276,8 @@ class Sweep:
     blocks of 32 spins, :math:`|\beta\sum s| \le 0.96`: the units stay near the linear range
     of :math:`\tanh`, so the head sees the block magnetizations themselves. Each other width
     of ``widths`` trains at ``width_lr`` only, with its own ideal network (blocks of ``N/M``
-    spins).
+    spins); so does each head depth of ``depths`` (tanh layers of ``Protocol.hidden`` units
+    before the output; the protocol's head has depth 1), at width ``Protocol.M``.
     """
 
     N: int = 128
@@ -277,6 +289,7 @@ class Sweep:
     ideal_beta: float = 0.03
     widths: tuple[int, ...] = (4, 8)
     width_lr: float = 0.005
+    depths: tuple[int, ...] = (2,)
     n_eval: int = 20_000
     n_boot: int = 2000
 
@@ -356,11 +369,14 @@ def run_sweep(P: Protocol, S: Sweep) -> SweepRun:
             runs.append(("trained", M, lr, networks.train_coupling_regressors(S.N, M, lr=lr, **common)))
         runs.append(("ideal block sums", M, S.lrs[0], networks.train_coupling_regressors(
             S.N, M, lr=S.lrs[0], features=block_weights(S.N, M, S.ideal_beta), **common)))
+    for depth in S.depths:
+        runs.append((f"trained, head depth {depth}", P.M, S.width_lr,
+                     networks.train_coupling_regressors(S.N, P.M, lr=S.width_lr, depth=depth, **common)))
     points = []
     for network, M, lr, regs in runs:
         for i, step in enumerate((*S.checkpoints, S.steps)):
             states = [r.checkpoints[i] if i < len(S.checkpoints) else r for r in regs]
-            ks = [_feature_coupling(s.W, s.c, x) for s in states] if network == "trained" else \
+            ks = [_feature_coupling(s.W, s.c, x) for s in states] if network.startswith("trained") else \
                 [_feature_coupling(states[0].W, states[0].c, x)] * len(states)
             points.append(SweepPoint(network, M, float(lr), int(step), S.seeds,
                                      tuple(float(s.test_rmse) for s in states), tuple(ks)))
@@ -376,7 +392,9 @@ def couplings_table(run: SizeRun):
 
     return pd.DataFrame([{"N": r.N, "network": r.network, "seed": r.seed, "K'": r.coupling, "CI low": r.interval[0],
                           "CI high": r.interval[1], "|K'|": abs(r.coupling), "KL residual": r.kl,
-                          "correlation length": r.xi, "I(halves) (nats)": r.halves_mi,
+                          "correlation length": r.xi, "total correlation (nats)": r.total_corr,
+                          "I(halves) (nats)": r.halves_mi, "correlation length, K=0 input": r.xi_iid,
+                          "total correlation, K=0 input": r.total_corr_iid,
                           "test RMSE of K": r.test_rmse} for r in run.rows])
 
 
@@ -452,7 +470,8 @@ def sweep_numbers(run: SweepRun, P: Protocol) -> dict[str, float | int]:
     """The sweep's numbers quoted in the chapter's prose, as plain Python numbers keyed by glue name.
 
     ``best`` is the best trained setting of width ``P.M``, ``ideal`` its ideal block-sum
-    network, ``wide`` and ``wide-ideal`` the same at the largest width, ``proto`` the networks
+    network, ``wide`` and ``wide-ideal`` the same at the largest width, ``deep`` the deepest
+    head of ``Sweep.depths`` after all its steps, ``proto`` the networks
     at the protocol's learning rate after as many steps as ``best``; suffixes ``-lo`` and
     ``-hi`` are 95 % seed-bootstrap bounds, ``k`` the signed and ``absk`` the absolute K'.
     """
@@ -460,6 +479,8 @@ def sweep_numbers(run: SweepRun, P: Protocol) -> dict[str, float | int]:
     best, wide = run.best_trained(P.M), run.best_trained(max(S.widths))
     proto = next(p for p in run.select("trained", P.M, P.lr) if p.step == best.step)
     points = {"best": best, "ideal": run.ideal(P.M), "wide": wide, "wide-ideal": run.ideal(max(S.widths))}
+    if S.depths:                                   # the deepest head, after all its steps
+        points["deep"] = max(run.select(f"trained, head depth {max(S.depths)}", P.M), key=lambda p: p.step)
     out: dict[str, float | int] = {}
     for name, point, values in [*((n, p, "rmse") for n, p in points.items()), ("best-k", best, "coupling"),
                                 ("best-absk", best, "abs_coupling"), ("wide-absk", wide, "abs_coupling"),
@@ -468,6 +489,8 @@ def sweep_numbers(run: SweepRun, P: Protocol) -> dict[str, float | int]:
     out.update({"best-lr": float(best.lr), "best-steps": int(best.step), "bayes": float(run.bayes),
                 "ideal-k": float(np.mean(points["ideal"].coupling)), "wide-M": int(wide.M),
                 "beta": float(S.ideal_beta)})
+    if S.depths:
+        out["deep-depth"] = int(max(S.depths))
     return out
 
 
