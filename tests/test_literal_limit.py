@@ -39,17 +39,6 @@ def test_copy_weights_bad_input(n, beta, match):
         ch.copy_weights(n, beta)
 
 
-def test_bootstrap_mean_abs():
-    mean, lo, hi = ch.bootstrap_mean_abs([1.0, 1.0, 1.0], 50, 0)
-    assert (mean, lo, hi) == (1.0, 1.0, 1.0)
-    mean, lo, hi = ch.bootstrap_mean_abs(np.arange(10.0), 500, 0)
-    assert lo < mean < hi and mean == 4.5
-    with pytest.raises(ValueError, match="values"):
-        ch.bootstrap_mean_abs([], 10, 0)
-    with pytest.raises(ValueError, match="n_boot"):
-        ch.bootstrap_mean_abs([1.0], 0, 0)
-
-
 def test_convention_free_measures_of_decimation_stack_follow_rg():
     """The decimation stack's correlation length is -1/ln tanh R_2^l(K) (closed form) and its halves'
     information that of an NN chain cut once: I = ln 2 - H_2((1 + tanh K_l)/2) for two sites."""

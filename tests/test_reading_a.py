@@ -144,13 +144,6 @@ def test_output_measures_of_decimation_are_the_chain_at_R2():
     assert abs(m.pairs_norm - math.sqrt(np.sum(np.triu(J, 1) ** 2))) < 1e-9
 
 
-def test_bootstrap_interval_is_seeded_and_brackets_the_mean():
-    v = np.random.default_rng(0).normal(size=12)
-    a = ch.bootstrap_interval(v, n_boot=500, seed=1)
-    assert a == ch.bootstrap_interval(v, n_boot=500, seed=1)
-    assert a[0] < v.mean() < a[1]
-
-
 # --------------------------------------------------------------------------------------
 # threshold encoders
 

@@ -22,9 +22,10 @@ import pandas as pd
 
 from .. import couplings, ising, networks, rg
 from ..claims import PAPER_I_CLAIM, Claim, Row
+from ..stats import seed_bootstrap
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "Flow", "LiteralRun", "BoundCheck", "copy_weights", "run_stacks",
-           "run_bound_check", "bootstrap_mean_abs", "measures_table", "flow_table", "loss_table", "plot_flow",
+           "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
            "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/literal_limit"
@@ -230,23 +231,6 @@ def run_stacks(P: Protocol, progress: bool = False) -> LiteralRun:
     return LiteralRun(tuple(flows))
 
 
-def bootstrap_mean_abs(values, n_boot: int, seed: int) -> tuple[float, float, float]:
-    r"""Mean of ``values`` over seeds and its 95% seed-bootstrap interval (percentile).
-
-    ``values`` has shape ``(seeds,)``; each resample draws ``seeds`` seeds with replacement.
-    Returns ``(mean, lower, upper)``; with one seed the interval is the point.
-    """
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 1 or v.size < 1:
-        raise ValueError(f"values must be a non-empty 1-d array (one value per seed), got shape {v.shape}")
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ValueError(f"n_boot must be an integer >= 1, got {n_boot!r}")
-    rng = np.random.default_rng(seed)
-    means = v[rng.integers(0, v.size, (n_boot, v.size))].mean(axis=1)
-    lo, hi = np.percentile(means, [2.5, 97.5])
-    return float(v.mean()), float(lo), float(hi)
-
-
 @dataclass(frozen=True)
 class BoundCheck:
     r"""Exact check of :math:`|\mathrm{Corr}(f(A), g(B))| \le \tanh^d|K|` on an enumerated chain.
@@ -327,7 +311,7 @@ def measures_table(run: LiteralRun, P: Protocol):
     seed-bootstrap interval], decimation and copy as values (a DataFrame for display)."""
 
     def cell(values):
-        m, lo, hi = bootstrap_mean_abs(values, P.n_boot, P.boot_seed)
+        m, lo, hi = seed_bootstrap(values, P.n_boot, P.boot_seed)
         return f"{m:.3f} [{lo:.3f}, {hi:.3f}]"
 
     rows = []
@@ -355,8 +339,8 @@ def flow_table(run: LiteralRun, P: Protocol):
     for K in P.Ks:
         rgK = rg.flow(K, 0.0, 2, steps=P.depth)[0]
         for lev in range(1, P.depth + 1):
-            tr = bootstrap_mean_abs(run.abs_couplings(K, "trained")[:, lev], P.n_boot, P.boot_seed)
-            ra = bootstrap_mean_abs(run.abs_couplings(K, "random")[:, lev], P.n_boot, P.boot_seed)
+            tr = seed_bootstrap(run.abs_couplings(K, "trained")[:, lev], P.n_boot, P.boot_seed)
+            ra = seed_bootstrap(run.abs_couplings(K, "random")[:, lev], P.n_boot, P.boot_seed)
             rows.append({
                 "K": K, "level": lev, "R_2^l(K)": rgK[lev],
                 "trained mean |K_l|": tr[0], "trained 95% interval": f"[{tr[1]:.3f}, {tr[2]:.3f}]",
@@ -415,7 +399,7 @@ def measure_literal(P: Protocol, tol) -> list[Row]:
         for lev in range(1, P.depth + 1):
             bound = float(rgK[lev]) + tol["rate"]
             for mode, role in (("trained", "evidence"), ("random", "control")):
-                _, _, hi = bootstrap_mean_abs(run.abs_couplings(K, mode)[:, lev], P.n_boot, P.boot_seed)
+                _, _, hi = seed_bootstrap(run.abs_couplings(K, mode)[:, lev], P.n_boot, P.boot_seed)
                 rows.append(Row(f"{mode} stacks: upper 95% bootstrap bound of mean |K_{lev}| vs K* = 0 "
                                 f"(bound R_2^{lev}(K) + rate), K={K}", 0.0, hi, bound, role))
             rows.append(Row(f"copy layer: |K_{lev}| vs K* = 0 (bound R_2^{lev}(K) + rate), K={K}", 0.0,

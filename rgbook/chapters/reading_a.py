@@ -19,12 +19,13 @@ from scipy.special import entr
 from .. import couplings, ising, networks, rg
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
+from ..stats import seed_bootstrap
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
            "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights", "plot_pair_couplings",
            "plot_stack_flow", "FIGURES", "CLAIMS", "OutputMeasures", "output_measures", "layer_measures",
            "Convergence", "convergence", "Continued", "continue_near_optimal", "RestartMeasures", "restart_measures",
-           "bootstrap_interval", "threshold_units", "ThresholdEncoder", "ThresholdSearch", "threshold_search",
+           "threshold_units", "ThresholdEncoder", "ThresholdSearch", "threshold_search",
            "mirror_images", "random_stacks", "convergence_table", "near_optimal_table", "gap_table", "measures_table",
            "stack_measures_table", "plot_loss_curves", "plot_coupling_spread"]
 
@@ -383,15 +384,6 @@ def restart_measures(P: Protocol) -> tuple[RestartMeasures, ...]:
     return tuple(out)
 
 
-def bootstrap_interval(values, *, n_boot: int, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean of ``values`` (resampling the values: restarts or seeds)."""
-    v = np.asarray(values, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    means = v[rng.integers(0, len(v), (n_boot, len(v)))].mean(axis=1)
-    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
-
-
 @dataclass(frozen=True)
 class Continued:
     """A near-optimal restart trained ``steps`` further.
@@ -694,8 +686,8 @@ def plot_stack_flow(ax, flows: tuple[StackFlow, ...], K: float, N: int) -> None:
 
 def _fmt_interval(values, n_boot: int, seed: int) -> str:
     """``mean [lo, hi]`` with the percentile bootstrap interval of the mean."""
-    lo, hi = bootstrap_interval(values, n_boot=n_boot, seed=seed)
-    return f"{np.mean(values):.3f} [{lo:.3f}, {hi:.3f}]"
+    mean, lo, hi = seed_bootstrap(values, n_boot, seed)
+    return f"{mean:.3f} [{lo:.3f}, {hi:.3f}]"
 
 
 def convergence_table(conv: tuple[Convergence, ...], cont: tuple[Continued, ...]):

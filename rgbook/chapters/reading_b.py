@@ -21,6 +21,7 @@ from scipy.stats import binom
 from .. import couplings, ising, networks
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
+from ..stats import seed_bootstrap
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
            "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",
@@ -106,16 +107,6 @@ FULL_BATCH = FullBatchRecord(
                       "minibatches of 1024": (0.016, 0.195, 0.162, 0.104, 0.118, 0.242, 0.012, 0.135, 0.049,
                                               0.303)},
 )
-
-
-def _bootstrap_mean(values, n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float]:
-    """Mean of per-seed ``values`` and its 95 % seed-bootstrap (percentile) interval."""
-    v = np.asarray(values, dtype=float)
-    if v.ndim != 1 or v.size < 1:
-        raise ValueError(f"values must be a non-empty 1-d array (one value per seed), got shape {v.shape}")
-    means = v[np.random.default_rng(seed).integers(0, v.size, (n_boot, v.size))].mean(axis=1)
-    lo, hi = np.percentile(means, [2.5, 97.5])
-    return float(v.mean()), float(lo), float(hi)
 
 
 @cache
@@ -318,7 +309,7 @@ class SweepPoint:
         """Mean over seeds of ``"rmse"``, ``"coupling"`` or ``"abs_coupling"``, and its 95 % seed-bootstrap interval."""
         v = {"rmse": np.array(self.rmse), "coupling": np.array(self.coupling),
              "abs_coupling": np.abs(self.coupling)}[values]
-        return _bootstrap_mean(v, n_boot, seed)
+        return seed_bootstrap(v, n_boot, seed)
 
 
 @dataclass(frozen=True)
@@ -421,8 +412,8 @@ def batch_comparison_table():
     """N = 128, seeds 0..9, 1500 steps at lr 0.02: full batch against minibatches of 1024 (recorded values)."""
     rows = []
     for name in FULL_BATCH.rmse_128:
-        r, rlo, rhi = _bootstrap_mean(FULL_BATCH.rmse_128[name])
-        k, klo, khi = _bootstrap_mean(FULL_BATCH.abs_coupling_128[name])
+        r, rlo, rhi = seed_bootstrap(FULL_BATCH.rmse_128[name], 2000)
+        k, klo, khi = seed_bootstrap(FULL_BATCH.abs_coupling_128[name], 2000)
         rows.append({"training": name, "seeds": len(FULL_BATCH.rmse_128[name]), "test RMSE": r,
                      "RMSE 95% low": rlo, "RMSE 95% high": rhi, "|K'|": k, "|K'| 95% low": klo,
                      "|K'| 95% high": khi})
