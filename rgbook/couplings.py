@@ -21,6 +21,7 @@ from .rg import gaussian_ring_precision
 __all__ = [
     "total_correlation",
     "project_gaussian_ring",
+    "project_gaussian_ring_moments",
     "fit_chain_loglinear",
     "open_chain_log_partition_grad",
     "receptive_field_order",
@@ -393,6 +394,24 @@ def project_gaussian_ring(cov) -> tuple[float, float, float]:
     n = C.shape[0]
     a = np.trace(C) / n
     c = np.sum(C[np.arange(n), (np.arange(n) + 1) % n]) / n
+    d, K = project_gaussian_ring_moments(a, c, n)
+    P = gaussian_ring_precision(n, K, d)
+    kl = 0.5 * (np.trace(P @ C) - n - np.linalg.slogdet(P @ C)[1]) / n
+    return d, K, float(kl)
+
+
+def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, float]:
+    r"""The Gaussian ring :math:`P = d\,I - K(S + S^T)` on ``n`` sites with variance ``a`` and
+    nearest-neighbour covariance ``c`` (the moment-matching, i.e. KL, projection of
+    :func:`project_gaussian_ring`, from the two moments alone).
+
+    Needs :math:`a > 0` and :math:`|c| < a`. Returns ``(d, K)``.
+    """
+    n = as_int("n", n, minimum=3)
+    a = as_real("a", a, minimum=0.0, strict_minimum=True)
+    c = as_real("c", c)
+    if not abs(c) < a:
+        raise ValueError(f"c must satisfy |c| < a (a covariance), got a={a}, c={c}")
     cos = np.cos(2 * np.pi * np.arange(n) / n)
 
     def f(z):
@@ -415,10 +434,7 @@ def project_gaussian_ring(cov) -> tuple[float, float, float]:
         z = z - t * step
         if np.abs(g).max() < 1e-13 * max(1.0, abs(a), abs(c)):
             break
-    d, K = float(z[0]), float(z[1])
-    P = gaussian_ring_precision(n, K, d)
-    kl = 0.5 * (np.trace(P @ C) - n - np.linalg.slogdet(P @ C)[1]) / n
-    return d, K, float(kl)
+    return float(z[0]), float(z[1])
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""Momentum-shell RG of the Gaussian ring: closed forms against matrix routes (numpy FFT, eigh)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rgbook import couplings, features
+from rgbook.chapters import momentum_shell as ms
+
+
+def _fft_projector(N: int, m: int) -> np.ndarray:
+    """Projector onto modes |k| <= (m-1)/2 built from complex exponentials (independent of shell_modes)."""
+    k = np.fft.fftfreq(N, 1 / N).astype(int)
+    E = np.exp(2j * np.pi * np.outer(np.arange(N), k[np.abs(k) <= (m - 1) // 2]) / N) / np.sqrt(N)
+    return np.real(E @ E.conj().T)
+
+
+@pytest.mark.parametrize("N,b,r", [(27, 3, 0.3), (45, 3, -0.2), (25, 5, 0.45)])
+def test_no_aliasing_spectrum_matches_matrix_route(N, b, r):
+    C = np.linalg.inv(np.eye(N) - r * (np.roll(np.eye(N), 1, 0) + np.roll(np.eye(N), -1, 0)))
+    F = features.selection_matrix(N, b) @ _fft_projector(N, N // b)
+    lam = np.sort(np.linalg.eigvalsh(F @ C @ F.T))
+    pred = np.sort(ms.momentum_shell_spectrum(ms.ring_spectrum(N, r), b))
+    np.testing.assert_allclose(lam, pred, rtol=1e-12)
+
+
+def test_shell_modes_span_the_top_eigenspace_of_a_ferromagnetic_ring():
+    N, m = 27, 9
+    C = ms.circulant(ms.ring_spectrum(N, 0.4))
+    Q = ms.shell_modes(N, m)
+    np.testing.assert_allclose(Q @ Q.T, np.eye(m), atol=1e-12)
+    top = np.linalg.eigh(C)[1][:, -m:].T
+    assert features.largest_principal_angle(Q, top) < 1e-8
+    np.testing.assert_allclose(Q.T @ Q, _fft_projector(N, m), atol=1e-12)
+
+
+def test_angle_to_decimation_is_arccos_one_over_root_b():
+    for N, b in ((27, 3), (81, 3), (25, 5)):
+        angle = features.largest_principal_angle(ms.shell_modes(N, N // b), features.selection_matrix(N, b))
+        assert angle == pytest.approx(np.arccos(1 / np.sqrt(b)), abs=1e-10)
+        assert ms.decimation_identity_error(N, b) < 1e-12
+
+
+def test_circulant_and_ring_ratio_routes_agree():
+    N, r = 27, 0.35
+    S = ms.ring_spectrum(N, r)
+    C = ms.circulant(S)
+    P = np.eye(N) - r * (np.roll(np.eye(N), 1, 0) + np.roll(np.eye(N), -1, 0))
+    np.testing.assert_allclose(C, np.linalg.inv(P), atol=1e-12)
+    assert ms.ring_ratio_of_spectrum(S) == pytest.approx(r, abs=1e-10)      # a ring projects onto itself
+    S2 = ms.momentum_shell_spectrum(S, 3)
+    d, K, _ = couplings.project_gaussian_ring(ms.circulant(S2))
+    assert ms.ring_ratio_of_spectrum(S2) == pytest.approx(K / d, abs=1e-10)
+
+
+def test_fourier_flow_equals_matrix_stack():
+    P = ms.Protocol(N=81, depth=3)
+    reading = ms.read_maps(81, 0.45, ms.momentum_shell_maps(P))
+    np.testing.assert_allclose(ms.fourier_flow(81, 3, 0.45, 3), reading.r, atol=1e-10)
+
+
+def test_fourier_flow_rates_from_the_expansion():
+    """Stable side: r_{l+1}/r_l -> b^-2; critical side: t grows by b^2 (closed form, large ring)."""
+    r = ms.fourier_flow(3**9, 3, 0.3, 6)
+    assert r[6] / r[5] == pytest.approx(1 / 9, rel=0.02)
+    t = 1 - 2 * ms.fourier_flow(3**9, 3, 0.5 - 1e-8, 4)
+    assert t[3] / t[2] == pytest.approx(9, rel=0.03)
+
+
+def test_total_correlation_per_unit():
+    assert ms.total_correlation_per_unit(np.diag([1.0, 4.0, 9.0])) == pytest.approx(0.0, abs=1e-14)
+    rho = 0.6
+    C = np.array([[2.0, rho * np.sqrt(2 * 3)], [rho * np.sqrt(2 * 3), 3.0]])
+    assert ms.total_correlation_per_unit(C) == pytest.approx(-0.25 * np.log(1 - rho**2), rel=1e-12)
+
+
+def test_angle_bound_theorem_on_random_subspaces():
+    """Loss excess of the best decoder >= gap * sin^2(largest angle) (thm-angle-bound)."""
+    rng = np.random.default_rng(0)
+    C = ms.circulant(ms.ring_spectrum(27, 0.4))
+    lam = np.sort(np.linalg.eigvalsh(C))[::-1]
+    gap, top = lam[8] - lam[9], np.linalg.eigh(C)[1][:, -9:].T
+    for _ in range(20):
+        W = top + 0.1 * rng.standard_normal(top.shape)
+        excess = features.optimal_linear_loss(C, W) - features.eckart_young_loss(C, 9)
+        assert excess >= gap * np.sin(features.largest_principal_angle(W, top)) ** 2 - 1e-12
+
+
+def test_random_shared_filter_keeps_criticality_in_linear_response():
+    P = ms.Protocol(N=81, depth=2)
+    maps = ms.control_maps(P, "random shared filter", 0)
+    near, far = (ms.read_maps(81, 0.5 - e, maps).t[-1] for e in (1e-8, 1e-6))
+    assert far / near == pytest.approx(100, rel=0.05)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: ms.ring_spectrum(27, 0.5), "r must"),
+        (lambda: ms.momentum_shell_spectrum(np.ones(18), 3), "n/b odd"),
+        (lambda: ms.shell_modes(27, 8), "m must be odd"),
+        (lambda: ms.control_maps(ms.PROTOCOL, "dense", 0), "kind must be one of"),
+        (lambda: couplings.project_gaussian_ring_moments(1.0, 1.0, 9), r"\|c\| < a"),
+        (lambda: couplings.project_gaussian_ring_moments(-1.0, 0.0, 9), "a must"),
+    ],
+)
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
