@@ -39,8 +39,12 @@ class Protocol:
 
     Gaussian chain: ``(K, d)`` cases (all :math:`|K/d| < 1/2`) checked on rings of ``2 ring_m``
     sites; the flow from ``flow_start`` over ``flow_steps`` steps; ``eps`` of the central
-    difference at :math:`r^* = 1/2`. :math:`\\phi^4`-type chain: on-site ``phi4_theta``,
-    couplings ``phi4_Ks`` (the first is tabulated), ``phi4_steps`` steps. Figure: cobweb starts.
+    difference at :math:`r^* = 1/2`; the same flow by the exact ``b = 2^flow_steps`` map of the
+    correlation route; the correlation length of a ring of ``nu_ring`` sites at distances
+    ``nu_ts`` = :math:`1/2 - r` from the critical point. :math:`\\phi^4`-type chain: on-site
+    ``phi4_theta``, couplings ``phi4_Ks`` (the first is tabulated), ``phi4_steps`` steps; the
+    small-coupling law :math:`K' = K^2\\langle x^2\\rangle_V` at couplings ``small_Ks`` for the
+    potentials ``small_thetas``. Figure: cobweb starts.
     """
 
     cases: tuple[tuple[float, float], ...] = ((0.3, 1.0), (0.45, 1.0), (-0.2, 0.7), (1.0, 2.5))
@@ -52,10 +56,15 @@ class Protocol:
     phi4_Ks: tuple[float, ...] = (0.3, 0.8)
     phi4_steps: int = 5
     cobweb_starts: tuple[float, ...] = (0.2, 0.45, 0.499, 0.4999999)
+    nu_ts: tuple[float, float] = (1e-3, 1e-5)
+    nu_ring: int = 2**14
+    small_thetas: tuple[tuple[float, ...], ...] = ((0.5, 0.1), (0.1, 0.5))
+    small_Ks: tuple[float, ...] = (0.01, 0.02, 0.05)
 
     def smoke(self) -> Protocol:
-        """A variant that runs the claim in a fraction of a second."""
-        return replace(self, cases=self.cases[:1], phi4_Ks=self.phi4_Ks[:1], phi4_steps=1)
+        """A variant that runs the claims in a fraction of a second."""
+        return replace(self, cases=self.cases[:1], phi4_Ks=self.phi4_Ks[:1], phi4_steps=1,
+                       small_thetas=self.small_thetas[:1], small_Ks=self.small_Ks[-1:])
 
 
 PROTOCOL = Protocol()
@@ -183,6 +192,11 @@ def measure_gaussian_chain(P: Protocol, tol) -> list[Row]:
     return rows
 
 
+def measure_phi4_small_K(P: Protocol, tol) -> list[Row]:
+    """Grid decimation's K' at small K against K^2 <x^2>_V (not yet measured)."""
+    raise NotImplementedError("II.rg.phi4-small-K: measure not written yet (statement committed first)")
+
+
 CLAIMS = (
     Claim(
         id="II.rg.gaussian-chain",
@@ -191,15 +205,46 @@ CLAIMS = (
         paper_claim="Standard real-space RG of a coupled Gaussian chain (continuous field), on which Paper II builds.",
         statement=(
             "Decimating every second site of -H = -(d/2) sum x_i^2 + K sum x_i x_(i+1) gives exactly "
-            "K' = K^2/d, d' = d - 2K^2/d (no further couplings; checked by Schur complements to {schur} and by "
-            "squaring the transfer kernel on a grid to {grid}), i.e. r' = r^2/(1 - 2r^2) for r = K/d; "
-            "r* = 0 is stable and r* = 1/2 critical (fixed to {fixed}) with eigenvalue b^2 = 4 (nu = 1/2; "
-            "both to {eigenvalue} by central differences)."
+            "K' = K^2/d, d' = d - 2K^2/d with no further couplings (evidence: Schur complements of ring "
+            "precisions to {schur}, squaring the transfer kernel on a grid to {grid}), i.e. r' = r^2/(1 - 2r^2) "
+            "for r = K/d. r* = 0 is stable: ten steps from r_0 = 0.45 (r_10 ~ 1e-208) agree in ln r to {log_ratio} "
+            "with the single step of b = 2^10 from the correlation route, r'_b = lambda^b/(1 + lambda^(2b)) with "
+            "r = lambda/(1 + lambda^2) (evidence). r* = 1/2 is critical with eigenvalue b^2 = 4, so "
+            "nu = ln b/ln 4 = 1/2 (consistency rows, from the recursion itself: the fixed point to {fixed}, the "
+            "central-difference eigenvalue and nu to {eigenvalue}); evidence for nu = 1/2 by another route: the "
+            "correlation length xi of a ring's covariance at 1/2 - r = 1e-3 and 1e-5 gives "
+            "nu = -d ln xi/d ln(1/2 - r) to {nu_xi} (the correction to scaling is relative O(1/2 - r))."
         ),
-        tolerances={"schur": 1e-12, "grid": 1e-9, "fixed": 1e-15, "eigenvalue": 1e-6},
+        tolerances={"schur": 1e-12, "grid": 1e-9, "fixed": 1e-15, "eigenvalue": 1e-6, "log_ratio": 1e-9,
+                    "nu_xi": 1e-3},
         chapter=CHAPTER,
         measure=measure_gaussian_chain,
         protocol=PROTOCOL,
         figure="fig-gaussian-chain-flow",
+        title="exact Gaussian-chain decimation",
+    ),
+    Claim(
+        id="II.rg.phi4-small-K",
+        paper="II",
+        reading="RG",
+        paper_claim="Standard real-space RG of a coupled phi^4-type chain (continuous field), on which Paper II builds.",
+        statement=(
+            "For -H = -sum V(x_i) + K sum x_i x_(i+1) with V = theta_2 x^2 + theta_4 x^4, the second-order "
+            "cumulant expansion of the decimated kernel (b = 2) gives K' = K^2 <x^2>_V + O(K^4), with <x^2>_V "
+            "the variance of the single-site law e^(-V)/Z (equal to 1/(2 theta_2) only when theta_4 = 0). "
+            "Evidence: grid kernel squaring with the log-kernel projection at K = 0.01, 0.02, 0.05 for "
+            "(theta_2, theta_4) = (0.5, 0.1) and (0.1, 0.5) agrees with K^2 <x^2>_V within relative {rel_coeff} K^2 "
+            "(the first neglected term, kappa_4 K^4 (x_- + x_+)^4/24, reaches x_- x_+ only through the projection on "
+            "the fit window |x| <= L = 2.5, a relative (L^2/5) |kappa_4|/<x^2>_V K^2 = 0.36 K^2 and 0.44 K^2 for "
+            "these potentials). Consistency: <x^2>_V by adaptive quadrature equals its closed form in parabolic "
+            "cylinder functions, (2 theta_4)^(-1/2) D_(-3/2)(w)/(2 D_(-1/2)(w)) with w = theta_2/sqrt(2 theta_4), "
+            "to relative {quad}."
+        ),
+        tolerances={"rel_coeff": 1.0, "quad": 1e-10},
+        chapter=CHAPTER,
+        measure=measure_phi4_small_K,
+        protocol=PROTOCOL,
+        figure="fig-phi4-chain-flow",
+        title="K' = K^2 <x^2>_V at small coupling",
     ),
 )
