@@ -441,8 +441,9 @@ CLAIMS = (
             "theta_1 x^2 + theta_2 x^4 + theta_3 x^6 the linearized projected map at the Gaussian fixed point "
             "has eigenvalues b^(1-k), k = 1, 2, 3 (b = 2, 3; tolerance {eigenvalue} for the forward-difference bias). "
             "Consistency rows (exact by construction): projection round trips to {round_trip}, the variance kept "
-            "to {variance}, and the quoted five-digit value 0.81231 of the fixed point to {theta2}. The data are "
-            "symmetric, so the relevant mean direction of block sums is absent."
+            "to {variance}, the quoted five-digit value 0.81231 of the fixed point to {theta2}, and the eigenvalue "
+            "1 (k = 1: a Gaussian block sum is the Gaussian of the same variance, so the x^2 direction is marginal "
+            "by construction). The data are symmetric, so the relevant mean direction of block sums is absent."
         ),
         tolerances={
             "round_trip": 1e-6,
