@@ -156,9 +156,36 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     r"""The even-polynomial :math:`\theta` whose moments :math:`\E_\theta[x^{2k}]` equal ``target`` (k = 1..m).
 
     Same convex problem as :func:`project_even_poly`; the model is integrated on the grid ``x``.
+
+    **Boundary.** The family is closed by :math:`\theta_m \ge 0`. Targets outside the family's
+    moment range have no moment-matching solution with :math:`\theta_m > 0`; the KL projection is
+    then the boundary point :math:`\theta_m = 0` that matches the lower moments. For ``m = 2``
+    the family :math:`\theta_1x^2 + \theta_2x^4` (:math:`\theta_2 > 0`) has excess kurtosis in
+    :math:`(-2, 0)`, so a target with :math:`\E x^4 \ge 3(\E x^2)^2` (Poisson, Gamma data)
+    returns the Gaussian :math:`(1/(2\E x^2), 0)`. For ``m >= 3`` a boundary point whose remaining
+    top coefficient is not positive is no normalizable law and raises ``ValueError``.
+
+    Raises ``ValueError`` unless ``target`` are the even moments of some density: with
+    :math:`s_k = \E x^{2k}` (:math:`s_0 = 1`), the Hankel matrices :math:`[s_{i+j}]` and
+    :math:`[s_{i+j+1}]` must be positive definite (the moments of :math:`u = x^2 \ge 0`); for
+    ``m = 2`` that is :math:`\E x^4 > (\E x^2)^2`, for ``m = 3`` also
+    :math:`\E x^2\,\E x^6 > (\E x^4)^2`. Without that the solver returns meaningless numbers.
     """
 
     target = np.asarray(target, dtype=np.float64)
+    if target.ndim != 1 or target.size == 0 or not np.all(np.isfinite(target)) or not np.all(target > 0):
+        raise ValueError(f"target must be a 1-d array of finite, positive even moments E x^2, E x^4, ...; got {target}")
+    s = np.concatenate([[1.0], target])
+    for shift in (0, 1):                       # Hankel matrices [s_(i+j)] and [s_(i+j+1)]
+        n = (target.size - shift) // 2 + 1
+        hankel = np.array([[s[i + j + shift] for j in range(n)] for i in range(n)])
+        try:
+            np.linalg.cholesky(hankel)
+        except np.linalg.LinAlgError:
+            raise ValueError(
+                f"target must be the even moments of a density (Hankel matrices of (1, E x^2, E x^4, ...) positive "
+                f"definite; for m = 2: E x^4 > (E x^2)^2, for m = 3 also E x^2 E x^6 > (E x^4)^2); got {target}"
+            ) from None
     m = target.size
     x = np.asarray(x, dtype=np.float64)
     dx = x[1] - x[0]
@@ -179,7 +206,19 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     bounds = [(None, None)] * (m - 1) + [(0.0, None)]
     res = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
                    options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 5000})
-    return check_even_poly(res.x)
+    try:
+        return check_even_poly(res.x)
+    except ValueError:
+        pass
+    # on the boundary theta_m = 0 the solver can leave round-off of either sign in the coefficients
+    # above the last positive one (e.g. Gaussian moments with m = 4): drop them, else refuse
+    theta = np.where(np.abs(res.x) <= 1e-12 * np.max(np.abs(res.x)), 0.0, res.x)
+    try:
+        return check_even_poly(theta)
+    except ValueError:
+        raise ValueError(f"target {target} lies outside the moment range of the even-polynomial family of degree "
+                         f"{2 * m}: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which is not a "
+                         "normalizable law; project onto a smaller family (fewer moments)") from None
 
 
 # ------------------------------------------------------------------------------------------

@@ -371,6 +371,10 @@ def block_sum_jacobian(theta, b: int = 2, eps: float = 1e-6) -> np.ndarray:
     return J
 
 
+#: Smallest standard deviation, in grid spacings, of the law block_sum_even_poly convolves: narrower laws
+#: are not resolved and their moments on the grid are meaningless.
+MIN_RESOLUTION = 5.0
+
 #: Smallest V(half_width) of block_sum_even_poly's grid: the density there is below e^-30 of its peak
 #: scale, so truncating the real line to the grid costs nothing visible.
 MIN_CONFINEMENT = 30.0
@@ -399,6 +403,12 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
         )
     x = np.linspace(-half_width, half_width, n_grid)
     dx = x[1] - x[0]
+    sd = float(np.sqrt(expfam.grid_even_moments(x, expfam.even_poly_density(theta, x), 1)[0]))
+    if not sd >= MIN_RESOLUTION * dx:   # the variance is preserved, so the initial law decides for every step
+        raise ValueError(
+            f"theta must give a law the grid resolves: its standard deviation {sd:.3g} must be >= {MIN_RESOLUTION} "
+            f"grid spacings ({MIN_RESOLUTION * dx:.3g}), got theta = {theta}; lower theta or raise n_grid"
+        )
     out = [theta]
     for _ in range(steps):
         p = expfam.even_poly_density(out[-1], x)
