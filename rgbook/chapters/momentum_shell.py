@@ -688,7 +688,7 @@ def measure_rg(P: Protocol, tol) -> list[Row]:
     N, b = P.b**P.fourier_levels, P.b
     rows = []
     for r0 in P.rs:
-        r = fourier_flow(N, b, r0, P.rate_level + 1)
+        r = fourier_flow(N, b, r0, P.fourier_levels)
         L = P.rate_level
         rows.append(
             Row(
@@ -698,7 +698,7 @@ def measure_rg(P: Protocol, tol) -> list[Row]:
                 tol["rate"] * b**-2.0,
             )
         )
-    t = 1.0 - 2.0 * fourier_flow(N, b, 0.5 - P.eps_critical, max(P.eigen_steps) + 1)
+    t = 1.0 - 2.0 * fourier_flow(N, b, 0.5 - P.eps_critical, P.fourier_levels)
     for l in P.eigen_steps:
         rows.append(
             Row(

@@ -532,7 +532,8 @@ def _swap_losses(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, M: np.nda
     R[np.arange(len(rest)), rest] = 1.0
     MR = (M[:, None, :] * R[:, :, None]).reshape(len(rest), -1)  # (n_s, n_rest * (N + 1))
     C1 = pool_bits @ MR
-    C = np.stack((MR.sum(axis=0)[None] - C1, C1), axis=1).reshape(len(pool_bits), 2 * n_rest, -1)
+    # the complement MR.sum - C1 can round to -1e-17 where it is 0, and entr(< 0) = -inf: clip at 0
+    C = np.clip(np.stack((MR.sum(axis=0)[None] - C1, C1), axis=1), 0.0, None).reshape(len(pool_bits), 2 * n_rest, -1)
     py, pup = C[..., :1], C[..., 1:]  # P(y) and P(y, s_i = +1)
     # py h(pup / py) = entr(pup) + entr(py - pup) - entr(py), entr(x) = -x ln x
     H = entr(pup) + entr(np.clip(py - pup, 0.0, None)) - entr(py)
