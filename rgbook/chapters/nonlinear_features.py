@@ -1,4 +1,4 @@
-r"""Chapter *Beyond linear and Gaussian: nonlinear autoencoders on non-Gaussian chains* (``book/nonlinear_features``).
+r"""Chapter *Beyond linear and Gaussian: nonlinear feature layers* (``book/nonlinear_features``).
 
 Paper II's claim with nonlinear feature layers and data outside the Gaussian family:
 
