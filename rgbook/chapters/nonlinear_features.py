@@ -999,12 +999,12 @@ def plot_params(axes, P: Protocol) -> None:
     flow = rg_iterates(P).block_sum_flow
     ax_t4.axhline(flow[1, 1], color="C3", ls=":", lw=1, label=f"i.i.d. block-sum RG, one step (b={P.b})")
     ax_t4.set(ylabel=r"standardized $\theta_4$ of the marginals", title=r"$\phi^4$ chain: $\theta_4$ (fixed point 0)")
-    ax_t4.legend(fontsize="x-small")
+    ax_t4.legend(fontsize="x-small", loc="upper center")
     _points(ax_K, P, "phi4", "chain_K", kinds)
     ax_K.axhline(rg_iterates(P).decimated_standardized[2], color="C2", ls=":", lw=1,
                  label=f"decimation RG map (kernel power, b={P.b})")
     ax_K.set(ylabel="$K$ of the standardized chain", title=r"$\phi^4$ chain: neighbour coupling ($K^*=0$)")
-    ax_K.legend(fontsize="x-small")
+    ax_K.legend(fontsize="x-small", loc="center right")
     for j, data in enumerate(DATASETS):
         for i, kind in enumerate(kinds):
             m, lo, hi = interval(P, data, kind, "mardia")
