@@ -27,5 +27,5 @@ plot functions
 #: Chapter modules in book order (``rgbook.chapters.<name>`` belongs to ``book/<name>.md``).
 CHAPTER_MODULES = (
     "ising_rg", "fc_kernel", "literal_limit", "reading_a", "reading_b", "reading_c",
-    "expfam_rg", "chain_rg", "momentum_shell", "feature_layers",
+    "expfam_rg", "chain_rg", "momentum_shell", "feature_layers", "nonlinear_features",
 )
