@@ -76,15 +76,39 @@ def test_total_correlation_per_unit():
 
 
 def test_angle_bound_theorem_on_random_subspaces():
-    """Loss excess of the best decoder >= gap * sin^2(largest angle) (thm-angle-bound)."""
+    """thm-angle-bound: excess >= gap sin^2(theta_V) for V = span(C^1/2 W^T), and
+    tan(theta_W) <= sqrt(lambda_1/lambda_N) tan(theta_V)."""
     rng = np.random.default_rng(0)
     C = ms.circulant(ms.ring_spectrum(27, 0.4))
-    lam = np.sort(np.linalg.eigvalsh(C))[::-1]
-    gap, top = lam[8] - lam[9], np.linalg.eigh(C)[1][:, -9:].T
-    for _ in range(20):
-        W = top + 0.1 * rng.standard_normal(top.shape)
-        excess = features.optimal_linear_loss(C, W) - features.eckart_young_loss(C, 9)
-        assert excess >= gap * np.sin(features.largest_principal_angle(W, top)) ** 2 - 1e-12
+    lam, vec = np.linalg.eigh(C)
+    gap, top = lam[-9] - lam[-10], vec[:, -9:].T
+    root = vec @ np.diag(np.sqrt(lam)) @ vec.T
+    for scale in (0.01, 0.1, 0.5):
+        for _ in range(10):
+            W = top + scale * rng.standard_normal(top.shape)
+            excess = features.optimal_linear_loss(C, W) - features.eckart_young_loss(C, 9)
+            theta_v = features.largest_principal_angle((root @ W.T).T, top)
+            assert excess >= gap * np.sin(theta_v) ** 2 - 1e-12
+            theta_w = features.largest_principal_angle(W, top)
+            assert np.tan(theta_w) <= np.sqrt(lam[-1] / lam[0]) * np.tan(theta_v) + 1e-12
+
+
+def test_first_edition_angle_bound_was_false():
+    """The referee's counterexample: C = diag(10, 1), W at angle 0.1 from the top axis."""
+    C = np.diag([10.0, 1.0])
+    W = np.array([[np.cos(0.1), np.sin(0.1)]])
+    excess = features.optimal_linear_loss(C, W) - features.eckart_young_loss(C, 1)
+    assert excess < 9.0 * np.sin(0.1) ** 2                              # the old bound fails
+    theta_v = np.arcsin(np.sqrt(excess / 9.0))
+    assert np.tan(0.1) <= np.sqrt(10.0) * np.tan(theta_v) + 1e-12         # the corrected one holds
+
+
+@pytest.mark.slow
+def test_infinite_line_growth_matches_a_large_ring():
+    growth = ms.infinite_line_growth(3, 3)
+    t = 1 - 2 * ms.fourier_flow(3**12, 3, 0.5 - 1e-8, 3)        # 1 << correlation length << N
+    np.testing.assert_allclose(t[1:] / t[:-1], growth, rtol=2e-3)
+    assert growth[0] == pytest.approx((1 + 5 * np.sqrt(3) / (2 * np.pi)) ** 2, rel=1e-10)
 
 
 def test_random_shared_filter_keeps_criticality_in_linear_response():

@@ -61,6 +61,8 @@ __all__ = [
     "CONTROLS",
     "decimation_maps",
     "momentum_shell_maps",
+    "block_average_maps",
+    "infinite_line_growth",
     "FIGURES",
     "CLAIMS",
 ]
@@ -193,6 +195,34 @@ def fourier_flow(N: int, b: int, r0: float, levels: int) -> np.ndarray:
     return np.array(out)
 
 
+def infinite_line_growth(b: int, steps: int) -> np.ndarray:
+    r"""Growth per step :math:`t_{l+1}/t_l` of the projected distance from the critical point under momentum-shell
+    RG on the infinite line, in the limit :math:`t_0 \to 0`: :math:`(A_{l+1}/A_l)^2` with
+
+    .. math:: A_l = \frac{1}{2\pi b^l}\int_{-\pi}^{\pi} \frac{1 - \cos q}{1 - \cos(q/b^l)}\,dq,
+
+    the combination :math:`a - c` (variance minus nearest-neighbour covariance) of the level-:math:`l`
+    spectrum at :math:`r = 1/2`, which fixes the projected :math:`t` to leading order. Returns
+    ``steps`` growth factors (step 0 to 1, ...); they tend to :math:`b^2`.
+    """
+    from scipy.integrate import quad
+
+    b = as_int("b", b, minimum=2)
+    steps = as_int("steps", steps, minimum=1)
+
+    def A(level: int) -> float:
+        s = float(b) ** level
+        if level == 0:
+            return 1.0
+        # (1 - cos q)/(1 - cos(q/s)) = sin^2(q/2)/sin^2(q/2s), written so that it does not cancel; even in q
+        val, _ = quad(lambda q: (np.sin(q / 2) / np.sin(q / (2 * s))) ** 2 if q != 0 else s * s, 0, np.pi,
+                      limit=200, epsabs=0, epsrel=1e-13)
+        return val / (np.pi * s)
+
+    a = np.array([A(level) for level in range(steps + 1)])
+    return (a[1:] / a[:-1]) ** 2
+
+
 def total_correlation_per_unit(C) -> float:
     r"""Gaussian total correlation per unit, :math:`-\frac1{2n}\ln\det R` with :math:`R` the correlation matrix
     of ``C``: the information shared among the units (0 iff independent), invariant under their order,
@@ -219,14 +249,18 @@ class Level:
     best_loss: float
     restart_losses: tuple[float, ...]
     gap: float
+    condition: float
     angle_to_shell: float
     F: np.ndarray = field(repr=False, compare=False)
     C_in: np.ndarray = field(repr=False, compare=False)
 
     def angle_bound(self, loss_tol: float) -> float:
-        r""":math:`\arcsin\sqrt{\epsilon L_{EY}/\text{gap}}`: the largest angle whose loss excess stays within
-        relative :math:`\epsilon` (:prf:ref:`thm-angle-bound`)."""
-        return float(np.arcsin(min(1.0, np.sqrt(loss_tol * self.eckart_young_loss / self.gap))))
+        r"""The largest angle whose loss excess stays within relative :math:`\epsilon` (:prf:ref:`thm-angle-bound`):
+        :math:`\arctan(\sqrt{\lambda_1/\lambda_N}\tan\theta_V)`, :math:`\sin^2\theta_V = \epsilon L_{EY}/g`."""
+        sin2 = min(1.0, loss_tol * self.eckart_young_loss / self.gap)
+        if sin2 >= 1.0:
+            return float(np.pi / 2)
+        return float(np.arctan(np.sqrt(self.condition) * np.sqrt(sin2 / (1.0 - sin2))))
 
 
 @dataclass(frozen=True)
@@ -327,6 +361,7 @@ def trained_stacks(P: Protocol, progress: bool = False) -> tuple[tuple[TrainedSt
                     best_loss=float(losses[i, best]),
                     restart_losses=tuple(float(x) for x in np.sort(losses[i])),
                     gap=float(lam[m - 1] - lam[m]),
+                    condition=float(lam[0] / lam[-1]),
                     angle_to_shell=features.largest_principal_angle(W[i, best], shell_modes(n, m)),
                     F=F,
                     C_in=C,
@@ -402,6 +437,15 @@ def decimation_maps(P: Protocol) -> tuple[np.ndarray, ...]:
     return tuple(features.selection_matrix(P.N // P.b ** (l - 1), P.b) for l in range(1, P.depth + 1))
 
 
+def block_average_maps(P: Protocol) -> tuple[np.ndarray, ...]:
+    """The block-average stack (Kadanoff's block spin: every unit the mean of its block), in the receptive-field
+    gauge (a multiple of the block sum)."""
+    return tuple(
+        features.receptive_field_features(np.kron(np.eye(n // P.b), np.ones(P.b)), P.b)
+        for n in (P.N // P.b ** (l - 1) for l in range(1, P.depth + 1))
+    )
+
+
 def momentum_shell_maps(P: Protocol) -> tuple[np.ndarray, ...]:
     """The momentum-shell stack in the receptive-field gauge (the trained stack's exact optimum)."""
     return tuple(
@@ -413,13 +457,14 @@ def momentum_shell_maps(P: Protocol) -> tuple[np.ndarray, ...]:
 @cache
 def stack_readings(P: Protocol, r0: float, train_r0: float | None = None) -> dict[str, object]:
     """Every stack read on the ring ``(N, r0)``: ``"trained"`` (trained on ``train_r0``, default ``r0``),
-    ``"momentum shell"``, ``"decimation"`` (each a :class:`Reading`) and the controls (a tuple of
+    ``"momentum shell"``, ``"decimation"``, ``"block average"`` (each a :class:`Reading`) and the controls (a tuple of
     :class:`Reading`, one per seed)."""
     stack = trained_stack(P, r0 if train_r0 is None else train_r0)
     out: dict[str, object] = {
         "trained": read_maps(P.N, r0, stack.maps),
         "momentum shell": read_maps(P.N, r0, momentum_shell_maps(P)),
         "decimation": read_maps(P.N, r0, decimation_maps(P)),
+        "block average": read_maps(P.N, r0, block_average_maps(P)),
     }
     for kind in CONTROLS:
         out[kind] = tuple(read_maps(P.N, r0, control_maps(P, kind, s)) for s in P.control_seeds)
@@ -448,6 +493,8 @@ def structure_table(P: Protocol, loss_tol: float = 1e-6) -> pd.DataFrame:
                 "covariance error": sr.covariance_error,
                 "allowed error": sr.covariance_bound,
                 "random encoders' angle (mean)": float(np.mean(sr.random_angles)),
+                "decimation's angle": sr.decimation_angle,
+                "block average's angle": sr.block_average_angle,
             }
             for sr in structure(P, loss_tol)
         ]
@@ -456,7 +503,7 @@ def structure_table(P: Protocol, loss_tol: float = 1e-6) -> pd.DataFrame:
 
 def _reading_columns(reads: dict, attr: str, level: int) -> dict[str, object]:
     out = {}
-    for name in ("trained", "momentum shell", "decimation"):
+    for name in ("trained", "momentum shell", "decimation", "block average"):
         out[name] = getattr(reads[name], attr)[level]
     for kind in CONTROLS:
         out[f"{kind}s (seed mean [95 %])"] = ControlSummary.of([getattr(x, attr)[level] for x in reads[kind]]).text()
@@ -487,6 +534,7 @@ _STYLE = {
     "trained": dict(marker="o", color="C0"),
     "momentum shell": dict(marker="", color="k", ls="--"),
     "decimation": dict(marker="s", color="C3", mfc="none"),
+    "block average": dict(marker="D", color="C4", mfc="none"),
     "random encoder": dict(marker="^", color="C1"),
     "random shared filter": dict(marker="v", color="C2"),
 }
@@ -542,7 +590,7 @@ def plot_flow(ax_stack, ax_fourier, P: Protocol) -> None:
     r0 = P.rs[-1]
     reads = stack_readings(P, r0)
     levels = np.arange(P.depth + 1)
-    for name in ("trained", "momentum shell", "decimation"):
+    for name in ("trained", "momentum shell", "decimation", "block average"):
         ax_stack.semilogy(levels, np.abs(reads[name].r), label=name, **_STYLE[name])
     _plot_controls(ax_stack, levels, reads, "r", abs)
     ax_stack.set(xlabel=f"level $l$ (sites ${P.N}$ to ${P.N // P.b**P.depth}$)", ylabel=r"$|r_l|$, projected $K/d$",
@@ -569,7 +617,7 @@ def plot_critical(ax_stack, ax_fourier, P: Protocol) -> None:
     reads = stack_readings(P, r_crit, r_train)
     levels = np.arange(P.depth + 1)
     t0 = 2 * P.eps_critical
-    for name in ("trained", "momentum shell", "decimation"):
+    for name in ("trained", "momentum shell", "decimation", "block average"):
         ax_stack.semilogy(levels, np.array(reads[name].t) / t0, label=name, **_STYLE[name])
     _plot_controls(ax_stack, levels, reads, "t", lambda v: v / t0)
     ax_stack.semilogy(levels, float(P.b) ** (2 * levels), color="0.6", lw=0.8, label="$b^{2l}$")
@@ -616,6 +664,8 @@ class StructureRow:
     covariance_error: float
     covariance_bound: float
     random_angles: tuple[float, ...]
+    decimation_angle: float
+    block_average_angle: float
 
 
 @cache
@@ -630,7 +680,7 @@ def structure(P: Protocol, loss_tol: float) -> tuple[StructureRow, ...]:
         for lev, C_ms in zip(st.levels, _shell_covariances(P, st.r0)):
             C = lev.F @ C @ lev.F.T
             sin = np.sin(lev.angle_bound(loss_tol))
-            bound += 2 * np.sqrt(P.b) * sin + P.b * sin**2
+            bound = (1 + np.sqrt(P.b) * sin) ** 2 * bound + 2 * np.sqrt(P.b) * sin + P.b * sin**2
             shell = shell_modes(lev.n_in, lev.n_out)
             out.append(
                 StructureRow(
@@ -644,6 +694,10 @@ def structure(P: Protocol, loss_tol: float) -> tuple[StructureRow, ...]:
                     random_angles=tuple(
                         features.largest_principal_angle(maps[lev.level - 1], shell) for maps in randoms
                     ),
+                    decimation_angle=features.largest_principal_angle(
+                        features.selection_matrix(lev.n_in, P.b), shell),
+                    block_average_angle=features.largest_principal_angle(
+                        np.kron(np.eye(lev.n_out), np.ones(P.b)), shell),
                 )
             )
     return tuple(out)
@@ -734,10 +788,14 @@ def measure_structure(P: Protocol, tol) -> list[Row]:
         ]
         if sr.level == 1:
             summary = ControlSummary.of(sr.random_angles)
-            rows.append(
+            rows += [
                 Row(f"random encoders: largest angle to the shell modes, rad ({tag}; seed mean {summary.text()})",
-                    0.0, summary.mean, sr.angle_bound, role="control")
-            )
+                    0.0, summary.mean, sr.angle_bound, role="control"),
+                Row(f"decimation: largest angle to the shell modes, rad ({tag})", 0.0, sr.decimation_angle,
+                    sr.angle_bound, role="control"),
+                Row(f"block average: largest angle to the shell modes, rad ({tag})", 0.0, sr.block_average_angle,
+                    sr.angle_bound, role="control"),
+            ]
     rows.append(
         Row(f"S Pi S^T = I/b for the shell projector (N = {P.N}, max deviation)", 0.0,
             decimation_identity_error(P.N, P.b), tol["identity"], role="consistency")
@@ -764,6 +822,11 @@ def measure_stable(P: Protocol, tol) -> list[Row]:
                 summary = ControlSummary.of(values)
                 rows.append(Row(f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text()})", 0.0, summary.mean,
                                 tol["flow"], role="control"))
+        ba = reads["block average"]
+        rows += [
+            Row(f"block average: |r_{L}|/r_0 (r_0 = {r0})", 0.0, abs(ba.r[L]) / r0, tol["flow"], role="control"),
+            Row(f"block average: TC_{L}/TC_0 (r_0 = {r0})", 0.0, ba.tc[L] / ba.tc[0], tol["flow"], role="control"),
+        ]
         dec = reads["decimation"]
         r_rg = r0
         for l in range(1, L + 1):
@@ -790,7 +853,8 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
     for l in range(L):
         ms_ratio = ms.t[l + 1] / ms.t[l]
         rows.append(Row(f"trained: t_{l + 1}/t_{l} vs momentum shell on the same ring (relative {tol['ratio']:g})",
-                        float(ms_ratio), float(tr.t[l + 1] / tr.t[l]), tol["ratio"] * abs(ms_ratio)))
+                        float(ms_ratio), float(tr.t[l + 1] / tr.t[l]), tol["ratio"] * abs(ms_ratio),
+                        role="consistency"))
     for kind in CONTROLS:
         summary = ControlSummary.of([x.t[L] for x in reads[kind]])
         rows.append(Row(f"{kind}s: t_{L} (seed mean {summary.text()})", 0.0, summary.mean, bound, role="control"))
@@ -798,6 +862,12 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
     expected = P.eps_response / P.eps_critical
     rows.append(Row(f"trained: linear response t_{L}(t_0 = {2 * P.eps_response:g})/t_{L}(t_0 = {2 * P.eps_critical:g})",
                     expected, float(far["trained"].t[L] / tr.t[L]), tol["response"] * expected))
+    rows += [
+        Row(f"block average: t_{L}", 0.0, float(reads["block average"].t[L]), bound, role="control"),
+        Row(f"block average: linear response of t_{L}", expected,
+            float(far["block average"].t[L] / reads["block average"].t[L]), tol["response"] * expected,
+            role="control"),
+    ]
     for kind in CONTROLS:
         summary = ControlSummary.of([a.t[L] / c.t[L] for a, c in zip(far[kind], reads[kind])])
         rows.append(Row(f"{kind}s: linear response of t_{L} (seed mean {summary.text()})", expected, summary.mean,
