@@ -2,13 +2,17 @@ r"""Chapter *Paper II's theorem: the feature layer and the RG fixed point* (``bo
 
 Paper II's network side under the two readings of the book:
 
-* **Reading A** (claim ``II.A``): greedy linear autoencoders :math:`N \to N/b \to N/b^2` on
-  Gaussian rings, compared level by level with the decimation RG iterates
-  :math:`r_b^l(r_0)`, and a linear autoencoder on a :math:`\phi^4`-type chain, compared with
-  the block-sum RG iterate through the standardized fourth cumulant.
-* **Reading B** (claim ``II.B``): regressors inferring a natural parameter from ``N`` data;
-  the standardized :math:`\kappa_4` of their feature units against ``N``, with frozen
-  controls (random, selection = decimation, block sum = the block-sum RG iterate).
+* **Reading A** (claim ``II.A``, ours: training follows the decimation RG steps): greedy linear
+  autoencoders :math:`N \to N/b \to N/b^2` on Gaussian rings, compared level by level with the
+  decimation RG iterates :math:`r_b^l(r_0)`, and a linear autoencoder on a :math:`\phi^4`-type
+  chain, compared with the block-sum RG iterate through the standardized fourth cumulant;
+  random linear maps of the same shapes are the controls.
+* **Reading B** (claims ``II.B1``, ``II.B2``, ``II.B3``, ours): regressors inferring a natural
+  parameter from ``N`` data. ``II.B1``: the standardized :math:`\kappa_4` of their feature
+  units against ``N`` (the block-sum rate :math:`N^{-1}`); ``II.B2``: the basis-free share of
+  the block sum in the span of the feature layer, and the test error against the exact Bayes
+  estimator; ``II.B3``: per-unit :math:`N\rho` (basis-dependent). Frozen controls: random,
+  selection = decimation, block sum = the block-sum RG iterate.
 
 All regressors of one input size and architecture train in one batched
 :func:`rgbook.training.fit` call (:func:`rgbook.features.train_parameter_regressors`).
@@ -626,70 +630,24 @@ FIGURES = ("fig-iia-flow", "fig-iib-size")
 
 
 def measure_reconstruction(P: Protocol, tol) -> list[Row]:
-    """II.A: linear autoencoder stacks on Gaussian rings against Eckart-Young and the RG iterates; phi^4 chain
-    kappa_4.
-    """
-    rows = []
-    for r in P.a.rs:
-        for lev in gaussian_stack(P.a, r):
-            tag = f"r_0={r}, level {lev.level}"
-            ey = lev.eckart_young_loss
-            rows += [
-                Row(
-                    f"best trained loss vs Eckart-Young minimum ({tag}; tol relative {_short(tol['loss'])})",
-                    ey,
-                    lev.best_loss,
-                    tol["loss"] * ey,
-                ),
-                Row(f"trained features' ring ratio r vs RG iterate ({tag})", lev.r_rg, lev.r_trained, tol["ratio"]),
-                Row(
-                    f"decimation control's ring ratio r vs RG iterate ({tag})",
-                    lev.r_rg,
-                    lev.r_decimation,
-                    tol["decimation"],
-                    role="consistency",
-                ),
-            ]
-    ep = even_poly_features(P.a)
-    rows.append(
-        Row(
-            f"phi^4 chain: kappa_4/kappa_2^2 of trained features (rf gauge) vs block-sum RG iterate (b = {P.a.b})",
-            ep.of(BLOCK_SUM).mean,
-            ep.of(TRAINED_RF).mean,
-            tol["kurtosis"],
-        )
-    )
-    return rows
+    """II.A: linear autoencoder stacks on Gaussian rings against Eckart-Young and the decimation RG iterates,
+    phi^4 chain kappa_4 against the block-sum iterate; random linear maps of the same shapes as controls."""
+    raise NotImplementedError("II.A measure: being rewritten (claim registered first)")
 
 
-def measure_size(P: Protocol, tol) -> list[Row]:
-    """II.B: fitted kappa_4 rates of trained feature units against N^-1, and N x ratio against the block sum's 1."""
-    rs = rates(P.b)
-    rows = [
-        Row(f"{r.task}: fitted exponent p of kappa_4^std ~ N^p ({r.route}) vs -1", -1.0, r.p, tol["exponent"])
-        for r in rs
-    ]
-    rows += [
-        Row(
-            f"{r.task}: N x kappa_4-ratio of trained units at N={r.N_max} vs block sum (1)",
-            1.0,
-            r.n_rho_at_max,
-            tol["n_rho"],
-        )
-        for r in rs
-        if np.isfinite(r.n_rho_at_max)
-    ]
-    rows += [
-        Row(
-            f"{r.task}: block-sum overlap of the trained layer's span at N={r.N_max} (1 = contains the block sum)",
-            1.0,
-            r.overlap_at_max,
-            tol["overlap"],
-        )
-        for r in rs
-        if np.isfinite(r.overlap_at_max)
-    ]
-    return rows
+def measure_gaussianity(P: Protocol, tol) -> list[Row]:
+    """II.B1: rate p of the feature units' standardized kappa_4 between two sizes, trained vs random/selection."""
+    raise NotImplementedError("II.B1 measure: not written yet (claim registered first)")
+
+
+def measure_span(P: Protocol, tol) -> list[Row]:
+    """II.B2: block-sum overlap of the trained layers' span; test RMSE against the exact Bayes estimator."""
+    raise NotImplementedError("II.B2 measure: not written yet (claim registered first)")
+
+
+def measure_units(P: Protocol, tol) -> list[Row]:
+    """II.B3: per-unit N rho of the trained units against the block sum's 1 (a basis-dependent quantity)."""
+    raise NotImplementedError("II.B3 measure: not written yet (claim registered first)")
 
 
 _PAPER_II_MAIN = (
@@ -710,40 +668,87 @@ CLAIMS = (
         paper="II",
         reading="A",
         paper_claim=_PAPER_II_MAIN,
+        title="training follows the decimation RG steps",
         statement=(
-            "Reading A, depth: greedy linear autoencoders 27 -> 9 -> 3 (b = 3) on Gaussian rings with r = K/d = 0.3 "
-            "and 0.45, each layer the best of 4 restarts on the exact loss, (i) reach the Eckart-Young (PCA) "
-            "minimum (relative {loss}); (ii) their features, in the receptive-field gauge (ours), have projected "
-            "ring ratio r_l within {ratio} of the RG iterates r_b^l(r) (decimation control to "
-            "{decimation}); (iii) on the "
-            "phi^4-type chain (V = 0.5x^2 + 0.1x^4, K = 0.3) their standardized kappa_4 equals that of the "
-            "block-sum RG iterate (b = 3) within {kurtosis}."
+            "Reading A (ours, stronger than the paper's claim: training follows the decimation RG steps): greedy "
+            "linear autoencoders 27 -> 9 -> 3 (b = 3) on Gaussian rings with r = K/d = 0.3 and 0.45, each layer "
+            "the best of 4 restarts on the exact loss, (i) reach the Eckart-Young (PCA) minimum (relative {loss}); "
+            "(ii) their features, in the receptive-field gauge (ours), have projected ring ratios r_l equal to the "
+            "decimation RG iterates r_b^l(r) within relative {ratio} (|r_l/r_b^l(r) - 1|; the decimation layer "
+            "reproduces the iterates to {decimation}); (iii) on the phi^4-type chain (V = 0.5x^2 + 0.1x^4, "
+            "K = 0.3) the mean over features of their standardized kappa_4 equals that of the block-sum RG "
+            "iterate (b = 3) within {k_sigma} standard errors of the difference (bootstrap over the samples). "
+            "Controls: random linear maps of the same shapes (10 seeds, same gauge); a control satisfies a "
+            "prediction when its 95% seed-bootstrap interval reaches the tolerance."
         ),
-        tolerances={"loss": 1e-6, "ratio": 0.02, "decimation": 1e-10, "kurtosis": 0.05},
+        tolerances={"loss": 1e-6, "ratio": 0.1, "decimation": 1e-10, "k_sigma": 3.0},
         chapter=CHAPTER,
         measure=measure_reconstruction,
         protocol=PROTOCOL,
         figure="fig-iia-flow",
     ),
     Claim(
-        id="II.B",
+        id="II.B1",
         paper="II",
         reading="B",
         paper_claim=_PAPER_II_MAIN,
+        title="feature units flow to the Gaussian fixed point at the block-sum rate",
         statement=(
-            "Reading B, size: FC regressors with 4 feature units trained to infer a natural parameter from N "
-            "data (Gaussian mean, Poisson, Bernoulli, Gamma rate, Bernoulli chain with K = 0.5; even-polynomial "
-            "theta_4 through a 16-unit tanh layer) have feature units whose standardized kappa_4 decays as N^p "
-            "with p = -1 +- {exponent} (the block-sum RG rate), and, for linear layers (i.i.d. and "
-            "chain data) at N = 64, "
-            "training brings the layer to the block-sum RG iterate: each unit's N x kappa_4-ratio "
-            "N sum w^4/(sum w^2)^2 (i.i.d. data) is within {n_rho} of 1 (its minimum, reached only "
-            "by the uniform sum), "
-            "and the span of the units contains the block sum (overlap |P_W 1|^2/N within {overlap} of 1)."
+            "Reading B (ours), Gaussianity of the features: FC regressors with 4 linear feature units trained to "
+            "infer a natural parameter from N data (Poisson, Bernoulli, Gamma rate; Bernoulli chain with K = 0.5) "
+            "have units whose standardized kappa_4 decays as N^p with p = -1 +- {exponent} (the block-sum RG "
+            "rate), p measured between N = 16 and N = 64 from the means over 10 seeds (exactly from the weights "
+            "for i.i.d. data, from samples for the chain); the whole 95% seed-bootstrap interval of p must lie "
+            "within the tolerance. The Gaussian task (kappa_4 = 0 identically) is excluded; the even-polynomial "
+            "task, whose units are linear in a tanh hidden layer rather than in the data, is reported apart. "
+            "Controls: random frozen layers (10 seeds) and the selection layer (decimation)."
         ),
-        tolerances={"exponent": 0.2, "n_rho": 0.5, "overlap": 0.05},
+        tolerances={"exponent": 0.2},
         chapter=CHAPTER,
-        measure=measure_size,
+        measure=measure_gaussianity,
+        protocol=PROTOCOL,
+        figure="fig-iib-size",
+    ),
+    Claim(
+        id="II.B2",
+        paper="II",
+        reading="B",
+        paper_claim=_PAPER_II_MAIN,
+        title="the trained layer's span contains the block sum",
+        statement=(
+            "Reading B (ours), the span contains the block sum: for the linear tasks (Gaussian mean, Poisson, "
+            "Bernoulli, Gamma rate, Bernoulli chain with K = 0.5) at N = 16 and N = 64, the basis-free share of "
+            "the uniform vector in the span of the 4 trained units, |P_W 1|^2/N, is at least 1 - {overlap} at the "
+            "lower end of its 95% seed-bootstrap interval (10 seeds); and the regressors are near-optimal: for "
+            "Poisson and Bernoulli data, whose sum is sufficient, the test RMSE is within relative {bayes} of the "
+            "exact Bayes (posterior-mean) estimator's on the same test samples (upper end of the 95% seed "
+            "interval). Controls: random frozen layers (10 seeds; for the RMSE with a trained head) and the "
+            "selection layer; a control satisfies a prediction when its interval reaches the tolerance."
+        ),
+        tolerances={"overlap": 0.05, "bayes": 0.05},
+        chapter=CHAPTER,
+        measure=measure_span,
+        protocol=PROTOCOL,
+        figure="fig-iib-size",
+    ),
+    Claim(
+        id="II.B3",
+        paper="II",
+        reading="B",
+        paper_claim=_PAPER_II_MAIN,
+        title="each trained unit is the block sum (basis-dependent)",
+        statement=(
+            "Reading B (ours), per-unit quantities, basis-dependent: for the i.i.d. linear tasks (Gaussian mean, "
+            "Poisson, Bernoulli, Gamma rate) at N = 64, the trained units' N rho = N sum w^4/(sum w^2)^2 (1 exactly "
+            "when the |w_i| are equal: the block sum up to signs; for non-Gaussian data the ratio of the unit's "
+            "standardized kappa_4 to the block sum's) is within {n_rho} of 1 at the upper end of the 95% "
+            "seed-bootstrap interval of its mean over units (10 seeds). The head tanh(Au + a) absorbs any "
+            "invertible linear map of the units, so the per-unit basis is no property of the optimum. Controls: "
+            "random frozen layers (10 seeds) and the selection layer."
+        ),
+        tolerances={"n_rho": 0.5},
+        chapter=CHAPTER,
+        measure=measure_units,
         protocol=PROTOCOL,
         figure="fig-iib-size",
     ),
