@@ -1029,6 +1029,7 @@ def plot_size(ax_exact, ax_samples, ax_overlap, ax_bayes, P: ReadingB) -> None:
         ylim=(-0.03, 1.05),
     )
     ax_overlap.legend(fontsize="x-small")
+    lowest = 0.0
     for task, marker in zip(P.bayes_tasks, "os"):
         for mode, (fmt, color) in _STYLES.items():
             sel = [r for r in results if r.task == task and r.mode == mode and np.isfinite(r.bayes_test_rmse)]
@@ -1036,12 +1037,14 @@ def plot_size(ax_exact, ax_samples, ax_overlap, ax_bayes, P: ReadingB) -> None:
                 continue
             excess = [replace(r, test_rmse=100 * (r.test_rmse / r.bayes_test_rmse - 1)) for r in sel]
             N, m, s = _mean_std_by_N(excess, "test_rmse")
+            lowest = min(lowest, float(np.min(m - s)))
             ax_bayes.errorbar(
                 N, m, yerr=s, fmt=marker + fmt[1:], color=color, capsize=2,
                 mfc="none" if marker == "s" else color, label=f"{task}, {MODE_NAMES[mode]}",
             )
     ax_bayes.axhline(0.0, color="k", lw=0.8)
     ax_bayes.set_yscale("symlog", linthresh=1.0, linscale=0.6)
+    ax_bayes.set_ylim(bottom=min(-0.3, 1.3 * lowest))
     ax_bayes.set(
         xscale="log",
         xlabel="input size $N$",
