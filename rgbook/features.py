@@ -55,6 +55,12 @@ __all__ = [
     "Task",
     "task_data",
     "sample_task",
+    "regression_data",
+    "bin_midpoints",
+    "BAYES_FAMILIES",
+    "sum_likelihood",
+    "bayes_posterior_mean",
+    "bayes_risk",
     "ParameterRegressor",
     "train_parameter_regressor",
     "train_parameter_regressors",
@@ -63,6 +69,7 @@ __all__ = [
     "standardized_cumulants",
     "exact_feature_kurtosis_ratio",
     "block_sum_overlap",
+    "span_unit_weights",
 ]
 
 #: Feature layers of Reading B: trained, and the frozen controls.
@@ -253,6 +260,107 @@ def task_data(task: Task, N: int, n: int, rng, n_bins: int = 32) -> tuple[np.nda
     return x, mids[bins]
 
 
+def regression_data(task: Task | str, N: int, n_train: int, seed: int) -> tuple[np.ndarray, ...]:
+    r"""The training and test sets of the regressor with seed ``seed``: ``(x, eta, x_test, eta_test)``.
+
+    ``n_train`` training and ``n_train // 4`` test samples (:func:`task_data`, in this order) from
+    ``numpy.random.default_rng(seed)``: exactly the data :func:`train_parameter_regressors` gives
+    run ``(task, mode, seed)``, so a regressor's test set can be rebuilt after training.
+    """
+    task = _as_task(task)
+    N = as_int("N", N, minimum=1, maximum=4096)
+    n_train = as_int("n_train", n_train, minimum=16)
+    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    x, eta = task_data(task, N, n_train, rng)
+    return (x, eta, *task_data(task, N, n_train // 4, rng))
+
+
+def bin_midpoints(task: Task | str, n_bins: int = 32) -> np.ndarray:
+    """The ``n_bins`` values the inferred parameter takes in :func:`task_data`: midpoints of equal bins of the range."""
+    task = _as_task(task)
+    n_bins = as_int("n_bins", n_bins, minimum=1)
+    edges = np.linspace(*task.eta_range, n_bins + 1)
+    return 0.5 * (edges[1:] + edges[:-1])
+
+
+#: Families whose i.i.d. tasks have a discrete sufficient sum with a closed-form law (exact Bayes risk).
+BAYES_FAMILIES = ("poisson", "bernoulli")
+
+
+def _bayes_task(task) -> Task:
+    task = _as_task(task)
+    if task.family not in BAYES_FAMILIES or task.K != 0.0 or task.hidden:
+        raise ValueError(f"the exact Bayes estimator needs an i.i.d. task of family {BAYES_FAMILIES} without a "
+                         f"hidden layer, got {task.name!r} (family {task.family!r}, K={task.K}, hidden={task.hidden})")
+    if task.infer != 0 or len(task.eta) != 1:
+        raise ValueError(f"task {task.name!r} must infer its only natural parameter")
+    return task
+
+
+def sum_likelihood(task: Task | str, N: int, n_bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    r"""Law of the sufficient sum :math:`S = \sum_i x_i` of ``N`` i.i.d. data at each grid value of the parameter.
+
+    Poisson: :math:`S \sim \mathrm{Poisson}(N e^{\eta})`; Bernoulli on {0, 1}:
+    :math:`S \sim \mathrm{Binomial}(N, 1/(1 + e^{-\eta}))`. Returns ``(s, P)`` with ``s`` the values
+    :math:`0..S_{max}` and ``P[k, s]`` the probability of ``s`` at the ``k``-th bin midpoint
+    (:func:`bin_midpoints`); for Poisson, :math:`S_{max} = \lceil\mu + 15\sqrt\mu\rceil + 30` at the
+    largest rate :math:`\mu`, and every row is checked to sum to 1 within :math:`10^{-12}`.
+    """
+    from scipy.stats import binom, poisson
+
+    task = _bayes_task(task)
+    N = as_int("N", N, minimum=1, maximum=4096)
+    eta = bin_midpoints(task, n_bins)
+    if task.family == "poisson":
+        rate = N * np.exp(eta)
+        s = np.arange(int(np.ceil(rate.max() + 15 * np.sqrt(rate.max()))) + 31)
+        P = poisson.pmf(s[None, :], rate[:, None])
+        if not np.allclose(P.sum(axis=1), 1.0, rtol=0, atol=1e-12):   # pragma: no cover (a bug, not an input)
+            raise RuntimeError("the Poisson law of the sum is truncated too early")
+    else:
+        s = np.arange(N + 1)
+        P = binom.pmf(s[None, :], N, 1.0 / (1.0 + np.exp(-eta))[:, None])
+    return s, P
+
+
+def bayes_posterior_mean(task: Task | str, N: int, s, n_bins: int = 32) -> np.ndarray:
+    r"""Posterior mean of the inferred parameter given the sum ``s`` of ``N`` data, under the task's prior.
+
+    The prior of :func:`task_data` is uniform over the ``n_bins`` bin midpoints, so the posterior
+    weight of midpoint :math:`\eta_k` is proportional to :math:`P(S = s \mid \eta_k)`. The sum is
+    sufficient, so this is the Bayes (minimum mean-square error) estimator from the whole data.
+    """
+    from scipy.special import logsumexp
+    from scipy.stats import binom, poisson
+
+    task = _bayes_task(task)
+    N = as_int("N", N, minimum=1, maximum=4096)
+    s = np.asarray(s, dtype=np.float64)
+    if np.any(s < 0) or np.any(s != np.round(s)):
+        raise ValueError("s must hold non-negative integer sums")
+    eta = bin_midpoints(task, n_bins)
+    if task.family == "poisson":
+        logp = poisson.logpmf(s[..., None], N * np.exp(eta))
+    else:
+        if np.any(s > N):
+            raise ValueError(f"Bernoulli sums must lie in 0..{N}")
+        logp = binom.logpmf(s[..., None], N, 1.0 / (1.0 + np.exp(-eta)))
+    w = np.exp(logp - logsumexp(logp, axis=-1, keepdims=True))
+    return w @ eta
+
+
+def bayes_risk(task: Task | str, N: int, n_bins: int = 32) -> float:
+    r"""Exact Bayes risk: mean-square error of :func:`bayes_posterior_mean` under the task's prior and data law.
+
+    :math:`\frac1K\sum_k\sum_s P(s\mid\eta_k)\,(\eta_k - m(s))^2` by exact summation over the law of the
+    sufficient sum (:func:`sum_likelihood`); no network can have a smaller expected squared error.
+    """
+    s, P = sum_likelihood(task, N, n_bins)
+    eta = bin_midpoints(task, n_bins)
+    m = bayes_posterior_mean(task, N, s, n_bins)
+    return float(np.sum(P * (eta[:, None] - m[None, :]) ** 2) / n_bins)
+
+
 @dataclass(frozen=True)
 class ParameterRegressor:
     r"""Feature layer and head of a natural-parameter regressor.
@@ -354,9 +462,7 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
     data = {}
     for task, _, seed in runs:                     # one draw per (task, seed), as a separate run would make
         if (task.name, seed) not in data:
-            rng = np.random.default_rng(seed)
-            x, eta = task_data(task, N, n_train, rng)
-            data[task.name, seed] = (x, eta, *task_data(task, N, n_train // 4, rng))
+            data[task.name, seed] = regression_data(task, N, n_train, seed)
     models, xs, etas, scales = [], [], [], []
     for task, mode, seed in runs:
         x, eta, _, _ = data[task.name, seed]
@@ -490,9 +596,24 @@ def block_sum_overlap(reg: ParameterRegressor) -> float:
 def exact_feature_kurtosis_ratio(reg: ParameterRegressor) -> np.ndarray:
     r"""For a linear feature layer on i.i.d. data: :math:`\kappa_4^{std}(u_j)/\kappa_4^{std}(x) =
     \sum_i W_{ji}^4/(\sum_i W_{ji}^2)^2` exactly (cumulants add over independent terms).
-    By Cauchy–Schwarz it is at least :math:`1/N`, with equality iff :math:`|W_{ji}|` is uniform
-    (the block sum of all ``N`` data). Raises for hidden-layer networks."""
+    By Cauchy–Schwarz it is at least :math:`1/N`, with equality iff the :math:`|W_{ji}|` are all equal: the
+    block sum of all ``N`` data, or any sign pattern :math:`\pm w` of it (:math:`N\rho = 1` does not single
+    out the block sum). Raises for hidden-layer networks."""
     if "V" in reg.params:
         raise ValueError("exact cumulants need a linear feature layer on the data (this network has a hidden layer)")
     W = reg.params["W"]
     return (W**4).sum(axis=1) / (W**2).sum(axis=1) ** 2
+
+
+def span_unit_weights(reg: ParameterRegressor) -> np.ndarray:
+    r"""Weights of the unit along the block sum *inside* the span of a linear feature layer: :math:`\Pi_W\mathbf 1`.
+
+    The head :math:`\tanh(Au + a)` absorbs any invertible map of the units, so a network whose
+    layer has this unit among its rows computes the same function; its
+    :math:`N\sum w^4/(\sum w^2)^2` shows what the per-unit quantity is in that basis.
+    """
+    if "V" in reg.params:
+        raise ValueError("the block-sum direction needs a linear feature layer on the data "
+                         "(this network has a hidden layer)")
+    Q, _ = np.linalg.qr(reg.params["W"].T)
+    return Q @ (Q.T @ np.ones(reg.N))

@@ -183,3 +183,107 @@ def test_minibatches_visit_every_window_once_per_epoch():
     assert Minibatches(10, 10).full
     with pytest.raises(ValueError, match="batch_size"):
         Minibatches(10, 0)
+
+
+# --------------------------------------------------------------------------------------
+# Exact Bayes estimator of the i.i.d. tasks with a discrete sufficient sum (II.B2)
+
+
+@pytest.mark.parametrize("task", features.BAYES_FAMILIES)
+def test_bin_midpoints_are_the_values_task_data_draws(task):
+    _, eta = features.task_data(features.TASKS[task], 4, 5000, np.random.default_rng(0))
+    mids = features.bin_midpoints(task)
+    assert mids.size == 32 and set(np.unique(eta)) <= set(mids)
+    assert len(np.unique(eta)) == 32
+
+
+@pytest.mark.parametrize("task,N", [("poisson", 3), ("bernoulli", 5)])
+def test_posterior_mean_from_sum_equals_full_likelihood(task, N):
+    """Route 1: the law of the sum. Route 2: the product of the per-datum laws over the whole data (sufficiency)."""
+    from scipy.stats import bernoulli, poisson
+
+    x, _ = features.task_data(features.TASKS[task], N, 50, np.random.default_rng(1))
+    eta = features.bin_midpoints(task)
+    if task == "poisson":
+        loglik = poisson.logpmf(x[:, :, None], np.exp(eta)).sum(axis=1)
+    else:
+        loglik = bernoulli.logpmf(x[:, :, None], 1 / (1 + np.exp(-eta))).sum(axis=1)
+    post = np.exp(loglik - loglik.max(axis=1, keepdims=True))
+    brute = (post @ eta) / post.sum(axis=1)
+    np.testing.assert_allclose(features.bayes_posterior_mean(task, N, x.sum(axis=1)), brute, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("task,N", [("poisson", 8), ("bernoulli", 16)])
+def test_bayes_risk_closed_form_against_monte_carlo(task, N):
+    """Exact summation over the law of the sum vs the squared error of the posterior mean on fresh task data."""
+    x, eta = features.task_data(features.TASKS[task], N, 200_000, np.random.default_rng(2))
+    err2 = (features.bayes_posterior_mean(task, N, x.sum(axis=1)) - eta) ** 2
+    se = err2.std(ddof=1) / np.sqrt(err2.size)
+    assert abs(err2.mean() - features.bayes_risk(task, N)) < 4 * se
+
+
+def test_bayes_risk_bounds():
+    """Below the prior variance, decreasing in N, and never above the squared error of any other estimator of the sum."""
+    for task in features.BAYES_FAMILIES:
+        mids = features.bin_midpoints(task)
+        risks = [features.bayes_risk(task, N) for N in (1, 4, 16, 64)]
+        assert risks[0] < mids.var() and all(a > b for a, b in zip(risks, risks[1:]))
+    # another estimator of eta from the sum (the clipped maximum-likelihood estimate) has a larger exact risk
+    N = 16
+    s, P = features.sum_likelihood("poisson", N)
+    mids = features.bin_midpoints("poisson")
+    mle = np.clip(np.log(np.maximum(s, 0.5) / N), mids[0], mids[-1])
+    assert np.sum(P * (mids[:, None] - mle[None, :]) ** 2) / mids.size > features.bayes_risk("poisson", N)
+
+
+def test_regression_data_rebuilds_the_test_set_of_a_trained_regressor():
+    reg = features.train_parameter_regressor("poisson", 8, steps=10, n_train=256, batch_size=64, seed=3)
+    x, eta, x_test, eta_test = features.regression_data("poisson", 8, 256, 3)
+    assert x.shape == (256, 8) and x_test.shape == (64, 8)
+    params = {k: torch.as_tensor(v) for k, v in reg.params.items()}
+    pred = features._head_t(params, torch.as_tensor(features.feature_values(reg, x_test))).numpy()
+    assert np.sqrt(np.mean((pred - eta_test) ** 2)) == pytest.approx(reg.test_rmse, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: features.bayes_risk("gamma", 8),
+        lambda: features.bayes_risk("bernoulli_chain", 8),
+        lambda: features.bayes_posterior_mean("poisson", 8, [-1.0]),
+        lambda: features.bayes_posterior_mean("poisson", 8, [1.5]),
+        lambda: features.bayes_posterior_mean("bernoulli", 4, [5.0]),
+        lambda: features.span_unit_weights(features.control_regressor("even_poly", 8, "random")),
+    ],
+)
+def test_bayes_bad_input(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_n_rho_one_does_not_single_out_the_block_sum():
+    """Any sign pattern with equal |w_i| has N rho = 1; only the uniform one is the block sum (overlap 1)."""
+    N = 8
+    reg = features.control_regressor("poisson", N, "block_sum")
+    from scipy.linalg import hadamard
+
+    signs = hadamard(N).astype(float)[1:5]               # four sign patterns, each orthogonal to the uniform vector
+    flipped = features.ParameterRegressor("poisson", N, "random", {**reg.params, "W": signs}, 0.0, 0)
+    assert N * features.exact_feature_kurtosis_ratio(flipped) == pytest.approx(np.ones(4), rel=1e-12)
+    assert features.block_sum_overlap(reg) == pytest.approx(1.0, rel=1e-12)
+    assert features.block_sum_overlap(flipped) == pytest.approx(0.0, abs=1e-12)   # every row sums to 0
+
+
+def test_span_unit_weights_is_the_projection_of_the_uniform_vector():
+    rng = np.random.default_rng(5)
+    N, M = 12, 4
+    W = rng.normal(size=(M, N))
+    W[0] += 3.0                                           # some weight on the uniform vector
+    reg = features.ParameterRegressor("poisson", N, "random", {"W": W, "c": np.zeros(M)}, 0.0, 0)
+    w = features.span_unit_weights(reg)
+    coef, *_ = np.linalg.lstsq(W.T, np.ones(N), rcond=None)   # least squares: the projection onto the row space
+    np.testing.assert_allclose(w, W.T @ coef, atol=1e-12)
+    assert w @ w / N == pytest.approx(features.block_sum_overlap(reg), rel=1e-12)
+    W2 = np.vstack([np.ones(N), W[1:]])                    # uniform vector in the span: the unit is the block sum
+    reg2 = features.ParameterRegressor("poisson", N, "random", {"W": W2, "c": np.zeros(M)}, 0.0, 0)
+    np.testing.assert_allclose(features.span_unit_weights(reg2), np.ones(N), atol=1e-12)
