@@ -18,6 +18,10 @@
   last execution seconds (``_build/deps/<name>.json``) and the cold and warm build times of
   the last ``make bench`` (``_build/bench-build.json``).
   Pages holding these directives are re-written on every build.
+* Every code chapter is offered as an executed notebook in the page's download menu
+  (".ipynb"): its notebook with the outputs of its cached execution (nothing is executed
+  again), made runnable outside the book by :func:`rgbook.notebooks.downloadable`, is written to
+  ``_build/html/_sources/<doc>.ipynb``.
 * A code chapter depends on its execution record ``_build/deps/<name>.json`` (written by
   ``rgbook.build.finish``): when the chapter re-executes, or its record is removed, Sphinx
   re-reads the page, so the HTML shows the new outputs although the source did not change.
@@ -367,6 +371,30 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique  # in place: later handlers and the template see the same list
 
 
+def _executed_notebook(app, pagename, templatename, context, doctree) -> None:
+    """Offer a code chapter's executed notebook in the download menu (before the theme builds the menu)."""
+    if app.builder.format != "html" or doctree is None:
+        return
+    source = Path(app.srcdir) / f"{pagename}.md"
+    if not source.is_file() or "```{code-cell}" not in source.read_text():
+        return
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import figures, notebooks
+
+    try:
+        notebooks.write_downloadable(pagename, Path(app.outdir) / "_sources" / f"{pagename}.ipynb", root=root,
+                                     commit=figures.git_commit(root))
+    except KeyError:
+        logger.warning(f"{pagename}: no execution of its current code cells in the execution cache, so no "
+                       "executed notebook to download (run python -m rgbook.build execute)", location=pagename)
+        return
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
@@ -380,4 +408,6 @@ def setup(app):
     app.connect("build-finished", _write_css)
     app.add_css_file("rgbook.css")
     app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the theme's handlers
+    # sphinx-book-theme builds the download menu at priority 501 and lists "ipynb_source".
+    app.connect("html-page-context", _executed_notebook, priority=450)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
