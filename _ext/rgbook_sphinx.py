@@ -7,10 +7,13 @@
 * MathJax is served from the book itself (``_static/mathjax/es5``, copied from the
   ``django-static-mathjax`` wheel, MathJax 3.2.2), not from a CDN: the book renders its
   mathematics offline.
-* The ``claims-ledger`` directive is replaced, after every chapter has executed, by a table
-  of every registered claim: paper, reading, our statement (:attr:`rgbook.claims.Claim.text`,
-  tolerances written in), evidence, control and consistency rows passing, the verdict
-  (three-valued for network claims), links to the chapter and figure; ``claims-summary`` by
+* The ``claims-ledger`` directive is replaced, after every chapter has executed, by one block
+  per registered claim, so that a claim reads at a glance: a verdict badge (three-valued for
+  network claims), the id with paper and reading ("ours" for our stronger readings), links to
+  the chapter and figure; our statement (:attr:`rgbook.claims.Claim.text`, tolerances written
+  in) with its ASCII mathematics typeset (:func:`typeset`); the evidence, control and
+  consistency rows passing and the worst evidence ratio; the evidence table, folded
+  (``<details>``); ``claims-summary`` by
   one row per paper: the literal claim's verdict first, our stronger readings ("ours")
   beside it, the RG side last.
 * The ``build-times`` directive is replaced by the build's times, read when the page is
@@ -188,7 +191,96 @@ def _summary_table(app, docname: str) -> nodes.Node:
     return table
 
 
+#: ASCII mathematics of claim statements, as typeset by :func:`typeset`.
+_GREEK = {name: chr(code) for name, code in (
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5), ("zeta", 0x3B6),
+    ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD),
+    ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6),
+    ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Lambda", 0x39B))}
+_SYMBOLS = (("<=", "\u2264"), (">=", "\u2265"), ("->", "\u2192"), ("+-", "\u00b1"), ("infinity", "\u221e"),
+            ("sqrt", "\u221a"))
+
+
+def _script_token():
+    import re
+
+    # ^2, ^-2, ^b, ^l, ^(1 - n zeta), ^{y_j a_j}, _(n+1), _l, _2, _B (one level of brackets)
+    return re.compile(r"(?P<op>[\^_])(?P<arg>\((?:[^()]|\([^()]*\))*\)|\{[^{}]*\}|-?[A-Za-z0-9]+)")
+
+
+def _plain(text: str) -> str:
+    import re
+
+    text = re.sub(r"\b(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")\b",
+                  lambda m: _GREEK[m.group(1)], text)
+    for ascii_, symbol in _SYMBOLS:
+        text = text.replace(ascii_, symbol)
+    return re.sub(r"(?<=[0-9])\*(?=[0-9])", "\u00b7", text)         # 2*3 -> 2·3
+
+
+def typeset(text: str) -> list[nodes.Node]:
+    """A claim statement's ASCII mathematics as text nodes with sub- and superscripts.
+
+    Greek letter names become letters (``kappa_n`` -> κ with subscript n), ``<=``, ``>=``,
+    ``->``, ``+-``, ``infinity`` and ``sqrt`` their symbols, ``sum_``/``prod_`` Σ/∏, and ``x^a``, ``x^(…)``,
+    ``x^{…}``, ``x_a``, ``x_(…)`` super- and subscripts (the brackets of a bracketed script
+    dropped); numbers like ``1e-06`` are left alone. The words of the statement are not changed.
+    """
+    import re
+
+    out: list[nodes.Node] = []
+    pos = 0
+    token = _script_token()
+    for m in token.finditer(text):
+        start = m.start()
+        # a script follows a symbol (letter, digit, ')' or "'"), never a space or an identifier_with_words
+        if start == 0 or not re.match(r"[A-Za-z0-9)'\]|]", text[start - 1]):
+            continue
+        arg = m.group("arg")
+        if m.group("op") == "_" and re.fullmatch(r"[a-z]{3,}", arg) and arg not in ("max", "min"):
+            continue  # snake_case words are not subscripts
+        if arg[0] in "({" and arg[-1] in ")}":
+            arg = arg[1:-1]
+        if start > pos:
+            before = _plain(text[pos:start])
+            if m.group("op") == "_":   # sum_i, prod_j: the operator's symbol
+                before = re.sub(r"\b(sum|prod)$", lambda m: {"sum": "\u03a3", "prod": "\u220f"}[m.group(1)], before)
+            out.append(nodes.Text(before))
+        inner = typeset(arg)
+        out.append((nodes.superscript if m.group("op") == "^" else nodes.subscript)("", "", *inner))
+        pos = m.end()
+    if pos < len(text):
+        out.append(nodes.Text(_plain(text[pos:])))
+    return out
+
+
+def _badge(verdict: str) -> nodes.inline:
+    return nodes.inline(text=verdict, classes=["rgbook-badge", _verdict_class(verdict)])
+
+
+def _number(x) -> str:
+    return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
+
+
+def _evidence_table(rows) -> nodes.table:
+    from rgbook import claims
+
+    table, tbody = _table(["role", "quantity", "predicted", "measured", "tolerance", "passes"],
+                          (12, 52, 9, 9, 9, 9), ["rgbook-ledger", "rgbook-evidence"])
+    order = {role: i for i, role in enumerate(claims.ROLES)}
+    for r in sorted(rows, key=lambda r: order.get(r.get("role", "evidence"), 9)):
+        row = nodes.row(classes=["rgbook-pass" if r["passes"] else "rgbook-fail"])
+        cells = [r.get("role", "evidence"), None, _number(r["predicted"]), _number(r["measured"]),
+                 _number(r["tolerance"]), "\u2713 yes" if r["passes"] else "\u2717 no"]
+        for i, cell in enumerate(cells):
+            para = nodes.paragraph("", "", *typeset(r["quantity"])) if i == 1 else nodes.paragraph(text=cell)
+            row += nodes.entry("", para)
+        tbody += row
+    return table
+
+
 def _ledger_table(app, docname: str) -> nodes.Node:
+    """One block per claim: verdict, id and links first, then the statement, then the evidence (collapsible)."""
     import sys
 
     root = Path(app.srcdir)
@@ -197,10 +289,7 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    headers = ["claim (paper, reading)", "our statement (tested)", "evidence rows passing", "controls passing",
-               "consistency checks (cannot fail short of a bug)", "worst |diff| / tol (evidence)", "verdict",
-               "evidence"]
-    table, tbody = _table(headers, (10, 42, 6, 6, 6, 6, 9, 15), ["rgbook-ledger"])
+    out = nodes.container(classes=["rgbook-claims"])
     for claim in claims.registry().values():
         rec = records.get(claim.id)
         rows = rec["rows"] if rec else []
@@ -208,40 +297,51 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         by_role = {role: [r for r in rows if r.get("role", "evidence") == role] for role in claims.ROLES}
         worst = max((abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
                      for r in by_role["evidence"]), default=float("nan"))
-
-        def count(group):
-            return f"{sum(r['passes'] for r in group)} / {len(group)}" if group else "-"
         if claim.chapter not in app.env.all_docs:
             logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book",
                            location=docname)
         chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
-        evidence = nodes.paragraph()
         chapter_title = app.env.titles[claim.chapter].astext() if claim.chapter in app.env.titles else claim.chapter
-        evidence += nodes.reference(text=chapter_title,
-                                    refuri=chapter_uri)
-        if claim.figure:
-            evidence += nodes.Text(" · ")
-            evidence += nodes.reference(text=claim.figure, refuri=f"{chapter_uri}#{claim.figure}")
-        verdict = nodes.paragraph()
-        verdict += nodes.strong(text=status)
         reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
-        cells = [
-            nodes.paragraph("", "", nodes.literal(text=claim.id),
-                            nodes.Text(f" (Paper {claim.paper}, {reading})"
-                                       + (f": {claim.title}" if claim.title else ""))),
-            nodes.paragraph(text=rec["statement"] if rec and rec.get("statement") else claim.text),
-            nodes.paragraph(text=count(by_role["evidence"])),
-            nodes.paragraph(text=count(by_role["control"])),
-            nodes.paragraph(text=count(by_role["consistency"])),
-            nodes.paragraph(text=f"{worst:.3g}"),
-            verdict,
-            evidence,
-        ]
-        row = nodes.row(classes=[_verdict_class(status)])
-        for cell in cells:
-            row += nodes.entry("", cell)
-        tbody += row
-    return table
+
+        block = nodes.container(classes=["rgbook-claim", _verdict_class(status)], ids=[f"claim-{_slug(claim.id)}"])
+        head = nodes.paragraph(classes=["rgbook-claim-head"])
+        head += _badge(status)
+        head += nodes.Text(" ")
+        head += nodes.strong("", "", nodes.literal(text=claim.id))
+        head += nodes.Text(f" (Paper {claim.paper}, {reading})" + (f": {claim.title}" if claim.title else ""))
+        head += nodes.Text(" \u00b7 ")
+        head += nodes.reference(text=chapter_title, refuri=chapter_uri)
+        if claim.figure:
+            number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+            head += nodes.Text(" \u00b7 ")
+            head += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
+                                    refuri=f"{chapter_uri}#{claim.figure}")
+        block += head
+        statement = rec["statement"] if rec and rec.get("statement") else claim.text
+        block += nodes.paragraph("", "", *typeset(statement), classes=["rgbook-claim-statement"])
+
+        def count(group):
+            return f"{sum(r['passes'] for r in group)} / {len(group)}" if group else "none"
+        counts = (f"evidence rows passing {count(by_role['evidence'])} \u00b7 controls passing "
+                  f"{count(by_role['control'])} \u00b7 consistency checks (cannot fail short of a bug) passing "
+                  f"{count(by_role['consistency'])} \u00b7 worst |diff| / tol (evidence) {worst:.3g}")
+        block += nodes.paragraph(text=counts, classes=["rgbook-claim-counts"])
+        if rows:
+            block += nodes.raw("", f"<details class=\"rgbook-evidence\"><summary>Evidence table ({len(rows)} rows)"
+                                   "</summary>", format="html")
+            block += _evidence_table(rows)
+            block += nodes.raw("", "</details>", format="html")
+        else:
+            block += nodes.paragraph(text="Not measured in this build.")
+        out += block
+    return out
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _times_table(app, docname: str) -> nodes.Node:
@@ -347,6 +447,22 @@ def _copy_mathjax(app, exception) -> None:
 #: Book-wide styles: breathing room in the tables that pandas writes into cell outputs.
 _CSS = """div.cell_output table td, div.cell_output table th { padding: 0.15em 0.7em; }
 div.cell_output table thead th { border-bottom: 1px solid #999; }
+.rgbook-badge { display: inline-block; padding: 0.05em 0.55em; border-radius: 0.8em; font-size: 0.85em;
+  font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
+.rgbook-badge.rgbook-holds-and-discriminates, .rgbook-badge.rgbook-holds { background: #d8f0dc; color: #14532d;
+  border-color: #86c595; }
+.rgbook-badge.rgbook-holds-but-not-specific-to-training { background: #fdf0c8; color: #6b4e00; border-color: #e0c060; }
+.rgbook-badge.rgbook-fails { background: #f9d7d7; color: #7f1d1d; border-color: #e08a8a; }
+.rgbook-badge.rgbook-not-run { background: #e5e5e5; color: #333; }
+.rgbook-claim { border-left: 4px solid #bbb; padding: 0.3em 0 0.3em 0.9em; margin: 1.1em 0; }
+.rgbook-claim.rgbook-holds-and-discriminates, .rgbook-claim.rgbook-holds { border-left-color: #4caf66; }
+.rgbook-claim.rgbook-holds-but-not-specific-to-training { border-left-color: #d9a400; }
+.rgbook-claim.rgbook-fails { border-left-color: #d04040; }
+.rgbook-claim p { margin: 0.25em 0; }
+.rgbook-claim-counts { font-size: 0.85em; color: #555; }
+.rgbook-claim details summary { cursor: pointer; font-size: 0.9em; }
+table.rgbook-evidence { font-size: 0.85em; }
+table.rgbook-evidence tr.rgbook-fail td:last-child { color: #9b1c1c; }
 """
 
 
@@ -407,7 +523,7 @@ def setup(app):
     app.connect("build-finished", _copy_mathjax)
     app.connect("build-finished", _write_css)
     app.add_css_file("rgbook.css")
-    app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the theme's handlers
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     # sphinx-book-theme builds the download menu at priority 501 and lists "ipynb_source".
-    app.connect("html-page-context", _executed_notebook, priority=450)
+    app.connect("html-page-context", _executed_notebook, priority=450)  # after the theme's handlers
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
