@@ -16,6 +16,11 @@
   (``<details>``); ``claims-summary`` by
   one row per paper: the literal claim's verdict first, our stronger readings ("ours")
   beside it, the RG side last.
+* The ``figure-gallery`` directive is replaced by every figure with saved files, in book
+  order, as a card: thumbnail (linked to the figure in its chapter), number, chapter, the
+  caption as the chapter renders it, the claims whose ``figure`` it is with their verdicts
+  (linked to their ledger entries), and the cite line with its files. Nothing is kept by
+  hand: the figure sidecars (``_build/figures/*.json``) and the claim records decide.
 * The ``build-times`` directive is replaced by the build's times, read when the page is
   written (never from an executed cell, whose cached output would go stale): each chapter's
   last execution seconds (``_build/deps/<name>.json``) and the cold and warm build times of
@@ -62,6 +67,21 @@ class ClaimsSummary(ClaimsLedger):
     layout = "summary"
 
 
+class FigureGallery(ClaimsLedger):
+    """Every figure of the book as a thumbnail with its caption, chapter, claims, verdicts and files."""
+
+    layout = "gallery"
+
+
+def _gallery_has_math(app, doctree) -> None:
+    """Captions carry mathematics: load MathJax on the gallery page although its source has none.
+
+    (Runs on ``doctree-read``, after the math domain has recorded the page as equation-free.)
+    """
+    if any(node.get("layout") == "gallery" for node in doctree.findall(ledger_placeholder)):
+        app.env.get_domain("math").data["has_equations"][app.env.docname] = True
+
+
 class BuildTimes(ClaimsLedger):
     """Chapter execution times and the last benchmarked cold/warm build times."""
 
@@ -73,8 +93,25 @@ def _figures_dir(app) -> Path:
 
 
 def _relative_prefix(app, docname: str) -> str:
-    depth = app.builder.get_target_uri(docname).count("/")
+    # singlehtml: every document is a fragment of index.html ("#document-book/x"), at the top
+    depth = app.builder.get_target_uri(docname).split("#")[0].count("/")
     return "../" * depth
+
+
+def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> nodes.paragraph:
+    """"Cite this figure: rgbook, Figure n (label), "chapter", version, commit. Files: PDF · PNG · provenance"."""
+    para = nodes.paragraph(classes=["rgbook-cite-figure"])
+    para += nodes.strong(text="Cite this figure: ")
+    para += nodes.Text(
+        f"rgbook, Figure {number} ({label})" + (f", \u201c{title}\u201d" if title is not None else "")
+        + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
+    )
+    for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
+        if i:
+            para += nodes.Text(" \u00b7 ")
+        kind = "provenance" if name.endswith(".json") else name.rsplit(".", 1)[-1].upper()
+        para += nodes.reference(text=kind, refuri=f"{prefix}figures/{name}")
+    return para
 
 
 def _cite_figures(app, doctree, docname: str) -> None:
@@ -93,18 +130,7 @@ def _cite_figures(app, doctree, docname: str) -> None:
             continue
         meta = json.loads(sidecar.read_text())
         number = ".".join(map(str, fignumbers.get(fig["ids"][0], ()))) if fig["ids"] else ""
-        prefix = _relative_prefix(app, docname)
-        para = nodes.paragraph(classes=["rgbook-cite-figure"])
-        para += nodes.strong(text="Cite this figure: ")
-        para += nodes.Text(
-            f"rgbook, Figure {number} ({label})" + (f", “{title}”" if title is not None else "")
-            + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
-        )
-        for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
-            if i:
-                para += nodes.Text(" · ")
-            kind = "provenance" if name.endswith(".json") else name.rsplit(".", 1)[-1].upper()
-            para += nodes.reference(text=kind, refuri=f"{prefix}figures/{name}")
+        para = _cite_paragraph(label, meta, number, title, _relative_prefix(app, docname))
         fig += para
 
 
@@ -394,7 +420,111 @@ def _times_table(app, docname: str) -> nodes.Node:
     return container
 
 
-_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table}
+def _figure_captions(app, chapter: str, chapter_uri: str) -> dict[str, nodes.Node]:
+    """Each ``fig-`` figure of ``chapter``: its resolved caption as a paragraph (links made absolute to the chapter)."""
+    try:
+        doctree = app.env.get_and_resolve_doctree(chapter, app.builder)
+    except Exception:  # noqa: BLE001 - a chapter that cannot be read has no captions to show
+        return {}
+    out = {}
+    for fig in doctree.findall(nodes.figure):
+        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [n for n in fig.get("names", [])
+                                                                      if n.startswith("fig-")]
+        caption = fig.next_node(nodes.caption)
+        if not labels or caption is None:
+            continue
+        para = nodes.paragraph(classes=["rgbook-gallery-caption"])
+        for child in caption.children:
+            para += child.deepcopy()
+        for ref in list(para.findall(nodes.reference)):
+            if ref.get("refid"):    # a link inside the chapter: point it at the chapter
+                ref["refuri"] = f"{chapter_uri}#{ref['refid']}"
+                del ref["refid"]
+        for target in list(para.findall(nodes.target)):
+            target.parent.remove(target)
+        for node in [n for n in para.findall(nodes.Element) if n.get("ids")]:
+            node["ids"] = []
+        out[labels[0]] = para
+    return out
+
+
+def _gallery(app, docname: str) -> nodes.Node:
+    """Every figure with saved files (``_build/figures/*.json``), in book order, as a card."""
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import claims, figures
+
+    records = claims.load_records(root)
+    by_figure: dict[str, list] = {}
+    for claim in claims.registry().values():
+        if claim.figure:
+            by_figure.setdefault(claim.figure, []).append(claim)
+    metas = []
+    for sidecar in sorted(_figures_dir(app).glob("*.json")) if _figures_dir(app).is_dir() else []:
+        try:
+            metas.append(json.loads(sidecar.read_text()))
+        except (OSError, json.JSONDecodeError):
+            continue
+    order = {doc: i for i, doc in enumerate(figures.toc_files(root))}
+    prefix = _relative_prefix(app, docname)
+
+    def number_of(meta) -> tuple:
+        return tuple(app.env.toc_fignumbers.get(meta.get("chapter"), {}).get("figure", {}).get(meta["label"], ()))
+
+    metas.sort(key=lambda m: (order.get(m.get("chapter"), len(order)), number_of(m) or (999,), m["label"]))
+    out = nodes.container(classes=["rgbook-gallery"])
+    captions: dict[str, dict] = {}
+    for meta in metas:
+        label, chapter = meta["label"], meta.get("chapter", "")
+        in_book = chapter in app.env.all_docs
+        chapter_uri = app.builder.get_relative_uri(docname, chapter) if in_book else ""
+        if in_book and chapter not in captions:
+            captions[chapter] = _figure_captions(app, chapter, chapter_uri)
+        number = ".".join(map(str, number_of(meta)))
+        title = app.env.titles[chapter].astext() if chapter in app.env.titles else chapter
+        card = nodes.container(classes=["rgbook-gallery-card"], ids=[f"gallery-{label}"])
+        png = next((f for f in meta.get("files", []) if f.endswith(".png")), None)
+        if png:
+            image = nodes.image(uri=f"{prefix}figures/{png}", alt=f"Figure {number or label}",
+                                classes=["rgbook-thumb"], candidates={"*": f"{prefix}figures/{png}"})
+            target = f"{chapter_uri}#{label}" if in_book else f"{prefix}figures/{png}"
+            link = nodes.reference("", "", image, refuri=target)
+            card += nodes.paragraph("", "", link, classes=["rgbook-gallery-image"])
+        head = nodes.paragraph(classes=["rgbook-gallery-head"])
+        head += nodes.strong(text=f"Figure {number}" if number else "Figure (not shown in the book)")
+        head += nodes.Text(f" ({label}) \u00b7 ")
+        head += nodes.reference(text=title, refuri=chapter_uri) if in_book else nodes.Text(title)
+        card += head
+        caption = captions.get(chapter, {}).get(label)
+        card += caption.deepcopy() if caption is not None else nodes.paragraph(
+            text="(This figure's file was saved but the figure is not shown in a chapter.)")
+        supported = by_figure.get(label, [])
+        claims_para = nodes.paragraph(classes=["rgbook-gallery-claims"])
+        claims_para += nodes.Text("Supports: " if supported else "Supports no registered claim (illustration).")
+        for i, claim in enumerate(supported):
+            if i:
+                claims_para += nodes.Text("; ")
+            verdict = claims.record_verdict(records.get(claim.id))
+            claims_para += nodes.reference("", "", nodes.literal(text=claim.id),
+                                           refuri=app.builder.get_relative_uri(docname, "book/ledger")
+                                           + f"#claim-{_slug(claim.id)}" if "book/ledger" in app.env.all_docs
+                                           else f"{chapter_uri}")
+            if claim.title:
+                claims_para += nodes.Text(f" ({claim.title})")
+            claims_para += nodes.Text(" ")
+            claims_para += _badge(verdict)
+        card += claims_para
+        card += _cite_paragraph(label, meta, number, nodes.Text(title), prefix)
+        out += card
+    if not metas:
+        out += nodes.paragraph(text="No figure files were found in _build/figures: execute the chapters first.")
+    return out
+
+
+_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery}
 
 
 def _doctree_resolved(app, doctree, docname: str) -> None:
@@ -463,6 +593,13 @@ div.cell_output table thead th { border-bottom: 1px solid #999; }
 .rgbook-claim details summary { cursor: pointer; font-size: 0.9em; }
 table.rgbook-evidence { font-size: 0.85em; }
 table.rgbook-evidence tr.rgbook-fail td:last-child { color: #9b1c1c; }
+.rgbook-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(19em, 1fr)); gap: 1.2em; }
+.rgbook-gallery-card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.8em; font-size: 0.88em;
+  break-inside: avoid; }
+.rgbook-gallery-card p { margin: 0.3em 0; }
+.rgbook-gallery-card img.rgbook-thumb { width: 100%; height: 11em; object-fit: contain; background: #fff; }
+@media print { .rgbook-gallery { display: block; } .rgbook-gallery-card { margin-bottom: 0.8em; }
+  .rgbook-gallery-card img.rgbook-thumb { height: 14em; } }
 """
 
 
@@ -516,7 +653,9 @@ def setup(app):
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("claims-summary", ClaimsSummary)
     app.add_directive("build-times", BuildTimes)
+    app.add_directive("figure-gallery", FigureGallery)
     app.connect("source-read", _note_execution_record)
+    app.connect("doctree-read", _gallery_has_math)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)
