@@ -30,6 +30,9 @@
   (".ipynb"): its notebook with the outputs of its cached execution (nothing is executed
   again), made runnable outside the book by :func:`rgbook.notebooks.downloadable`, is written to
   ``_build/html/_sources/<doc>.ipynb``.
+* When ``make pdf`` has written the PDF edition (``_build/pdf/rgbook.pdf``), it is copied to
+  ``_build/html/rgbook.pdf`` and every page's download menu links it ("Book (PDF)"); a new
+  PDF re-writes every page.
 * A code chapter depends on its execution record ``_build/deps/<name>.json`` (written by
   ``rgbook.build.finish``): when the chapter re-executes, or its record is removed, Sphinx
   re-reads the page, so the HTML shows the new outputs although the source did not change.
@@ -412,11 +415,21 @@ def _times_table(app, docname: str) -> nodes.Node:
         if "warm_seconds" in times:
             lines.append(f"warm build (nothing changed, every chapter from the cache): {times['warm_seconds']:.1f} s; "
                          f"ratio cold / warm {times['cold_seconds'] / times['warm_seconds']:.1f}")
+        if "pdf_seconds" in times:
+            lines.append(f"PDF edition (make pdf after the warm build): {times['pdf_seconds']:.0f} s")
         for line in lines:
             container += nodes.paragraph(text=line)
     else:
         container += nodes.paragraph(text="Cold and warm build times were not measured for this build: run "
                                           "`make bench` (it builds the book from cold) and rebuild to show them here.")
+    pdf = root / "_build" / "pdf-build.json"
+    if pdf.is_file():
+        info = json.loads(pdf.read_text())
+        container += nodes.paragraph(text=(
+            f"Last PDF edition (make pdf): {info.get('pages', '?')} pages in {info.get('total_seconds', 0):.0f} s "
+            f"(one-page HTML {info.get('singlehtml_seconds', 0):.0f} s, printing {info.get('print_seconds', 0):.0f} s, "
+            f"text check {info.get('check_seconds', 0):.0f} s, "
+            f"HTML re-linked {info.get('html_relink_seconds', 0):.0f} s)."))
     return container
 
 
@@ -648,6 +661,37 @@ def _executed_notebook(app, pagename, templatename, context, doctree) -> None:
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _book_pdf(app) -> Path:
+    """The PDF edition written by ``make pdf`` (scripts/build_pdf.py)."""
+    return Path(app.srcdir) / "_build" / "pdf" / "rgbook.pdf"
+
+
+def _link_book_pdf(app, pagename, templatename, context, doctree) -> None:
+    """Add "Book (PDF)" to the page's download menu when the PDF edition has been built."""
+    if app.builder.name != "html" or not _book_pdf(app).is_file():
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].append({"type": "link", "url": context["pathto"]("rgbook.pdf", 1), "text": "Book (PDF)",
+                                      "tooltip": "The whole book as one PDF", "icon": "fas fa-book",
+                                      "label": "download-book-pdf-button"})
+
+
+def _rewrite_for_new_pdf(app, env, added, changed, removed):
+    """A new (or removed) PDF edition re-writes every HTML page, so that its download menu is current."""
+    pdf = _book_pdf(app)
+    stamp = pdf.stat().st_mtime_ns if pdf.is_file() else None
+    if app.builder.name == "html" and getattr(env, "rgbook_pdf_stamp", None) != stamp:
+        env.rgbook_pdf_stamp = stamp
+        return sorted(env.found_docs)
+    return []
+
+
+def _copy_book_pdf(app, exception) -> None:
+    if exception is None and app.builder.name == "html" and _book_pdf(app).is_file():
+        shutil.copy2(_book_pdf(app), Path(app.outdir) / "rgbook.pdf")
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
@@ -664,5 +708,8 @@ def setup(app):
     app.add_css_file("rgbook.css")
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     # sphinx-book-theme builds the download menu at priority 501 and lists "ipynb_source".
-    app.connect("html-page-context", _executed_notebook, priority=450)  # after the theme's handlers
+    app.connect("html-page-context", _executed_notebook, priority=450)
+    app.connect("html-page-context", _link_book_pdf, priority=510)   # after the theme's download menu
+    app.connect("env-get-outdated", _rewrite_for_new_pdf)
+    app.connect("build-finished", _copy_book_pdf)  # after the theme's handlers
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
