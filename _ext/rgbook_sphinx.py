@@ -262,8 +262,9 @@ def typeset(text: str) -> list[nodes.Node]:
     token = _script_token()
     for m in token.finditer(text):
         start = m.start()
-        # a script follows a symbol (letter, digit, ')' or "'"), never a space or an identifier_with_words
-        if start == 0 or not re.match(r"[A-Za-z0-9)'\]|]", text[start - 1]):
+        # a script follows a symbol (letter, digit, a closing bracket, "'", "|" or ">" of <x>),
+        # never a space; snake_case words are left alone below
+        if start == 0 or not re.match(r"[A-Za-z0-9)'\]|>]", text[start - 1]):
             continue
         arg = m.group("arg")
         if m.group("op") == "_" and re.fullmatch(r"[a-z]{3,}", arg) and arg not in ("max", "min"):

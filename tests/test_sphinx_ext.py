@@ -94,6 +94,7 @@ def _render(nodes_list):
     ("sum_(i<=b) x_i -> infinity", "\u03a3_{i\u2264b} x_{i} \u2192 \u221e"),
     ("a snake_case word and the block sum", "a snake_case word and the block sum"),
     ("ln lambda_max, t_3 <= 10 b^(2*3) t_0", "ln \u03bb_{max}, t_{3} \u2264 10 b^{2\u00b73} t_{0}"),
+    ("K^2 <x^2>_V, x_- x_+", "K^{2} <x^{2}>_{V}, x_- x_+"),
 ])
 def test_statements_are_typeset_without_changing_words(ascii_, typeset):
     assert _render(_ext().typeset(ascii_)) == typeset
