@@ -1,13 +1,15 @@
 """Run a downloaded executed notebook as a reader would: in an empty directory, installed package only.
 
-Copies ``_build/html/_sources/book/<chapter>.ipynb`` (what the chapter's download menu links)
-into a fresh temporary directory, checks that it is a valid nbformat 4 notebook with the
-``python3`` kernelspec, and executes it there with nbclient: the working directory holds
-nothing but the notebook, ``RGBOOK_ROOT`` and ``PYTHONPATH`` are unset, so the kernel imports
-the installed ``rgbook`` and the notebook's added first cell sends the chapter's files to
-``./rgbook-output``. Checks that every code cell ran without error, that the chapter wrote its
-execution record there, and that the glued numbers of the re-run equal the downloaded ones
-(same code, same seeds). Exits non-zero, saying why, otherwise.
+First checks that every code chapter offers its notebook (valid nbformat 4, ``python3``
+kernelspec, with outputs). Then copies ``_build/html/_sources/book/<chapter>.ipynb`` (what
+the chapter's download menu links) into a fresh temporary directory, checks that it is a
+valid nbformat 4 notebook with the ``python3`` kernelspec, and executes it there with
+nbclient: the working directory holds nothing but the notebook, ``RGBOOK_ROOT`` and
+``PYTHONPATH`` are unset, so the kernel imports the installed ``rgbook`` and the notebook's
+added first cell sends the chapter's files to ``./rgbook-output``. Checks that every code
+cell ran without error, that the chapter wrote its execution record there, and that the
+glued numbers of the re-run equal the downloaded ones (same code, same seeds). Exits
+non-zero, saying why, otherwise.
 
 Usage: ``python scripts/check_notebook.py [CHAPTER ...] [--html BUILD_HTML_DIR]`` (default chapter:
 ``fc_kernel``, one of the fastest; default HTML directory ``_build/html``).
@@ -96,13 +98,40 @@ def check(chapter: str, html: Path, timeout: int) -> list[str]:
     return problems
 
 
+def check_all(html: Path) -> list[str]:
+    """Every code chapter offers a valid nbformat 4 notebook, python3 kernel, with outputs."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT))
+    from rgbook import build
+
+    problems = []
+    chapters = build.code_chapters(ROOT)
+    for chapter in chapters:
+        path = html / "_sources" / f"{chapter}.ipynb"
+        if not path.is_file():
+            problems.append(f"{chapter}: no downloadable notebook at {path}")
+            continue
+        nb = nbformat.read(path, as_version=4)
+        try:
+            nbformat.validate(nb)
+        except nbformat.ValidationError as exc:
+            problems.append(f"{path.name}: not a valid nbformat 4 notebook: {exc.message}")
+        if nb.metadata.get("kernelspec", {}).get("name") != "python3":
+            problems.append(f"{path.name}: kernelspec {nb.metadata.get('kernelspec')!r}, expected python3")
+        if not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
+            problems.append(f"{path.name}: no outputs (the executed notebook should carry the build's outputs)")
+    print(f"{len(chapters) - len(problems)} of {len(chapters)} code chapters offer a valid executed notebook")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapter", nargs="*", default=["fc_kernel"])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args(argv)
-    problems = []
+    problems = check_all(args.html)
     for chapter in args.chapter:
         problems += check(chapter, args.html, args.timeout)
     for p in problems:
