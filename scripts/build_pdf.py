@@ -57,18 +57,27 @@ PRINT_CSS = """
   padding: 0 !important; margin: 0 !important; }
 .bd-article { padding: 0 !important; }
 section[id^="document-"] { break-before: page; }
-figure, .rgbook-claim, .rgbook-gallery-card, table { break-inside: avoid; }
-details > summary { list-style: none; }
+figure, .rgbook-gallery-card, tr, .rgbook-claim > p { break-inside: avoid; }
+.rgbook-claim-head, .rgbook-claim-statement, h1, h2, h3 { break-after: avoid; }
+summary { display: block; list-style: none; font-weight: 600; break-after: avoid; }
+.pst-scrollable-table-container, .table-wrapper, div.cell_output { overflow: visible !important; }
 a { color: inherit !important; text-decoration: none !important; }
 """
 
 OPEN_ALL_JS = """
 () => {
-  document.querySelectorAll('details').forEach((d) => { d.open = true; });
+  const n = document.querySelectorAll('details').length;
+  // A <details> does not break across printed pages: print its content as a plain block.
+  document.querySelectorAll('details').forEach((d) => {
+    const div = document.createElement('div');
+    div.className = d.className;
+    while (d.firstChild) div.appendChild(d.firstChild);
+    d.replaceWith(div);
+  });
   document.querySelectorAll('img').forEach((i) => { i.loading = 'eager'; });
   document.querySelectorAll('.toggle-hidden').forEach((e) => e.classList.remove('toggle-hidden'));
   document.querySelectorAll('[hidden]').forEach((e) => e.removeAttribute('hidden'));
-  return document.querySelectorAll('details').length;
+  return n;
 }
 """
 
