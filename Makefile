@@ -14,14 +14,16 @@ JOBS   ?= 2
 
 BROWSER_STAMP := $(VENV)/.rgbook-browser
 
-.PHONY: help venv test test-slow book check-book check-cache figures bench check-determinism lock clean
+.PHONY: help venv test test-slow book check-book check-notebook check-cache pdf figures bench check-determinism lock clean
 
 help:
 	@echo "make book       create .venv, install, execute every chapter and build the HTML book"
 	@echo "make test       create .venv if missing and run the (fast) test suite"
 	@echo "make test-slow  run the long numerical checks marked 'slow'"
 	@echo "make check-book open every page of the built book in headless Chromium (needs /usr/bin/chromium)"
+	@echo "make check-notebook run a chapter's downloadable executed notebook in an empty directory (installed package only)"
 	@echo "make check-cache prove that editing one chapter module re-executes that chapter and no other"
+	@echo "make pdf        the whole book as one PDF (_build/pdf/rgbook.pdf, printed offline by Debian's Chromium), text-checked"
 	@echo "make figures    write every figure file (PDF, PNG, provenance) without building the book"
 	@echo "make bench      print speed ratios, the cold build time and each chapter's execution time"
 	@echo "make lock       re-resolve the dependencies in a scratch venv and rewrite requirements.lock"
@@ -71,8 +73,23 @@ check-book: book $(BROWSER_STAMP)
 	@test -x /usr/bin/chromium || { echo "check-book needs Debian's Chromium: apt-get install chromium" >&2; exit 2; }
 	$(BIN)/python scripts/check_book.py $(BUILD)/html
 
+# The executed notebook a reader downloads (_build/html/_sources/book/<chapter>.ipynb, written from
+# the execution cache when the HTML is built) must run in plain Jupyter away from the repository:
+# one of the fastest chapters is executed in an empty temporary directory with nbclient.
+NOTEBOOK_CHAPTERS ?= fc_kernel
+check-notebook: book
+	$(BIN)/python scripts/check_notebook.py $(NOTEBOOK_CHAPTERS)
+
 check-cache: book
 	MAKE="$(MAKE)" $(BIN)/python scripts/check_cache.py
+
+# The PDF edition: singlehtml build of the executed book, printed by headless Debian Chromium (MathJax is
+# served by the book: offline), then its text (pdftotext) checked against the HTML: every figure number,
+# every claim id with its verdict, every glued number. The HTML book then links it from each page.
+pdf: book $(BROWSER_STAMP)
+	@test -x /usr/bin/chromium || { echo "make pdf needs Debian's Chromium: apt-get install chromium" >&2; exit 2; }
+	@command -v pdftotext >/dev/null || { echo "make pdf needs pdftotext: apt-get install poppler-utils" >&2; exit 2; }
+	$(BIN)/python scripts/build_pdf.py
 
 figures: $(STAMP)
 	$(BIN)/python -m rgbook figures

@@ -7,17 +7,32 @@
 * MathJax is served from the book itself (``_static/mathjax/es5``, copied from the
   ``django-static-mathjax`` wheel, MathJax 3.2.2), not from a CDN: the book renders its
   mathematics offline.
-* The ``claims-ledger`` directive is replaced, after every chapter has executed, by a table
-  of every registered claim: paper, reading, our statement (:attr:`rgbook.claims.Claim.text`,
-  tolerances written in), evidence, control and consistency rows passing, the verdict
-  (three-valued for network claims), links to the chapter and figure; ``claims-summary`` by
+* The ``claims-ledger`` directive is replaced, after every chapter has executed, by one block
+  per registered claim, so that a claim reads at a glance: a verdict badge (three-valued for
+  network claims), the id with paper and reading ("ours" for our stronger readings), links to
+  the chapter and figure; our statement (:attr:`rgbook.claims.Claim.text`, tolerances written
+  in) with its ASCII mathematics typeset (:func:`typeset`); the evidence, control and
+  consistency rows passing and the worst evidence ratio; the evidence table, folded
+  (``<details>``); ``claims-summary`` by
   one row per paper: the literal claim's verdict first, our stronger readings ("ours")
   beside it, the RG side last.
+* The ``figure-gallery`` directive is replaced by every figure with saved files, in book
+  order, as a card: thumbnail (linked to the figure in its chapter), number, chapter, the
+  caption as the chapter renders it, the claims whose ``figure`` it is with their verdicts
+  (linked to their ledger entries), and the cite line with its files. Nothing is kept by
+  hand: the figure sidecars (``_build/figures/*.json``) and the claim records decide.
 * The ``build-times`` directive is replaced by the build's times, read when the page is
   written (never from an executed cell, whose cached output would go stale): each chapter's
   last execution seconds (``_build/deps/<name>.json``) and the cold and warm build times of
   the last ``make bench`` (``_build/bench-build.json``).
   Pages holding these directives are re-written on every build.
+* Every code chapter is offered as an executed notebook in the page's download menu
+  (".ipynb"): its notebook with the outputs of its cached execution (nothing is executed
+  again), made runnable outside the book by :func:`rgbook.notebooks.downloadable`, is written to
+  ``_build/html/_sources/<doc>.ipynb``.
+* When ``make pdf`` has written the PDF edition (``_build/pdf/rgbook.pdf``), it is copied to
+  ``_build/html/rgbook.pdf`` and every page's download menu links it ("Book (PDF)"); a new
+  PDF re-writes every page.
 * A code chapter depends on its execution record ``_build/deps/<name>.json`` (written by
   ``rgbook.build.finish``): when the chapter re-executes, or its record is removed, Sphinx
   re-reads the page, so the HTML shows the new outputs although the source did not change.
@@ -55,6 +70,21 @@ class ClaimsSummary(ClaimsLedger):
     layout = "summary"
 
 
+class FigureGallery(ClaimsLedger):
+    """Every figure of the book as a thumbnail with its caption, chapter, claims, verdicts and files."""
+
+    layout = "gallery"
+
+
+def _gallery_has_math(app, doctree) -> None:
+    """Captions carry mathematics: load MathJax on the gallery page although its source has none.
+
+    (Runs on ``doctree-read``, after the math domain has recorded the page as equation-free.)
+    """
+    if any(node.get("layout") == "gallery" for node in doctree.findall(ledger_placeholder)):
+        app.env.get_domain("math").data["has_equations"][app.env.docname] = True
+
+
 class BuildTimes(ClaimsLedger):
     """Chapter execution times and the last benchmarked cold/warm build times."""
 
@@ -66,8 +96,25 @@ def _figures_dir(app) -> Path:
 
 
 def _relative_prefix(app, docname: str) -> str:
-    depth = app.builder.get_target_uri(docname).count("/")
+    # singlehtml: every document is a fragment of index.html ("#document-book/x"), at the top
+    depth = app.builder.get_target_uri(docname).split("#")[0].count("/")
     return "../" * depth
+
+
+def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> nodes.paragraph:
+    """"Cite this figure: rgbook, Figure n (label), "chapter", version, commit. Files: PDF · PNG · provenance"."""
+    para = nodes.paragraph(classes=["rgbook-cite-figure"])
+    para += nodes.strong(text="Cite this figure: ")
+    para += nodes.Text(
+        f"rgbook, Figure {number} ({label})" + (f", \u201c{title}\u201d" if title is not None else "")
+        + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
+    )
+    for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
+        if i:
+            para += nodes.Text(" \u00b7 ")
+        kind = "provenance" if name.endswith(".json") else name.rsplit(".", 1)[-1].upper()
+        para += nodes.reference(text=kind, refuri=f"{prefix}figures/{name}")
+    return para
 
 
 def _cite_figures(app, doctree, docname: str) -> None:
@@ -86,18 +133,7 @@ def _cite_figures(app, doctree, docname: str) -> None:
             continue
         meta = json.loads(sidecar.read_text())
         number = ".".join(map(str, fignumbers.get(fig["ids"][0], ()))) if fig["ids"] else ""
-        prefix = _relative_prefix(app, docname)
-        para = nodes.paragraph(classes=["rgbook-cite-figure"])
-        para += nodes.strong(text="Cite this figure: ")
-        para += nodes.Text(
-            f"rgbook, Figure {number} ({label})" + (f", “{title}”" if title is not None else "")
-            + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
-        )
-        for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
-            if i:
-                para += nodes.Text(" · ")
-            kind = "provenance" if name.endswith(".json") else name.rsplit(".", 1)[-1].upper()
-            para += nodes.reference(text=kind, refuri=f"{prefix}figures/{name}")
+        para = _cite_paragraph(label, meta, number, title, _relative_prefix(app, docname))
         fig += para
 
 
@@ -184,7 +220,97 @@ def _summary_table(app, docname: str) -> nodes.Node:
     return table
 
 
+#: ASCII mathematics of claim statements, as typeset by :func:`typeset`.
+_GREEK = {name: chr(code) for name, code in (
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5), ("zeta", 0x3B6),
+    ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD),
+    ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6),
+    ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Lambda", 0x39B))}
+_SYMBOLS = (("<=", "\u2264"), (">=", "\u2265"), ("->", "\u2192"), ("+-", "\u00b1"), ("infinity", "\u221e"),
+            ("sqrt", "\u221a"))
+
+
+def _script_token():
+    import re
+
+    # ^2, ^-2, ^b, ^l, ^(1 - n zeta), ^{y_j a_j}, _(n+1), _l, _2, _B (one level of brackets)
+    return re.compile(r"(?P<op>[\^_])(?P<arg>\((?:[^()]|\([^()]*\))*\)|\{[^{}]*\}|-?[A-Za-z0-9]+)")
+
+
+def _plain(text: str) -> str:
+    import re
+
+    text = re.sub(r"\b(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")\b",
+                  lambda m: _GREEK[m.group(1)], text)
+    for ascii_, symbol in _SYMBOLS:
+        text = text.replace(ascii_, symbol)
+    return re.sub(r"(?<=[0-9])\*(?=[0-9])", "\u00b7", text)         # 2*3 -> 2·3
+
+
+def typeset(text: str) -> list[nodes.Node]:
+    """A claim statement's ASCII mathematics as text nodes with sub- and superscripts.
+
+    Greek letter names become letters (``kappa_n`` -> κ with subscript n), ``<=``, ``>=``,
+    ``->``, ``+-``, ``infinity`` and ``sqrt`` their symbols, ``sum_``/``prod_`` Σ/∏, and ``x^a``, ``x^(…)``,
+    ``x^{…}``, ``x_a``, ``x_(…)`` super- and subscripts (the brackets of a bracketed script
+    dropped); numbers like ``1e-06`` are left alone. The words of the statement are not changed.
+    """
+    import re
+
+    out: list[nodes.Node] = []
+    pos = 0
+    token = _script_token()
+    for m in token.finditer(text):
+        start = m.start()
+        # a script follows a symbol (letter, digit, a closing bracket, "'", "|" or ">" of <x>),
+        # never a space; snake_case words are left alone below
+        if start == 0 or not re.match(r"[A-Za-z0-9)'\]|>]", text[start - 1]):
+            continue
+        arg = m.group("arg")
+        if m.group("op") == "_" and re.fullmatch(r"[a-z]{3,}", arg) and arg not in ("max", "min"):
+            continue  # snake_case words are not subscripts
+        if arg[0] in "({" and arg[-1] in ")}":
+            arg = arg[1:-1]
+        if start > pos:
+            before = _plain(text[pos:start])
+            if m.group("op") == "_":   # sum_i, prod_j: the operator's symbol
+                before = re.sub(r"\b(sum|prod)$", lambda m: {"sum": "\u03a3", "prod": "\u220f"}[m.group(1)], before)
+            out.append(nodes.Text(before))
+        inner = typeset(arg)
+        out.append((nodes.superscript if m.group("op") == "^" else nodes.subscript)("", "", *inner))
+        pos = m.end()
+    if pos < len(text):
+        out.append(nodes.Text(_plain(text[pos:])))
+    return out
+
+
+def _badge(verdict: str) -> nodes.inline:
+    return nodes.inline(text=verdict, classes=["rgbook-badge", _verdict_class(verdict)])
+
+
+def _number(x) -> str:
+    return f"{x:.4g}" if isinstance(x, (int, float)) else str(x)
+
+
+def _evidence_table(rows) -> nodes.table:
+    from rgbook import claims
+
+    table, tbody = _table(["role", "quantity", "predicted", "measured", "tolerance", "passes"],
+                          (12, 52, 9, 9, 9, 9), ["rgbook-ledger", "rgbook-evidence"])
+    order = {role: i for i, role in enumerate(claims.ROLES)}
+    for r in sorted(rows, key=lambda r: order.get(r.get("role", "evidence"), 9)):
+        row = nodes.row(classes=["rgbook-pass" if r["passes"] else "rgbook-fail"])
+        cells = [r.get("role", "evidence"), None, _number(r["predicted"]), _number(r["measured"]),
+                 _number(r["tolerance"]), "\u2713 yes" if r["passes"] else "\u2717 no"]
+        for i, cell in enumerate(cells):
+            para = nodes.paragraph("", "", *typeset(r["quantity"])) if i == 1 else nodes.paragraph(text=cell)
+            row += nodes.entry("", para)
+        tbody += row
+    return table
+
+
 def _ledger_table(app, docname: str) -> nodes.Node:
+    """One block per claim: verdict, id and links first, then the statement, then the evidence (collapsible)."""
     import sys
 
     root = Path(app.srcdir)
@@ -193,10 +319,7 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    headers = ["claim (paper, reading)", "our statement (tested)", "evidence rows passing", "controls passing",
-               "consistency checks (cannot fail short of a bug)", "worst |diff| / tol (evidence)", "verdict",
-               "evidence"]
-    table, tbody = _table(headers, (10, 42, 6, 6, 6, 6, 9, 15), ["rgbook-ledger"])
+    out = nodes.container(classes=["rgbook-claims"])
     for claim in claims.registry().values():
         rec = records.get(claim.id)
         rows = rec["rows"] if rec else []
@@ -204,40 +327,51 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         by_role = {role: [r for r in rows if r.get("role", "evidence") == role] for role in claims.ROLES}
         worst = max((abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
                      for r in by_role["evidence"]), default=float("nan"))
-
-        def count(group):
-            return f"{sum(r['passes'] for r in group)} / {len(group)}" if group else "-"
         if claim.chapter not in app.env.all_docs:
             logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book",
                            location=docname)
         chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
-        evidence = nodes.paragraph()
         chapter_title = app.env.titles[claim.chapter].astext() if claim.chapter in app.env.titles else claim.chapter
-        evidence += nodes.reference(text=chapter_title,
-                                    refuri=chapter_uri)
-        if claim.figure:
-            evidence += nodes.Text(" · ")
-            evidence += nodes.reference(text=claim.figure, refuri=f"{chapter_uri}#{claim.figure}")
-        verdict = nodes.paragraph()
-        verdict += nodes.strong(text=status)
         reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
-        cells = [
-            nodes.paragraph("", "", nodes.literal(text=claim.id),
-                            nodes.Text(f" (Paper {claim.paper}, {reading})"
-                                       + (f": {claim.title}" if claim.title else ""))),
-            nodes.paragraph(text=rec["statement"] if rec and rec.get("statement") else claim.text),
-            nodes.paragraph(text=count(by_role["evidence"])),
-            nodes.paragraph(text=count(by_role["control"])),
-            nodes.paragraph(text=count(by_role["consistency"])),
-            nodes.paragraph(text=f"{worst:.3g}"),
-            verdict,
-            evidence,
-        ]
-        row = nodes.row(classes=[_verdict_class(status)])
-        for cell in cells:
-            row += nodes.entry("", cell)
-        tbody += row
-    return table
+
+        block = nodes.container(classes=["rgbook-claim", _verdict_class(status)], ids=[f"claim-{_slug(claim.id)}"])
+        head = nodes.paragraph(classes=["rgbook-claim-head"])
+        head += _badge(status)
+        head += nodes.Text(" ")
+        head += nodes.strong("", "", nodes.literal(text=claim.id))
+        head += nodes.Text(f" (Paper {claim.paper}, {reading})" + (f": {claim.title}" if claim.title else ""))
+        head += nodes.Text(" \u00b7 ")
+        head += nodes.reference(text=chapter_title, refuri=chapter_uri)
+        if claim.figure:
+            number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+            head += nodes.Text(" \u00b7 ")
+            head += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
+                                    refuri=f"{chapter_uri}#{claim.figure}")
+        block += head
+        statement = rec["statement"] if rec and rec.get("statement") else claim.text
+        block += nodes.paragraph("", "", *typeset(statement), classes=["rgbook-claim-statement"])
+
+        def count(group):
+            return f"{sum(r['passes'] for r in group)} / {len(group)}" if group else "none"
+        counts = (f"evidence rows passing {count(by_role['evidence'])} \u00b7 controls passing "
+                  f"{count(by_role['control'])} \u00b7 consistency checks (cannot fail short of a bug) passing "
+                  f"{count(by_role['consistency'])} \u00b7 worst |diff| / tol (evidence) {worst:.3g}")
+        block += nodes.paragraph(text=counts, classes=["rgbook-claim-counts"])
+        if rows:
+            block += nodes.raw("", f"<details class=\"rgbook-evidence\"><summary>Evidence table ({len(rows)} rows)"
+                                   "</summary>", format="html")
+            block += _evidence_table(rows)
+            block += nodes.raw("", "</details>", format="html")
+        else:
+            block += nodes.paragraph(text="Not measured in this build.")
+        out += block
+    return out
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _times_table(app, docname: str) -> nodes.Node:
@@ -282,15 +416,129 @@ def _times_table(app, docname: str) -> nodes.Node:
         if "warm_seconds" in times:
             lines.append(f"warm build (nothing changed, every chapter from the cache): {times['warm_seconds']:.1f} s; "
                          f"ratio cold / warm {times['cold_seconds'] / times['warm_seconds']:.1f}")
+        if "pdf_seconds" in times:
+            lines.append(f"PDF edition (make pdf after the warm build): {times['pdf_seconds']:.0f} s")
         for line in lines:
             container += nodes.paragraph(text=line)
     else:
         container += nodes.paragraph(text="Cold and warm build times were not measured for this build: run "
                                           "`make bench` (it builds the book from cold) and rebuild to show them here.")
+    pdf = root / "_build" / "pdf-build.json"
+    if pdf.is_file():
+        info = json.loads(pdf.read_text())
+        container += nodes.paragraph(text=(
+            f"Last PDF edition (make pdf): {info.get('pages', '?')} pages in {info.get('total_seconds', 0):.0f} s "
+            f"(one-page HTML {info.get('singlehtml_seconds', 0):.0f} s, printing {info.get('print_seconds', 0):.0f} s, "
+            f"text check {info.get('check_seconds', 0):.0f} s, "
+            f"HTML re-linked {info.get('html_relink_seconds', 0):.0f} s)."))
     return container
 
 
-_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table}
+def _figure_captions(app, chapter: str, chapter_uri: str) -> dict[str, nodes.Node]:
+    """Each ``fig-`` figure of ``chapter``: its resolved caption as a paragraph (links made absolute to the chapter)."""
+    try:
+        doctree = app.env.get_and_resolve_doctree(chapter, app.builder)
+    except Exception:  # noqa: BLE001 - a chapter that cannot be read has no captions to show
+        return {}
+    out = {}
+    for fig in doctree.findall(nodes.figure):
+        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [n for n in fig.get("names", [])
+                                                                      if n.startswith("fig-")]
+        caption = fig.next_node(nodes.caption)
+        if not labels or caption is None:
+            continue
+        para = nodes.paragraph(classes=["rgbook-gallery-caption"])
+        for child in caption.children:
+            para += child.deepcopy()
+        for ref in list(para.findall(nodes.reference)):
+            if ref.get("refid"):    # a link inside the chapter: point it at the chapter
+                ref["refuri"] = f"{chapter_uri}#{ref['refid']}"
+                del ref["refid"]
+        for target in list(para.findall(nodes.target)):
+            target.parent.remove(target)
+        for node in [n for n in para.findall(nodes.Element) if n.get("ids")]:
+            node["ids"] = []
+        out[labels[0]] = para
+    return out
+
+
+def _gallery(app, docname: str) -> nodes.Node:
+    """Every figure with saved files (``_build/figures/*.json``), in book order, as a card."""
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import claims, figures
+
+    records = claims.load_records(root)
+    by_figure: dict[str, list] = {}
+    for claim in claims.registry().values():
+        if claim.figure:
+            by_figure.setdefault(claim.figure, []).append(claim)
+    metas = []
+    for sidecar in sorted(_figures_dir(app).glob("*.json")) if _figures_dir(app).is_dir() else []:
+        try:
+            metas.append(json.loads(sidecar.read_text()))
+        except (OSError, json.JSONDecodeError):
+            continue
+    order = {doc: i for i, doc in enumerate(figures.toc_files(root))}
+    prefix = _relative_prefix(app, docname)
+
+    def number_of(meta) -> tuple:
+        return tuple(app.env.toc_fignumbers.get(meta.get("chapter"), {}).get("figure", {}).get(meta["label"], ()))
+
+    metas.sort(key=lambda m: (order.get(m.get("chapter"), len(order)), number_of(m) or (999,), m["label"]))
+    out = nodes.container(classes=["rgbook-gallery"])
+    captions: dict[str, dict] = {}
+    for meta in metas:
+        label, chapter = meta["label"], meta.get("chapter", "")
+        in_book = chapter in app.env.all_docs
+        chapter_uri = app.builder.get_relative_uri(docname, chapter) if in_book else ""
+        if in_book and chapter not in captions:
+            captions[chapter] = _figure_captions(app, chapter, chapter_uri)
+        number = ".".join(map(str, number_of(meta)))
+        title = app.env.titles[chapter].astext() if chapter in app.env.titles else chapter
+        card = nodes.container(classes=["rgbook-gallery-card"], ids=[f"gallery-{label}"])
+        png = next((f for f in meta.get("files", []) if f.endswith(".png")), None)
+        if png:
+            image = nodes.image(uri=f"{prefix}figures/{png}", alt=f"Figure {number or label}",
+                                classes=["rgbook-thumb"], candidates={"*": f"{prefix}figures/{png}"})
+            target = f"{chapter_uri}#{label}" if in_book else f"{prefix}figures/{png}"
+            link = nodes.reference("", "", image, refuri=target)
+            card += nodes.paragraph("", "", link, classes=["rgbook-gallery-image"])
+        head = nodes.paragraph(classes=["rgbook-gallery-head"])
+        head += nodes.strong(text=f"Figure {number}" if number else "Figure (not shown in the book)")
+        head += nodes.Text(f" ({label}) \u00b7 ")
+        head += nodes.reference(text=title, refuri=chapter_uri) if in_book else nodes.Text(title)
+        card += head
+        caption = captions.get(chapter, {}).get(label)
+        card += caption.deepcopy() if caption is not None else nodes.paragraph(
+            text="(This figure's file was saved but the figure is not shown in a chapter.)")
+        supported = by_figure.get(label, [])
+        claims_para = nodes.paragraph(classes=["rgbook-gallery-claims"])
+        claims_para += nodes.Text("Supports: " if supported else "Supports no registered claim (illustration).")
+        for i, claim in enumerate(supported):
+            if i:
+                claims_para += nodes.Text("; ")
+            verdict = claims.record_verdict(records.get(claim.id))
+            claims_para += nodes.reference("", "", nodes.literal(text=claim.id),
+                                           refuri=app.builder.get_relative_uri(docname, "book/ledger")
+                                           + f"#claim-{_slug(claim.id)}" if "book/ledger" in app.env.all_docs
+                                           else f"{chapter_uri}")
+            if claim.title:
+                claims_para += nodes.Text(f" ({claim.title})")
+            claims_para += nodes.Text(" ")
+            claims_para += _badge(verdict)
+        card += claims_para
+        card += _cite_paragraph(label, meta, number, nodes.Text(title), prefix)
+        out += card
+    if not metas:
+        out += nodes.paragraph(text="No figure files were found in _build/figures: execute the chapters first.")
+    return out
+
+
+_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery}
 
 
 def _doctree_resolved(app, doctree, docname: str) -> None:
@@ -343,6 +591,29 @@ def _copy_mathjax(app, exception) -> None:
 #: Book-wide styles: breathing room in the tables that pandas writes into cell outputs.
 _CSS = """div.cell_output table td, div.cell_output table th { padding: 0.15em 0.7em; }
 div.cell_output table thead th { border-bottom: 1px solid #999; }
+.rgbook-badge { display: inline-block; padding: 0.05em 0.55em; border-radius: 0.8em; font-size: 0.85em;
+  font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
+.rgbook-badge.rgbook-holds-and-discriminates, .rgbook-badge.rgbook-holds { background: #d8f0dc; color: #14532d;
+  border-color: #86c595; }
+.rgbook-badge.rgbook-holds-but-not-specific-to-training { background: #fdf0c8; color: #6b4e00; border-color: #e0c060; }
+.rgbook-badge.rgbook-fails { background: #f9d7d7; color: #7f1d1d; border-color: #e08a8a; }
+.rgbook-badge.rgbook-not-run { background: #e5e5e5; color: #333; }
+.rgbook-claim { border-left: 4px solid #bbb; padding: 0.3em 0 0.3em 0.9em; margin: 1.1em 0; }
+.rgbook-claim.rgbook-holds-and-discriminates, .rgbook-claim.rgbook-holds { border-left-color: #4caf66; }
+.rgbook-claim.rgbook-holds-but-not-specific-to-training { border-left-color: #d9a400; }
+.rgbook-claim.rgbook-fails { border-left-color: #d04040; }
+.rgbook-claim p { margin: 0.25em 0; }
+.rgbook-claim-counts { font-size: 0.85em; color: #555; }
+.rgbook-claim details summary { cursor: pointer; font-size: 0.9em; }
+table.rgbook-evidence { font-size: 0.85em; }
+table.rgbook-evidence tr.rgbook-fail td:last-child { color: #9b1c1c; }
+.rgbook-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(19em, 1fr)); gap: 1.2em; }
+.rgbook-gallery-card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 0.8em; font-size: 0.88em;
+  break-inside: avoid; }
+.rgbook-gallery-card p { margin: 0.3em 0; }
+.rgbook-gallery-card img.rgbook-thumb { width: 100%; height: 11em; object-fit: contain; background: #fff; }
+@media print { .rgbook-gallery { display: block; } .rgbook-gallery-card { margin-bottom: 0.8em; }
+  .rgbook-gallery-card img.rgbook-thumb { height: 14em; } }
 """
 
 
@@ -367,17 +638,79 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique  # in place: later handlers and the template see the same list
 
 
+def _executed_notebook(app, pagename, templatename, context, doctree) -> None:
+    """Offer a code chapter's executed notebook in the download menu (before the theme builds the menu)."""
+    if app.builder.format != "html" or doctree is None:
+        return
+    source = Path(app.srcdir) / f"{pagename}.md"
+    if not source.is_file() or "```{code-cell}" not in source.read_text():
+        return
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import figures, notebooks
+
+    try:
+        notebooks.write_downloadable(pagename, Path(app.outdir) / "_sources" / f"{pagename}.ipynb", root=root,
+                                     commit=figures.git_commit(root))
+    except KeyError:
+        logger.warning(f"{pagename}: no execution of its current code cells in the execution cache, so no "
+                       "executed notebook to download (run python -m rgbook.build execute)", location=pagename)
+        return
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _book_pdf(app) -> Path:
+    """The PDF edition written by ``make pdf`` (scripts/build_pdf.py)."""
+    return Path(app.srcdir) / "_build" / "pdf" / "rgbook.pdf"
+
+
+def _link_book_pdf(app, pagename, templatename, context, doctree) -> None:
+    """Add "Book (PDF)" to the page's download menu when the PDF edition has been built."""
+    if app.builder.name != "html" or not _book_pdf(app).is_file():
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].append({"type": "link", "url": context["pathto"]("rgbook.pdf", 1), "text": "Book (PDF)",
+                                      "tooltip": "The whole book as one PDF", "icon": "fas fa-book",
+                                      "label": "download-book-pdf-button"})
+
+
+def _rewrite_for_new_pdf(app, env, added, changed, removed):
+    """A new (or removed) PDF edition re-writes every HTML page, so that its download menu is current."""
+    pdf = _book_pdf(app)
+    stamp = pdf.stat().st_mtime_ns if pdf.is_file() else None
+    if app.builder.name == "html" and getattr(env, "rgbook_pdf_stamp", None) != stamp:
+        env.rgbook_pdf_stamp = stamp
+        return sorted(env.found_docs)
+    return []
+
+
+def _copy_book_pdf(app, exception) -> None:
+    if exception is None and app.builder.name == "html" and _book_pdf(app).is_file():
+        shutil.copy2(_book_pdf(app), Path(app.outdir) / "rgbook.pdf")
+
+
 def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("claims-summary", ClaimsSummary)
     app.add_directive("build-times", BuildTimes)
+    app.add_directive("figure-gallery", FigureGallery)
     app.connect("source-read", _note_execution_record)
+    app.connect("doctree-read", _gallery_has_math)
     app.connect("doctree-resolved", _doctree_resolved)
     app.connect("env-get-outdated", _always_rewrite_ledger)
     app.connect("build-finished", _copy_figure_files)
     app.connect("build-finished", _copy_mathjax)
     app.connect("build-finished", _write_css)
     app.add_css_file("rgbook.css")
-    app.connect("html-page-context", _dedupe_scripts, priority=900)  # after the theme's handlers
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    # sphinx-book-theme builds the download menu at priority 501 and lists "ipynb_source".
+    app.connect("html-page-context", _executed_notebook, priority=450)
+    app.connect("html-page-context", _link_book_pdf, priority=510)   # after the theme's download menu
+    app.connect("env-get-outdated", _rewrite_for_new_pdf)
+    app.connect("build-finished", _copy_book_pdf)  # after the theme's handlers
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,7 +7,10 @@
      claims, figures, doctrees, HTML), i.e. what a fresh clone costs after install; then the
      warm build: `make book` again with nothing changed. Both times and their ratios to the
      360 s target are printed, with each chapter's execution time (from its deps record), and
-     written to _build/bench-build.json, which the Performance appendix shows when it is built.
+     written to _build/bench-build.json, which the Performance appendix shows when it is built;
+5.   the PDF edition: `make pdf` after the warm build (singlehtml from the cache, printed by
+     Chromium, text check, HTML re-linked), its time and page count (skipped, and said so,
+     without /usr/bin/chromium or pdftotext).
 
 Pass --no-build to skip item 4 (it executes every chapter); the chapter times of the last build
 are printed instead.
@@ -29,11 +32,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 360.0
 
 
-def make_book_seconds() -> float:
+def make_book_seconds(target: str = "book") -> float:
     start = time.perf_counter()
-    subprocess.run([os.environ.get("MAKE", "make"), "--no-print-directory", "book"], cwd=ROOT, check=True,
+    subprocess.run([os.environ.get("MAKE", "make"), "--no-print-directory", target], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def make_pdf_seconds() -> float | None:
+    """`make pdf` after a built book (None when Chromium or pdftotext is missing)."""
+    if not Path("/usr/bin/chromium").exists() or shutil.which("pdftotext") is None:
+        print("make pdf skipped: it needs /usr/bin/chromium and pdftotext (Debian: chromium, poppler-utils)")
+        return None
+    return make_book_seconds("pdf")
 
 
 def main(argv):
@@ -48,7 +59,9 @@ def main(argv):
     shutil.rmtree(ROOT / "_build", ignore_errors=True)     # a fresh clone has no _build
     cold = make_book_seconds()
     warm = make_book_seconds()
-    keep.write_text(json.dumps({"cold_seconds": cold, "warm_seconds": warm}, indent=2))
+    pdf = make_pdf_seconds()
+    keep.write_text(json.dumps({"cold_seconds": cold, "warm_seconds": warm}
+                               | ({} if pdf is None else {"pdf_seconds": pdf}), indent=2))
     times = bench.chapter_times(ROOT)
     print()
     print(pd.DataFrame([
@@ -58,6 +71,10 @@ def main(argv):
          "ratio to target": warm / TARGET_SECONDS},
     ]).to_string(index=False, float_format=fmt))
     print(f"ratio cold / warm: {cold / warm:.1f}")
+    if pdf is not None:
+        info = json.loads((ROOT / "_build" / "pdf-build.json").read_text())
+        steps = ", ".join(f"{k.removesuffix('_seconds')} {v:.1f} s" for k, v in info.items() if k.endswith("_seconds"))
+        print(f"PDF edition (make pdf after the warm build): {pdf:.1f} s for {info['pages']} pages ({steps})")
     print()
     print("chapter execution times of the cold build (two chapters at a time):")
     print(times.to_string(index=False, float_format=fmt))
