@@ -2,7 +2,9 @@
 
 Checks per page: HTTP 200; no console errors or uncaught page errors; MathJax finished and
 left no raw TeX in prose; every image loaded; every theorem-like box and every figure
-caption carries a number. A full-page screenshot of each page is kept in
+caption carries a number; every download link to an executed notebook (``.ipynb``) or to the
+PDF edition answers 200, every code chapter offers its notebook and, once ``make pdf`` has
+run, every page offers the PDF; the figure gallery shows every figure of the chapter modules. A full-page screenshot of each page is kept in
 ``_build/screenshots/``. Exits non-zero, listing every problem, if any check fails.
 
 Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
@@ -59,6 +61,21 @@ NUMBERS_JS = r"""
 """
 
 
+DOWNLOADS_JS = r"""
+() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)
+  .filter(h => /\.(ipynb|pdf)(#.*)?$/.test(h) && !h.includes('/_images/'))
+"""
+
+
+def _expected_figures() -> set[str]:
+    """Every figure label of the chapter modules (the gallery must show each)."""
+    import importlib
+
+    from rgbook.chapters import CHAPTER_MODULES
+
+    return {f for m in CHAPTER_MODULES for f in importlib.import_module(f"rgbook.chapters.{m}").FIGURES}
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # no access log on the console
         pass
@@ -96,6 +113,10 @@ def main(argv: list[str]) -> int:
     shots.mkdir(exist_ok=True)
     server, port = _serve(root)
     failures: list[str] = []
+    from rgbook.chapters import CHAPTER_MODULES
+
+    code_chapters = set(CHAPTER_MODULES)
+    has_pdf = (root / "rgbook.pdf").is_file()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for path in pages(root):
@@ -128,6 +149,20 @@ def main(argv: list[str]) -> int:
             problems += [f"image not loaded: {src}" for src in page.evaluate(IMAGES_JS)]
             numbers = page.evaluate(NUMBERS_JS)
             problems += numbers["problems"]
+            links = sorted(set(page.evaluate(DOWNLOADS_JS)))
+            for url in links:
+                status = page.request.get(url).status
+                if status != 200:
+                    problems.append(f"download link answers {status}: {url}")
+            chapter = rel.removeprefix("book/").removesuffix(".html")
+            if chapter in code_chapters and not any(u.endswith(f"{chapter}.ipynb") for u in links):
+                problems.append("no executed notebook (.ipynb) offered")
+            if has_pdf and not any(u.endswith(".pdf") and "rgbook" in u for u in links):
+                problems.append("no link to the PDF edition")
+            if chapter == "gallery":
+                html = page.content()
+                missing = sorted(f for f in _expected_figures() if f not in html)
+                problems += [f"gallery does not show {f}" for f in missing]
             page.screenshot(path=str(shots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True)
             page.close()
             status = "ok" if not problems else "FAIL"
