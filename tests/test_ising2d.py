@@ -100,3 +100,100 @@ def test_exact_bad_size():
         I2.energy_per_site(0.4, 1)
     with pytest.raises(TypeError, match="L"):
         I2.specific_heat(0.4, 4.0)
+
+
+# ---------------------------------------------------------------- autocorrelation
+
+@pytest.mark.parametrize("phi", [0.0, 0.5, 0.8])
+def test_tau_int_of_ar1(phi):
+    """AR(1): tau_int = (1 + phi) / (2 (1 - phi)); statistical error ~ tau sqrt(2(2W+1)/T) ~ 3 %."""
+    rng = np.random.default_rng(1)
+    T, B = 20000, 8
+    x = np.empty((T, B))
+    x[0] = rng.normal(size=B) / np.sqrt(1 - phi**2)
+    eps = rng.normal(size=(T, B))
+    for t in range(1, T):
+        x[t] = phi * x[t - 1] + eps[t]
+    assert I2.tau_int(x) == pytest.approx((1 + phi) / (2 * (1 - phi)), rel=0.1)
+    assert I2.tau_int(x[:, 0]) == pytest.approx((1 + phi) / (2 * (1 - phi)), rel=0.25)
+
+
+def test_tau_int_bad_input():
+    assert I2.tau_int(np.ones(10)) == 0.5
+    with pytest.raises(ValueError, match="series"):
+        I2.tau_int([1.0, 2.0])
+    with pytest.raises(ValueError, match="c"):
+        I2.tau_int(np.arange(10.0), c=0)
+
+
+# ---------------------------------------------------------------- Swendsen–Wang
+
+def test_sw_shapes_determinism_and_energy():
+    a = I2.swendsen_wang(0.4, 8, 3, 5, 7, n_burn=2, keep_every=2)
+    b = I2.swendsen_wang(0.4, 8, 3, 5, np.random.default_rng(7), n_burn=2, keep_every=2)
+    assert a.spins.dtype == np.int8 and a.spins.shape == (3, 8, 8)
+    assert a.energy.shape == a.magnetization.shape == (5, 3)
+    assert a.samples.shape == (2, 3, 8, 8) and a.samples.dtype == np.int8
+    assert np.array_equal(a.spins, b.spins) and np.array_equal(a.energy, b.energy)
+    assert np.allclose(a.energy[-1], I2.lattice_energy(a.spins) / 64)
+    assert np.allclose(a.magnetization[-1], a.spins.sum(axis=(1, 2)) / 64)
+    # K = 0: no active bond, every spin is its own cluster; K large from all-up: stays ordered
+    c = I2.swendsen_wang(30.0, 6, 2, 3, 0, n_burn=0, init="up")
+    assert np.all(np.abs(c.magnetization) == 1.0) and np.all(c.energy == -2.0)
+
+
+def test_lattice_energy_by_hand():
+    s = np.ones((4, 4), dtype=np.int8)
+    assert I2.lattice_energy(s) == -32
+    s[0, 0] = -1
+    assert I2.lattice_energy(s) == -32 + 8
+    checker = np.where(np.add.outer(np.arange(4), np.arange(4)) % 2, 1, -1)
+    assert I2.lattice_energy(checker) == 32
+
+
+def test_sw_exact_distribution_on_3x3():
+    """Detailed balance check on a lattice small enough to know the energy law exactly."""
+    K, L = 0.35, 3
+    run = I2.swendsen_wang(K, L, 200, 400, 3, n_burn=20)
+    g = bond_count_histogram_enumeration(L)
+    N = L * L
+    n = np.arange(len(g))
+    w = g * np.exp(-K * (2.0 * n - 2 * N))
+    p_exact = w / w.sum()
+    unsat = np.rint((run.energy * N + 2 * N) / 2).astype(int).ravel()
+    p_hat = np.bincount(unsat, minlength=len(g)) / unsat.size
+    tau = I2.tau_int(run.energy)
+    n_eff = unsat.size / (2 * tau)
+    sigma = np.sqrt(p_exact * (1 - p_exact) / n_eff)
+    mask = p_exact > 1e-3
+    assert np.all(np.abs(p_hat - p_exact)[mask] < 4.5 * sigma[mask])
+
+
+def test_sw_matches_exact_u_and_c_near_kc():
+    """L = 16 at K_c (1 - 0.05), K_c, K_c (1 + 0.05): sampled u and c within 4 sigma of Kaufman."""
+    for m in I2.validate_sampler(16, n_chains=32, n_sweeps=500, seed=0):
+        assert abs(m.z_u) < 4 and abs(m.z_c) < 4, m
+        assert 1.0 < m.tau_int < 10.0
+        assert m.u_err_chains == pytest.approx(m.u_err, rel=0.5)
+
+
+@pytest.mark.slow
+def test_sw_matches_exact_u_and_c_l32_long():
+    for L in (16, 32):
+        for m in I2.validate_sampler(L, factors=(0.9, 0.95, 1.0, 1.05, 1.1), n_chains=64, n_sweeps=2000, seed=1):
+            assert abs(m.z_u) < 4 and abs(m.z_c) < 4, m
+
+
+def test_sw_bad_input():
+    with pytest.raises(ValueError, match="K"):
+        I2.swendsen_wang(-0.1, 8, 1, 1, 0)
+    with pytest.raises(ValueError, match="n_chains"):
+        I2.swendsen_wang(0.4, 8, 0, 1, 0)
+    with pytest.raises(TypeError, match="rng"):
+        I2.swendsen_wang(0.4, 8, 1, 1, None)
+    with pytest.raises(ValueError, match="init"):
+        I2.swendsen_wang(0.4, 8, 1, 1, 0, init="hot")
+    with pytest.raises(ValueError, match="factors"):
+        I2.validate_sampler(8, factors=(0.0,))
+    with pytest.raises(ValueError, match="spins"):
+        I2.lattice_energy(np.zeros((4, 4)))
