@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from tqdm.auto import tqdm
 
 from ._validate import as_generator, as_int, as_real, as_real_array
 
@@ -55,6 +56,8 @@ __all__ = [
     "block_linear_threshold",
     "OPERATOR_NAMES",
     "even_operators",
+    "blocked_operators",
+    "mcrg_exponent",
     "MCRGResult",
     "mcrg_linearized",
 ]
@@ -268,6 +271,8 @@ class SWRun:
         Configurations kept every ``keep_every`` recorded sweeps (None if not asked for).
     K, L, seconds : float, int, float
         Coupling, size and wall time of the run.
+    measurements : numpy.ndarray or None, shape (n_sweeps, ...)
+        The values of ``measure(spins)`` after each recorded sweep (None without ``measure``).
     """
 
     spins: np.ndarray
@@ -277,6 +282,7 @@ class SWRun:
     K: float
     L: int
     seconds: float
+    measurements: np.ndarray | None = None
 
     @property
     def site_updates_per_second(self) -> float:
@@ -307,7 +313,8 @@ def _sw_sweep(s: np.ndarray, p: float, rng: np.random.Generator) -> None:
 
 
 def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn: int = 100,
-                  keep_every: int = 0, init: str = "random", progress: bool = False) -> SWRun:
+                  keep_every: int = 0, init: str = "random", progress: bool = False,
+                  measure=None) -> SWRun:
     r"""Sample the :math:`L\times L` torus at coupling ``K`` with the Swendsen–Wang algorithm.
 
     ``n_chains`` independent chains are updated together (batch axis first). One sweep: activate
@@ -338,6 +345,9 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
         Initial configurations: independent random spins or all up.
     progress : bool
         Show a :mod:`tqdm` progress bar over the sweeps.
+    measure : callable or None
+        ``measure(spins) -> array`` called on the ``(n_chains, L, L)`` int8 configurations after
+        each recorded sweep (e.g. block-spin operators), so long runs need not store samples.
 
     Returns
     -------
@@ -351,6 +361,8 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
     n_burn = as_int("n_burn", n_burn, minimum=0)
     keep_every = as_int("keep_every", keep_every, minimum=0)
     rng = as_generator("rng", rng)
+    if measure is not None and not callable(measure):
+        raise TypeError(f"measure must be callable or None, got {type(measure).__name__}")
     if init not in ("random", "up"):
         raise ValueError(f"init must be 'random' or 'up', got {init!r}")
     p = -np.expm1(-2.0 * K)
@@ -362,9 +374,9 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
     energy = np.empty((n_sweeps, n_chains))
     magnet = np.empty((n_sweeps, n_chains))
     samples = [] if keep_every else None
+    measured = [] if measure is not None else None
     sweeps = range(n_burn + n_sweeps)
     if progress:
-        from tqdm.auto import tqdm  # optional dependency of the progress bar only
         sweeps = tqdm(sweeps, desc=f"SW L={L} K={K:.4f}", leave=False)
     start = time.perf_counter()
     for t in sweeps:
@@ -375,9 +387,11 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
             magnet[r] = s.sum(axis=(1, 2), dtype=np.int64) / N
             if keep_every and (r + 1) % keep_every == 0:
                 samples.append(s.copy())
+            if measure is not None:
+                measured.append(np.asarray(measure(s)))
     seconds = time.perf_counter() - start
     kept = np.stack(samples) if samples else (np.empty((0, n_chains, L, L), np.int8) if keep_every else None)
-    return SWRun(s, energy, magnet, kept, K, L, seconds)
+    return SWRun(s, energy, magnet, kept, K, L, seconds, np.stack(measured) if measure is not None else None)
 
 
 def benchmark_swendsen_wang(L: int = 64, n_chains: int = 16, n_sweeps: int = 50, seed: int = 0) -> float:
@@ -531,3 +545,321 @@ def validate_sampler(L: int = 16, factors=(0.95, 1.0, 1.05), n_chains: int = 32,
         run = swendsen_wang(float(f) * K_C, L, n_chains, n_sweeps, np.random.default_rng(child), progress=progress)
         out.append(sampled_moments(run))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Block maps
+# ---------------------------------------------------------------------------------------------
+
+def _blocks(spins, b: int = 2) -> np.ndarray:
+    """View ``(..., L, L)`` spins as ``(..., L/b, L/b, b, b)`` blocks (``L`` divisible by ``b``)."""
+    s = _check_spins(spins, "spins", min_size=b)
+    L = s.shape[-1]
+    if L % b:
+        raise ValueError(f"spins must have a linear size divisible by {b}, got L = {L}")
+    m = L // b
+    return s.reshape(*s.shape[:-2], m, b, m, b).swapaxes(-3, -2)
+
+
+def block_decimate(spins) -> np.ndarray:
+    r"""2×2 decimation: the block spin is the top-left spin of its block, :math:`s'_{I} = s_{2i,2j}`.
+
+    Parameters
+    ----------
+    spins : array_like, shape (..., L, L)
+        Configurations of :math:`\pm1`, :math:`L` even.
+
+    Returns
+    -------
+    numpy.ndarray, int8, shape (..., L/2, L/2)
+    """
+    return np.ascontiguousarray(_blocks(spins)[..., 0, 0], dtype=np.int8)
+
+
+def block_majority(spins, *, tie: str = "top_left", rng=None) -> np.ndarray:
+    r"""2×2 majority rule: :math:`s'_I = \operatorname{sign}\sum_{i \in I} s_i`.
+
+    A 2×2 block sums to 0 in 6 of its 16 states; the tie is broken by the block's top-left spin
+    (``tie="top_left"``, deterministic, the same as :func:`block_linear_threshold` with all
+    weights 1) or by an independent fair coin per tied block (``tie="random"``, needs ``rng``;
+    the block map is then stochastic, as in Swendsen 1979).
+
+    Parameters
+    ----------
+    spins : array_like, shape (..., L, L)
+        Configurations of :math:`\pm1`, :math:`L` even.
+    tie : {"top_left", "random"}
+        Tie-break rule.
+    rng : numpy.random.Generator or int, optional
+        Generator or seed, required for ``tie="random"``.
+
+    Returns
+    -------
+    numpy.ndarray, int8, shape (..., L/2, L/2)
+    """
+    if tie not in ("top_left", "random"):
+        raise ValueError(f"tie must be 'top_left' or 'random', got {tie!r}")
+    bl = _blocks(spins)
+    total = bl.sum(axis=(-1, -2), dtype=np.int64)
+    if tie == "top_left":
+        breaker = bl[..., 0, 0]
+    else:
+        rng = as_generator("rng", rng)
+        breaker = np.where(rng.random(total.shape) < 0.5, -1, 1)
+    return np.where(total > 0, 1, np.where(total < 0, -1, breaker)).astype(np.int8)
+
+
+def block_linear_threshold(spins, weights) -> np.ndarray:
+    r"""Linear-threshold block map :math:`s'_I = \operatorname{sign}(w\cdot s_I + \epsilon\, s_{I,00})`.
+
+    :math:`s_I` is the :math:`b\times b` block (``weights`` of shape ``(b, b)``), and the tie-break
+    :math:`\epsilon = 10^{-9}\sum|w|` times the block's top-left spin decides only when
+    :math:`|w \cdot s_I|` is below rounding. All-ones weights give :func:`block_majority`
+    (``tie="top_left"``); weights :math:`e_{00}` give :func:`block_decimate`. Learned filters of a
+    network's first layer can be plugged in here.
+
+    Parameters
+    ----------
+    spins : array_like, shape (..., L, L)
+        Configurations of :math:`\pm1`, :math:`L` divisible by ``b``.
+    weights : array_like, shape (b, b)
+        Finite filter, not all zero, :math:`b \ge 1`.
+
+    Returns
+    -------
+    numpy.ndarray, int8, shape (..., L/b, L/b)
+    """
+    w = as_real_array("weights", weights)
+    if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] < 1:
+        raise ValueError(f"weights must be a square (b, b) filter, got shape {w.shape}")
+    scale = np.abs(w).sum()
+    if scale == 0:
+        raise ValueError("weights must not be all zero")
+    bl = _blocks(spins, w.shape[0])
+    field = np.einsum("...ab,ab->...", bl.astype(np.float64), w) + 1e-9 * scale * bl[..., 0, 0]
+    return np.where(field > 0, 1, -1).astype(np.int8)
+
+
+# ---------------------------------------------------------------------------------------------
+# Even operators and linearised MCRG
+# ---------------------------------------------------------------------------------------------
+
+#: Names of the columns of :func:`even_operators`.
+OPERATOR_NAMES = ("nearest", "diagonal", "axis-distance-2", "plaquette")
+
+
+def even_operators(spins) -> np.ndarray:
+    r"""Spin-flip-even lattice sums of each configuration.
+
+    .. math::
+
+        S_1 = \sum_{x} s_x (s_{x+\hat e_1} + s_{x+\hat e_2}), \quad
+        S_2 = \sum_{x} s_x (s_{x+\hat e_1+\hat e_2} + s_{x+\hat e_1-\hat e_2}),
+
+        S_3 = \sum_{x} s_x (s_{x+2\hat e_1} + s_{x+2\hat e_2}), \quad
+        S_4 = \sum_{x} s_x s_{x+\hat e_1} s_{x+\hat e_2} s_{x+\hat e_1+\hat e_2}
+
+    (nearest neighbours, diagonal next-nearest, distance 2 along the axes, plaquettes) on the
+    torus; :math:`S_1 = -E`. Meaningful for :math:`L \ge 4` (smaller tori wrap a bond on itself).
+
+    Parameters
+    ----------
+    spins : array_like, shape (..., L, L)
+        Configurations of :math:`\pm1`.
+
+    Returns
+    -------
+    numpy.ndarray, float64, shape (..., 4)
+        Columns in the order of :data:`OPERATOR_NAMES`.
+    """
+    s = _check_spins(spins, "spins").astype(np.int32)
+    ax = (-2, -1)
+    r = np.roll(s, -1, axis=-1)
+    d = np.roll(s, -1, axis=-2)
+    dr = np.roll(r, -1, axis=-2)
+    dl = np.roll(np.roll(s, 1, axis=-1), -1, axis=-2)
+    S1 = (s * (r + d)).sum(axis=ax)
+    S2 = (s * (dr + dl)).sum(axis=ax)
+    S3 = (s * (np.roll(s, -2, axis=-1) + np.roll(s, -2, axis=-2))).sum(axis=ax)
+    S4 = (s * r * d * dr).sum(axis=ax)
+    return np.stack([S1, S2, S3, S4], axis=-1).astype(np.float64)
+
+
+def _block_map(name_or_weights, rng=None):
+    if isinstance(name_or_weights, str):
+        if name_or_weights == "majority":
+            return block_majority
+        if name_or_weights == "majority-random":
+            gen = as_generator("rng", rng)
+            return lambda x: block_majority(x, tie="random", rng=gen)
+        if name_or_weights == "decimation":
+            return block_decimate
+        raise ValueError("block_map must be 'majority', 'majority-random', 'decimation', a (2, 2) weight "
+                         f"array or a callable, got {name_or_weights!r}")
+    if callable(name_or_weights):
+        return name_or_weights
+    w = as_real_array("block_map", name_or_weights)
+    if w.shape != (2, 2):
+        raise ValueError(f"block_map weights must have shape (2, 2), got {w.shape}")
+    return lambda x: block_linear_threshold(x, w)
+
+
+def blocked_operators(spins, block_map="majority", n_levels: int = 2, *, rng=None) -> np.ndarray:
+    """Even operators of ``spins`` blocked 0, 1, ..., ``n_levels`` times by a 2×2 block map.
+
+    Parameters
+    ----------
+    spins : array_like, shape (..., L, L)
+        Configurations; :math:`L` divisible by :math:`2^{n_{\\rm levels}}`.
+    block_map : {"majority", "majority-random", "decimation"}, (2, 2) array_like or callable
+        The map: majority rule (top-left tie-break), majority with coin tie-break (needs ``rng``),
+        decimation, a linear-threshold filter, or any function ``(..., L, L) -> (..., L/2, L/2)``.
+    n_levels : int
+        Number of blockings, >= 1.
+    rng : numpy.random.Generator or int, optional
+        For ``"majority-random"``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., n_levels + 1, 4)
+        :func:`even_operators` at each level.
+    """
+    n_levels = as_int("n_levels", n_levels, minimum=1)
+    fmap = _block_map(block_map, rng)
+    s = np.asarray(spins)
+    out = [even_operators(s)]
+    for _ in range(n_levels):
+        s = fmap(s)
+        out.append(even_operators(s))
+    return np.stack(out, axis=-2)
+
+
+@dataclass(frozen=True)
+class MCRGResult:
+    r"""Linearised MCRG at one blocking step :math:`n \to n+1`.
+
+    Attributes
+    ----------
+    n : int
+        The step goes from ``n`` to ``n + 1`` blockings.
+    n_ops : int
+        Number of even operators used (the first ``n_ops`` of :data:`OPERATOR_NAMES`).
+    T : numpy.ndarray, shape (n_ops, n_ops)
+        :math:`T_{cb} = \partial K^{(n+1)}_c / \partial K^{(n)}_b`.
+    eigenvalues : numpy.ndarray
+        Eigenvalues of ``T``, sorted by decreasing real part.
+    lambda_t, y_t, y_t_err : float
+        Leading eigenvalue, :math:`y_t = \ln\lambda_t/\ln 2` and its jackknife error over groups
+        of chains.
+    """
+
+    n: int
+    n_ops: int
+    T: np.ndarray
+    eigenvalues: np.ndarray
+    lambda_t: float
+    y_t: float
+    y_t_err: float
+
+
+def _mcrg_T(ops: np.ndarray, n: int, k: int) -> np.ndarray:
+    """T = B^{-1} A from pooled samples ``ops`` of shape (n_samples, levels, 4)."""
+    hi = ops[:, n + 1, :k]
+    lo = ops[:, n, :k]
+    hi = hi - hi.mean(axis=0)
+    lo = lo - lo.mean(axis=0)
+    A = hi.T @ lo / len(ops)     # A_ab = <S^(n+1)_a S^(n)_b>_c = d<S^(n+1)_a>/dK^(n)_b
+    B = hi.T @ hi / len(ops)     # B_ac = <S^(n+1)_a S^(n+1)_c>_c = d<S^(n+1)_a>/dK^(n+1)_c
+    return np.linalg.solve(B, A)
+
+
+def _leading(T: np.ndarray) -> tuple[np.ndarray, float]:
+    ev = np.linalg.eigvals(T)
+    ev = ev[np.argsort(-ev.real)]
+    return ev, float(ev[0].real)
+
+
+def mcrg_linearized(ops, n: int = 1, n_ops: int = 2, *, n_groups: int = 16) -> MCRGResult:
+    r"""Thermal eigenvalue of the linearised RG map by Swendsen's MCRG (Swendsen 1979).
+
+    With block-spin operators :math:`S^{(n)}_a` measured on the same configurations blocked
+    :math:`n` and :math:`n+1` times, the chain rule for the renormalised couplings gives
+
+    .. math::
+
+        \underbrace{\langle S^{(n+1)}_a S^{(n)}_b\rangle - \langle S^{(n+1)}_a\rangle\langle S^{(n)}_b\rangle}_{A_{ab}
+        = \partial\langle S^{(n+1)}_a\rangle/\partial K^{(n)}_b}
+        = \sum_c \underbrace{\left(\langle S^{(n+1)}_a S^{(n+1)}_c\rangle - \langle S^{(n+1)}_a\rangle\langle S^{(n+1)}_c\rangle\right)}_{B_{ac}}
+        T_{cb},
+
+    so :math:`T = B^{-1}A`, :math:`T_{cb} = \partial K^{(n+1)}_c/\partial K^{(n)}_b`. At the fixed
+    point its leading eigenvalue is :math:`\lambda_t = 2^{y_t}` (block factor 2); the exact 2D
+    Ising value is :math:`y_t = 1/\nu = 1`. Truncation to a few operators and a finite lattice
+    bias the estimate; both shrink with :math:`n` and the number of operators.
+
+    Parameters
+    ----------
+    ops : array_like, shape (n_samples, n_chains, levels, 4)
+        :func:`blocked_operators` of samples at the critical point (time, chain, level, operator);
+        ``levels >= n + 2``.
+    n : int
+        Blocking step :math:`n \to n+1`, >= 0.
+    n_ops : int
+        Number of operators, 1 to 4.
+    n_groups : int
+        Jackknife groups of chains (chains are independent), 2 to ``n_chains``.
+
+    Returns
+    -------
+    MCRGResult
+    """
+    x = as_real_array("ops", ops)
+    if x.ndim != 4 or x.shape[-1] != 4:
+        raise ValueError(f"ops must have shape (n_samples, n_chains, levels, 4), got {x.shape}")
+    n = as_int("n", n, minimum=0, maximum=x.shape[2] - 2)
+    k = as_int("n_ops", n_ops, minimum=1, maximum=4)
+    G = as_int("n_groups", n_groups, minimum=2, maximum=x.shape[1])
+    T = _mcrg_T(x.reshape(-1, *x.shape[2:]), n, k)
+    ev, lam = _leading(T)
+    groups = np.array_split(np.arange(x.shape[1]), G)
+    ys = []
+    for g in groups:
+        keep = np.setdiff1d(np.arange(x.shape[1]), g)
+        _, lam_g = _leading(_mcrg_T(x[:, keep].reshape(-1, *x.shape[2:]), n, k))
+        ys.append(np.log(lam_g) / np.log(2.0))
+    ys = np.array(ys)
+    err = float(np.sqrt((G - 1) / G * ((ys - ys.mean()) ** 2).sum()))
+    return MCRGResult(n, k, T, ev, lam, float(np.log(lam) / np.log(2.0)), err)
+
+
+def mcrg_exponent(L: int = 32, block_map="majority", *, n_levels: int = 3, n_chains: int = 32,
+                  n_sweeps: int = 500, seed: int = 0, K: float = K_C, progress: bool = False) -> np.ndarray:
+    """Sample at ``K`` (default :math:`K_c`) and return the blocked operators for :func:`mcrg_linearized`.
+
+    Parameters
+    ----------
+    L : int
+        Linear size, divisible by :math:`2^{n_{\\rm levels}}`.
+    block_map : see :func:`blocked_operators`
+    n_levels, n_chains, n_sweeps, seed : int
+        Blockings (>= 1), chains, recorded sweeps (100 burn-in), seed (a coin tie-break uses a
+        generator spawned from the same seed).
+    K : float
+        Coupling.
+    progress : bool
+        Progress bar.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_sweeps, n_chains, n_levels + 1, 4)
+    """
+    L = _check_L(L)
+    n_levels = as_int("n_levels", n_levels, minimum=1)
+    if L % 2**n_levels:
+        raise ValueError(f"L must be divisible by 2**n_levels = {2**n_levels}, got {L}")
+    seed = as_int("seed", seed, minimum=0)
+    sample_seq, map_seq = np.random.SeedSequence(seed).spawn(2)
+    fmap = _block_map(block_map, np.random.default_rng(map_seq))
+    run = swendsen_wang(K, L, n_chains, n_sweeps, np.random.default_rng(sample_seq), progress=progress,
+                        measure=lambda s: blocked_operators(s, fmap, n_levels))
+    return run.measurements

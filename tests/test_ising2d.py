@@ -197,3 +197,110 @@ def test_sw_bad_input():
         I2.validate_sampler(8, factors=(0.0,))
     with pytest.raises(ValueError, match="spins"):
         I2.lattice_energy(np.zeros((4, 4)))
+
+
+# ---------------------------------------------------------------- block maps and operators
+
+def test_block_maps_by_hand():
+    s = np.array([[1, 1, -1, 1],
+                  [1, -1, -1, -1],
+                  [-1, 1, 1, 1],
+                  [1, -1, -1, 1]], dtype=np.int8)
+    # block sums: [[2, -2], [0, 2]]; the tie (bottom-left block) goes to its top-left spin -1
+    assert np.array_equal(I2.block_majority(s), [[1, -1], [-1, 1]])
+    assert np.array_equal(I2.block_decimate(s), [[1, -1], [-1, 1]])
+    s2 = s.copy()
+    s2[2:, :2] = [[1, 1], [-1, -1]]  # still a tie in the bottom-left block, now with top-left +1
+    assert I2.block_majority(s2)[1, 0] == 1
+    coin = np.stack([I2.block_majority(s, tie="random", rng=i)[1, 0] for i in range(200)])
+    assert set(coin.tolist()) == {-1, 1} and abs(coin.mean()) < 0.3
+
+
+def test_linear_threshold_special_cases():
+    rng = np.random.default_rng(0)
+    s = np.where(rng.random((50, 8, 8)) < 0.5, -1, 1).astype(np.int8)
+    assert np.array_equal(I2.block_linear_threshold(s, np.ones((2, 2))), I2.block_majority(s))
+    assert np.array_equal(I2.block_linear_threshold(s, [[1.0, 0], [0, 0]]), I2.block_decimate(s))
+    assert np.array_equal(I2.block_linear_threshold(s, 0.1 * np.ones((2, 2))), I2.block_majority(s))
+    assert I2.block_linear_threshold(s, np.ones((4, 4))).shape == (50, 2, 2)
+    with pytest.raises(ValueError, match="weights"):
+        I2.block_linear_threshold(s, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="spins"):
+        I2.block_majority(np.ones((3, 3), dtype=np.int8))
+    with pytest.raises(ValueError, match="tie"):
+        I2.block_majority(s, tie="coin")
+
+
+def test_even_operators_by_hand():
+    up = np.ones((6, 6), dtype=np.int8)
+    assert np.array_equal(I2.even_operators(up), [72, 72, 72, 36])
+    checker = np.where(np.add.outer(np.arange(6), np.arange(6)) % 2, 1, -1)
+    assert np.array_equal(I2.even_operators(checker), [-72, 72, 72, 36])
+    stripes = np.where(np.arange(6) % 2, 1, -1)[None, :] * np.ones((6, 1))   # columns alternate
+    assert np.array_equal(I2.even_operators(stripes), [0, -72, 72, 36])
+    one = up.copy()
+    one[2, 3] = -1   # one flipped spin: 4 nn bonds, 4 diagonal, 4 distance-2, 4 plaquettes change sign
+    assert np.array_equal(I2.even_operators(one), [64, 64, 64, 28])
+    rng = np.random.default_rng(2)
+    s = np.where(rng.random((5, 8, 8)) < 0.5, -1, 1)
+    assert np.array_equal(I2.even_operators(s)[:, 0], -I2.lattice_energy(s))
+
+
+def test_blocked_operators_levels():
+    rng = np.random.default_rng(3)
+    s = np.where(rng.random((4, 16, 16)) < 0.5, -1, 1).astype(np.int8)
+    ops = I2.blocked_operators(s, "majority", 2)
+    assert ops.shape == (4, 3, 4)
+    assert np.array_equal(ops[:, 1], I2.even_operators(I2.block_majority(s)))
+    assert np.array_equal(ops[:, 2], I2.even_operators(I2.block_majority(I2.block_majority(s))))
+    assert np.array_equal(I2.blocked_operators(s, np.ones((2, 2)), 2), ops)
+    with pytest.raises(ValueError, match="block_map"):
+        I2.blocked_operators(s, "median", 1)
+
+
+def test_mcrg_recovers_a_known_linear_map():
+    """Synthetic Gaussian 'operators' with S^(n) = R S^(n+1) + noise, the noise independent of
+    S^(n+1): then A = B R^T, so T = B^{-1} A = R^T whatever the covariance B."""
+    rng = np.random.default_rng(4)
+    R = np.array([[1.5, 0.3], [0.2, 0.7]])
+    hi = rng.normal(size=(20000, 8, 2)) @ np.array([[1.0, 0.4], [0.0, 1.0]])
+    lo = hi @ R.T + 0.3 * rng.normal(size=hi.shape)
+    ops = np.zeros((20000, 8, 3, 4))
+    ops[:, :, 1, :2], ops[:, :, 2, :2] = lo, hi
+    ops[:, :, :, 2:] = rng.normal(size=(20000, 8, 3, 2))
+    res = I2.mcrg_linearized(ops, n=1, n_ops=2, n_groups=8)
+    assert np.allclose(res.T, R.T, atol=0.02)
+    lam = max(np.linalg.eigvals(R).real)
+    assert res.lambda_t == pytest.approx(lam, abs=0.02)
+    assert res.y_t_err < 0.02
+
+
+def test_mcrg_majority_thermal_exponent():
+    """Majority rule at K_c, L = 32, step 1 -> 2 (16 -> 8 block lattices), 2 and 4 operators:
+    y_t = 1/nu = 1 within 0.1 (literature: 0.95-1.0 at this size; jackknife error ~0.02 here)."""
+    ops = I2.mcrg_exponent(32, "majority", n_levels=3, n_chains=16, n_sweeps=200, seed=0)
+    for k in (2, 4):
+        res = I2.mcrg_linearized(ops, n=1, n_ops=k, n_groups=8)
+        assert abs(res.y_t - 1.0) < 0.1, res
+        assert res.y_t_err < 0.05
+
+
+@pytest.mark.slow
+def test_mcrg_majority_thermal_exponent_l64():
+    """L = 64, steps 1 -> 2 and 2 -> 3, 2-4 operators: |y_t - 1| < max(0.05, 4 sigma)."""
+    ops = I2.mcrg_exponent(64, "majority", n_levels=4, n_chains=32, n_sweeps=1000, seed=1)
+    for n in (1, 2):
+        for k in (2, 3, 4):
+            res = I2.mcrg_linearized(ops, n=n, n_ops=k, n_groups=16)
+            assert abs(res.y_t - 1.0) < max(0.05, 4 * res.y_t_err), res
+
+
+def test_mcrg_bad_input():
+    with pytest.raises(ValueError, match="ops"):
+        I2.mcrg_linearized(np.zeros((10, 4, 3)))
+    with pytest.raises(ValueError, match="n_ops"):
+        I2.mcrg_linearized(np.zeros((10, 4, 3, 4)), n=0, n_ops=5)
+    with pytest.raises(ValueError, match="n"):
+        I2.mcrg_linearized(np.zeros((10, 4, 3, 4)), n=2)
+    with pytest.raises(ValueError, match="L"):
+        I2.mcrg_exponent(24, n_levels=4)
