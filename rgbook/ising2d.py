@@ -57,7 +57,7 @@ __all__ = [
     "OPERATOR_NAMES",
     "even_operators",
     "blocked_operators",
-    "mcrg_exponent",
+    "sample_blocked_operators",
     "MCRGResult",
     "mcrg_linearized",
 ]
@@ -832,7 +832,7 @@ def mcrg_linearized(ops, n: int = 1, n_ops: int = 2, *, n_groups: int = 16) -> M
     return MCRGResult(n, k, T, ev, lam, float(np.log(lam) / np.log(2.0)), err)
 
 
-def mcrg_exponent(L: int = 32, block_map="majority", *, n_levels: int = 3, n_chains: int = 32,
+def sample_blocked_operators(L: int = 32, block_map="majority", *, n_levels: int = 3, n_chains: int = 32,
                   n_sweeps: int = 500, seed: int = 0, K: float = K_C, progress: bool = False) -> np.ndarray:
     """Sample at ``K`` (default :math:`K_c`) and return the blocked operators for :func:`mcrg_linearized`.
 

@@ -279,7 +279,7 @@ def test_mcrg_recovers_a_known_linear_map():
 def test_mcrg_majority_thermal_exponent():
     """Majority rule at K_c, L = 32, step 1 -> 2 (16 -> 8 block lattices), 2 and 4 operators:
     y_t = 1/nu = 1 within 0.1 (literature: 0.95-1.0 at this size; jackknife error ~0.02 here)."""
-    ops = I2.mcrg_exponent(32, "majority", n_levels=3, n_chains=16, n_sweeps=200, seed=0)
+    ops = I2.sample_blocked_operators(32, "majority", n_levels=3, n_chains=16, n_sweeps=200, seed=0)
     for k in (2, 4):
         res = I2.mcrg_linearized(ops, n=1, n_ops=k, n_groups=8)
         assert abs(res.y_t - 1.0) < 0.1, res
@@ -289,7 +289,7 @@ def test_mcrg_majority_thermal_exponent():
 @pytest.mark.slow
 def test_mcrg_majority_thermal_exponent_l64():
     """L = 64, steps 1 -> 2 and 2 -> 3, 2-4 operators: |y_t - 1| < max(0.05, 4 sigma)."""
-    ops = I2.mcrg_exponent(64, "majority", n_levels=4, n_chains=32, n_sweeps=1000, seed=1)
+    ops = I2.sample_blocked_operators(64, "majority", n_levels=4, n_chains=32, n_sweeps=1000, seed=1)
     for n in (1, 2):
         for k in (2, 3, 4):
             res = I2.mcrg_linearized(ops, n=n, n_ops=k, n_groups=16)
@@ -304,4 +304,4 @@ def test_mcrg_bad_input():
     with pytest.raises(ValueError, match="n"):
         I2.mcrg_linearized(np.zeros((10, 4, 3, 4)), n=2)
     with pytest.raises(ValueError, match="L"):
-        I2.mcrg_exponent(24, n_levels=4)
+        I2.sample_blocked_operators(24, n_levels=4)
