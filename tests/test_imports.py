@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rgbook"
 CORE = {
     "_validate": set(),
     "ising": {"_validate"},
+    "ising2d": {"_validate"},
     "expfam": {"_validate"},
     "rg": {"_validate", "ising", "expfam"},
     "couplings": {"_validate", "ising", "expfam", "rg"},
@@ -94,7 +95,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_ising_chapter_and_core_do_not_load_torch():
     code = textwrap.dedent("""
         import sys
-        import rgbook.ising, rgbook.rg, rgbook.couplings, rgbook.expfam, rgbook.chapters.ising_rg
+        import rgbook.ising, rgbook.ising2d, rgbook.rg, rgbook.couplings, rgbook.expfam, rgbook.chapters.ising_rg
         loaded = sorted(m for m in sys.modules if m == "torch" or m.startswith("torch."))
         print(len(loaded))
     """)
@@ -117,7 +118,7 @@ def test_core_layering():
         assert not extra, f"rgbook.{name} imports {sorted(extra)}; the core is layered as {CORE}"
 
 
-@pytest.mark.parametrize("name", ["_validate", "ising", "rg", "couplings"])
+@pytest.mark.parametrize("name", ["_validate", "ising", "ising2d", "rg", "couplings"])
 def test_core_has_no_function_local_imports_and_no_foreign_private_names(name):
     tree = ast.parse((PACKAGE / f"{name}.py").read_text())
     for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):

@@ -1,0 +1,307 @@
+"""Tests of :mod:`rgbook.ising2d`: exact torus results against independent enumerations, the
+Swendsen–Wang sampler against the exact values, the autocorrelation estimator against an AR(1)
+process, block maps and the linearised MCRG exponent."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+import pytest
+
+from rgbook import ising2d as I2
+
+
+# ---------------------------------------------------------------- independent ground truths
+
+@functools.cache
+def bond_count_histogram_enumeration(L: int) -> np.ndarray:
+    """g[n] = number of configurations of the L x L torus with n unsatisfied bonds, by brute force."""
+    N = L * L
+    idx = np.arange(2**N, dtype=np.int64)
+    s = (1 - 2 * ((idx[:, None] >> np.arange(N)) & 1)).reshape(-1, L, L).astype(np.int8)
+    unsat = ((s != np.roll(s, 1, axis=1)).sum(axis=(1, 2)) + (s != np.roll(s, 1, axis=2)).sum(axis=(1, 2)))
+    return np.bincount(unsat, minlength=2 * N + 1)
+
+
+@functools.cache
+def bond_count_histogram_transfer(L: int) -> np.ndarray:
+    """The same histogram by a row-to-row transfer matrix with polynomial (integer) entries."""
+    rows = np.array(list(itertools.product([1, -1], repeat=L)), dtype=np.int64)
+    horiz = (rows != np.roll(rows, 1, axis=1)).sum(1)            # unsatisfied bonds within a row
+    vert = (rows[:, None, :] != rows[None, :, :]).sum(-1)       # between consecutive rows
+    deg = horiz[None, :] + vert                                 # monomial degree of T[s, s']
+    D = 2 * L * L + 1
+    M = np.zeros((len(rows), len(rows), D), dtype=np.int64)
+    M[:, :, 0] = np.eye(len(rows), dtype=np.int64)
+    for _ in range(L):
+        new = np.zeros_like(M)
+        for d in np.unique(deg):
+            P = (deg == d).astype(np.int64)
+            new[:, :, d:] += np.einsum("ije,jk->ike", M[:, :, : D - d], P)
+        M = new
+    return np.einsum("iie->e", M)
+
+
+def exact_from_histogram(g: np.ndarray, K: float, L: int) -> tuple[float, float, float]:
+    """ln Z, u and c from the histogram of unsatisfied bonds: E = 2n - 2N."""
+    N = L * L
+    E = 2.0 * np.arange(len(g)) - 2 * N
+    mask = g > 0
+    w = np.log(g[mask].astype(float)) - K * E[mask]
+    top = w.max()
+    p = np.exp(w - top)
+    Z = p.sum()
+    p /= Z
+    mean = (p * E[mask]).sum()
+    var = (p * (E[mask] - mean) ** 2).sum()
+    return top + np.log(Z), mean / N, K**2 * var / N
+
+
+@pytest.mark.parametrize("L", [2, 3, 4])
+def test_transfer_histogram_matches_enumeration(L):
+    assert np.array_equal(bond_count_histogram_enumeration(L), bond_count_histogram_transfer(L))
+
+
+@pytest.mark.parametrize("L", [2, 3, 4, 5, 6])
+@pytest.mark.parametrize("K", [0.05, 0.3, I2.K_C, 0.5, 1.2])
+def test_kaufman_matches_transfer_matrix(L, K):
+    g = bond_count_histogram_enumeration(L) if L <= 4 else bond_count_histogram_transfer(L)
+    lnZ, u, c = exact_from_histogram(g, K, L)
+    assert I2.log_partition(K, L) == pytest.approx(lnZ, rel=1e-12, abs=1e-12)
+    assert I2.energy_per_site(K, L) == pytest.approx(u, rel=1e-8, abs=1e-9)
+    assert I2.specific_heat(K, L) == pytest.approx(c, rel=1e-6, abs=1e-8)
+
+
+def test_exact_limits_and_vectorisation():
+    K = np.array([1e-3, I2.K_C, 10.0])
+    lnZ = I2.log_partition(K, 64)
+    assert lnZ.shape == (3,)
+    N = 64 * 64
+    assert lnZ[0] == pytest.approx(N * np.log(2) + 2 * N * np.log(np.cosh(1e-3)), rel=1e-9)  # high T
+    assert lnZ[2] == pytest.approx(np.log(2) + 2 * N * 10.0, rel=1e-12)                        # ground states
+    u = I2.energy_per_site(K, 64)
+    assert u[2] == pytest.approx(-2.0, abs=1e-9)  # rounding of ln Z ~ 8e4 over the step
+    # Large L at K_c: u -> -sqrt 2, c ~ (8 K_c^2 / pi) ln L + const (Ferdinand & Fisher)
+    assert I2.energy_per_site(I2.K_C, 512) == pytest.approx(-np.sqrt(2), abs=2e-3)
+    c256, c512 = I2.specific_heat(I2.K_C, 256), I2.specific_heat(I2.K_C, 512)
+    assert c512 - c256 == pytest.approx(8 * I2.K_C**2 / np.pi * np.log(2), rel=1e-2)
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.1, 51.0, np.nan])
+def test_exact_bad_coupling(bad):
+    with pytest.raises(ValueError, match="K"):
+        I2.log_partition(bad, 4)
+
+
+def test_exact_bad_size():
+    with pytest.raises(ValueError, match="L"):
+        I2.energy_per_site(0.4, 1)
+    with pytest.raises(TypeError, match="L"):
+        I2.specific_heat(0.4, 4.0)
+
+
+# ---------------------------------------------------------------- autocorrelation
+
+@pytest.mark.parametrize("phi", [0.0, 0.5, 0.8])
+def test_tau_int_of_ar1(phi):
+    """AR(1): tau_int = (1 + phi) / (2 (1 - phi)); statistical error ~ tau sqrt(2(2W+1)/T) ~ 3 %."""
+    rng = np.random.default_rng(1)
+    T, B = 20000, 8
+    x = np.empty((T, B))
+    x[0] = rng.normal(size=B) / np.sqrt(1 - phi**2)
+    eps = rng.normal(size=(T, B))
+    for t in range(1, T):
+        x[t] = phi * x[t - 1] + eps[t]
+    assert I2.tau_int(x) == pytest.approx((1 + phi) / (2 * (1 - phi)), rel=0.1)
+    assert I2.tau_int(x[:, 0]) == pytest.approx((1 + phi) / (2 * (1 - phi)), rel=0.25)
+
+
+def test_tau_int_bad_input():
+    assert I2.tau_int(np.ones(10)) == 0.5
+    with pytest.raises(ValueError, match="series"):
+        I2.tau_int([1.0, 2.0])
+    with pytest.raises(ValueError, match="c"):
+        I2.tau_int(np.arange(10.0), c=0)
+
+
+# ---------------------------------------------------------------- Swendsen–Wang
+
+def test_sw_shapes_determinism_and_energy():
+    a = I2.swendsen_wang(0.4, 8, 3, 5, 7, n_burn=2, keep_every=2)
+    b = I2.swendsen_wang(0.4, 8, 3, 5, np.random.default_rng(7), n_burn=2, keep_every=2)
+    assert a.spins.dtype == np.int8 and a.spins.shape == (3, 8, 8)
+    assert a.energy.shape == a.magnetization.shape == (5, 3)
+    assert a.samples.shape == (2, 3, 8, 8) and a.samples.dtype == np.int8
+    assert np.array_equal(a.spins, b.spins) and np.array_equal(a.energy, b.energy)
+    assert np.allclose(a.energy[-1], I2.lattice_energy(a.spins) / 64)
+    assert np.allclose(a.magnetization[-1], a.spins.sum(axis=(1, 2)) / 64)
+    # K = 0: no active bond, every spin is its own cluster; K large from all-up: stays ordered
+    c = I2.swendsen_wang(30.0, 6, 2, 3, 0, n_burn=0, init="up")
+    assert np.all(np.abs(c.magnetization) == 1.0) and np.all(c.energy == -2.0)
+
+
+def test_lattice_energy_by_hand():
+    s = np.ones((4, 4), dtype=np.int8)
+    assert I2.lattice_energy(s) == -32
+    s[0, 0] = -1
+    assert I2.lattice_energy(s) == -32 + 8
+    checker = np.where(np.add.outer(np.arange(4), np.arange(4)) % 2, 1, -1)
+    assert I2.lattice_energy(checker) == 32
+
+
+def test_sw_exact_distribution_on_3x3():
+    """Detailed balance check on a lattice small enough to know the energy law exactly."""
+    K, L = 0.35, 3
+    run = I2.swendsen_wang(K, L, 200, 400, 3, n_burn=20)
+    g = bond_count_histogram_enumeration(L)
+    N = L * L
+    n = np.arange(len(g))
+    w = g * np.exp(-K * (2.0 * n - 2 * N))
+    p_exact = w / w.sum()
+    unsat = np.rint((run.energy * N + 2 * N) / 2).astype(int).ravel()
+    p_hat = np.bincount(unsat, minlength=len(g)) / unsat.size
+    tau = I2.tau_int(run.energy)
+    n_eff = unsat.size / (2 * tau)
+    sigma = np.sqrt(p_exact * (1 - p_exact) / n_eff)
+    mask = p_exact > 1e-3
+    assert np.all(np.abs(p_hat - p_exact)[mask] < 4.5 * sigma[mask])
+
+
+def test_sw_matches_exact_u_and_c_near_kc():
+    """L = 16 at K_c (1 - 0.05), K_c, K_c (1 + 0.05): sampled u and c within 4 sigma of Kaufman."""
+    for m in I2.validate_sampler(16, n_chains=32, n_sweeps=500, seed=0):
+        assert abs(m.z_u) < 4 and abs(m.z_c) < 4, m
+        assert 1.0 < m.tau_int < 10.0
+        assert m.u_err_chains == pytest.approx(m.u_err, rel=0.5)
+
+
+@pytest.mark.slow
+def test_sw_matches_exact_u_and_c_l32_long():
+    """L = 16 at K_c (1 + {0, +-0.05, +-0.1}) and L = 32 at K_c (1 + {0, +-0.05}), 64 chains x 2000 sweeps."""
+    for L, factors in ((16, (0.9, 0.95, 1.0, 1.05, 1.1)), (32, (0.95, 1.0, 1.05))):
+        for m in I2.validate_sampler(L, factors=factors, n_chains=64, n_sweeps=2000, seed=1):
+            assert abs(m.z_u) < 4 and abs(m.z_c) < 4, m
+
+
+def test_sw_bad_input():
+    with pytest.raises(ValueError, match="K"):
+        I2.swendsen_wang(-0.1, 8, 1, 1, 0)
+    with pytest.raises(ValueError, match="n_chains"):
+        I2.swendsen_wang(0.4, 8, 0, 1, 0)
+    with pytest.raises(TypeError, match="rng"):
+        I2.swendsen_wang(0.4, 8, 1, 1, None)
+    with pytest.raises(ValueError, match="init"):
+        I2.swendsen_wang(0.4, 8, 1, 1, 0, init="hot")
+    with pytest.raises(ValueError, match="factors"):
+        I2.validate_sampler(8, factors=(0.0,))
+    with pytest.raises(ValueError, match="spins"):
+        I2.lattice_energy(np.zeros((4, 4)))
+
+
+# ---------------------------------------------------------------- block maps and operators
+
+def test_block_maps_by_hand():
+    s = np.array([[1, 1, -1, 1],
+                  [1, -1, -1, -1],
+                  [-1, 1, 1, 1],
+                  [1, -1, -1, 1]], dtype=np.int8)
+    # block sums: [[2, -2], [0, 2]]; the tie (bottom-left block) goes to its top-left spin -1
+    assert np.array_equal(I2.block_majority(s), [[1, -1], [-1, 1]])
+    assert np.array_equal(I2.block_decimate(s), [[1, -1], [-1, 1]])
+    s2 = s.copy()
+    s2[2:, :2] = [[1, 1], [-1, -1]]  # still a tie in the bottom-left block, now with top-left +1
+    assert I2.block_majority(s2)[1, 0] == 1
+    coin = np.stack([I2.block_majority(s, tie="random", rng=i)[1, 0] for i in range(200)])
+    assert set(coin.tolist()) == {-1, 1} and abs(coin.mean()) < 0.3
+
+
+def test_linear_threshold_special_cases():
+    rng = np.random.default_rng(0)
+    s = np.where(rng.random((50, 8, 8)) < 0.5, -1, 1).astype(np.int8)
+    assert np.array_equal(I2.block_linear_threshold(s, np.ones((2, 2))), I2.block_majority(s))
+    assert np.array_equal(I2.block_linear_threshold(s, [[1.0, 0], [0, 0]]), I2.block_decimate(s))
+    assert np.array_equal(I2.block_linear_threshold(s, 0.1 * np.ones((2, 2))), I2.block_majority(s))
+    assert I2.block_linear_threshold(s, np.ones((4, 4))).shape == (50, 2, 2)
+    with pytest.raises(ValueError, match="weights"):
+        I2.block_linear_threshold(s, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="spins"):
+        I2.block_majority(np.ones((3, 3), dtype=np.int8))
+    with pytest.raises(ValueError, match="tie"):
+        I2.block_majority(s, tie="coin")
+
+
+def test_even_operators_by_hand():
+    up = np.ones((6, 6), dtype=np.int8)
+    assert np.array_equal(I2.even_operators(up), [72, 72, 72, 36])
+    checker = np.where(np.add.outer(np.arange(6), np.arange(6)) % 2, 1, -1)
+    assert np.array_equal(I2.even_operators(checker), [-72, 72, 72, 36])
+    stripes = np.where(np.arange(6) % 2, 1, -1)[None, :] * np.ones((6, 1))   # columns alternate
+    assert np.array_equal(I2.even_operators(stripes), [0, -72, 72, 36])
+    one = up.copy()
+    one[2, 3] = -1   # one flipped spin: 4 nn bonds, 4 diagonal, 4 distance-2, 4 plaquettes change sign
+    assert np.array_equal(I2.even_operators(one), [64, 64, 64, 28])
+    rng = np.random.default_rng(2)
+    s = np.where(rng.random((5, 8, 8)) < 0.5, -1, 1)
+    assert np.array_equal(I2.even_operators(s)[:, 0], -I2.lattice_energy(s))
+
+
+def test_blocked_operators_levels():
+    rng = np.random.default_rng(3)
+    s = np.where(rng.random((4, 16, 16)) < 0.5, -1, 1).astype(np.int8)
+    ops = I2.blocked_operators(s, "majority", 2)
+    assert ops.shape == (4, 3, 4)
+    assert np.array_equal(ops[:, 1], I2.even_operators(I2.block_majority(s)))
+    assert np.array_equal(ops[:, 2], I2.even_operators(I2.block_majority(I2.block_majority(s))))
+    assert np.array_equal(I2.blocked_operators(s, np.ones((2, 2)), 2), ops)
+    with pytest.raises(ValueError, match="block_map"):
+        I2.blocked_operators(s, "median", 1)
+
+
+def test_mcrg_recovers_a_known_linear_map():
+    """Synthetic Gaussian 'operators' with S^(n) = R S^(n+1) + noise, the noise independent of
+    S^(n+1): then A = B R^T, so T = B^{-1} A = R^T whatever the covariance B."""
+    rng = np.random.default_rng(4)
+    R = np.array([[1.5, 0.3], [0.2, 0.7]])
+    hi = rng.normal(size=(20000, 8, 2)) @ np.array([[1.0, 0.4], [0.0, 1.0]])
+    lo = hi @ R.T + 0.3 * rng.normal(size=hi.shape)
+    ops = np.zeros((20000, 8, 3, 4))
+    ops[:, :, 1, :2], ops[:, :, 2, :2] = lo, hi
+    ops[:, :, :, 2:] = rng.normal(size=(20000, 8, 3, 2))
+    res = I2.mcrg_linearized(ops, n=1, n_ops=2, n_groups=8)
+    assert np.allclose(res.T, R.T, atol=0.02)
+    lam = max(np.linalg.eigvals(R).real)
+    assert res.lambda_t == pytest.approx(lam, abs=0.02)
+    assert res.y_t_err < 0.02
+
+
+def test_mcrg_majority_thermal_exponent():
+    """Majority rule at K_c, L = 32, step 1 -> 2 (16 -> 8 block lattices), 2 and 4 operators:
+    y_t = 1/nu = 1 within 0.1 (literature: 0.95-1.0 at this size; jackknife error ~0.02 here)."""
+    ops = I2.sample_blocked_operators(32, "majority", n_levels=3, n_chains=16, n_sweeps=200, seed=0)
+    for k in (2, 4):
+        res = I2.mcrg_linearized(ops, n=1, n_ops=k, n_groups=8)
+        assert abs(res.y_t - 1.0) < 0.1, res
+        assert res.y_t_err < 0.05
+
+
+@pytest.mark.slow
+def test_mcrg_majority_thermal_exponent_l64():
+    """L = 64, steps 1 -> 2 and 2 -> 3, 2-4 operators: |y_t - 1| < max(0.05, 4 sigma)."""
+    ops = I2.sample_blocked_operators(64, "majority", n_levels=4, n_chains=32, n_sweeps=1000, seed=1)
+    for n in (1, 2):
+        for k in (2, 3, 4):
+            res = I2.mcrg_linearized(ops, n=n, n_ops=k, n_groups=16)
+            assert abs(res.y_t - 1.0) < max(0.05, 4 * res.y_t_err), res
+
+
+def test_mcrg_bad_input():
+    with pytest.raises(ValueError, match="ops"):
+        I2.mcrg_linearized(np.zeros((10, 4, 3)))
+    with pytest.raises(ValueError, match="n_ops"):
+        I2.mcrg_linearized(np.zeros((10, 4, 3, 4)), n=0, n_ops=5)
+    with pytest.raises(ValueError, match="n"):
+        I2.mcrg_linearized(np.zeros((10, 4, 3, 4)), n=2)
+    with pytest.raises(ValueError, match="L"):
+        I2.sample_blocked_operators(24, n_levels=4)
