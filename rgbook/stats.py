@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from ._validate import as_int
 
-__all__ = ["seed_bootstrap"]
+__all__ = ["seed_bootstrap", "Interval", "seed_interval"]
 
 
 def seed_bootstrap(values, n_boot: int, seed: int = 0) -> tuple[float, float, float]:
@@ -24,3 +26,31 @@ def seed_bootstrap(values, n_boot: int, seed: int = 0) -> tuple[float, float, fl
     means = v[np.random.default_rng(seed).integers(0, v.size, (n_boot, v.size))].mean(axis=1)
     lo, hi = np.percentile(means, [2.5, 97.5])
     return float(v.mean()), float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Mean over seeds of a quantity and its 95 % seed-bootstrap interval (``n`` seeds)."""
+
+    mean: float
+    lo: float
+    hi: float
+    n: int
+
+    def far(self, predicted: float) -> float:
+        """The end of the interval farthest from ``predicted`` (what an evidence row must bring within tolerance)."""
+        return self.lo if abs(self.lo - predicted) >= abs(self.hi - predicted) else self.hi
+
+    def near(self, predicted: float) -> float:
+        """The point of the interval nearest to ``predicted`` (``predicted`` itself when inside): a control row."""
+        return float(min(max(predicted, self.lo), self.hi))
+
+    def text(self, fmt: str = ".3f") -> str:
+        """``mean [lo, hi]`` in format ``fmt``."""
+        return f"{self.mean:{fmt}} [{self.lo:{fmt}}, {self.hi:{fmt}}]"
+
+
+def seed_interval(values, n_boot: int, seed: int = 0) -> Interval:
+    """:func:`seed_bootstrap` of per-seed ``values`` as an :class:`Interval`."""
+    v = np.asarray(values, dtype=float)
+    return Interval(*seed_bootstrap(v, n_boot, seed), n=int(v.size))

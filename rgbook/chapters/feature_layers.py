@@ -33,7 +33,7 @@ from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .. import couplings, expfam, features, rg
 from ..claims import Claim, Row
-from ..stats import seed_bootstrap
+from ..stats import Interval, seed_interval
 
 __all__ = [
     "CHAPTER",
@@ -167,32 +167,6 @@ MODE_NAMES = {
     "selection": "selection = decimation",
     "block_sum": "block sum = RG",
 }
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Mean over seeds of a quantity and its 95 % seed-bootstrap interval (``n`` seeds)."""
-
-    mean: float
-    lo: float
-    hi: float
-    n: int
-
-    def far(self, predicted: float) -> float:
-        """The end of the interval farthest from ``predicted`` (what an evidence row must bring within tolerance)."""
-        return self.lo if abs(self.lo - predicted) >= abs(self.hi - predicted) else self.hi
-
-    def near(self, predicted: float) -> float:
-        """The point of the interval nearest to ``predicted`` (``predicted`` itself when inside): a control row."""
-        return float(min(max(predicted, self.lo), self.hi))
-
-    def text(self, fmt: str = ".3f") -> str:
-        return f"{self.mean:{fmt}} [{self.lo:{fmt}}, {self.hi:{fmt}}]"
-
-
-def _interval(values, n_boot: int, seed: int) -> Interval:
-    v = np.asarray(values, dtype=float)
-    return Interval(*seed_bootstrap(v, n_boot, seed), n=int(v.size))
 
 
 # --------------------------------------------------------------------------------------
@@ -465,8 +439,8 @@ def random_stack_table(P: ReadingA):
     rows = []
     for r in P.rs:
         for lev, rnd in zip(gaussian_stack(P, r), random_stack(P, r)):
-            ratio = _interval(rnd.r / lev.r_rg, P.n_boot, P.boot_seed)
-            loss = _interval(rnd.loss_ratio, P.n_boot, P.boot_seed)
+            ratio = seed_interval(rnd.r / lev.r_rg, P.n_boot, P.boot_seed)
+            loss = seed_interval(rnd.loss_ratio, P.n_boot, P.boot_seed)
             rows.append(
                 {
                     "r_0": r,
@@ -724,7 +698,7 @@ def _rate_of(P: ReadingB, results, task: str, mode: str) -> TwoPointRate:
             for s in seeds
         ]
     )
-    return TwoPointRate(task, mode, "exact (weights)" if exact else "samples", N1, N2, p, _interval(p, P.n_boot, P.boot_seed))
+    return TwoPointRate(task, mode, "exact (weights)" if exact else "samples", N1, N2, p, seed_interval(p, P.n_boot, P.boot_seed))
 
 
 def two_point_rates(P: ReadingB) -> tuple[TwoPointRate, ...]:
@@ -747,7 +721,7 @@ def _intervals_of(P: ReadingB, attr: str, results) -> dict[tuple[str, int, str],
         value = getattr(r, attr)
         if r.N in P.many_Ns and np.isfinite(value):
             groups.setdefault((r.task, r.N, r.mode), []).append(value)
-    return {k: _interval(v, P.n_boot, P.boot_seed) for k, v in groups.items()}
+    return {k: seed_interval(v, P.n_boot, P.boot_seed) for k, v in groups.items()}
 
 
 def overlap_intervals(P: ReadingB) -> dict[tuple[str, int, str], Interval]:
@@ -770,7 +744,7 @@ def bayes_intervals(P: ReadingB) -> dict[tuple[str, int, str], Interval]:
     for r in network_results(P):
         if r.N in P.many_Ns and r.mode in ("trained", "random") and np.isfinite(r.bayes_test_rmse):
             groups.setdefault((r.task, r.N, r.mode), []).append(r.test_rmse / r.bayes_test_rmse)
-    return {k: _interval(v, P.n_boot, P.boot_seed) for k, v in groups.items()}
+    return {k: seed_interval(v, P.n_boot, P.boot_seed) for k, v in groups.items()}
 
 
 def tasks_table(P: ReadingB):
@@ -897,7 +871,7 @@ def units_table(P: ReadingB):
     for task in P.tasks:
         if not _linear_iid(task):
             continue
-        span = _interval([r.span_n_rho for r in _select(trained, task=task)], P.n_boot, P.boot_seed)
+        span = seed_interval([r.span_n_rho for r in _select(trained, task=task)], P.n_boot, P.boot_seed)
         rows.append(
             {
                 "task": task + (" (kappa_4 = 0: weight statistic)" if task == "gaussian" else ""),
@@ -1074,8 +1048,8 @@ def measure_reconstruction(P: Protocol, tol) -> list[Row]:
         for lev, rnd in zip(gaussian_stack(A, r), random_stack(A, r)):
             tag = f"r_0={r}, level {lev.level}"
             ey = lev.eckart_young_loss
-            loss = _interval(rnd.loss_ratio, A.n_boot, A.boot_seed)
-            ratio = _interval(rnd.r / lev.r_rg, A.n_boot, A.boot_seed)
+            loss = seed_interval(rnd.loss_ratio, A.n_boot, A.boot_seed)
+            ratio = seed_interval(rnd.r / lev.r_rg, A.n_boot, A.boot_seed)
             rows += [
                 Row(
                     f"(i) best trained loss vs Eckart-Young minimum ({tag}; tol relative {_short(tol['loss'])})",
@@ -1108,7 +1082,7 @@ def measure_reconstruction(P: Protocol, tol) -> list[Row]:
             ]
     ep = even_poly_features(A)
     band = tol["k_sigma"] * ep.diff_se
-    random_diff = _interval(ep.random_kurtosis - ep.of(BLOCK_SUM).mean, A.n_boot, A.boot_seed)
+    random_diff = seed_interval(ep.random_kurtosis - ep.of(BLOCK_SUM).mean, A.n_boot, A.boot_seed)
     rows += [
         Row(
             f"(iii) phi^4 chain: mean kappa_4/kappa_2^2 of trained features (rf gauge) - block-sum RG iterate's "

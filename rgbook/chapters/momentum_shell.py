@@ -23,7 +23,7 @@ import pandas as pd
 from .. import couplings, features, rg
 from .._validate import as_int, as_real
 from ..claims import Claim, Row
-from ..stats import seed_bootstrap
+from ..stats import Interval, seed_interval
 
 __all__ = [
     "CHAPTER",
@@ -50,7 +50,6 @@ __all__ = [
     "structure",
     "no_aliasing_error",
     "decimation_identity_error",
-    "ControlSummary",
     "critical_bound",
     "structure_table",
     "flow_table",
@@ -506,7 +505,7 @@ def _reading_columns(reads: dict, attr: str, level: int) -> dict[str, object]:
     for name in ("trained", "momentum shell", "decimation", "block average"):
         out[name] = getattr(reads[name], attr)[level]
     for kind in CONTROLS:
-        out[f"{kind}s (seed mean [95 %])"] = ControlSummary.of([getattr(x, attr)[level] for x in reads[kind]]).text()
+        out[f"{kind}s (seed mean [95 %])"] = _control_summary([getattr(x, attr)[level] for x in reads[kind]]).text(".3g")
     return out
 
 
@@ -721,20 +720,9 @@ def decimation_identity_error(N: int, b: int) -> float:
     return float(np.abs(S @ Q.T @ Q @ S.T - np.eye(N // b) / b).max())
 
 
-@dataclass(frozen=True)
-class ControlSummary:
-    """Seed mean and 95 % seed-bootstrap interval of one control quantity."""
-
-    mean: float
-    lo: float
-    hi: float
-
-    @classmethod
-    def of(cls, values, seed: int = 0) -> ControlSummary:
-        return cls(*seed_bootstrap(np.asarray(values, dtype=float), 2000, seed))
-
-    def text(self) -> str:
-        return f"{self.mean:.3g} [{self.lo:.3g}, {self.hi:.3g}]"
+def _control_summary(values) -> Interval:
+    """Seed mean and 95 % seed-bootstrap interval of one control quantity (2000 resamples, seed 0)."""
+    return seed_interval(values, 2000, 0)
 
 
 def measure_rg(P: Protocol, tol) -> list[Row]:
@@ -787,9 +775,9 @@ def measure_structure(P: Protocol, tol) -> list[Row]:
                 0.0, sr.covariance_error, sr.covariance_bound),
         ]
         if sr.level == 1:
-            summary = ControlSummary.of(sr.random_angles)
+            summary = _control_summary(sr.random_angles)
             rows += [
-                Row(f"random encoders: largest angle to the shell modes, rad ({tag}; seed mean {summary.text()})",
+                Row(f"random encoders: largest angle to the shell modes, rad ({tag}; seed mean {summary.text('.3g')})",
                     0.0, summary.mean, sr.angle_bound, role="control"),
                 Row(f"decimation: largest angle to the shell modes, rad ({tag})", 0.0, sr.decimation_angle,
                     sr.angle_bound, role="control"),
@@ -819,8 +807,8 @@ def measure_stable(P: Protocol, tol) -> list[Row]:
                 (f"|r_{L}|/r_0", [abs(x.r[L]) / r0 for x in reads[kind]]),
                 (f"TC_{L}/TC_0", [x.tc[L] / x.tc[0] for x in reads[kind]]),
             ):
-                summary = ControlSummary.of(values)
-                rows.append(Row(f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text()})", 0.0, summary.mean,
+                summary = _control_summary(values)
+                rows.append(Row(f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text('.3g')})", 0.0, summary.mean,
                                 tol["flow"], role="control"))
         ba = reads["block average"]
         rows += [
@@ -856,8 +844,8 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
                         float(ms_ratio), float(tr.t[l + 1] / tr.t[l]), tol["ratio"] * abs(ms_ratio),
                         role="consistency"))
     for kind in CONTROLS:
-        summary = ControlSummary.of([x.t[L] for x in reads[kind]])
-        rows.append(Row(f"{kind}s: t_{L} (seed mean {summary.text()})", 0.0, summary.mean, bound, role="control"))
+        summary = _control_summary([x.t[L] for x in reads[kind]])
+        rows.append(Row(f"{kind}s: t_{L} (seed mean {summary.text('.3g')})", 0.0, summary.mean, bound, role="control"))
     far = stack_readings(P, 0.5 - P.eps_response, r_train)
     expected = P.eps_response / P.eps_critical
     rows.append(Row(f"trained: linear response t_{L}(t_0 = {2 * P.eps_response:g})/t_{L}(t_0 = {2 * P.eps_critical:g})",
@@ -869,8 +857,8 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
             role="control"),
     ]
     for kind in CONTROLS:
-        summary = ControlSummary.of([a.t[L] / c.t[L] for a, c in zip(far[kind], reads[kind])])
-        rows.append(Row(f"{kind}s: linear response of t_{L} (seed mean {summary.text()})", expected, summary.mean,
+        summary = _control_summary([a.t[L] / c.t[L] for a, c in zip(far[kind], reads[kind])])
+        rows.append(Row(f"{kind}s: linear response of t_{L} (seed mean {summary.text('.3g')})", expected, summary.mean,
                         tol["response"] * expected, role="control"))
     rows.append(Row(f"decimation: t_{L} (r = 1/2 is its fixed point)", 0.0, float(reads["decimation"].t[L]), bound,
                     role="consistency"))
