@@ -94,3 +94,113 @@ def test_bad_input():
         ch.apply_tables(np.ones((2, 5, 5), np.int8), np.ones((1, 16), np.int8))
     with pytest.raises(ValueError, match="block_map"):
         ch.block_table("median")
+
+
+# --- mutual-information unit and window networks --------------------------------------------
+
+def _random_spins(shape, seed=0):
+    return np.where(np.random.default_rng(seed).random(shape) < 0.5, -1, 1).astype(np.int8)
+
+
+def test_block_environments_by_explicit_loops():
+    s = _random_spins((2, 8, 8))
+    V, E = ch.block_environments(s, env=6, core=4)
+    assert V.shape == (2 * 16, 4) and E.shape == (2 * 16, 36 - 16)
+    k = 0
+    for b in range(2):
+        for i in range(0, 8, 2):
+            for j in range(0, 8, 2):
+                assert list(V[k]) == [s[b, i, j], s[b, i, j + 1], s[b, i + 1, j], s[b, i + 1, j + 1]]
+                ring = [s[b, (i + dy) % 8, (j + dx) % 8] for dy in range(-2, 4) for dx in range(-2, 4)
+                        if not (-1 <= dy <= 2 and -1 <= dx <= 2)]
+                assert list(E[k]) == ring
+                k += 1
+
+
+def test_mi_cross_entropy_against_an_explicit_sum_over_h():
+    rng = np.random.default_rng(1)
+    V = rng.choice([-1.0, 1.0], (50, 4))
+    E = rng.choice([-1.0, 1.0], (50, 6))
+    w, u, b = rng.normal(size=(2, 4)), rng.normal(size=(2, 6)), rng.normal(size=(2, 1))
+    prm = {"w": torch.tensor(w), "u": torch.tensor(u), "b": torch.tensor(b)}
+    got = ch._mi_cross_entropy(prm, torch.tensor(V), torch.tensor(E)).numpy()
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    for r in range(2):
+        total = 0.0
+        for sign in (1, -1):                               # the sample and its global flip
+            for v, e in zip(sign * V, sign * E):
+                for h in (1, -1):
+                    p = (1 + h * np.tanh(w[r] @ v)) / 2
+                    total -= p * np.log(sig(2 * h * (u[r] @ e + b[r, 0])))
+        assert got[r] == pytest.approx(total / (2 * len(V)), rel=1e-12)
+
+
+def test_mi_bound_is_zero_for_a_blind_unit_or_critic():
+    V = torch.tensor(np.random.default_rng(2).choice([-1.0, 1.0], (40, 4)))
+    E = torch.tensor(np.random.default_rng(3).choice([-1.0, 1.0], (40, 8)))
+    prm = {"w": torch.zeros(1, 4, dtype=torch.float64), "u": torch.randn(1, 8, dtype=torch.float64),
+           "b": torch.zeros(1, 1, dtype=torch.float64)}
+    # h independent of v: <-ln q> >= H(h) = ln 2 for any critic, with equality at u = 0
+    assert float(ch._mi_cross_entropy(prm, V, E)[0]) >= np.log(2) - 1e-12
+    prm["u"] = torch.zeros(1, 8, dtype=torch.float64)
+    prm["w"] = torch.randn(1, 4, dtype=torch.float64)
+    assert float(ch._mi_cross_entropy(prm, V, E)[0]) == pytest.approx(np.log(2), rel=1e-14)
+
+
+def test_lattice_windows_by_explicit_loops():
+    s = _random_spins((2, 8, 8), seed=4)
+    X = ch.lattice_windows(s, window=4, stride=4)
+    assert X.shape == (2 * 4, 16)
+    k = 0
+    for b in range(2):
+        for i in (0, 4):
+            for j in (0, 4):
+                assert np.array_equal(X[k], s[b, i:i + 4, j:j + 4].ravel())
+                k += 1
+    Xw = ch.lattice_windows(s, window=4, stride=2)         # windows wrapping around the torus
+    assert np.array_equal(Xw[3], np.roll(s[0], (0, -6), axis=(0, 1))[:4, :4].ravel())
+
+
+def _local_networks(rng, window, filt):
+    """Networks whose unit u has the block filter ``filt`` on a random block (permutation) and zero elsewhere."""
+    nb = window // 2
+    K = nb * nb
+    perm = rng.permutation(K)
+    W = np.zeros((K, window, window))
+    for u, B in enumerate(perm):
+        by, bx = divmod(int(B), nb)
+        W[u, 2 * by:2 * by + 2, 2 * bx:2 * bx + 2] = filt
+    return W.reshape(1, K, window * window), perm
+
+
+def test_receptive_fields_recover_a_local_assignment():
+    rng = np.random.default_rng(5)
+    W, perm = _local_networks(rng, 8, np.array([[1.0, 0.5], [0.8, 1.2]]))
+    W = W * rng.choice([-1, 1], (1, 16, 1)) + 1e-3 * rng.normal(size=W.shape)
+    f = ch.receptive_fields(W, 8)
+    assert np.array_equal(f.block[0], perm)
+    assert np.all(f.locality > 0.99)
+    assert np.array_equal(f.sign[0], np.sign(W[0].sum(axis=1)).astype(int))
+
+
+def test_window_blocking_of_local_units_equals_the_table_map():
+    rng = np.random.default_rng(6)
+    filt = np.array([[1.0, 1.1], [0.9, 1.05]])             # no ties on any block state
+    W, perm = _local_networks(rng, 8, filt)
+    s = _random_spins((3, 16, 16), seed=7)
+    got = ch.window_blocking(s, W, perm[None], 8)
+    expected = ch.apply_tables(s, ch.block_table(filt)[None])
+    assert np.array_equal(got, expected)
+    ops = ch.windowed_operators(s, W, perm[None], 8, 1)
+    assert np.array_equal(ops, ch.tabled_operators(s, ch.block_table(filt)[None], 1))
+
+
+def test_window_maps_bad_input():
+    with pytest.raises(ValueError, match="stride"):
+        ch.lattice_windows(_random_spins((1, 8, 8)), window=4, stride=3)
+    with pytest.raises(ValueError, match="window"):
+        ch.receptive_fields(np.zeros((1, 16, 60)), 8)
+    with pytest.raises(ValueError, match="multiple of 8"):
+        ch.window_blocking(_random_spins((1, 12, 12)), np.zeros((1, 16, 64)), np.arange(16)[None], 8)
+    with pytest.raises(ValueError, match="env"):
+        ch.block_environments(_random_spins((1, 8, 8)), env=5, core=4)
