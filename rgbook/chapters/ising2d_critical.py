@@ -28,7 +28,8 @@ __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "BLOCK_STATES", "ANTI_ALIGNED", "b
            "plot_yt", "FIGURES", "CLAIMS", "METHODS", "training_configurations", "block_environments", "MITraining",
            "run_mi_training", "lattice_windows", "ReceptiveFields", "receptive_fields", "window_blocking",
            "windowed_operators", "FCTraining", "run_fc_training", "oriented_networks", "plot_receptive_fields",
-           "plot_training", "MI_ENVIRONMENT", "MI_BUFFER"]
+           "plot_training", "MI_ENVIRONMENT", "MI_BUFFER", "is_majority_rule", "run_fc_longer", "FCLonger",
+           "METHOD_LABELS"]
 
 CHAPTER = "book/ising2d_critical"
 
@@ -98,6 +99,11 @@ FIGURES = ("fig-2d-filters", "fig-2d-training", "fig-2d-fc-fields", "fig-2d-flow
 METHODS = ("trained", "mi-trained", "fc-trained", "majority", "decimation", "anti-aligned", "untrained",
            "fc-untrained")
 
+#: How figures and tables name the maps of :data:`METHODS`.
+METHOD_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual information", "fc-trained": "FC window network",
+                 "majority": "majority rule", "decimation": "decimation", "anti-aligned": "anti-aligned filter",
+                 "untrained": "untrained units", "fc-untrained": "untrained FC network"}
+
 
 # ---------------------------------------------------------------------------------------------
 # Block maps as truth tables over the 16 states of a 2x2 block
@@ -124,6 +130,15 @@ def block_table(block_map) -> np.ndarray:
             return ising2d.block_decimate(BLOCK_STATES)[:, 0, 0]
         raise ValueError(f"block_map must be 'majority', 'decimation' or a (2, 2) weight array, got {block_map!r}")
     return ising2d.block_linear_threshold(BLOCK_STATES, block_map)[:, 0, 0]
+
+
+def is_majority_rule(table) -> bool:
+    """Whether a truth table (16,) gives the block's majority spin on every block that has one (10 of 16
+    states), up to an overall sign; the six blocks with two up and two down spins are free."""
+    t = np.asarray(table)
+    total = BLOCK_STATES.reshape(16, 4).sum(axis=1)
+    has = total != 0
+    return bool(np.all(t[has] == np.sign(total[has])) or np.all(t[has] == -np.sign(total[has])))
 
 
 def _state_index(spins: np.ndarray) -> np.ndarray:
@@ -571,6 +586,24 @@ def run_fc_training(P: Protocol) -> FCTraining:
                       receptive_fields(init[:, 0], P.fc_window), receptive_fields(W, P.fc_window), int(X.shape[0]))
 
 
+@dataclass(frozen=True)
+class FCLonger:
+    """Window networks trained ``steps`` minibatch steps from the book's initial weights: loss (R,) and locality (R,)."""
+
+    seeds: tuple[int, ...]
+    steps: int
+    loss: np.ndarray
+    locality: np.ndarray
+
+
+def run_fc_longer(P: Protocol = PROTOCOL, seeds: tuple[int, ...] = (0, 1, 2), steps: int = 20000) -> FCLonger:
+    """The training of :func:`run_fc_training` for ``seeds`` only, run ``steps`` steps (about 1 min per 10 000 steps
+    and seed on one core): whether the locality of 2D.FC0 moves with longer training. Not run by the book."""
+    sub = replace(P, seeds=tuple(seeds), fc_steps=steps)
+    fc = run_fc_training(sub)
+    return FCLonger(tuple(seeds), steps, fc.loss, fc.fields.locality.mean(axis=1))
+
+
 # ---------------------------------------------------------------------------------------------
 # The maps, one sampling at K_c and K_c(1 +- delta), the correlation flow
 # ---------------------------------------------------------------------------------------------
@@ -904,7 +937,7 @@ def plot_flow(axes, P: Protocol = PROTOCOL) -> None:
                 mean, err = f[key][0][u], f[key][1][u]
                 ax.errorbar(levels, mean, err, color=color, marker="o", ms=3, lw=1, alpha=0.8 if len(ms.index(name)) > 1 else 1,
                             label=label if i == 0 else None)
-        ax.set(xlabel="blocking level n", ylabel=r"$C_n=\langle s_x s_{x+\hat e}\rangle$ (dimensionless)", title=name,
+        ax.set(xlabel="blocking level n", ylabel=r"$C_n=\langle s_x s_{x+\hat e}\rangle$ (dimensionless)", title=METHOD_LABELS[name],
                xticks=levels)
     axes[0].legend(fontsize="x-small")
 
@@ -920,7 +953,7 @@ def plot_yt(ax, P: Protocol = PROTOCOL, tol=None) -> None:
         x = steps + 0.09 * (k - 3.5)
         y, e = s["yt"][idx], s["err"][idx]
         if len(idx) == 1:
-            ax.errorbar(x, y[0], e[0], fmt="o", color=f"C{k}", label=name, capsize=3)
+            ax.errorbar(x, y[0], e[0], fmt="o", color=f"C{k}", label=METHOD_LABELS[name], capsize=3)
         else:
             for n in steps:
                 v = y[:, n][np.isfinite(y[:, n])]
@@ -928,7 +961,7 @@ def plot_yt(ax, P: Protocol = PROTOCOL, tol=None) -> None:
                 if v.size:
                     m, lo, hi = seed_bootstrap(v, P.n_boot, seed=0)
                     ax.errorbar(x[n], m, [[m - lo], [hi - m]], fmt="s", color=f"C{k}", capsize=3,
-                                label=f"{name} (seed mean, 95% interval)" if n == steps[0] else None)
+                                label=f"{METHOD_LABELS[name]} (seed mean, 95% interval)" if n == steps[0] else None)
     ax.axhline(1.0, color="k", lw=0.8)
     ax.set_ylim(0.3, 1.5)        # an untrained unit far below 1 at the last step is left outside (see the table)
     if tol is not None:
