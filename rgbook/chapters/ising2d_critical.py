@@ -843,6 +843,10 @@ def _exponent_rows(P: Protocol, tol, method: str, controls: tuple[str, ...]) -> 
     return rows
 
 
+def _not_yet_measured(P: Protocol, tol) -> list[Row]:
+    raise NotImplementedError("the measuring code of this claim is not written yet")
+
+
 def measure_exponent(P: Protocol, tol) -> list[Row]:
     """2D.L2: the block autoencoder units against majority rule, decimation, anti-aligned filter, untrained units."""
     return _exponent_rows(P, tol, "trained", ("majority", "decimation", "anti-aligned", "untrained"))
@@ -1150,5 +1154,31 @@ CLAIMS = CLAIMS + (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the fully connected network's coarse-graining has y_t = 1",
+    ),
+)
+
+
+CLAIMS = CLAIMS + (
+    Claim(
+        id="2D.L2.precise",
+        paper="I",
+        reading="L",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "The precision asked of 2D.L2 by the question that started this chapter: linearized MCRG with 7 even "
+            "operators (the 4 of 2D.L2 and the pair sums at distances (2,1) in all four orientations, (2,2) along "
+            "both diagonals and (3,0) along both axes), on the same L = 64 samples at K_c, gives for the block "
+            "autoencoder's coarse-graining y_t = 1 within {yt_tol} at steps 1->2 and 2->3: the mean over seeds and "
+            "both ends of its 95 % seed-bootstrap interval lie within {yt_tol} of 1, and the statistical error "
+            "resolves that tolerance (mean jackknife error at most {yt_tol} / {k_sigma}). Controls, same test "
+            "(a single map: its y_t within {yt_tol} and its jackknife error at most {yt_tol} / {k_sigma}): majority "
+            "rule, decimation, anti-aligned filter, untrained units (seed mean and interval)."
+        ),
+        tolerances={"yt_tol": 0.02, "k_sigma": 3.0},
+        chapter=CHAPTER,
+        measure=_not_yet_measured,
+        protocol=PROTOCOL,
+        figure="fig-2d-yt",
+        title="y_t = 1 within 0.02 with 7 operators",
     ),
 )
