@@ -55,6 +55,7 @@ __all__ = [
     "block_decimate",
     "block_linear_threshold",
     "OPERATOR_NAMES",
+    "EXTENDED_OPERATOR_NAMES",
     "even_operators",
     "blocked_operators",
     "sample_blocked_operators",
@@ -644,11 +645,12 @@ def block_linear_threshold(spins, weights) -> np.ndarray:
 # Even operators and linearised MCRG
 # ---------------------------------------------------------------------------------------------
 
-#: Names of the columns of :func:`even_operators`.
+#: Names of the columns of :func:`even_operators`; ``extended=True`` appends :data:`EXTENDED_OPERATOR_NAMES`.
 OPERATOR_NAMES = ("nearest", "diagonal", "axis-distance-2", "plaquette")
+EXTENDED_OPERATOR_NAMES = ("distance-(2,1)", "diagonal-distance-2", "axis-distance-3")
 
 
-def even_operators(spins) -> np.ndarray:
+def even_operators(spins, *, extended: bool = False) -> np.ndarray:
     r"""Spin-flip-even lattice sums of each configuration.
 
     .. math::
@@ -661,16 +663,28 @@ def even_operators(spins) -> np.ndarray:
 
     (nearest neighbours, diagonal next-nearest, distance 2 along the axes, plaquettes) on the
     torus; :math:`S_1 = -E`. Meaningful for :math:`L \ge 4` (smaller tori wrap a bond on itself).
+    With ``extended``, three more pair sums follow:
+
+    .. math::
+
+        S_5 = \sum_x s_x (s_{x+2\hat e_1+\hat e_2} + s_{x+2\hat e_1-\hat e_2} + s_{x+\hat e_1+2\hat e_2}
+        + s_{x-\hat e_1+2\hat e_2}),\quad
+        S_6 = \sum_x s_x (s_{x+2\hat e_1+2\hat e_2} + s_{x+2\hat e_1-2\hat e_2}),\quad
+        S_7 = \sum_x s_x (s_{x+3\hat e_1} + s_{x+3\hat e_2})
+
+    (meaningful for :math:`L \ge 8`).
 
     Parameters
     ----------
     spins : array_like, shape (..., L, L)
         Configurations of :math:`\pm1`.
+    extended : bool
+        Append :math:`S_5, S_6, S_7`.
 
     Returns
     -------
-    numpy.ndarray, float64, shape (..., 4)
-        Columns in the order of :data:`OPERATOR_NAMES`.
+    numpy.ndarray, float64, shape (..., 4) or (..., 7)
+        Columns in the order of :data:`OPERATOR_NAMES` (then :data:`EXTENDED_OPERATOR_NAMES`).
     """
     s = _check_spins(spins, "spins").astype(np.int32)
     ax = (-2, -1)
@@ -682,7 +696,15 @@ def even_operators(spins) -> np.ndarray:
     S2 = (s * (dr + dl)).sum(axis=ax)
     S3 = (s * (np.roll(s, -2, axis=-1) + np.roll(s, -2, axis=-2))).sum(axis=ax)
     S4 = (s * r * d * dr).sum(axis=ax)
-    return np.stack([S1, S2, S3, S4], axis=-1).astype(np.float64)
+    cols = [S1, S2, S3, S4]
+    if extended:
+        def shifted(dy: int, dx: int) -> np.ndarray:
+            return np.roll(s, (-dy, -dx), axis=ax)
+
+        cols.append((s * (shifted(1, 2) + shifted(-1, 2) + shifted(2, 1) + shifted(2, -1))).sum(axis=ax))
+        cols.append((s * (shifted(2, 2) + shifted(2, -2))).sum(axis=ax))
+        cols.append((s * (shifted(0, 3) + shifted(3, 0))).sum(axis=ax))
+    return np.stack(cols, axis=-1).astype(np.float64)
 
 
 def _block_map(name_or_weights, rng=None):
@@ -763,7 +785,7 @@ class MCRGResult:
 
 
 def _mcrg_T(ops: np.ndarray, n: int, k: int) -> np.ndarray:
-    """T = B^{-1} A from pooled samples ``ops`` of shape (n_samples, levels, 4)."""
+    """T = B^{-1} A from pooled samples ``ops`` of shape (n_samples, levels, n_operators), first ``k`` operators."""
     hi = ops[:, n + 1, :k]
     lo = ops[:, n, :k]
     hi = hi - hi.mean(axis=0)
@@ -799,13 +821,13 @@ def mcrg_linearized(ops, n: int = 1, n_ops: int = 2, *, n_groups: int = 16) -> M
 
     Parameters
     ----------
-    ops : array_like, shape (n_samples, n_chains, levels, 4)
-        :func:`blocked_operators` of samples at the critical point (time, chain, level, operator);
-        ``levels >= n + 2``.
+    ops : array_like, shape (n_samples, n_chains, levels, n_operators)
+        :func:`blocked_operators` (or :func:`even_operators` with ``extended``) of samples at the
+        critical point (time, chain, level, operator); ``levels >= n + 2``.
     n : int
         Blocking step :math:`n \to n+1`, >= 0.
     n_ops : int
-        Number of operators, 1 to 4.
+        Number of operators (the first ``n_ops`` columns), 1 to ``n_operators``.
     n_groups : int
         Jackknife groups of chains (chains are independent), 2 to ``n_chains``.
 
@@ -814,10 +836,10 @@ def mcrg_linearized(ops, n: int = 1, n_ops: int = 2, *, n_groups: int = 16) -> M
     MCRGResult
     """
     x = as_real_array("ops", ops)
-    if x.ndim != 4 or x.shape[-1] != 4:
-        raise ValueError(f"ops must have shape (n_samples, n_chains, levels, 4), got {x.shape}")
+    if x.ndim != 4:
+        raise ValueError(f"ops must have shape (n_samples, n_chains, levels, n_operators), got {x.shape}")
     n = as_int("n", n, minimum=0, maximum=x.shape[2] - 2)
-    k = as_int("n_ops", n_ops, minimum=1, maximum=4)
+    k = as_int("n_ops", n_ops, minimum=1, maximum=x.shape[3])
     G = as_int("n_groups", n_groups, minimum=2, maximum=x.shape[1])
     T = _mcrg_T(x.reshape(-1, *x.shape[2:]), n, k)
     ev, lam = _leading(T)

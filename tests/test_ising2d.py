@@ -305,3 +305,20 @@ def test_mcrg_bad_input():
         I2.mcrg_linearized(np.zeros((10, 4, 3, 4)), n=2)
     with pytest.raises(ValueError, match="L"):
         I2.sample_blocked_operators(24, n_levels=4)
+
+
+def test_extended_even_operators_by_explicit_loops():
+    rng = np.random.default_rng(11)
+    s = np.where(rng.random((2, 8, 8)) < 0.5, -1, 1).astype(np.int8)
+    got = I2.even_operators(s, extended=True)
+    assert np.array_equal(got[:, :4], I2.even_operators(s))
+    shifts = {4: [(1, 2), (-1, 2), (2, 1), (2, -1)], 5: [(2, 2), (2, -2)], 6: [(0, 3), (3, 0)]}
+    for b in range(2):
+        for col, dd in shifts.items():
+            total = sum(int(s[b, y, x]) * int(s[b, (y + dy) % 8, (x + dx) % 8])
+                        for y in range(8) for x in range(8) for dy, dx in dd)
+            assert got[b, col] == total
+    up = np.ones((8, 8), dtype=np.int8)
+    assert np.array_equal(I2.even_operators(up, extended=True)[4:], [256, 128, 128])
+    checker = np.indices((8, 8)).sum(axis=0) % 2 * 2 - 1
+    assert np.array_equal(I2.even_operators(checker.astype(np.int8), extended=True)[4:], [-256, 128, -128])

@@ -48,9 +48,11 @@ def test_tabled_operators_match_blocked_operators():
     s = np.where(rng.random((2, 16, 16)) < 0.5, -1, 1).astype(np.int8)
     tables = np.stack([ch.block_table("majority"), ch.block_table("decimation")])
     got = ch.tabled_operators(s, tables, 2)
-    assert got.shape == (2, 2, 3, 4)
+    assert got.shape == (2, 2, 3, 7)
     for j, name in enumerate(("majority", "decimation")):
-        assert np.array_equal(got[:, j], ising2d.blocked_operators(s, name, 2))
+        assert np.array_equal(got[:, j, :, :4], ising2d.blocked_operators(s, name, 2))
+        once = {"majority": ising2d.block_majority, "decimation": ising2d.block_decimate}[name](s)
+        assert np.array_equal(got[:, j, 1], ising2d.even_operators(once, extended=True))
 
 
 def test_nn_correlation_of_ordered_and_checkerboard_states():
