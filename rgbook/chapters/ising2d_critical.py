@@ -1051,9 +1051,12 @@ CLAIMS = (
             "correlation C_n of the blocked spins at K_c changes by at most {drift} per level over the steps "
             "1->2 and 2->3 (step 0->1 is the transient onto the map's fixed-point manifold), while at "
             "K_c(1 + {delta}) and K_c(1 - {delta}) its distance to the critical C_n grows at every step 0->1, "
-            "1->2, 2->3 (runaway on both sides; {max_violations} non-growing steps allowed). Controls, same "
-            "test: decimation (C_n decays like 2^(-n/4) at K_c, a drift of about 0.1 per level), the "
-            "anti-aligned filter w = (1, 1, -1, -1), and the untrained (initial) units."
+            "1->2, 2->3 (runaway on both sides; {max_violations} non-growing steps allowed; the distance is the "
+            "signed gap C_n(K_c(1 + delta)) - C_n(K_c), resp. C_n(K_c) - C_n(K_c(1 - delta)), so each flow must "
+            "also stay on its own side). Controls, same test: decimation (C_n decays like 2^(-n/4) at K_c, a drift "
+            "of about 0.1 per level), the anti-aligned filter w = (1, 1, -1, -1), the untrained (initial) units, "
+            "and the majority rule (added after the first measurement: the hand-made RG map the trained units "
+            "reproduce; it can only weaken the verdict)."
         ),
         tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0},
         chapter=CHAPTER,
@@ -1105,8 +1108,9 @@ CLAIMS = CLAIMS + (
             "critical configurations and their global flips; the initial weights are those of 2D.L1's units. "
             "Coarse spin sign(w.v) with 2D.L1's tie-break. Test and tolerances as in 2D.L1: on every seed the "
             "drift of C_n at K_c over steps 1->2 and 2->3 is at most {drift} per level, and at K_c(1 +- {delta}) "
-            "the distance to the critical C_n grows at every step ({max_violations} non-growing steps allowed). "
-            "Controls, same test: decimation, the anti-aligned filter, the untrained units; " + _GROUP_RULE + "."
+            "the distance to the critical C_n (the signed gap of 2D.L1) grows at every step ({max_violations} "
+            "non-growing steps allowed). Controls, same test: decimation, the anti-aligned filter, the untrained "
+            "units, and the majority rule (added after the first measurement, as in 2D.L1); " + _GROUP_RULE + "."
         ),
         tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0},
         chapter=CHAPTER,
@@ -1167,7 +1171,8 @@ CLAIMS = CLAIMS + (
             "block assigned to u in 2D.FC0, with its sign fixed so that the unit's summed weight over that block "
             "is positive. Test and tolerances as in 2D.L1: on every seed the drift of C_n at K_c over steps "
             "1->2 and 2->3 is at most {drift} per level, and at K_c(1 +- {delta}) the distance to the critical "
-            "C_n grows at every step ({max_violations} non-growing steps allowed). Controls, same test: "
+            "C_n (the signed gap of 2D.L1) grows at every step ({max_violations} non-growing steps allowed). "
+            "Controls, same test: "
             "decimation and the untrained network (same assignment and sign rule); " + _GROUP_RULE + "."
         ),
         tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0},
@@ -1221,5 +1226,39 @@ CLAIMS = CLAIMS + (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="y_t = 1 within 0.02 with 7 operators",
+    ),
+)
+
+
+def _not_yet_measured(P: Protocol, tol) -> list[Row]:
+    raise NotImplementedError("the measuring code of this claim is not written yet")
+
+
+CLAIMS = CLAIMS + (
+    Claim(
+        id="2D.FC3",
+        paper="I",
+        reading="B",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Ours (added after the first measurement, from a referee's exploratory run on two seeds): the span of "
+            "the fully connected network's 16 units holds a block-spin coarse-graining, although the units "
+            "themselves are not block spins (2D.FC0). Readout: W_ro = B pinv(W) W, where B (16 x 64) holds the "
+            "block-sum functionals of the window's 16 blocks, i.e. each block sum projected onto the row space "
+            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every 8x8 tile (the partition into "
+            "blocks is given to the readout, not learned). Tests and tolerances of 2D.FC1 and 2D.FC2: on every "
+            "seed drift at K_c at most {drift} per level over steps 1->2 and 2->3 and the signed gaps at "
+            "K_c(1 +- {delta}) growing at every step ({max_violations} non-growing steps allowed); the mean over "
+            "seeds of y_t (4 operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and 2->3, "
+            "counting a seed without a positive leading eigenvalue as failing. Controls, same tests: the same "
+            "readout of the untrained network, the readout of the data's top-16 principal subspace of the "
+            "training windows, and the majority rule; " + _GROUP_RULE + " (for y_t: the seed mean)."
+        ),
+        tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0, "yt_tol": 0.05, "k_sigma": 3.0},
+        chapter=CHAPTER,
+        measure=_not_yet_measured,
+        protocol=PROTOCOL,
+        figure="fig-2d-flow",
+        title="the fully connected network's span holds a block-spin map",
     ),
 )
