@@ -206,3 +206,19 @@ def test_window_maps_bad_input():
         ch.window_blocking(_random_spins((1, 12, 12)), np.zeros((1, 16, 64)), np.arange(16)[None], 8)
     with pytest.raises(ValueError, match="env"):
         ch.block_environments(_random_spins((1, 8, 8)), env=5, core=4)
+
+
+def test_block_readout_recovers_block_sums_inside_the_span():
+    B = ch.block_sum_functionals(8)
+    assert B.shape == (16, 64) and np.array_equal(B.sum(axis=1), np.full(16, 4.0))
+    assert np.array_equal(B.sum(axis=0), np.ones(64))                # the blocks tile the window
+    rng = np.random.default_rng(8)
+    mixed = rng.normal(size=(16, 16)) @ B                            # any basis of span(B)
+    assert np.allclose(ch.block_readout(mixed[None], 8)[0], B, atol=1e-10)
+    assert ch.block_sum_overlap(mixed[None], 8)[0] == pytest.approx(1.0, abs=1e-12)
+    # a span orthogonal to every block sum (differences inside blocks) holds none of them
+    inside = np.zeros((16, 8, 8))
+    for b in range(16):
+        by, bx = divmod(b, 4)
+        inside[b, 2 * by, 2 * bx], inside[b, 2 * by + 1, 2 * bx + 1] = 1.0, -1.0
+    assert ch.block_sum_overlap(inside.reshape(1, 16, 64), 8)[0] == pytest.approx(0.0, abs=1e-12)
