@@ -686,24 +686,27 @@ def even_operators(spins, *, extended: bool = False) -> np.ndarray:
     numpy.ndarray, float64, shape (..., 4) or (..., 7)
         Columns in the order of :data:`OPERATOR_NAMES` (then :data:`EXTENDED_OPERATOR_NAMES`).
     """
-    s = _check_spins(spins, "spins").astype(np.int32)
+    s = _check_spins(spins, "spins").astype(np.int8)      # products of +-1 sums of at most 4 fit in int8
     ax = (-2, -1)
     r = np.roll(s, -1, axis=-1)
     d = np.roll(s, -1, axis=-2)
     dr = np.roll(r, -1, axis=-2)
     dl = np.roll(np.roll(s, 1, axis=-1), -1, axis=-2)
-    S1 = (s * (r + d)).sum(axis=ax)
-    S2 = (s * (dr + dl)).sum(axis=ax)
-    S3 = (s * (np.roll(s, -2, axis=-1) + np.roll(s, -2, axis=-2))).sum(axis=ax)
-    S4 = (s * r * d * dr).sum(axis=ax)
+    def total(x: np.ndarray) -> np.ndarray:
+        return x.sum(axis=ax, dtype=np.int64)
+
+    S1 = total(s * (r + d))
+    S2 = total(s * (dr + dl))
+    S3 = total(s * (np.roll(s, -2, axis=-1) + np.roll(s, -2, axis=-2)))
+    S4 = total(s * r * d * dr)
     cols = [S1, S2, S3, S4]
     if extended:
         def shifted(dy: int, dx: int) -> np.ndarray:
             return np.roll(s, (-dy, -dx), axis=ax)
 
-        cols.append((s * (shifted(1, 2) + shifted(-1, 2) + shifted(2, 1) + shifted(2, -1))).sum(axis=ax))
-        cols.append((s * (shifted(2, 2) + shifted(2, -2))).sum(axis=ax))
-        cols.append((s * (shifted(0, 3) + shifted(3, 0))).sum(axis=ax))
+        cols.append(total(s * (shifted(1, 2) + shifted(-1, 2) + shifted(2, 1) + shifted(2, -1))))
+        cols.append(total(s * (shifted(2, 2) + shifted(2, -2))))
+        cols.append(total(s * (shifted(0, 3) + shifted(3, 0))))
     return np.stack(cols, axis=-1).astype(np.float64)
 
 

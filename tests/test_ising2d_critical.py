@@ -204,6 +204,8 @@ def test_window_maps_bad_input():
         ch.receptive_fields(np.zeros((1, 16, 60)), 8)
     with pytest.raises(ValueError, match="multiple of 8"):
         ch.window_blocking(_random_spins((1, 12, 12)), np.zeros((1, 16, 64)), np.arange(16)[None], 8)
+    with pytest.raises(ValueError, match="permutation"):
+        ch.window_blocking(_random_spins((1, 8, 8)), np.zeros((1, 16, 64)), np.zeros((1, 16), dtype=int), 8)
     with pytest.raises(ValueError, match="env"):
         ch.block_environments(_random_spins((1, 8, 8)), env=5, core=4)
 
