@@ -1057,19 +1057,20 @@ def plot_yt(ax, P: Protocol = PROTOCOL, tol=None) -> None:
     ms = map_set(P)
     s = yt_summary(P)
     steps = np.arange(s["yt"].shape[1])
+    colors = [f"C{k}" for k in range(10)] + ["k"]          # one colour per method (11)
     for k, name in enumerate(METHODS):
         idx = ms.index(name)
         x = steps + 0.07 * (k - (len(METHODS) - 1) / 2)
         y, e = s["yt"][idx], s["err"][idx]
         if len(idx) == 1:
-            ax.errorbar(x, y[0], e[0], fmt="o", color=f"C{k}", label=METHOD_LABELS[name], capsize=3)
+            ax.errorbar(x, y[0], e[0], fmt="o", color=colors[k], label=METHOD_LABELS[name], capsize=3)
         else:
             for n in steps:
                 v = y[:, n][np.isfinite(y[:, n])]
-                ax.plot(np.full(v.size, x[n]), v, ".", color=f"C{k}", alpha=0.4)
+                ax.plot(np.full(v.size, x[n]), v, ".", color=colors[k], alpha=0.4)
                 if v.size:
                     m, lo, hi = seed_bootstrap(v, P.n_boot, seed=0)
-                    ax.errorbar(x[n], m, [[m - lo], [hi - m]], fmt="s", color=f"C{k}", capsize=3,
+                    ax.errorbar(x[n], m, [[m - lo], [hi - m]], fmt="s", color=colors[k], capsize=3,
                                 label=f"{METHOD_LABELS[name]} (seed mean, 95% interval)" if n == steps[0] else None)
     ax.axhline(1.0, color="k", lw=0.8)
     ax.set_ylim(0.3, 1.5)        # an untrained unit far below 1 at the last step is left outside (see the table)
@@ -1077,7 +1078,7 @@ def plot_yt(ax, P: Protocol = PROTOCOL, tol=None) -> None:
         ax.axhspan(1 - tol, 1 + tol, color="0.85", zorder=0, label=f"$1\\pm{tol:g}$")
     ax.set(xticks=steps, xticklabels=[f"{n}→{n + 1}" for n in steps], xlabel="blocking step",
            ylabel=r"thermal exponent $y_t=\ln\lambda_t/\ln 2$", title="linearized MCRG, 4 operators, $L=%d$" % P.L)
-    ax.legend(fontsize="x-small")
+    ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
 _PAPER_CLAIM = (
