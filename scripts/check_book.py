@@ -23,6 +23,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
         "--no-first-run", "--disable-component-update", "--disable-sync"]
 
+#: Time a page may take to load, typeset and settle, in milliseconds.
+PAGE_TIMEOUT_MS = 120_000
+
 RAW_TEX_JS = r"""
 () => {
   const bad = [];
@@ -122,6 +125,9 @@ def main(argv: list[str]) -> int:
         for path in pages(root):
             rel = path.relative_to(root).as_posix()
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # generous: a loaded 2-core machine typesets the longest pages (2000 formulas) in tens of seconds;
+            # a slow page is not an error, a page that never settles still fails
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
             errors: list[str] = []
             failed: list[str] = []
             # A failed request is reported by its URL below; its console twin ("Failed to load resource")
@@ -136,7 +142,7 @@ def main(argv: list[str]) -> int:
             uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
             if uses_mathjax:
                 page.wait_for_function(
-                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=30000)
+                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=PAGE_TIMEOUT_MS)
                 page.evaluate("() => window.MathJax.startup.promise")
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")

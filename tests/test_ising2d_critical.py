@@ -224,3 +224,13 @@ def test_block_readout_recovers_block_sums_inside_the_span():
         by, bx = divmod(b, 4)
         inside[b, 2 * by, 2 * bx], inside[b, 2 * by + 1, 2 * bx + 1] = 1.0, -1.0
     assert ch.block_sum_overlap(inside.reshape(1, 16, 64), 8)[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_subspace_overlap_of_equal_orthogonal_and_random_spans():
+    rng = np.random.default_rng(9)
+    Q = np.linalg.qr(rng.normal(size=(12, 12)))[0].T          # orthonormal rows
+    V = Q[:4]
+    assert ch.subspace_overlap((rng.normal(size=(4, 4)) @ V)[None], V)[0] == pytest.approx(1.0, abs=1e-12)
+    assert ch.subspace_overlap(Q[4:8][None], V)[0] == pytest.approx(0.0, abs=1e-12)
+    half = np.concatenate([Q[:2], Q[4:6]])[None]                 # shares 2 of the 4 directions
+    assert ch.subspace_overlap(half, V)[0] == pytest.approx(0.5, abs=1e-12)

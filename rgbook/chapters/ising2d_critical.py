@@ -30,7 +30,7 @@ __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "BLOCK_STATES", "ANTI_ALIGNED", "b
            "windowed_operators", "FCTraining", "run_fc_training", "oriented_networks", "plot_receptive_fields",
            "plot_training", "MI_ENVIRONMENT", "MI_BUFFER", "is_majority_rule", "run_fc_longer", "FCLonger",
            "METHOD_LABELS", "block_sum_functionals", "block_readout", "block_sum_overlap", "principal_subspace",
-           "precise_exponent"]
+           "precise_exponent", "subspace_overlap"]
 
 CHAPTER = "book/ising2d_critical"
 
@@ -671,6 +671,17 @@ def block_sum_overlap(W, window: int) -> np.ndarray:
     B = block_sum_functionals(window)
     ro = block_readout(W, window)
     return ((ro * B).sum(axis=2) / (B * B).sum(axis=1)).mean(axis=1)
+
+
+def subspace_overlap(W, V) -> np.ndarray:
+    r"""Mean squared cosine of the principal angles between each network's row space and the row space of ``V``.
+
+    :math:`\lVert P_W P_V\rVert_F^2 / k`, :math:`k` the dimension of span(V): 1 when span(V) lies in span(W),
+    :math:`\dim W / n` on average for a random span(W) in :math:`\mathbb R^n`. ``W`` (R, K, n), ``V`` (k, n); returns (R,).
+    """
+    V = np.asarray(V, dtype=float)
+    PV = np.linalg.pinv(V) @ V
+    return np.array([np.sum((np.linalg.pinv(w) @ w @ PV) ** 2) for w in np.asarray(W, dtype=float)]) / np.linalg.matrix_rank(V)
 
 
 def principal_subspace(P: Protocol) -> np.ndarray:
