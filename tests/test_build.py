@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -217,3 +218,13 @@ def test_build_module_does_not_import_torch():
 def test_chapter_name_rejects_non_book_documents():
     with pytest.raises(ValueError, match="chapter must be a book document"):
         build.chapter_name("reading_a")
+
+
+def test_chapters_check_claims_by_object_not_by_id():
+    """``claims.check("<id>")`` looks the id up in the registry, which imports every chapter module and so makes
+    the chapter depend on all of them (an edit anywhere would re-execute it); chapters pass claim objects."""
+    root = Path(__file__).resolve().parents[1]
+    offenders = [f"{md.name}:{k + 1}" for md in sorted((root / "book").glob("*.md"))
+                 for k, line in enumerate(md.read_text(encoding="utf-8").splitlines())
+                 if re.search(r"claims\.(check|get)\(\s*['\"]", line)]
+    assert not offenders, offenders
