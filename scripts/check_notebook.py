@@ -29,6 +29,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+
+def _format_problems(nb, name: str) -> list[str]:
+    """Why the notebook ``nb`` (read from the file ``name``) is not a valid nbformat 4 notebook with a python3 kernel."""
+    import nbformat
+
+    problems = []
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        problems.append(f"{name}: not a valid nbformat 4 notebook: {exc.message}")
+    if nb.metadata.get("kernelspec", {}).get("name") != "python3":
+        problems.append(f"{name}: kernelspec is {nb.metadata.get('kernelspec')!r}, expected python3")
+    return problems
+
 def glued(nb) -> dict[str, object]:
     """Every glued value of an executed notebook: name -> text/plain of its output."""
     out = {}
@@ -58,14 +72,8 @@ def check(chapter: str, html: Path, timeout: int) -> list[str]:
     src = html / "_sources" / "book" / f"{chapter}.ipynb"
     if not src.is_file():
         return [f"{src} does not exist: build the book (make book) first"]
-    problems = []
     nb = nbformat.read(src, as_version=4)
-    try:
-        nbformat.validate(nb)
-    except nbformat.ValidationError as exc:
-        problems.append(f"{src.name}: not a valid nbformat 4 notebook: {exc.message}")
-    if nb.metadata.get("kernelspec", {}).get("name") != "python3":
-        problems.append(f"{src.name}: kernelspec is {nb.metadata.get('kernelspec')!r}, expected python3")
+    problems = _format_problems(nb, src.name)
     before = glued(nb)
     with tempfile.TemporaryDirectory(prefix="rgbook-notebook-") as tmp:
         work = Path(tmp)
@@ -113,12 +121,7 @@ def check_all(html: Path) -> list[str]:
             problems.append(f"{chapter}: no downloadable notebook at {path}")
             continue
         nb = nbformat.read(path, as_version=4)
-        try:
-            nbformat.validate(nb)
-        except nbformat.ValidationError as exc:
-            problems.append(f"{path.name}: not a valid nbformat 4 notebook: {exc.message}")
-        if nb.metadata.get("kernelspec", {}).get("name") != "python3":
-            problems.append(f"{path.name}: kernelspec {nb.metadata.get('kernelspec')!r}, expected python3")
+        problems += _format_problems(nb, path.name)
         if not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
             problems.append(f"{path.name}: no outputs (the executed notebook should carry the build's outputs)")
     print(f"{len(chapters) - len(problems)} of {len(chapters)} code chapters offer a valid executed notebook")
