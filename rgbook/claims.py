@@ -134,6 +134,36 @@ def _format_number(value: float) -> str:
     return f"{value:g}"
 
 
+class _Formatted:
+    """A protocol value inside a statement template: numbers as ``:g``, sequences comma-separated."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __getattr__(self, name: str) -> _Formatted:
+        return _Formatted(getattr(self.value, name))
+
+    def __getitem__(self, key: Any) -> _Formatted:
+        return _Formatted(self.value[key])
+
+    def __format__(self, spec: str) -> str:
+        value = self.value
+        if isinstance(value, (tuple, list)):
+            return ", ".join(_Formatted(v).__format__(spec) for v in value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return format(value, spec) if spec else str(value)
+        return format(value, spec or "g")
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+
+class ProtocolView(_Formatted):
+    """The protocol as a statement template sees it (``{protocol.n_restarts}``)."""
+
+
 @dataclass(frozen=True)
 class Claim:
     """A registered claim.
@@ -187,12 +217,13 @@ class Claim:
             raise ValueError(f"Claim.reading must be one of {READINGS}, got {self.reading!r}")
         if not callable(self.measure):
             raise TypeError(f"Claim.measure of {self.id} must be callable")
-        fields = {name for _, name, _, _ in string.Formatter().parse(self.statement) if name}
+        fields = {name.split(".")[0].split("[")[0]
+                  for _, name, _, _ in string.Formatter().parse(self.statement) if name}
         keys = set(self.tolerances)
-        if fields != keys:
+        if fields - {"protocol"} != keys:
             raise ValueError(
-                f"statement of {self.id} must name exactly its tolerances: fields {sorted(fields)}, "
-                f"tolerances {sorted(keys)}"
+                f"statement of {self.id} must name exactly its tolerances (and protocol numbers as "
+                f"{{protocol.NAME}}): fields {sorted(fields)}, tolerances {sorted(keys)}"
             )
         for name, value in self.tolerances.items():
             if not (isinstance(value, (int, float)) and value >= 0 and math.isfinite(value)):
@@ -215,8 +246,18 @@ class Claim:
 
     @property
     def text(self) -> str:
-        """The statement with its tolerances written in."""
-        return self.statement.format(**{k: _format_number(v) for k, v in self.tolerances.items()})
+        """The statement with its tolerances and protocol numbers written in."""
+        return self.render(self.protocol)
+
+    def render(self, protocol: Any) -> str:
+        """The statement written out for ``protocol`` (the book's protocol gives :attr:`text`).
+
+        ``{name}`` fields are tolerances; ``{protocol.NAME}`` fields (optionally with a format
+        spec, e.g. ``{protocol.steps:,}``) read the protocol, so a protocol number is never
+        written by hand: numbers format as ``:g``, tuples and lists as comma-separated numbers.
+        """
+        return self.statement.format(protocol=ProtocolView(protocol),
+                                     **{k: _format_number(v) for k, v in self.tolerances.items()})
 
     @property
     def module(self) -> str:
