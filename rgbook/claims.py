@@ -91,8 +91,12 @@ ROLES = ("evidence", "control", "consistency")
 #: Verdicts: network claims use the first three and "fails"; RG claims "holds" / "fails".
 VERDICTS = ("holds and discriminates", "holds but not specific to training", "holds", "fails", "not-run")
 
-#: Readings: "L" the paper's literal claim, "A"/"B"/"C" our stronger readings, "RG" standard physics.
-READINGS = ("L", "A", "B", "C", "RG")
+#: Readings: "L" the paper's literal claim, "A"/"B"/"C" our stronger readings, "X" our questions beyond
+#: the papers (the 2D Ising critical point), "RG" standard physics.
+READINGS = ("L", "A", "B", "C", "X", "RG")
+
+#: Papers: "I" (1D Ising data), "II" (exponential family), "2D" (beyond both papers: the 2D Ising critical point).
+PAPERS = ("I", "II", "2D")
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,9 @@ class Claim:
     title : str
         Short name of what the claim tests (e.g. "the optimal layer is decimation"); shown
         beside the id in the ledger, the summary and the CLI ("" if none).
+    constants : tuple of str
+        The numbers the statement writes by hand because they are physics or mathematics
+        (fixed points, exponents, "R_2"), not protocol: see ``tests/test_statements.py``.
     """
 
     id: str
@@ -209,10 +216,15 @@ class Claim:
     protocol: Any = field(repr=False)
     figure: str = ""
     title: str = ""
+    #: Numbers a statement writes by hand because they are physics or mathematics, not protocol
+    #: (e.g. ``("0", "1/2", "15/8")``); every other number comes from the protocol or a tolerance.
+    constants: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.paper not in ("I", "II"):
-            raise ValueError(f"Claim.paper must be 'I' or 'II', got {self.paper!r}")
+        if self.paper not in PAPERS:
+            raise ValueError(f"Claim.paper must be one of {PAPERS}, got {self.paper!r}")
+        if (self.paper == "2D") != (self.reading in ("X", "RG")) and self.reading != "RG":
+            raise ValueError(f"claim {self.id}: reading 'X' (beyond the papers) goes with paper '2D' and only with it")
         if self.reading not in READINGS:
             raise ValueError(f"Claim.reading must be one of {READINGS}, got {self.reading!r}")
         if not callable(self.measure):
@@ -241,8 +253,8 @@ class Claim:
 
     @property
     def ours(self) -> bool:
-        """True for our stronger readings (``"A"``, ``"B"``, ``"C"``), which the book labels "ours"."""
-        return self.reading in ("A", "B", "C")
+        """True for our stronger readings (``"A"``, ``"B"``, ``"C"``) and questions beyond the papers (``"X"``)."""
+        return self.reading in ("A", "B", "C", "X")
 
     @property
     def text(self) -> str:
