@@ -14,11 +14,13 @@ JOBS   ?= 2
 
 BROWSER_STAMP := $(VENV)/.rgbook-browser
 
-.PHONY: help venv test test-slow book check-book check-notebook check-cache pdf figures bench check-determinism lock clean
+.PHONY: help venv test test-slow lint audit check-mutation book check-book check-notebook check-cache pdf figures bench check-determinism lock clean
 
 help:
 	@echo "make book       create .venv, install, execute every chapter and build the HTML book"
-	@echo "make test       create .venv if missing and run the (fast) test suite"
+	@echo "make test       create .venv if missing, lint (ruff) and run the (fast) test suite"
+	@echo "make audit      list each claim's registration and every change after its data (git history)"
+	@echo "make check-mutation  prove the committed record catches a deliberately wrong chapter measure"
 	@echo "make test-slow  run the long numerical checks marked 'slow'"
 	@echo "make check-book open every page of the built book in headless Chromium (needs /usr/bin/chromium)"
 	@echo "make check-notebook run a chapter's downloadable executed notebook in an empty directory (installed package only)"
@@ -42,8 +44,20 @@ $(STAMP): pyproject.toml $(LOCK)
 
 venv: $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Registration audit: every change of a claim's statement, tolerances or protocol after its data is in its log.
+audit: $(STAMP)
+	$(BIN)/python -m rgbook audit
+
+# The committed record catches a wrong chapter measure: I.A2 mutated in a temporary copy must fail the comparison.
+check-mutation: $(STAMP)
+	$(BIN)/python scripts/check_mutation.py
 
 test-slow: $(STAMP)
 	@# pytest exits 5 when no test is selected; that is not a failure of the slow suite.
@@ -59,8 +73,12 @@ book: $(STAMP)
 	@# (No pipes: make's SIGTERM then reaches the commands themselves, which stop their kernels.)
 	@rm -f $(BUILD)/execute.log
 	$(BIN)/python -m rgbook.build execute --jobs $(JOBS) --log $(BUILD)/execute.log
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@# The ledger (claims.json, with each claim's registration and log) is written first: the HTML reads it.
 	$(BIN)/python -m rgbook ledger --require-all
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@# Every verdict and row must equal the committed record (verdicts.json); an intended change is
+	@# taken in only by `python -m rgbook accept CLAIM ...`, committed with its reason.
+	$(BIN)/python -m rgbook verify
 	@echo "Book built: $(CURDIR)/$(BUILD)/html/index.html"
 
 $(BROWSER_STAMP): $(STAMP)

@@ -85,6 +85,12 @@ def _gallery_has_math(app, doctree) -> None:
         app.env.get_domain("math").data["has_equations"][app.env.docname] = True
 
 
+class ClaimsDisclosures(ClaimsLedger):
+    """Every claim's registration and its log of changes after data (amendments, in-place changes)."""
+
+    layout = "disclosures"
+
+
 class BuildTimes(ClaimsLedger):
     """Chapter execution times and the last benchmarked cold/warm build times."""
 
@@ -319,6 +325,7 @@ def _ledger_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
+    ledger = _ledger_json(app)
     out = nodes.container(classes=["rgbook-claims"])
     for claim in claims.registry().values():
         rec = records.get(claim.id)
@@ -357,6 +364,13 @@ def _ledger_table(app, docname: str) -> nodes.Node:
                   f"{count(by_role['control'])} \u00b7 consistency checks (cannot fail short of a bug) passing "
                   f"{count(by_role['consistency'])} \u00b7 worst |diff| / tol (evidence) {worst:.3g}")
         block += nodes.paragraph(text=counts, classes=["rgbook-claim-counts"])
+        block += nodes.paragraph(text=_registration_line(claim, ledger.get(claim.id)),
+                                 classes=["rgbook-claim-counts"])
+        if claim.log:
+            block += nodes.raw("", f"<details class=\"rgbook-evidence\"><summary>Log ({len(claim.log)} "
+                                   f"entr{'y' if len(claim.log) == 1 else 'ies'})</summary>", format="html")
+            block += _log_list(claim)
+            block += nodes.raw("", "</details>", format="html")
         if rows:
             block += nodes.raw("", f"<details class=\"rgbook-evidence\"><summary>Evidence table ({len(rows)} rows)"
                                    "</summary>", format="html")
@@ -365,6 +379,82 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         else:
             block += nodes.paragraph(text="Not measured in this build.")
         out += block
+    return out
+
+
+def _ledger_json(app) -> dict[str, dict]:
+    """``_build/claims.json`` by id (written by ``python -m rgbook ledger`` before the HTML build), or {}."""
+    path = Path(app.srcdir) / "_build" / "claims.json"
+    try:
+        return {c["id"]: c for c in json.loads(path.read_text())["claims"]}
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def _registration_line(claim, entry: dict | None) -> str:
+    """"registered 1a2b3c4 (2026-12-05) · measured from ... · amended n times" for one claim."""
+    parts = []
+    reg = (entry or {}).get("registration") or {}
+    first, measured = reg.get("registered"), reg.get("measured")
+    if first:
+        parts.append(f"registered {first['commit']} ({first['date']})")
+        if reg.get("registered_with_measure"):
+            parts.append("registered in the same commit as its measuring code")
+        elif measured:
+            parts.append(f"measured from {measured['commit']} ({measured['date']})")
+    else:
+        parts.append("registration: see git history")
+    if claim.amends:
+        parts.append(f"post hoc: amends {claim.amends}")
+    amendments = [c for c in claim.log if c.kind == "amendment"]
+    changes = [c for c in claim.log if c.kind != "amendment"]
+    if amendments:
+        parts.append("amended " + ", ".join(f"as {c.amendment}" for c in amendments))
+    if changes:
+        parts.append(f"{len(changes)} other logged change{'s' if len(changes) != 1 else ''} after data")
+    if not claim.log and not claim.amends:
+        parts.append("unchanged since its data")
+    if claim.registration_note:
+        parts.append(claim.registration_note)
+    return " \u00b7 ".join(parts)
+
+
+def _log_list(claim) -> nodes.Node:
+    items = nodes.bullet_list()
+    for c in claim.log:
+        text = f"{c.date} \u00b7 {c.kind}" + (f" (now {c.amendment})" if c.amendment else "") + \
+            ("" if c.data_seen else " \u00b7 before data") + f": {c.reason}"
+        items += nodes.list_item("", nodes.paragraph(text=text))
+    return items
+
+
+def _disclosures(app, docname: str) -> nodes.Node:
+    """Every claim with a registration note, an amendment or a logged change, one block each."""
+    import sys
+
+    root = Path(app.srcdir)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from rgbook import claims
+
+    ledger = _ledger_json(app)
+    records = claims.load_records(root)
+    out = nodes.container(classes=["rgbook-disclosures"])
+    for claim in claims.registry().values():
+        if not (claim.log or claim.amends or claim.registration_note):
+            continue
+        entry = ledger.get(claim.id)
+        head = nodes.paragraph()
+        head += _badge(claims.record_verdict(records.get(claim.id)))
+        head += nodes.Text(" ")
+        ledger_uri = app.builder.get_relative_uri(docname, "book/ledger") + f"#claim-{_slug(claim.id)}"
+        head += nodes.reference("", "", nodes.literal(text=claim.id), refuri=ledger_uri)
+        if claim.title:
+            head += nodes.Text(f": {claim.title}")
+        out += head
+        out += nodes.paragraph(text=_registration_line(claim, entry), classes=["rgbook-claim-counts"])
+        if claim.log:
+            out += _log_list(claim)
     return out
 
 
@@ -538,7 +628,8 @@ def _gallery(app, docname: str) -> nodes.Node:
     return out
 
 
-_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery}
+_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery,
+            "disclosures": _disclosures}
 
 
 def _doctree_resolved(app, doctree, docname: str) -> None:
@@ -697,6 +788,7 @@ def setup(app):
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("claims-summary", ClaimsSummary)
+    app.add_directive("claims-disclosures", ClaimsDisclosures)
     app.add_directive("build-times", BuildTimes)
     app.add_directive("figure-gallery", FigureGallery)
     app.connect("source-read", _note_execution_record)

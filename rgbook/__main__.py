@@ -3,15 +3,24 @@
 Commands:
   list                       every claim id with its chapter and recorded verdict
   show CLAIM                 where a claim lives: chapter, module, measure function (file:line),
-                             statement and tolerances, figure files, recorded verdict, tests
-  reproduce [CLAIM ...]      re-run claims on the book's protocol and compare each verdict with
-                             the recorded one (records are left alone unless --record is given);
-                             exits 1 while a verdict differs from its record
+                             statement and tolerances, registration and log, figure files,
+                             recorded verdict, tests
+  reproduce [CLAIM ...]      re-run claims on the book's protocol and compare them with the
+                             committed record (verdicts.json); exits 1 on any difference
+                             (--record also overwrites the build's records)
+  verify                     compare the build's claim records (_build/claims/) with the committed
+                             record (verdicts.json); exits 1 naming each claim and row that differs
+  accept CLAIM ... | --all   take the build's records of these claims into verdicts.json (the only
+                             way a verdict or row changes there; give the reason in the commit)
+  audit [CLAIM ...]          read git history: each claim's registration, the commit that first
+                             held its measuring code, and every later change of its statement,
+                             tolerances or protocol; exits 1 if a change is not in the claim's log
   ledger                     gather recorded verdicts into _build/claims.json
   figures [CHAPTER ...]      execute chapters headless (no HTML) and write every figure file
 
 Records live under _build/claims/ of the book root: the nearest directory above the working
 directory that holds _config.yml, or the directory named by the environment variable RGBOOK_ROOT.
+Errors (no book, no record, a bad RGBOOK_ROOT) are one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -26,9 +35,14 @@ import time
 from pathlib import Path
 
 from . import claims
+from . import record as verdict_record
 
 #: Relative difference above which a re-measured number is reported as moved.
 NUMBER_MOVED_RTOL = 1e-9
+
+
+class UsageError(Exception):
+    """A one-line error for the user (exit status 2)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,10 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="claim ids with chapter and recorded verdict")
     show = sub.add_parser("show", help="where a claim lives: chapter, code, figure, record, tests")
     show.add_argument("claim", help="claim id, e.g. I.A2")
-    rep = sub.add_parser("reproduce", help="re-run claims and compare with the recorded verdicts")
+    rep = sub.add_parser("reproduce", help="re-run claims and compare them with the committed record")
     rep.add_argument("claim", nargs="*", help="claim ids (default: every registered claim)")
     rep.add_argument("--record", action="store_true",
-                     help="overwrite the records with the new results (default: records are left alone)")
+                     help="also overwrite the build's records (_build/claims/) with the new results")
+    ver = sub.add_parser("verify", help="compare the build's claim records with the committed record verdicts.json")
+    ver.add_argument("claim", nargs="*", help="claim ids (default: every registered claim and every recorded one)")
+    acc = sub.add_parser("accept", help="take the build's records of claims into verdicts.json")
+    acc.add_argument("claim", nargs="*", help="claim ids")
+    acc.add_argument("--all", action="store_true", help="every registered claim (and drop unregistered ones)")
+    aud = sub.add_parser("audit", help="registration and changes of each claim, from git history")
+    aud.add_argument("claim", nargs="*", help="claim ids (default: every registered claim)")
+    aud.add_argument("--verbose", "-v", action="store_true", help="also list the logged changes")
     led = sub.add_parser("ledger", help="write _build/claims.json from the recorded results")
     led.add_argument("--require-all", action="store_true",
                      help="fail unless every registered claim was measured by the build")
@@ -53,27 +75,103 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _root() -> Path:
+    """The book root, or a one-line UsageError (no _config.yml found, or RGBOOK_ROOT names no book)."""
+    env = os.environ.get("RGBOOK_ROOT")
+    if env is not None:
+        path = Path(env)
+        if not (path / "_config.yml").is_file():
+            raise UsageError(f"RGBOOK_ROOT={env!r} is not a book root (no _config.yml there)")
+    try:
+        return claims.book_root()
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"rgbook: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args) -> int:
+    root = _root()
     if args.command == "figures":
         return write_figures(args.chapter)
     if args.command == "ledger":
-        path = claims.write_ledger(expect=claims.registry() if args.require_all else ())
+        try:
+            path = claims.write_ledger(root, expect=claims.registry() if args.require_all else ())
+        except RuntimeError as exc:
+            raise UsageError(f"{exc} (build the book first: make book)") from None
         print(f"claims ledger written to {path}")
         return 0
     registry = claims.registry()
     if args.command == "list":
         return list_claims(registry)
+    if args.command == "verify":
+        unknown = [i for i in args.claim if i not in registry]
+        if unknown:
+            raise UsageError(f"unknown claim id(s) {unknown}; `python -m rgbook list` lists the registered ones")
+        return verify(root, registry, args.claim or None)
+    if args.command == "accept":
+        if args.all == bool(args.claim):
+            raise UsageError("accept takes claim ids or --all (one of the two)")
     wanted = [args.claim] if args.command == "show" else (args.claim or list(registry))
     unknown = [i for i in wanted if i not in registry]
     if unknown:
-        print(f"unknown claim id(s) {unknown}; registered claims:", file=sys.stderr)
-        for claim_id in registry:
-            print(f"  {claim_id}", file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown claim id(s) {unknown}; `python -m rgbook list` lists the registered ones")
     if args.command == "show":
         return show(registry[args.claim])
+    if args.command == "accept":
+        return accept(root, registry, wanted, drop_unregistered=args.all)
+    if args.command == "audit":
+        from . import audit
+
+        return audit.main(root, wanted, verbose=args.verbose)
     return reproduce([registry[i] for i in wanted], record=args.record)
+
+
+# ----------------------------------------------------------------------------------------
+# the committed record
+
+
+def verify(root: Path, registry: dict[str, claims.Claim], ids: list[str] | None = None) -> int:
+    """Compare ``_build/claims/*.json`` with ``verdicts.json`` (all claims, or ``ids``); 1 if any differs."""
+    expected = verdict_record.load(root)
+    if expected is None:
+        raise UsageError(f"no committed record {verdict_record.RECORD_FILE} at {root}")
+    records = claims.load_records(root)
+    if not records:
+        raise UsageError("no claim records in _build/claims/ (build the book first: make book)")
+    problems = verdict_record.compare({i: r for i, r in records.items() if i in registry}, expected,
+                                      ids or sorted(set(registry) | set(expected)))
+    for line in problems:
+        print(f"record differs: {line}")
+    if problems:
+        print(f"\n{len(problems)} difference(s) from {verdict_record.RECORD_FILE}. If a change is intended, "
+              "take it in with `python -m rgbook accept CLAIM ...` and give the reason in the commit message.")
+        return 1
+    print(f"every verdict and row equals {verdict_record.RECORD_FILE} ({len(ids or expected)} claims)")
+    return 0
+
+
+def accept(root: Path, registry: dict[str, claims.Claim], ids: list[str], *, drop_unregistered: bool) -> int:
+    records = claims.load_records(root)
+    missing = [i for i in ids if i not in records]
+    if missing:
+        raise UsageError(f"no build record for {missing} (execute their chapters first: make book)")
+    for line in verdict_record.accept(root, records, ids):
+        print(line)
+    if drop_unregistered:
+        gone = sorted(set(verdict_record.load(root) or {}) - set(registry))
+        if gone:
+            verdict_record.drop(root, gone)
+            print(f"dropped claims no chapter registers: {gone}")
+    print(f"{verdict_record.RECORD_FILE} rewritten: commit it with the reason for each change")
+    return 0
 
 
 # ----------------------------------------------------------------------------------------
@@ -276,40 +374,38 @@ def _moved_rows(result: claims.Result, record: dict | None) -> list[str]:
 
 
 def reproduce(selected: list[claims.Claim], *, record: bool = False) -> int:
-    """Re-run ``selected`` claims on the book's protocol; return 1 if a verdict differs from its record.
+    """Re-run ``selected`` claims on the book's protocol and compare each with the committed record.
 
-    The records are compared against and left untouched, so a changed verdict is reported on
-    every run until the book is rebuilt, unless ``record`` is true (then they are overwritten).
+    Returns 1 when a verdict or a row differs from ``verdicts.json`` (or a claim is missing
+    from it); the build's records are overwritten only when ``record`` is true.
     """
-    recorded = claims.load_records()
-    changed, results = [], []
+    root = _root()
+    expected = verdict_record.load(root)
+    if expected is None:
+        raise UsageError(f"no committed record {verdict_record.RECORD_FILE} at {root} to compare with")
+    recorded = claims.load_records(root)
+    differing, results = [], []
     for n, claim in enumerate(selected, 1):
         print(f"[{n}/{len(selected)}] running {claim.id} ...", flush=True)
         start = time.perf_counter()
         result = claims.check(claim, record_result=record)
         results.append(result)
-        before = _status(recorded.get(claim.id))
-        note = ""
-        if before == "not-run":
-            note = "  (no record to compare with)"
-        elif before != result.verdict:
-            note = f"  VERDICT CHANGED (recorded: {before})"
-            changed.append(claim.id)
+        problems = verdict_record.compare({claim.id: result.to_json()}, expected, [claim.id])
+        note = "  equals the committed record" if not problems else f"  DIFFERS from {verdict_record.RECORD_FILE}"
+        if problems:
+            differing.append(claim.id)
         print(f"{claim.id:28s} {result.verdict} ({len(result.rows)} rows, "
               f"{time.perf_counter() - start:.1f} s){note}", flush=True)
-        if result.consistency:
-            bad = sum(not r.passes for r in result.consistency)
-            print(f"    consistency checks (cannot fail short of a bug): {len(result.consistency) - bad}/"
-                  f"{len(result.consistency)} pass", flush=True)
+        for line in problems:
+            print(f"    {line}")
         for line in _moved_rows(result, recorded.get(claim.id)):
-            print(f"    number moved: {line}")
+            print(f"    number moved from the build's record: {line}")
     print()
     print(claims.summary(results).to_string(index=False))
     if record:
-        print(f"\nrecords overwritten for {len(results)} claim(s)")
-    if changed:
-        print(f"\nverdict differs from the record for: {', '.join(changed)}"
-              + ("" if record else "  (records left unchanged; pass --record to accept)"))
+        print(f"\nbuild records overwritten for {len(results)} claim(s)")
+    if differing:
+        print(f"\ndiffers from {verdict_record.RECORD_FILE}: {', '.join(differing)}")
         return 1
     return 0
 

@@ -14,22 +14,39 @@ A row passes when :math:`|\text{measured} - \text{predicted}| \le \text{toleranc
 ``"control"``
     the same prediction tested on something the claim is *not* about (random layers, a
     counterexample layer): a control never makes a claim fail, it decides whether a claim
-    that holds *discriminates*;
+    that holds *discriminates*. A control may carry the interval ``(lo, hi)`` of its
+    measured value; it is then *decided* only when the whole interval lies inside the
+    tolerance (it satisfies the prediction) or wholly outside it (it does not);
+``"precondition"``
+    the claim's own stated precondition (e.g. a loss plateau where the claim presupposes
+    optimal layers); a failing precondition makes the verdict *inconclusive*;
 ``"consistency"``
     a check that cannot fail short of a bug (normalization, a positive control that is
     exact by construction); it must pass, and is shown apart from the evidence.
 
 The claim's **status** is "holds" when every evidence and consistency row passes and
-"fails" otherwise; claims not executed in a build are "not-run". Its **verdict** adds what
-the controls say, for claims about networks (every reading but ``"RG"``):
+"fails" otherwise; claims not executed in a build are "not-run". Its **verdict** is defined
+once, by :func:`verdict_of`. For claims about networks (every reading but ``"RG"``) it takes
+one of four values:
 
-* "holds and discriminates": it holds, and every control row *fails* the prediction;
-* "holds but not specific to training": it holds, and some control satisfies it too;
-* "fails".
+* "inconclusive": a precondition row fails (the claim's own premise is unmet), or the claim
+  holds, no control satisfies the prediction decisively and some control is undecided (its
+  interval straddles the tolerance band);
+* "fails": the status fails (and every precondition holds);
+* "holds but not specific to training": it holds, and some control decisively satisfies it;
+* "holds and discriminates": it holds, and every control decisively fails the prediction.
 
 Claims of the RG side (standard physics, no training) have verdict "holds" or "fails". A
 network claim that holds must return at least one control row (else :meth:`Claim.run` raises);
 a failing one needs none for its verdict.
+
+**Registration.** A claim's statement, tolerances and protocol are committed before its
+measuring code. A change to any of them made after data (after the commit that first held
+its measuring code) is listed in the claim's ``log`` (:class:`Change`); a change that is
+more than editorial becomes an *amendment*: a new claim (``amends=`` the original id),
+marked post hoc, registered beside the original, which keeps its registered statement and
+the verdict that statement earns. :mod:`rgbook.audit` reads the git history and reports
+any change not in the log.
 
 A claim holds its tolerances as numbers (``Claim.tolerances``); its displayed statement
 (:attr:`Claim.text`) is generated from a template whose ``{name}`` fields are exactly those
@@ -60,6 +77,10 @@ __all__ = [
     "Claim",
     "Row",
     "Result",
+    "Change",
+    "NETWORK_VERDICTS",
+    "PAPERS",
+    "ProtocolView",
     "registry",
     "get",
     "check",
@@ -86,10 +107,13 @@ PAPER_I_CLAIM = (
 )
 
 #: What a row is evidence of (see the module docstring).
-ROLES = ("evidence", "control", "consistency")
+ROLES = ("evidence", "control", "precondition", "consistency")
 
-#: Verdicts: network claims use the first three and "fails"; RG claims "holds" / "fails".
-VERDICTS = ("holds and discriminates", "holds but not specific to training", "holds", "fails", "not-run")
+#: The four verdicts of a claim about networks (see :func:`verdict_of`).
+NETWORK_VERDICTS = ("holds and discriminates", "holds but not specific to training", "fails", "inconclusive")
+#: Every verdict a record can carry: the four above, "holds" (RG side) and "not-run".
+VERDICTS = ("holds and discriminates", "holds but not specific to training", "holds", "fails", "inconclusive",
+            "not-run")
 
 #: Readings: "L" the paper's literal claim, "A"/"B"/"C" our stronger readings, "X" our questions beyond
 #: the papers (the 2D Ising critical point), "RG" standard physics.
@@ -111,6 +135,9 @@ class Row:
     measured: float
     tolerance: float
     role: str = "evidence"
+    #: Optional interval of the measured value (controls: decides whether the control decides).
+    lo: float | None = None
+    hi: float | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -121,16 +148,95 @@ class Row:
                 raise TypeError(f"Row.{name} must be a real number, got {type(value).__name__}")
         if not (self.tolerance >= 0 and math.isfinite(self.tolerance)):
             raise ValueError(f"Row.tolerance must be finite and >= 0, got {self.tolerance}")
+        if (self.lo is None) != (self.hi is None):
+            raise ValueError("Row.lo and Row.hi go together: give both ends of the interval or neither")
+        if self.lo is not None:
+            for name in ("lo", "hi"):
+                value = getattr(self, name)
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    raise TypeError(f"Row.{name} must be a real number, got {type(value).__name__}")
+            if not self.lo <= self.hi:
+                raise ValueError(f"Row.lo must be <= Row.hi, got [{self.lo}, {self.hi}]")
 
     @property
     def passes(self) -> bool:
         """True when the measured value lies within tolerance of the prediction (NaN fails)."""
-        diff = abs(float(self.measured) - float(self.predicted))
-        return bool(math.isfinite(diff) and diff <= self.tolerance)
+        return _within(self.measured, self.predicted, self.tolerance)
+
+    @property
+    def decision(self) -> str:
+        """"passes", "fails" or "undecided": with an interval, "passes" needs the whole interval inside
+        the tolerance band and "fails" the whole interval outside it; without one, :attr:`passes`."""
+        if self.lo is None:
+            return "passes" if self.passes else "fails"
+        inside_lo, inside_hi = _within(self.lo, self.predicted, self.tolerance), _within(self.hi, self.predicted,
+                                                                                          self.tolerance)
+        if inside_lo and inside_hi:
+            return "passes"
+        band_lo, band_hi = self.predicted - self.tolerance, self.predicted + self.tolerance
+        if math.isfinite(self.lo) and math.isfinite(self.hi) and (self.hi < band_lo or self.lo > band_hi):
+            return "fails"
+        if not (math.isfinite(self.lo) or math.isfinite(self.hi)):
+            return "fails" if not self.passes else "undecided"
+        return "undecided"
 
     def to_json(self) -> dict:
-        return {"quantity": self.quantity, "predicted": self.predicted, "measured": self.measured,
-                "tolerance": self.tolerance, "passes": self.passes, "role": self.role}
+        out = {"quantity": self.quantity, "predicted": self.predicted, "measured": self.measured,
+               "tolerance": self.tolerance, "passes": self.passes, "role": self.role}
+        if self.lo is not None:
+            out.update(lo=self.lo, hi=self.hi, decision=self.decision)
+        return out
+
+
+def _within(measured: float, predicted: float, tolerance: float) -> bool:
+    diff = abs(float(measured) - float(predicted))
+    return bool(math.isfinite(diff) and diff <= tolerance)
+
+
+#: From this date on, a change after data is an amendment (a new claim id), never an in-place change.
+AMENDMENT_RULE_DATE = "2026-12-06"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of a claim's log: a change of its statement, tolerances, protocol or row roles.
+
+    ``fingerprint`` is the claim's registration fingerprint after the change, as
+    ``python -m rgbook audit`` prints it (it ties the entry to the change in git history);
+    ``data_seen`` says whether the claim had been measured before; ``kind`` is
+    ``"editorial"`` (the rendered statement, tolerances and protocol values are unchanged),
+    ``"roles"`` (row roles relabelled; no verdict changes), ``"amendment"`` (the change lives
+    on as the claim named in ``amendment``; the original keeps its registered statement) or
+    ``"reverted"`` (a change undone: the claim is back at an earlier fingerprint) or
+    ``"in-place"`` (changed in place after data before the amendment rule took effect on
+    :data:`AMENDMENT_RULE_DATE`; disclosed, not amended; no later entry may use this kind).
+    """
+
+    date: str
+    kind: str
+    reason: str
+    data_seen: bool = True
+    fingerprint: str = ""
+    amendment: str = ""
+
+    KINDS = ("editorial", "roles", "amendment", "reverted", "in-place")
+
+    def __post_init__(self) -> None:
+        if self.kind not in self.KINDS:
+            raise ValueError(f"Change.kind must be one of {self.KINDS}, got {self.kind!r}")
+        if len(self.date) != 10 or self.date[4] != "-" or self.date[7] != "-":
+            raise ValueError(f"Change.date must be YYYY-MM-DD, got {self.date!r}")
+        if self.kind == "in-place" and self.date >= AMENDMENT_RULE_DATE:
+            raise ValueError(f"a change after data on or after {AMENDMENT_RULE_DATE} is an amendment (a new claim id), "
+                             "never an in-place change")
+        if not self.reason.strip():
+            raise ValueError("Change.reason must say why the claim changed")
+        if self.kind == "amendment" and not self.amendment:
+            raise ValueError("a Change of kind 'amendment' names the amending claim (amendment=...)")
+
+    def to_json(self) -> dict:
+        return {"date": self.date, "kind": self.kind, "reason": self.reason, "data_seen": self.data_seen,
+                "fingerprint": self.fingerprint, "amendment": self.amendment}
 
 
 def _format_number(value: float) -> str:
@@ -219,6 +325,11 @@ class Claim:
     #: Numbers a statement writes by hand because they are physics or mathematics, not protocol
     #: (e.g. ``("0", "1/2", "15/8")``); every other number comes from the protocol or a tolerance.
     constants: tuple[str, ...] = ()
+    #: For an amendment: the id of the claim it amends (it is then post hoc by definition).
+    amends: str = ""
+    #: What a reader must know about how the claim was registered (e.g. "registered in the same
+    #: commit as its measuring code"); "" when it was registered before its code.
+    registration_note: str = ""
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -240,6 +351,19 @@ class Claim:
         for name, value in self.tolerances.items():
             if not (isinstance(value, (int, float)) and value >= 0 and math.isfinite(value)):
                 raise ValueError(f"tolerance {name!r} of {self.id} must be a finite number >= 0, got {value!r}")
+
+    @property
+    def log(self) -> tuple[Change, ...]:
+        """Every change of the claim's statement, tolerances, protocol or row roles after it was measured
+        (kept in :mod:`rgbook.claim_log`, one place for every claim)."""
+        from .claim_log import LOG
+
+        return LOG.get(self.id, ())
+
+    @property
+    def post_hoc(self) -> bool:
+        """True for an amendment: registered after the data of the claim it amends."""
+        return bool(self.amends)
 
     @property
     def about_networks(self) -> bool:
@@ -309,12 +433,17 @@ class Result:
         """"holds" when every evidence and consistency row passes, "fails" otherwise ("not-run": no rows)."""
         if not self.rows:
             return "not-run"
-        return "holds" if all(r.passes for r in self.rows if r.role != "control") else "fails"
+        return "holds" if all(r.passes for r in self.rows if r.role in ("evidence", "consistency")) else "fails"
 
     @property
     def verdict(self) -> str:
-        """The three-valued verdict of a network claim, or "holds"/"fails" for an RG claim (see module docstring)."""
-        return verdict_of(self.claim.reading, self.status, [r.passes for r in self.rows if r.role == "control"])
+        """The verdict (see :func:`verdict_of`)."""
+        return verdict_of(self.claim.reading, self.status, [r.decision for r in self.controls],
+                          [r.passes for r in self.preconditions])
+
+    @property
+    def preconditions(self) -> list[Row]:
+        return [r for r in self.rows if r.role == "precondition"]
 
     @property
     def evidence(self) -> list[Row]:
@@ -354,25 +483,44 @@ class Result:
             "statement": c.text, "tolerances": dict(c.tolerances), "chapter": c.chapter,
             "module": c.module, "measure": c.function, "figure": c.figure,
             "title": c.title, "status": self.status, "verdict": self.verdict, "literal": c.literal, "ours": c.ours,
+            "amends": c.amends, "post_hoc": c.post_hoc, "registration_note": c.registration_note,
             "rows": [r.to_json() for r in self.rows],
         }
 
 
-def verdict_of(reading: str, status: str, control_passes: Iterable[bool]) -> str:
-    """Verdict from a claim's reading, its status and whether each control row passes.
+def verdict_of(reading: str, status: str, controls: Iterable[bool | str],
+               preconditions: Iterable[bool] = ()) -> str:
+    """The verdict of a claim: the one place where verdicts are defined.
 
-    RG claims: the status. Network claims: "fails" if the status fails; "holds and
-    discriminates" if it holds and every control fails the prediction; "holds but not
-    specific to training" if some control passes it.
+    ``controls`` holds, per control row, its decision: ``"passes"`` (the control satisfies the
+    prediction), ``"fails"`` or ``"undecided"`` (its interval straddles the tolerance band);
+    ``True``/``False`` stand for "passes"/"fails". ``preconditions`` holds, per precondition
+    row, whether it passes.
+
+    * RG claims (reading ``"RG"``): the status, "holds" or "fails".
+    * Network claims, in this order: "inconclusive" if a precondition fails; "fails" if the
+      status fails; "holds but not specific to training" if some control passes;
+      "inconclusive" if some control is undecided; else "holds and discriminates".
     """
     if status not in ("holds", "fails"):
         return "not-run"
-    if reading == "RG" or status == "fails":
+    if reading == "RG":
         return status
-    controls = list(control_passes)
-    if not controls:
+    if not all(preconditions):
+        return "inconclusive"
+    if status == "fails":
+        return "fails"
+    decisions = [{True: "passes", False: "fails"}.get(c, c) if isinstance(c, bool) else c for c in controls]
+    bad = [d for d in decisions if d not in ("passes", "fails", "undecided")]
+    if bad:
+        raise ValueError(f"control decisions must be 'passes', 'fails' or 'undecided', got {bad}")
+    if not decisions:
         raise ValueError(f"a network claim (reading {reading!r}) needs at least one control row for its verdict")
-    return "holds but not specific to training" if any(controls) else "holds and discriminates"
+    if "passes" in decisions:
+        return "holds but not specific to training"
+    if "undecided" in decisions:
+        return "inconclusive"
+    return "holds and discriminates"
 
 
 def record_verdict(record: dict | None) -> str:
@@ -382,8 +530,10 @@ def record_verdict(record: dict | None) -> str:
     if "verdict" in record:
         return record["verdict"]
     try:
+        rows = record.get("rows", [])
         return verdict_of(record.get("reading", "RG"), record["status"],
-                          [r["passes"] for r in record.get("rows", []) if r.get("role") == "control"])
+                          [r.get("decision", r["passes"]) for r in rows if r.get("role") == "control"],
+                          [r["passes"] for r in rows if r.get("role") == "precondition"])
     except ValueError:
         return record["status"]
 
@@ -502,7 +652,33 @@ def write_ledger(root: Path | None = None, expect: Iterable[str] | None = None) 
     missing = sorted(set(expect or ()) - set(records))
     if missing:
         raise RuntimeError(f"claims expected from the build but not measured: {missing}")
+    # Logs and registrations join at ledger time, never in a chapter's kernel: editing the log
+    # must not re-execute every chapter (rgbook.build tracks the modules a kernel loads).
+    claims_by_id = registry()
+    histories = _histories(root)
+    for rec in measured:
+        claim = claims_by_id[rec["id"]]
+        rec["log"] = [entry.to_json() for entry in claim.log]
+        rec["amends"], rec["post_hoc"] = claim.amends, claim.post_hoc
+        rec["registration_note"] = claim.registration_note
+        rec["amended_by"] = [c.id for c in claims_by_id.values() if c.amends == claim.id]
+        history = histories.get(rec["id"])
+        rec["registration"] = history.to_json() if history is not None else None
     path = root / "_build" / "claims.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"claims": measured, "not_run": not_run}, indent=2, sort_keys=True))
     return path
+
+
+def _histories(root: Path) -> dict:
+    """Registration histories from git (:mod:`rgbook.audit`), or {} outside a git checkout."""
+    import subprocess
+
+    from .audit import histories
+
+    if not (root / ".git").exists():
+        return {}
+    try:
+        return histories(root)
+    except (subprocess.CalledProcessError, FileNotFoundError, OSError):
+        return {}

@@ -49,6 +49,7 @@ def book(monkeypatch, tmp_path):
     monkeypatch.setattr(rgbook.chapters, "CHAPTER_MODULES", ("fake",))
     monkeypatch.setenv("RGBOOK_ROOT", str(tmp_path))
     monkeypatch.setitem(STATE, "offset", 0.0)
+    (tmp_path / "_config.yml").write_text("title: fake\n")
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "fake.md").write_text("# Fake\n")
     tests = tmp_path / "tests"
@@ -77,7 +78,7 @@ def test_help_is_plain_text(capsys):
             assert markup not in out, f"{argv}: raw reST {markup!r} in help"
     main_help = subprocess.run([sys.executable, "-m", "rgbook", "--help"], capture_output=True, text=True,
                                cwd=ROOT, check=True).stdout
-    for command in ("list", "show", "reproduce", "ledger", "figures", "--record"):
+    for command in ("list", "show", "reproduce", "verify", "accept", "audit", "ledger", "figures", "--record"):
         assert command in main_help
 
 
@@ -116,36 +117,73 @@ def test_show(book, capsys):
     assert out.index("controls") < out.index("consistency checks") and "[FAIL] untrained offset" in out
 
 
-def test_show_unknown_claim_lists_the_ids(book, capsys):
+def test_show_unknown_claim_is_one_line(book, capsys):
     assert main(["show", "I.nope"]) == 2
     err = capsys.readouterr().err
-    assert "I.nope" in err and "I.fake" in err and "I.other" in err
+    assert "I.nope" in err and len(err.strip().splitlines()) == 1
 
 
-def test_reproduce_does_not_overwrite_records(book, capsys):
+def test_reproduce_compares_with_the_committed_record(book, capsys):
     claims.check("I.fake")
+    claims.check("I.other")
+    assert main(["accept", "--all"]) == 0
+    assert (book / "verdicts.json").is_file()
+    capsys.readouterr()
     before = (book / "_build" / "claims" / "I.fake.json").read_text()
     STATE["offset"] = 2.0  # the verdict changes from holds to fails
     for _ in range(2):  # reported on every run, not only the first
         assert main(["reproduce", "I.fake"]) == 1
         out = capsys.readouterr().out
-        assert "VERDICT CHANGED (recorded: holds and discriminates)" in out
-        assert "number moved: offset: 0.0 -> 2.0" in out
+        assert "DIFFERS from verdicts.json" in out
+        assert "I.fake: verdict 'fails', recorded 'holds and discriminates'" in out
+        assert "number moved from the build's record: offset: 0.0 -> 2.0" in out
         assert (book / "_build" / "claims" / "I.fake.json").read_text() == before
-    assert main(["reproduce", "--record", "I.fake"]) == 1  # reports the change, then records it
+    assert main(["reproduce", "--record", "I.fake"]) == 1  # reports the difference, then records it in _build
     assert _record(book, "I.fake")["status"] == "fails"
-    assert "records overwritten" in capsys.readouterr().out
-    assert main(["reproduce", "I.fake"]) == 0
-    assert "VERDICT CHANGED" not in capsys.readouterr().out
-
-
-def test_reproduce_without_records_and_unknown_ids(book, capsys):
-    assert main(["reproduce"]) == 0
+    # the committed record changes only through accept
+    assert main(["verify"]) == 1
     out = capsys.readouterr().out
-    assert "I.fake" in out and "I.other" in out and "no record to compare with" in out
-    assert claims.load_records() == {}
-    assert main(["reproduce", "I.fake", "I.nope"]) == 2
-    assert "I.nope" in capsys.readouterr().err
+    assert "record differs: I.fake: verdict 'fails'" in out
+    assert main(["accept", "I.fake"]) == 0
+    assert main(["verify"]) == 0
+    assert main(["reproduce", "I.fake"]) == 0
+
+
+def test_one_line_errors(book, capsys, monkeypatch, tmp_path_factory):
+    # no committed record yet
+    for argv in (["reproduce", "I.fake"], ["verify"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "verdicts.json" in err and len(err.strip().splitlines()) == 1
+    # no build records
+    (book / "verdicts.json").write_text('{"claims": {}}')
+    assert main(["verify"]) == 2
+    assert "make book" in capsys.readouterr().err
+    assert main(["ledger", "--require-all"]) == 2
+    err = capsys.readouterr().err
+    assert "I.fake" in err and len(err.strip().splitlines()) == 1
+    assert main(["accept"]) == 2
+    assert "--all" in capsys.readouterr().err
+    assert main(["accept", "I.fake"]) == 2
+    assert "no build record" in capsys.readouterr().err
+    # a bad RGBOOK_ROOT, and no book at all
+    monkeypatch.setenv("RGBOOK_ROOT", "/nonexistent")
+    for argv in (["list"], ["verify"], ["ledger"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "RGBOOK_ROOT" in err and len(err.strip().splitlines()) == 1
+    monkeypatch.delenv("RGBOOK_ROOT")
+    monkeypatch.chdir(tmp_path_factory.mktemp("not-a-book"))
+    assert main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert "_config.yml" in err and len(err.strip().splitlines()) == 1
+
+
+def test_one_line_errors_from_the_real_command(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "rgbook", "list"], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_ledger(book, capsys):
@@ -153,5 +191,5 @@ def test_ledger(book, capsys):
     assert main(["ledger"]) == 0
     ledger = json.loads((book / "_build" / "claims.json").read_text())
     assert [c["id"] for c in ledger["claims"]] == ["I.fake"] and ledger["not_run"] == ["I.other"]
-    with pytest.raises(RuntimeError, match="I.other"):
-        main(["ledger", "--require-all"])
+    assert "log" in ledger["claims"][0] and "registration" in ledger["claims"][0]
+    assert main(["ledger", "--require-all"]) == 2

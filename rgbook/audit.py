@@ -1,0 +1,331 @@
+"""Registration audit: each claim's history, read from git.
+
+For every claim (a ``Claim(id=...)`` call in any module under ``rgbook/``) the audit walks the
+commits that touched ``rgbook/`` and records, statically (``ast``, nothing is imported):
+
+* the **registration**: the first commit that states the claim;
+* the **measure commit**: the first commit whose module holds the claim's measuring code
+  (the function named by ``measure=`` exists there with a body that is not a stub, i.e. not
+  only a docstring and ``raise NotImplementedError``);
+* every later **change** of its *fingerprint*: a hash of the statement template and the
+  tolerances (the ``statement=`` and ``tolerances=`` expressions) and of the values of the
+  chapter protocol's fields (``class Protocol`` field defaults and the ``PROTOCOL = ...``
+  call) that existed at the measure commit. The working tree counts as a last commit.
+
+A change after the measure commit is *logged* when the claim's ``log`` holds a
+:class:`rgbook.claims.Change` with that fingerprint; returning to the fingerprint of the
+measure commit (a revert) needs no entry. :func:`main` prints the history and exits 1 when a
+change is not logged. Row roles live in measuring code and are not fingerprinted: a role
+change shows as a difference from the committed record ``verdicts.json`` instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import subprocess
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Event", "History", "histories", "fingerprint_source", "main"]
+
+_HASH_LEN = 12
+
+
+@dataclass
+class Event:
+    commit: str           # short hash, or "working tree"
+    date: str
+    subject: str
+    fingerprint: str
+    parts: tuple[str, ...] = ()   # what changed: "statement", "tolerances", "protocol:<field>"
+    text: str | None = None       # the statement rendered statically (None when it needs the protocol)
+    previous_text: str | None = None  # the same, before this change
+
+    @property
+    def editorial(self) -> bool:
+        """True when the change provably keeps the rendered statement and the protocol values."""
+        return (self.text is not None and self.text == self.previous_text
+                and not any(p.startswith("protocol:") for p in self.parts))
+
+
+@dataclass
+class History:
+    claim_id: str
+    registered: Event
+    measured: Event | None = None
+    with_measure: bool = False      # registered in the same commit as its measuring code
+    changes: list[Event] = field(default_factory=list)   # fingerprint changes after the measure commit
+    path: str = ""
+
+    def to_json(self) -> dict:
+        def ev(e):
+            return None if e is None else {"commit": e.commit, "date": e.date, "subject": e.subject,
+                                           "fingerprint": e.fingerprint, "parts": list(e.parts)}
+        return {"registered": ev(self.registered), "measured": ev(self.measured),
+                "registered_with_measure": self.with_measure, "changes": [ev(e) for e in self.changes]}
+
+
+# ----------------------------------------------------------------------------------------
+# static reading of one module
+
+
+def _dump(node: ast.AST | None) -> str:
+    return "" if node is None else ast.dump(node, annotate_fields=False, include_attributes=False)
+
+
+def _is_stub(fn: ast.FunctionDef) -> bool:
+    body = list(fn.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if not body:
+        return True
+    if len(body) == 1 and isinstance(body[0], ast.Raise):
+        exc = body[0].exc
+        name = exc.func if isinstance(exc, ast.Call) else exc
+        return isinstance(name, ast.Name) and name.id == "NotImplementedError"
+    return False
+
+
+@dataclass
+class _Module:
+    claims: dict[str, tuple[str, str, str]]   # id -> (statement dump, tolerances dump, measure name)
+    texts: dict[str, str | None]              # id -> statement rendered statically, if it can be
+    protocol: dict[str, str]                  # field -> value dump
+    real: set[str]                            # functions with a real body
+    stubs: set[str]                           # functions that are stubs
+
+
+def _read_module(source: str) -> _Module:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # old sources may hold invalid escapes
+            tree = ast.parse(source)
+    except SyntaxError:
+        return _Module({}, {}, {}, set(), set())
+    assigns: dict[str, ast.AST] = {}
+    real, stubs = set(), set()
+    protocol: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigns[target.id] = node.value
+                    if target.id == "PROTOCOL":
+                        protocol["PROTOCOL"] = _dump(node.value)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            (stubs if _is_stub(node) else real).add(node.name)
+        elif isinstance(node, ast.ClassDef) and node.name == "Protocol":
+            for item in node.body:
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    protocol[item.target.id] = _dump(item.value)
+    found: dict[str, tuple[str, str, str]] = {}
+    texts: dict[str, str | None] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if name != "Claim":
+            continue
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        if not isinstance(kw.get("id"), ast.Constant):
+            continue
+
+        def resolve(value):
+            return assigns.get(value.id, value) if isinstance(value, ast.Name) else value
+
+        measure = kw.get("measure")
+        measure_name = measure.id if isinstance(measure, ast.Name) else _dump(measure)
+        found[kw["id"].value] = (_dump(resolve(kw.get("statement"))), _dump(resolve(kw.get("tolerances"))),
+                                 measure_name)
+        texts[kw["id"].value] = _render(resolve(kw.get("statement")), resolve(kw.get("tolerances")))
+    return _Module(found, texts, protocol, real, stubs)
+
+
+def _render(statement: ast.AST | None, tolerances: ast.AST | None) -> str | None:
+    """The statement as the book renders it, when it is a literal template with literal tolerances."""
+    try:
+        template = ast.literal_eval(statement)
+        tol = ast.literal_eval(tolerances) if tolerances is not None else {}
+        return template.format(**{k: f"{v:g}" for k, v in tol.items()})
+    except (ValueError, TypeError, KeyError, IndexError, SyntaxError, AttributeError):
+        return None
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:_HASH_LEN]
+
+
+def _fingerprint(stmt: str, tol: str, protocol: dict[str, str], fields: set[str] | None) -> str:
+    names = sorted(fields if fields is not None else protocol)
+    proto = "\x1e".join(f"{n}={protocol.get(n, '<removed>')}" for n in names)
+    return _hash(stmt, tol, proto)
+
+
+def fingerprint_source(source: str, claim_id: str, fields: set[str] | None = None) -> str:
+    """The fingerprint of ``claim_id`` in a module's source (all protocol fields unless ``fields``)."""
+    module = _read_module(source)
+    stmt, tol, _ = module.claims[claim_id]
+    return _fingerprint(stmt, tol, module.protocol, fields)
+
+
+# ----------------------------------------------------------------------------------------
+# walking git history
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+class _Blobs:
+    """``git cat-file --batch``: file contents at commits, one process for the whole walk."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+
+    def get(self, commit: str, path: str) -> str:
+        self.proc.stdin.write(f"{commit}:{path}\n".encode())
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().decode()
+        if header.endswith("missing\n"):
+            return ""
+        size = int(header.split()[2])
+        data = self.proc.stdout.read(size + 1)[:-1]
+        return data.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _commits(root: Path) -> list[tuple[str, str, str, list[str]]]:
+    """(hash, date, subject, changed .py paths under rgbook/) for every commit touching rgbook/, oldest first."""
+    out = _git(root, "log", "--reverse", "--format=@@%H%x09%cs%x09%s", "--name-only", "--", "rgbook")
+    commits = []
+    for block in out.split("@@")[1:]:
+        lines = block.strip("\n").split("\n")
+        commit, date, subject = (lines[0].split("\t") + ["", ""])[:3]
+        paths = [p for p in lines[1:] if p.endswith(".py") and p.startswith("rgbook/")]
+        commits.append((commit, date, subject, paths))
+    return commits
+
+
+def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History]:
+    """The history of every claim ever stated under ``rgbook/`` (see the module docstring)."""
+    root = Path(root)
+    blobs = _Blobs(root)
+    modules: dict[str, _Module] = {}
+    state: dict[str, dict] = {}   # id -> {"path", "fp", "fields", ...}
+    result: dict[str, History] = {}
+
+    def step(commit: str, date: str, subject: str, sources: dict[str, str]) -> None:
+        for path, source in sources.items():
+            modules[path] = _read_module(source)
+        for path, module in modules.items():
+            for claim_id, (stmt, tol, measure) in module.claims.items():
+                owner = state.get(claim_id)
+                if owner is not None and owner["path"] != path and owner["path"] in modules \
+                        and claim_id in modules[owner["path"]].claims and path not in sources:
+                    continue   # the claim lives in another (more recently changed) module
+                fields = owner["fields"] if owner and owner.get("fields") is not None else None
+                fp = _fingerprint(stmt, tol, module.protocol, fields)
+                event = Event(commit, date, subject, fp, text=module.texts.get(claim_id))
+                if owner is None:
+                    owner = state[claim_id] = {"path": path, "fp": fp, "fields": None, "parts": (stmt, tol,
+                                                                                                  module.protocol)}
+                    result[claim_id] = History(claim_id, event, path=path)
+                history = result[claim_id]
+                owner["path"] = path
+                history.path = path
+                measured = measure in module.real or (measure not in module.stubs and measure.startswith("Attribute"))
+                if history.measured is None:
+                    if measured or (measure not in module.real and measure not in module.stubs):
+                        owner["fields"] = set(module.protocol)
+                        fp = _fingerprint(stmt, tol, module.protocol, owner["fields"])
+                        history.measured = Event(commit, date, subject, fp, text=module.texts.get(claim_id))
+                        history.with_measure = history.registered.commit == commit
+                        owner["fp"], owner["parts"] = fp, (stmt, tol, module.protocol)
+                    else:
+                        owner["fp"], owner["parts"] = fp, (stmt, tol, module.protocol)
+                    owner["text"] = module.texts.get(claim_id)
+                    continue
+                if fp != owner["fp"]:
+                    old_stmt, old_tol, old_proto = owner["parts"]
+                    parts = []
+                    if stmt != old_stmt:
+                        parts.append("statement")
+                    if tol != old_tol:
+                        parts.append("tolerances")
+                    parts += [f"protocol:{n}" for n in sorted(owner["fields"])
+                              if module.protocol.get(n) != old_proto.get(n)]
+                    event.parts = tuple(parts)
+                    event.previous_text = owner.get("text")
+                    history.changes.append(event)
+                    owner["fp"], owner["parts"] = fp, (stmt, tol, module.protocol)
+                owner["text"] = module.texts.get(claim_id)
+
+    try:
+        for commit, date, subject, paths in _commits(root):
+            if paths:
+                step(commit[:7], date, subject, {p: blobs.get(commit, p) for p in paths})
+    finally:
+        blobs.close()
+    if include_worktree:
+        changed = _git(root, "status", "--porcelain", "--", "rgbook").splitlines()
+        paths = [line[3:].split(" -> ")[-1] for line in changed]
+        paths = [p for p in paths if p.endswith(".py")]
+        if paths:
+            sources = {p: (root / p).read_text() if (root / p).is_file() else "" for p in paths}
+            step("working tree", "uncommitted", "", sources)
+    return result
+
+
+def unlogged(history: History, logged: set[str]) -> list[Event]:
+    """Changes after the measure commit whose fingerprint is neither logged nor the measured one."""
+    if history.measured is None:
+        return []
+    allowed = set(logged) | {history.measured.fingerprint}
+    return [e for e in history.changes if e.fingerprint not in allowed]
+
+
+def main(root: Path, ids: list[str], *, verbose: bool = False) -> int:
+    """Print each claim's registration and changes; return 1 if any change is not in its log."""
+    from .claims import registry
+
+    try:
+        found = histories(root)
+    except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+        print(f"rgbook: audit needs the book's git history ({exc})")
+        return 2
+    claims = registry()
+    bad = 0
+    for claim_id in ids:
+        claim = claims[claim_id]
+        history = found.get(claim_id)
+        if history is None:
+            print(f"{claim_id}: not in git history yet (uncommitted)")
+            continue
+        logged = {c.fingerprint for c in claim.log if c.fingerprint}
+        missing = unlogged(history, logged)
+        reg = history.registered
+        measured = history.measured
+        how = ("registered with its measuring code" if history.with_measure else
+               f"measured from {measured.commit} ({measured.date})" if measured else "not measured yet")
+        print(f"{claim_id}: registered {reg.commit} ({reg.date}), {how}; "
+              f"{len(history.changes)} change(s) after data, {len(claim.log)} log entr{'y' if len(claim.log) == 1 else 'ies'}"
+              + (f", {len(missing)} NOT LOGGED" if missing else ""))
+        for event in history.changes if verbose else missing:
+            mark = "NOT LOGGED" if event in missing else "logged"
+            print(f"    {event.commit} {event.date} [{mark}] fingerprint {event.fingerprint} "
+                  f"({', '.join(event.parts) or 'reverted'}): {event.subject[:100]}")
+        bad += len(missing)
+    if bad:
+        print(f"\n{bad} change(s) after data are not in their claim's log: add a Change(fingerprint=...) entry "
+              "(kind 'editorial' or 'roles' only when the rendered statement and verdict are unchanged; otherwise "
+              "restore the registered statement and register the change as an amendment with a new id)")
+        return 1
+    return 0

@@ -1,0 +1,141 @@
+"""The registration audit: git history against each claim's log.
+
+The synthetic repositories check the audit's reading of history on cases built by hand (an
+independent route: we know which commit changed what); the last test runs it on this book.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rgbook import audit, claims
+
+MODULE = '''
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Protocol:
+    restarts: int = {restarts}
+    steps: int = 100
+
+
+PROTOCOL = Protocol()
+
+
+def measure_x(P, tol):
+    {body}
+
+
+CLAIMS = (
+    Claim(id="T.1", paper="I", reading="A", statement={statement!r}, tolerances={{"t": {tol}}},
+          measure=measure_x, protocol=PROTOCOL),
+)
+'''
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"})
+
+
+def _commit(repo: Path, message: str, *, restarts=4, body="raise NotImplementedError('stub')",
+            statement="K within {t}", tol=0.1) -> None:
+    path = repo / "rgbook" / "chapters" / "m.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(MODULE.format(restarts=restarts, body=body, statement=statement, tol=tol)))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    _git(tmp_path, "init", "-q")
+    return tmp_path
+
+
+def test_registration_then_measure_then_unlogged_change(repo):
+    _commit(repo, "register")
+    _commit(repo, "measure", body="return []")
+    _commit(repo, "statement changed after data", body="return []", statement="K within {t} nats")
+    history = audit.histories(repo)["T.1"]
+    assert history.registered.subject == "register"
+    assert history.measured.subject == "measure" and not history.with_measure
+    assert [e.subject for e in history.changes] == ["statement changed after data"]
+    assert history.changes[0].parts == ("statement",)
+    assert history.changes[0].text == "K within 0.1 nats" and history.changes[0].previous_text == "K within 0.1"
+    missing = audit.unlogged(history, set())
+    assert len(missing) == 1
+    assert audit.unlogged(history, {missing[0].fingerprint}) == []
+
+
+def test_changes_before_the_measure_are_free(repo):
+    _commit(repo, "register")
+    _commit(repo, "tolerance tightened before any code", tol=0.05)
+    _commit(repo, "measure", body="return []", tol=0.05)
+    history = audit.histories(repo)["T.1"]
+    assert history.changes == [] and audit.unlogged(history, set()) == []
+
+
+def test_protocol_change_and_revert(repo):
+    _commit(repo, "register")
+    _commit(repo, "measure", body="return []")
+    _commit(repo, "fewer restarts", body="return []", restarts=3)
+    _commit(repo, "restored", body="return []", restarts=4)
+    history = audit.histories(repo)["T.1"]
+    assert [e.parts for e in history.changes] == [("protocol:restarts",), ("protocol:restarts",)]
+    # the cut needs a log entry; the return to the measured fingerprint does not
+    assert [e.subject for e in audit.unlogged(history, set())] == ["fewer restarts"]
+
+
+def test_registered_with_its_measure(repo):
+    _commit(repo, "claim and code at once", body="return []")
+    assert audit.histories(repo)["T.1"].with_measure
+
+
+def test_uncommitted_change_counts(repo):
+    _commit(repo, "register")
+    _commit(repo, "measure", body="return []")
+    path = repo / "rgbook" / "chapters" / "m.py"
+    path.write_text(path.read_text().replace("K within {t}", "K well within {t}"))
+    history = audit.histories(repo)["T.1"]
+    assert history.changes[-1].commit == "working tree"
+    assert history.changes[-1].editorial is False
+
+
+def test_in_place_changes_end_with_the_amendment_rule():
+    claims.Change("2026-12-05", "in-place", "disclosed")
+    with pytest.raises(ValueError, match="amendment"):
+        claims.Change(claims.AMENDMENT_RULE_DATE, "in-place", "too late")
+    with pytest.raises(ValueError, match="names the amending claim"):
+        claims.Change("2026-12-06", "amendment", "no id")
+
+
+def test_this_book_has_no_unlogged_change():
+    root = claims.book_root()
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout: the audit reads git history")
+    found = audit.histories(root)
+    problems = []
+    for claim_id, claim in claims.registry().items():
+        history = found.get(claim_id)
+        if history is None:
+            continue   # stated in the working tree only: nothing measured yet
+        logged = {c.fingerprint for c in claim.log if c.fingerprint}
+        problems += [f"{claim_id}: {e.commit} {e.parts}" for e in audit.unlogged(history, logged)]
+        if claim.amends:
+            assert claim.amends in claims.registry(), claim_id
+    assert problems == [], "changes after data not in the claim's log (python -m rgbook audit): " + "; ".join(problems)
+
+
+def test_every_amendment_is_logged_on_its_original():
+    registry = claims.registry()
+    for claim_id, claim in registry.items():
+        if claim.amends:
+            original = registry[claim.amends]
+            assert any(c.kind == "amendment" and c.amendment == claim_id for c in original.log), claim_id
