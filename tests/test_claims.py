@@ -104,17 +104,18 @@ def test_controls_never_make_a_claim_fail_and_decide_the_verdict():
     assert claims.record_verdict(None) == "not-run"
 
 
-def test_network_claim_without_control_is_a_registration_error():
-    claim = make_claim(reading="B")
-    with pytest.raises(ValueError, match="I.fake.*control row"):
-        claim.run()
+def test_network_claim_without_control_is_inconclusive():
+    assert make_claim(reading="B").run().verdict == "inconclusive"
     failing = make_claim(reading="B", measure=lambda p, t: [Row("e", 0, 1, 0.5)])
     assert failing.run().verdict == "fails"      # a failing claim needs no control for its verdict
     only_controls = make_claim(reading="RG", measure=lambda p, t: [Row("c", 0, 0, 0, "control")])
-    with pytest.raises(ValueError, match="evidence row"):
+    with pytest.raises(ValueError, match="evidence or consistency row"):
         only_controls.run()
-    with pytest.raises(ValueError, match="control row"):
-        claims.verdict_of("A", "holds", [])
+    proven = make_claim(reading="RG", measure=lambda p, t: [Row("c", 0, 0, 0, "consistency")])
+    assert proven.run().verdict == "holds"      # an RG claim the chapter proves: consistency rows alone
+    no_evidence = make_claim(reading="A", measure=lambda p, t: [Row("c", 0, 0, 0, "consistency")])
+    with pytest.raises(ValueError, match="evidence row"):
+        no_evidence.run()
 
 
 def test_literal_and_ours():

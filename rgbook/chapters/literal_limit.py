@@ -63,8 +63,8 @@ class Protocol:
     depth: int = 2
     Ks: tuple[float, ...] = (0.5, 1.0, 1.5)
     stack_seeds: int = 10
-    restarts: int = 3
-    steps: int = 800
+    restarts: int = 4
+    steps: int = 1500
     lr: float = 0.05
     seed: int = 0
     random_seeds: int = 10
@@ -84,6 +84,9 @@ class Protocol:
 
 
 PROTOCOL = Protocol()
+#: The protocol of the amendment I.La: I.L's protocol as it was cut after its measuring code had been committed
+#: (best of 3 restarts of 800 steps, to fit the chapter's time budget then).
+PROTOCOL_LA = replace(PROTOCOL, restarts=3, steps=800)
 
 def copy_weights(n: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
     r"""The copy layer ``n -> n/2``: units 0, 1 copy the adjacent spins 0, 1; unit :math:`j\ge2` copies spin :math:`2j`.
@@ -425,7 +428,7 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The literal claim, at finite depth: for the open zero-field chain of N = 8 spins at K in {{0.5, 1, 1.5}}, "
-            "greedy stacks 8 -> 4 -> 2 of optimal layers (each layer the best of 3 restarts of the autoencoder "
+            "greedy stacks 8 -> 4 -> 2 of optimal layers (each layer the best of 4 restarts of the autoencoder "
             "trained on the exact reconstruction loss of the previous level; 10 independent stack seeds) flow to the "
             "stable fixed point K* = 0 at least as fast as real-space RG: at every level l = 1, 2 the upper end of "
             "the 95% seed-bootstrap interval of the mean |K_l| (KL projection onto the open NN chain) is at most "
@@ -438,6 +441,30 @@ CLAIMS = (
         chapter=CHAPTER,
         measure=measure_literal,
         protocol=PROTOCOL,
+        figure="fig-literal-flow",
+    ),
+    Claim(
+        id="I.La",
+        amends="I.L",
+        title="I.L with its cut protocol (3 restarts of 800 steps; amended)",
+        paper="I",
+        reading="L",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "The literal claim, at finite depth: for the open zero-field chain of N = 8 spins at K in {{0.5, 1, 1.5}}, "
+            "greedy stacks 8 -> 4 -> 2 of optimal layers (each layer the best of 3 restarts of the autoencoder "
+            "trained on the exact reconstruction loss of the previous level; 10 independent stack seeds) flow to the "
+            "stable fixed point K* = 0 at least as fast as real-space RG: at every level l = 1, 2 the upper end of "
+            "the 95% seed-bootstrap interval of the mean |K_l| (KL projection onto the open NN chain) is at most "
+            "R_2^l(K) + {rate}. Controls, against the same bound: random layers (10 seeds) and the copy layer "
+            "(y_1 = s_1, y_2 = s_2, the rest decimated), which must fail. Consistency checks: the decimation stack "
+            "has K_l = R_2^l(K) within {decimation}; on exact enumeration every function of two regions d bonds "
+            "apart has |Corr| <= tanh^d|K| (excess at most {bound}), attained by single spins."
+        ),
+        tolerances={"rate": 0.02, "decimation": 1e-4, "bound": 1e-12},
+        chapter=CHAPTER,
+        measure=measure_literal,
+        protocol=PROTOCOL_LA,
         figure="fig-literal-flow",
     ),
 )

@@ -1027,30 +1027,35 @@ def plot_params(axes, P: Protocol) -> None:
 
 
 def measure_rg(P: Protocol, tol) -> list[Row]:
-    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections."""
+    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections.
+
+    Every row checks a statement the chapter proves (closure of Poisson sums, the kurtosis identity, the
+    projection onto the family's boundary): consistency checks, none can fail short of a bug."""
     flow, laws = rg_side(P)
     rows = [Row(f"largest |pmf(sum of {P.b} Poisson({P.poisson_lam:g})) - pmf(Poisson({P.b * P.poisson_lam:g}))|",
-                0.0, flow.closure, tol["closure"])]
+                0.0, flow.closure, tol["closure"], "consistency")]
     for n in range(1, P.poisson_steps + 1):
         for k, name in ((0, "kappa_3/kappa_2^(3/2)"), (1, "kappa_4/kappa_2^2")):
             rows.append(Row(f"Poisson block sum, step {n} (rate {P.b**n * P.poisson_lam:g}): {name} vs "
                             f"(b^n lambda)^({'-1/2' if k == 0 else '-1'})", float(flow.predicted[n, k]),
-                            float(flow.kappa[n, k]), tol["flow"]))
+                            float(flow.kappa[n, k]), tol["flow"], "consistency"))
     rows += [Row(f"even polynomial theta = {th}: |kappa_4 + 4 theta_4 (m_6 m_2 - m_4^2)| / m_2^2", 0.0,
-                 kurtosis_identity_gap(th), tol["identity"]) for th in IDENTITY_THETAS]
+                 kurtosis_identity_gap(th), tol["identity"], "consistency") for th in IDENTITY_THETAS]
     for m in laws:
         inside = -2 < m.excess <= 0
         rows.append(Row(f"{m.law} (standardized excess {m.excess:g}): unmatched excess kurtosis after projection "
                         f"({'inside the range: 0' if inside else 'outside: all of it'})",
-                        0.0 if inside else m.excess, m.unmatched, tol["match"]))
+                        0.0 if inside else m.excess, m.unmatched, tol["match"], "consistency"))
         if not inside:
-            rows.append(Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"]))
+            rows.append(Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"],
+                            "consistency"))
     return rows
 
 
 def _plateau_row(P: Protocol, data: str, tol) -> Row:
+    # the claims presuppose optimal layers: a loss plateau is their precondition (failing it: inconclusive)
     return Row(f"{data}: largest relative loss change over the last two tenths of training (10 seeds)", 0.0,
-               float(plateau(P, data).max()), tol["plateau"])
+               float(plateau(P, data).max()), tol["plateau"], "precondition")
 
 
 def _bound_rows(P: Protocol, data: str, quantities, tol, maps) -> list[Row]:
