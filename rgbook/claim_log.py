@@ -261,6 +261,7 @@ NOTES: dict[str, str] = {
     "I.A2": "registered in the same commit as its measuring code",
     "I.B": "registered in the same commit as its measuring code",
     "2D.L2": (
-        "its tolerance 0.05 was chosen after the majority rule (a control) had been run through the same MCRG test; no trained map had been measured"
+        "its tolerance 0.05 was chosen after the majority rule (a control) had been run through the same MCRG "
+        "test; no trained map had been measured"
     ),
 }

@@ -24,7 +24,7 @@ from .. import couplings, ising, networks, rg
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..stats import seed_bootstrap
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "Flow", "LiteralRun", "BoundCheck", "copy_weights", "run_stacks",
+__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "PROTOCOL_LA", "Flow", "LiteralRun", "BoundCheck", "copy_weights", "run_stacks",
            "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
            "FIGURES", "CLAIMS"]
 
