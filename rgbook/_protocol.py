@@ -48,4 +48,4 @@ def times_ten(x: float) -> str:
 
 def arrow_chain(sizes) -> str:
     """Layer sizes as a chain, ``"8 -> 4 -> 2"``."""
-    return " -> ".join(f"{n:g}" for n in sizes)
+    return " -> ".join(str(n) if isinstance(n, int) else f"{n:g}" for n in sizes)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import couplings, ising, networks, rg
+from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..stats import seed_bootstrap
 
@@ -85,7 +86,7 @@ class Protocol:
     @property
     def chain(self) -> str:
         """The sizes of a stack, ``"8 -> 4 -> 2"`` (for the claim's statement)."""
-        return " -> ".join(str(self.N // 2**level) for level in range(self.depth + 1))
+        return arrow_chain(self.N // 2**level for level in range(self.depth + 1))
 
     @property
     def levels(self) -> tuple[int, ...]:

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.special import entr
 
 from .. import couplings, ising, networks, rg
+from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 from ..stats import seed_bootstrap
@@ -111,7 +112,7 @@ class Protocol:
     @property
     def stack_chain(self) -> str:
         """The sizes of a greedy stack, ``"12 -> 6 -> 3"``."""
-        return " -> ".join(str(self.stack_N // 2**level) for level in range(self.stack_depth + 1))
+        return arrow_chain(self.stack_N // 2**level for level in range(self.stack_depth + 1))
 
 
 PROTOCOL = Protocol()

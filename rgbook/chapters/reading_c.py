@@ -24,6 +24,7 @@ import torch
 from scipy.special import expit
 
 from .. import couplings, ising, networks, rg, training
+from .._protocol import arrow_chain
 from .._validate import as_int, as_real
 from ..claims import PAPER_I_CLAIM, Claim, Row
 
@@ -118,7 +119,7 @@ class Protocol:
     @property
     def coarse_chain(self) -> str:
         """The coarse-graining as a chain of sizes, ``"16 -> 8 -> 4"``."""
-        return " -> ".join(str(n) for n in self.coarse_sizes)
+        return arrow_chain(self.coarse_sizes)
 
     @property
     def coarse_levels(self) -> tuple[int, ...]:
