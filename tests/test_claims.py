@@ -131,6 +131,25 @@ def test_claim_text_is_rendered_from_its_tolerances():
     assert claim.function == f"{__name__}:measure_offset"
 
 
+@dataclass(frozen=True)
+class ListedProtocol:
+    Ks: tuple[float, ...] = (0.5, 1.0, 1.5)
+    steps: int = 20_000
+
+
+def test_claim_text_reads_protocol_numbers():
+    """``{protocol.NAME}`` fields are no tolerances: they read the protocol (numbers :g, tuples comma-separated)."""
+    claim = make_claim(statement="K in {{{protocol.Ks}}}, {protocol.steps:,} steps, offset {protocol.offset}: {eps}",
+                       protocol=FakeProtocol(offset=0.25))
+    with pytest.raises(AttributeError):
+        _ = claim.text  # FakeProtocol has no Ks
+    claim = make_claim(statement="K in {{{protocol.Ks}}}, {protocol.steps:,} steps, first {protocol.Ks[0]}: {eps}",
+                       protocol=ListedProtocol())
+    assert claim.text == "K in {0.5, 1, 1.5}, 20,000 steps, first 0.5: 0.5"
+    assert claim.render(ListedProtocol(Ks=(2.0,), steps=7)) == "K in {2}, 7 steps, first 2: 0.5"
+    assert claim.constants == ()
+
+
 @pytest.mark.parametrize(
     "kwargs,match",
     [

@@ -9,6 +9,8 @@ the projected flow of the :math:`\phi^4`-type chain and its small-coupling law
 
 from __future__ import annotations
 
+import inspect
+import math
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -19,6 +21,7 @@ from scipy.linalg import solve_circulant
 from scipy.special import pbdv
 
 from .. import rg
+from .._protocol import number_word, sci
 from ..claims import Claim, Row
 
 __all__ = [
@@ -79,6 +82,43 @@ class Protocol:
         return replace(self, cases=self.cases[:1], phi4_Ks=self.phi4_Ks[:1], phi4_steps=1,
                        small_thetas=self.small_thetas[:1], small_Ks=self.small_Ks[-1:])
 
+    # numbers of the claims' statements derived from the protocol
+
+    @property
+    def flow_steps_word(self) -> str:
+        """``flow_steps`` in words ("ten")."""
+        return number_word(self.flow_steps)
+
+    @property
+    def flow_end_order(self) -> str:
+        """Order of magnitude of r after ``flow_steps`` decimations from ``flow_start`` (as :func:`stable_flow`)."""
+        r = self.flow_start
+        for _ in range(self.flow_steps):
+            K, d = rg.gaussian_chain_decimate(r, 1.0)
+            r = float(K / d)
+        return sci(10.0 ** math.floor(math.log10(r))) if r > 0 else f"{r:g}"
+
+    @property
+    def nu_ts_text(self) -> str:
+        """The distances ``nu_ts`` from the critical point, ``"1e-3 and 1e-5"``."""
+        return " and ".join(sci(t) for t in self.nu_ts)
+
+    @property
+    def small_thetas_text(self) -> str:
+        """The small-coupling potentials, ``"(0.5, 0.1) and (0.1, 0.5)"``."""
+        return " and ".join("(" + ", ".join(f"{t:g}" for t in theta) + ")" for theta in self.small_thetas)
+
+    @property
+    def window_corrections(self) -> str:
+        """Relative size (L^2/5) |kappa_4|/<x^2>_V K^2 of the first neglected term on the fit window |x| <= L of
+        :func:`rgbook.rg.grid_chain_decimate`, per potential of ``small_thetas``: ``"0.36 K^2 and 0.44 K^2"``."""
+        L = inspect.signature(rg.grid_chain_decimate).parameters["fit_width"].default
+        out = []
+        for theta in self.small_thetas:
+            m2, m4 = (single_site_moment(theta, n) for n in (2, 4))
+            out.append(f"{L**2 / 5 * abs(m4 - 3 * m2**2) / m2:.2f} K^2")
+        return " and ".join(out)
+
 
 PROTOCOL = Protocol()
 
@@ -127,13 +167,19 @@ def phi4_table(P: Protocol, K: float | None = None):
 def single_site_variance(theta) -> float:
     r""":math:`\langle x^2\rangle_V` of the single-site law :math:`e^{-V}/Z_V`, :math:`V = \sum_k \theta_k x^{2k}`,
     by adaptive quadrature on the real line (``scipy.integrate.quad``)."""
+    return single_site_moment(theta, 2)
+
+
+def single_site_moment(theta, n: int) -> float:
+    r""":math:`\langle x^n\rangle_V` of the single-site law :math:`e^{-V}/Z_V`, :math:`V = \sum_k \theta_k x^{2k}`,
+    by adaptive quadrature on the real line (``scipy.integrate.quad``)."""
     theta = np.asarray(theta, dtype=float)
 
     def weight(x, n):
         return x**n * np.exp(-sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta)))
 
     Z = quad(weight, -np.inf, np.inf, args=(0,), epsabs=0, epsrel=1e-13)[0]
-    return float(quad(weight, -np.inf, np.inf, args=(2,), epsabs=0, epsrel=1e-13)[0] / Z)
+    return float(quad(weight, -np.inf, np.inf, args=(n,), epsabs=0, epsrel=1e-13)[0] / Z)
 
 
 def single_site_variance_closed_form(theta_2: float, theta_4: float) -> float:
@@ -340,16 +386,17 @@ CLAIMS = (
         reading="RG",
         paper_claim="Standard real-space RG of a coupled Gaussian chain (continuous field), on which Paper II builds.",
         statement=(
-            "Decimating every second site of -H = -(d/2) sum x_i^2 + K sum x_i x_(i+1) gives exactly "
-            "K' = K^2/d, d' = d - 2K^2/d with no further couplings (evidence: Schur complements of ring "
-            "precisions to {schur}, squaring the transfer kernel on a grid to {grid}), i.e. r' = r^2/(1 - 2r^2) "
-            "for r = K/d. r* = 0 is stable: ten steps from r_0 = 0.45 (r_10 ~ 1e-208) agree in ln r to {log_ratio} "
-            "with the single step of b = 2^10 from the correlation route, r'_b = lambda^b/(1 + lambda^(2b)) with "
-            "r = lambda/(1 + lambda^2) (evidence). r* = 1/2 is critical with eigenvalue b^2 = 4, so "
-            "nu = ln b/ln 4 = 1/2 (consistency rows, from the recursion itself: the fixed point to {fixed}, the "
-            "central-difference eigenvalue and nu to {eigenvalue}); evidence for nu = 1/2 by another route: the "
-            "correlation length xi of a ring's covariance at 1/2 - r = 1e-3 and 1e-5 gives "
-            "nu = -d ln xi/d ln(1/2 - r) to {nu_xi} (the correction to scaling is relative O(1/2 - r))."
+            "Decimating every second site of -H = -(d/2) sum x_i^2 + K sum x_i x_(i+1) gives exactly K' = K^2/d, d' = "
+            "d - 2K^2/d with no further couplings (evidence: Schur complements of ring precisions to {schur}, squaring "
+            "the transfer kernel on a grid to {grid}), i.e. r' = r^2/(1 - 2r^2) for r = K/d. r* = 0 is stable: "
+            "{protocol.flow_steps_word} steps from r_0 = {protocol.flow_start} (r_{protocol.flow_steps} ~ "
+            "{protocol.flow_end_order}) agree in ln r to {log_ratio} with the single step of b = "
+            "2^{protocol.flow_steps} from the correlation route, r'_b = lambda^b/(1 + lambda^(2b)) with r = lambda/(1 "
+            "+ lambda^2) (evidence). r* = 1/2 is critical with eigenvalue b^2 = 4, so nu = ln b/ln 4 = 1/2 "
+            "(consistency rows, from the recursion itself: the fixed point to {fixed}, the central-difference "
+            "eigenvalue and nu to {eigenvalue}); evidence for nu = 1/2 by another route: the correlation length xi of "
+            "a ring's covariance at 1/2 - r = {protocol.nu_ts_text} gives nu = -d ln xi/d ln(1/2 - r) to {nu_xi} (the "
+            "correction to scaling is relative O(1/2 - r))."
         ),
         tolerances={"schur": 1e-12, "grid": 1e-9, "fixed": 1e-15, "eigenvalue": 1e-6, "log_ratio": 1e-9,
                     "nu_xi": 1e-3},
@@ -358,23 +405,25 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-gaussian-chain-flow",
         title="exact Gaussian-chain decimation",
+        constants=("(d/2)", "x_i^2", "K' = K^2/d", "d' = d - 2K^2/d", "r' = r^2/(1 - 2r^2)", "r* = 0",
+                   "1 + lambda^(2b)", "1 + lambda^2", "1/2", "b^2 = 4", "ln 4", "b = 2^"),
     ),
     Claim(
         id="II.rg.phi4-small-K",
         paper="II",
         reading="RG",
-        paper_claim="Standard real-space RG of a coupled phi^4-type chain (continuous field), on which Paper II builds.",
+        paper_claim=("Standard real-space RG of a coupled phi^4-type chain (continuous field), on which Paper II "
+                     "builds."),
         statement=(
-            "For -H = -sum V(x_i) + K sum x_i x_(i+1) with V = theta_2 x^2 + theta_4 x^4, the second-order "
-            "cumulant expansion of the decimated kernel (b = 2) gives K' = K^2 <x^2>_V + O(K^4), with <x^2>_V "
-            "the variance of the single-site law e^(-V)/Z (equal to 1/(2 theta_2) only when theta_4 = 0). "
-            "Evidence: grid kernel squaring with the log-kernel projection at K = 0.01, 0.02, 0.05 for "
-            "(theta_2, theta_4) = (0.5, 0.1) and (0.1, 0.5) agrees with K^2 <x^2>_V within relative {rel_coeff} K^2 "
-            "(the first neglected term, kappa_4 K^4 (x_- + x_+)^4/24, reaches x_- x_+ only through the projection on "
-            "the fit window |x| <= L = 2.5, a relative (L^2/5) |kappa_4|/<x^2>_V K^2 = 0.36 K^2 and 0.44 K^2 for "
-            "these potentials). Consistency: <x^2>_V by adaptive quadrature equals its closed form in parabolic "
-            "cylinder functions, (2 theta_4)^(-1/2) D_(-3/2)(w)/(2 D_(-1/2)(w)) with w = theta_2/sqrt(2 theta_4), "
-            "to relative {quad}."
+            "For -H = -sum V(x_i) + K sum x_i x_(i+1) with V = theta_2 x^2 + theta_4 x^4, the second-order cumulant "
+            "expansion of the decimated kernel (b = 2) gives K' = K^2 <x^2>_V + O(K^4), with <x^2>_V the variance of "
+            "the single-site law e^(-V)/Z (equal to 1/(2 theta_2) only when theta_4 = 0). Evidence: grid kernel "
+            "squaring with the log-kernel projection at K = {protocol.small_Ks} for (theta_2, theta_4) = "
+            "{protocol.small_thetas_text} agrees with K^2 <x^2>_V within relative {rel_coeff} K^2 (the first neglected "
+            "term, kappa_4 K^4 (x_- + x_+)^4/24, reaches x_- x_+ only through the projection on the fit window |x| <= "
+            "L = 2.5, a relative (L^2/5) |kappa_4|/<x^2>_V K^2 = {protocol.window_corrections} for these potentials). "
+            "Consistency: <x^2>_V by adaptive quadrature equals its closed form in parabolic cylinder functions, (2 "
+            "theta_4)^(-1/2) D_(-3/2)(w)/(2 D_(-1/2)(w)) with w = theta_2/sqrt(2 theta_4), to relative {quad}."
         ),
         tolerances={"rel_coeff": 1.0, "quad": 1e-10},
         chapter=CHAPTER,
@@ -382,5 +431,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-phi4-chain-flow",
         title="K' = K^2 <x^2>_V at small coupling",
+        constants=("x^2", "x^4", "second-order", "(b = 2)", "K^2", "K^4", "1/(2 theta_2)", "theta_4 = 0",
+                   "(x_- + x_+)^4/24", "L = 2.5", "(L^2/5)", "(2 theta_4)^(-1/2)", "/(2 D", "sqrt(2 theta_4)"),
     ),
 )

@@ -518,6 +518,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-cumulant-flow",
         title="cumulant recursion of block sums",
+        constants=("1", "1/2", "n >= 3", "n/2"),
     ),
     Claim(
         id="II.rg.even-poly",
@@ -528,16 +529,17 @@ CLAIMS = (
             "its RG fixed points are the reference values."
         ),
         statement=(
-            "Block-sum RG (b = 2, zeta = 1/2) of i.i.d. data with V(x) = 0.5 x^2 + 0.1 x^4, projected by "
-            "moment matching onto the family theta_2 x^2 + theta_4 x^4 after each step, flows "
-            "to the Gaussian fixed point (1/(2 Var x), 0) (theta_2 to {theta2} of 1/(2 Var x) by quadrature, "
-            "theta_4 to {theta4}), with theta_4 shrinking by b^-1 per step (to {ratio}); in the family "
-            "theta_1 x^2 + theta_2 x^4 + theta_3 x^6 the linearized projected map at the Gaussian fixed point "
-            "has eigenvalues b^(1-k), k = 1, 2, 3 (b = 2, 3; tolerance {eigenvalue} for the forward-difference bias). "
-            "Consistency rows (exact by construction): projection round trips to {round_trip}, the variance kept "
-            "to {variance}, the quoted five-digit value 0.81231 of the fixed point to {theta2}, and the eigenvalue "
-            "1 (k = 1: a Gaussian block sum is the Gaussian of the same variance, so the x^2 direction is marginal "
-            "by construction). The data are symmetric, so the relevant mean direction of block sums is absent."
+            "Block-sum RG (b = {protocol.even_poly_b}, zeta = 1/2) of i.i.d. data with V(x) = "
+            "{protocol.even_poly_theta[0]} x^2 + {protocol.even_poly_theta[1]} x^4, projected by moment matching onto "
+            "the family theta_2 x^2 + theta_4 x^4 after each step, flows to the Gaussian fixed point (1/(2 Var x), 0) "
+            "(theta_2 to {theta2} of 1/(2 Var x) by quadrature, theta_4 to {theta4}), with theta_4 shrinking by b^-1 "
+            "per step (to {ratio}); in the family theta_1 x^2 + theta_2 x^4 + theta_3 x^6 the linearized projected map "
+            "at the Gaussian fixed point has eigenvalues b^(1-k), k = 1, 2, 3 (b = {protocol.jacobian_bs}; tolerance "
+            "{eigenvalue} for the forward-difference bias). Consistency rows (exact by construction): projection round "
+            "trips to {round_trip}, the variance kept to {variance}, the quoted five-digit value "
+            "{protocol.reference_theta2} of the fixed point to {theta2}, and the eigenvalue 1 (k = 1: a Gaussian block "
+            "sum is the Gaussian of the same variance, so the x^2 direction is marginal by construction). The data are "
+            "symmetric, so the relevant mean direction of block sums is absent."
         ),
         tolerances={
             "round_trip": 1e-6,
@@ -552,5 +554,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-even-poly-flow",
         title="projected even-polynomial flow to the Gaussian",
+        constants=("1/2", "x^2", "x^4", "x^6", "1/(2 Var x)", "(1/(2 Var x), 0)", "b^-1", "b^(1-k)", "k = 1, 2, 3",
+                   "eigenvalue 1 (k = 1"),
     ),
 )

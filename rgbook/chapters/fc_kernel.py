@@ -162,12 +162,13 @@ CLAIMS = (
             "A layer of stochastic binary units, T(y|s) = prod_j e^{{y_j a_j}}/(2 cosh a_j) with a = W s + c, "
             "is a normalized kernel (sum_y T = 1 to {normalization}), so the output partition function equals the "
             "input one (to {partition}, against the transfer matrix); the layer W = beta x selection has output "
-            "coupling K'(beta) -> R_2(K) (to {decimation} at beta = 20)."
+            "coupling K'(beta) -> R_2(K) (to {decimation} at beta = {protocol.beta_check})."
         ),
         tolerances={"normalization": 1e-12, "partition": 1e-10, "decimation": 1e-9},
         chapter=CHAPTER,
         measure=measure_kernel,
         protocol=PROTOCOL,
         figure="fig-soft-decimation",
+        constants=("2 cosh", "1"),
     ),
 )

@@ -32,6 +32,7 @@ import pandas as pd
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .. import couplings, expfam, features, rg
+from .._protocol import arrow_chain
 from ..claims import Claim, Row
 from ..stats import Interval, seed_interval
 
@@ -110,6 +111,21 @@ class ReadingA:
     n_boot: int = 1000
     boot_seed: int = 0
 
+    @property
+    def chain(self) -> str:
+        """The stack's sizes, ``"27 -> 9 -> 3"``."""
+        return arrow_chain(self.N // self.b**level for level in range(self.depth + 1))
+
+    @property
+    def rs_text(self) -> str:
+        """The ratios, ``"0.3 and 0.45"``."""
+        return " and ".join(f"{r:g}" for r in self.rs)
+
+    @property
+    def n_control_seeds(self) -> int:
+        """The number of random linear maps (controls)."""
+        return len(self.control_seeds)
+
 
 @dataclass(frozen=True)
 class ReadingB:
@@ -135,6 +151,21 @@ class ReadingB:
     bayes_tasks: tuple[str, ...] = ("poisson", "bernoulli")
     n_boot: int = 1000
     boot_seed: int = 0
+
+    @property
+    def n_many_seeds(self) -> int:
+        """The number of seeds of the claims (trained networks and random frozen layers)."""
+        return len(self.many_seeds)
+
+    @property
+    def N_last(self) -> int:
+        """The last (largest) size of ``many_Ns``: the upper end of II.B1's rate, II.B3's size."""
+        return self.many_Ns[-1]
+
+    @property
+    def many_Ns_text(self) -> str:
+        """The claims' sizes, ``"N = 16 and N = 64"``."""
+        return " and ".join(f"N = {N}" for N in self.many_Ns)
 
 
 @dataclass(frozen=True)
@@ -1222,19 +1253,21 @@ CLAIMS = (
         paper_claim=_PAPER_II_MAIN,
         title="training follows the decimation RG steps (as registered)",
         statement=(
-            "Reading A, depth: greedy linear autoencoders 27 -> 9 -> 3 (b = 3) on Gaussian rings with r = K/d = 0.3 "
-            "and 0.45, each layer the best of 4 restarts on the exact loss, (i) reach the Eckart-Young (PCA) "
-            "minimum (relative {loss}); (ii) their features, in the receptive-field gauge (ours), have projected "
-            "ring ratio r_l within {ratio} of the RG iterates r_b^l(r) (decimation control to "
-            "{decimation}); (iii) on the "
-            "phi^4-type chain (V = 0.5x^2 + 0.1x^4, K = 0.3) their standardized kappa_4 equals that of the "
-            "block-sum RG iterate (b = 3) within {kurtosis}."
+            "Reading A, depth: greedy linear autoencoders {protocol.a.chain} (b = {protocol.a.b}) on Gaussian rings "
+            "with r = K/d = {protocol.a.rs_text}, each layer the best of {protocol.a.restarts} restarts on the exact "
+            "loss, (i) reach the Eckart-Young (PCA) minimum (relative {loss}); (ii) their features, in the "
+            "receptive-field gauge (ours), have projected ring ratio r_l within {ratio} of the RG iterates r_b^l(r) "
+            "(decimation control to {decimation}); (iii) on the phi^4-type chain (V = "
+            "{protocol.a.even_poly_theta[0]}x^2 + {protocol.a.even_poly_theta[1]}x^4, K = {protocol.a.even_poly_K}) "
+            "their standardized kappa_4 equals that of the block-sum RG iterate (b = {protocol.a.b}) within "
+            "{kurtosis}."
         ),
         tolerances={"loss": 1e-6, "ratio": 0.02, "decimation": 1e-10, "kurtosis": 0.05},
         chapter=CHAPTER,
         measure=measure_reconstruction_registered,
         protocol=PROTOCOL,
         figure="fig-iia-flow",
+        constants=("phi^4", "x^2", "x^4"),
     ),
     Claim(
         id="II.Aa",
@@ -1245,22 +1278,25 @@ CLAIMS = (
         title="training follows the decimation RG steps (amended: relative tolerances, random-map controls)",
         statement=(
             "Reading A (ours, stronger than the paper's claim: training follows the decimation RG steps): greedy "
-            "linear autoencoders 27 -> 9 -> 3 (b = 3) on Gaussian rings with r = K/d = 0.3 and 0.45, each layer "
-            "the best of 4 restarts on the exact loss, (i) reach the Eckart-Young (PCA) minimum (relative {loss}); "
-            "(ii) their features, in the receptive-field gauge (ours), have projected ring ratios r_l equal to the "
-            "decimation RG iterates r_b^l(r) within relative {ratio} (|r_l/r_b^l(r) - 1|; the decimation layer "
-            "reproduces the iterates to {decimation}); (iii) on the phi^4-type chain (V = 0.5x^2 + 0.1x^4, "
-            "K = 0.3) the mean over features of their standardized kappa_4 equals that of the block-sum RG "
-            "iterate (b = 3) within {k_sigma} standard errors of the difference (bootstrap over the samples). "
-            "Controls: random linear maps of the same shapes (10 seeds, same gauge); a control satisfies a "
-            "prediction when its whole 95% seed-bootstrap interval lies within the tolerance, fails it when the "
-            "whole interval lies outside, and is undecided otherwise (then the verdict is inconclusive)."
+            "linear autoencoders {protocol.a.chain} (b = {protocol.a.b}) on Gaussian rings with r = K/d = "
+            "{protocol.a.rs_text}, each layer the best of {protocol.a.restarts} restarts on the exact loss, (i) reach "
+            "the Eckart-Young (PCA) minimum (relative {loss}); (ii) their features, in the receptive-field gauge "
+            "(ours), have projected ring ratios r_l equal to the decimation RG iterates r_b^l(r) within relative "
+            "{ratio} (|r_l/r_b^l(r) - 1|; the decimation layer reproduces the iterates to {decimation}); (iii) on the "
+            "phi^4-type chain (V = {protocol.a.even_poly_theta[0]}x^2 + {protocol.a.even_poly_theta[1]}x^4, K = "
+            "{protocol.a.even_poly_K}) the mean over features of their standardized kappa_4 equals that of the "
+            "block-sum RG iterate (b = {protocol.a.b}) within {k_sigma} standard errors of the difference (bootstrap "
+            "over the samples). Controls: random linear maps of the same shapes ({protocol.a.n_control_seeds} seeds, "
+            "same gauge); a control satisfies a prediction when its whole 95% seed-bootstrap interval lies within "
+            "the tolerance, fails it when the whole interval lies outside, and is undecided otherwise (then the "
+            "verdict is inconclusive)."
         ),
         tolerances={"loss": 1e-6, "ratio": 0.1, "decimation": 1e-10, "k_sigma": 3.0},
         chapter=CHAPTER,
         measure=measure_reconstruction,
         protocol=PROTOCOL,
         figure="fig-iia-flow",
+        constants=("- 1|", "phi^4", "x^2", "x^4", "95%"),
     ),
     Claim(
         id="II.B1",
@@ -1269,20 +1305,23 @@ CLAIMS = (
         paper_claim=_PAPER_II_MAIN,
         title="feature units flow to the Gaussian fixed point at the block-sum rate",
         statement=(
-            "Reading B (ours), Gaussianity of the features: FC regressors with 4 linear feature units trained to "
+            "Reading B (ours), Gaussianity of the features: FC regressors with {protocol.b.M} linear feature units "
+            "trained to "
             "infer a natural parameter from N data (Poisson, Bernoulli, Gamma rate; Bernoulli chain with K = 0.5) "
             "have units whose standardized kappa_4 decays as N^p with p = -1 +- {exponent} (the block-sum RG "
-            "rate), p measured between N = 16 and N = 64 from the means over 10 seeds (exactly from the weights "
+            "rate), p measured between N = {protocol.b.many_Ns[0]} and N = {protocol.b.N_last} from the means over "
+            "{protocol.b.n_many_seeds} seeds (exactly from the weights "
             "for i.i.d. data, from samples for the chain); the whole 95% seed-bootstrap interval of p must lie "
             "within the tolerance. The Gaussian task (kappa_4 = 0 identically) is excluded; the even-polynomial "
             "task, whose units are linear in a tanh hidden layer rather than in the data, is reported apart. "
-            "Controls: random frozen layers (10 seeds) and the selection layer (decimation)."
+            "Controls: random frozen layers ({protocol.b.n_many_seeds} seeds) and the selection layer (decimation)."
         ),
         tolerances={"exponent": 0.2},
         chapter=CHAPTER,
         measure=measure_gaussianity,
         protocol=PROTOCOL,
         figure="fig-iib-size",
+        constants=("K = 0.5", "p = -1", "95%", "kappa_4 = 0"),
     ),
     Claim(
         id="II.B2",
@@ -1292,19 +1331,21 @@ CLAIMS = (
         title="the trained layer's span contains the block sum",
         statement=(
             "Reading B (ours), the span contains the block sum: for the linear tasks (Gaussian mean, Poisson, "
-            "Bernoulli, Gamma rate, Bernoulli chain with K = 0.5) at N = 16 and N = 64, the basis-free share of "
-            "the uniform vector in the span of the 4 trained units, |P_W 1|^2/N, is at least 1 - {overlap} at the "
-            "lower end of its 95% seed-bootstrap interval (10 seeds); and the regressors are near-optimal: for "
-            "Poisson and Bernoulli data, whose sum is sufficient, the test RMSE is within relative {bayes} of the "
-            "exact Bayes (posterior-mean) estimator's on the same test samples (upper end of the 95% seed "
-            "interval). Controls: random frozen layers (10 seeds; for the RMSE with a trained head) and the "
-            "selection layer; a control satisfies a prediction when its interval reaches the tolerance."
+            "Bernoulli, Gamma rate, Bernoulli chain with K = 0.5) at {protocol.b.many_Ns_text}, the basis-free share "
+            "of the uniform vector in the span of the {protocol.b.M} trained units, |P_W 1|^2/N, is at least 1 - "
+            "{overlap} at the lower end of its 95% seed-bootstrap interval ({protocol.b.n_many_seeds} seeds); and the "
+            "regressors are near-optimal: for Poisson and Bernoulli data, whose sum is sufficient, the test RMSE is "
+            "within relative {bayes} of the exact Bayes (posterior-mean) estimator's on the same test samples (upper "
+            "end of the 95% seed interval). Controls: random frozen layers ({protocol.b.n_many_seeds} seeds; for the "
+            "RMSE with a trained head) and the selection layer; a control satisfies a prediction when its interval "
+            "reaches the tolerance."
         ),
         tolerances={"overlap": 0.05, "bayes": 0.05},
         chapter=CHAPTER,
         measure=measure_span,
         protocol=PROTOCOL,
         figure="fig-iib-size",
+        constants=("K = 0.5", "|P_W 1|^2/N", "at least 1 -", "95%"),
     ),
     Claim(
         id="II.B3",
@@ -1314,17 +1355,18 @@ CLAIMS = (
         title="each trained unit is the block sum (basis-dependent)",
         statement=(
             "Reading B (ours), per-unit quantities, basis-dependent: for the i.i.d. linear tasks (Gaussian mean, "
-            "Poisson, Bernoulli, Gamma rate) at N = 64, the trained units' N rho = N sum w^4/(sum w^2)^2 (1 exactly "
-            "when the |w_i| are equal: the block sum up to signs; for non-Gaussian data the ratio of the unit's "
-            "standardized kappa_4 to the block sum's) is within {n_rho} of 1 at the upper end of the 95% "
-            "seed-bootstrap interval of its mean over units (10 seeds). The head tanh(Au + a) absorbs any "
-            "invertible linear map of the units, so the per-unit basis is no property of the optimum. Controls: "
-            "random frozen layers (10 seeds) and the selection layer."
+            "Poisson, Bernoulli, Gamma rate) at N = {protocol.b.N_last}, the trained units' N rho = N sum w^4/(sum "
+            "w^2)^2 (1 exactly when the |w_i| are equal: the block sum up to signs; for non-Gaussian data the ratio of "
+            "the unit's standardized kappa_4 to the block sum's) is within {n_rho} of 1 at the upper end of the 95% "
+            "seed-bootstrap interval of its mean over units ({protocol.b.n_many_seeds} seeds). The head tanh(Au + a) "
+            "absorbs any invertible linear map of the units, so the per-unit basis is no property of the optimum. "
+            "Controls: random frozen layers ({protocol.b.n_many_seeds} seeds) and the selection layer."
         ),
         tolerances={"n_rho": 0.5},
         chapter=CHAPTER,
         measure=measure_units,
         protocol=PROTOCOL,
         figure="fig-iib-size",
+        constants=("w^4/(sum w^2)^2 (1 exactly", "of 1 at", "95%"),
     ),
 )

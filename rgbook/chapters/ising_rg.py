@@ -571,6 +571,7 @@ DECIMATION = Claim(
     measure=measure_decimation,
     protocol=PROTOCOL,
     figure="fig-ising-flow",
+    constants=("0",),
 )
 
 FIXED_POINT = Claim(
@@ -589,6 +590,7 @@ FIXED_POINT = Claim(
     measure=measure_fixed_point,
     protocol=PROTOCOL,
     figure="fig-ising-field-flow",
+    constants=("0", "1", "exp(-2K)"),
 )
 
 CORRELATION_LENGTH = Claim(
@@ -615,7 +617,7 @@ FREE_ENERGY = Claim(
     paper_claim=_RG_STANDARD,
     statement=(
         "The constants g' of successive decimations sum to the free energy per spin: "
-        "sum_n g_(n+1)/b^(n+1) -> ln lambda_max(K, h), to {free_energy} after 40 steps; "
+        "sum_n g_(n+1)/b^(n+1) -> ln lambda_max(K, h), to {free_energy} after {protocol.free_energy_steps} steps; "
         "ln Z_N/N of a long ring agrees with ln lambda_max to {ring}."
     ),
     tolerances={"free_energy": 1e-8, "ring": 1e-8},
@@ -623,6 +625,7 @@ FREE_ENERGY = Claim(
     measure=measure_free_energy,
     protocol=PROTOCOL,
     figure="fig-ising-free-energy",
+    constants=("b^(n+1)",),
 )
 
 CLAIMS = (DECIMATION, FIXED_POINT, CORRELATION_LENGTH, FREE_ENERGY)

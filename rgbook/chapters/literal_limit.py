@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import couplings, ising, networks, rg
+from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..stats import seed_bootstrap
 
@@ -81,6 +82,16 @@ class Protocol:
         """A small variant for the test suite."""
         return replace(self, N=4, depth=1, Ks=(1.0,), stack_seeds=2, restarts=1, steps=10, random_seeds=2,
                        n_boot=100, check_N=6, check_functions=20)
+
+    @property
+    def chain(self) -> str:
+        """The sizes of a stack, ``"8 -> 4 -> 2"`` (for the claim's statement)."""
+        return arrow_chain(self.N // 2**level for level in range(self.depth + 1))
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """The coarse-grained levels ``1..depth`` of a stack."""
+        return tuple(range(1, self.depth + 1))
 
 
 PROTOCOL = Protocol()
@@ -427,21 +438,23 @@ CLAIMS = (
         reading="L",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "The literal claim, at finite depth: for the open zero-field chain of N = 8 spins at K in {{0.5, 1, 1.5}}, "
-            "greedy stacks 8 -> 4 -> 2 of optimal layers (each layer the best of 4 restarts of the autoencoder "
-            "trained on the exact reconstruction loss of the previous level; 10 independent stack seeds) flow to the "
-            "stable fixed point K* = 0 at least as fast as real-space RG: at every level l = 1, 2 the upper end of "
-            "the 95% seed-bootstrap interval of the mean |K_l| (KL projection onto the open NN chain) is at most "
-            "R_2^l(K) + {rate}. Controls, against the same bound: random layers (10 seeds) and the copy layer "
-            "(y_1 = s_1, y_2 = s_2, the rest decimated), which must fail. Consistency checks: the decimation stack "
-            "has K_l = R_2^l(K) within {decimation}; on exact enumeration every function of two regions d bonds "
-            "apart has |Corr| <= tanh^d|K| (excess at most {bound}), attained by single spins."
+            "The literal claim, at finite depth: for the open zero-field chain of N = {protocol.N} spins at K in "
+            "{{{protocol.Ks}}}, greedy stacks {protocol.chain} of optimal layers (each layer the best of "
+            "{protocol.restarts} restarts of the autoencoder trained on the exact reconstruction loss of the previous "
+            "level; {protocol.stack_seeds} independent stack seeds) flow to the stable fixed point K* = 0 at least as "
+            "fast as real-space RG: at every level l = {protocol.levels} the upper end of the 95% seed-bootstrap "
+            "interval of the mean |K_l| (KL projection onto the open NN chain) is at most R_2^l(K) + {rate}. Controls, "
+            "against the same bound: random layers ({protocol.random_seeds} seeds) and the copy layer (y_1 = s_1, y_2 "
+            "= s_2, the rest decimated), which must fail. Consistency checks: the decimation stack has K_l = R_2^l(K) "
+            "within {decimation}; on exact enumeration every function of two regions d bonds apart has |Corr| <= "
+            "tanh^d|K| (excess at most {bound}), attained by single spins."
         ),
         tolerances={"rate": 0.02, "decimation": 1e-4, "bound": 1e-12},
         chapter=CHAPTER,
         measure=measure_literal,
         protocol=PROTOCOL,
         figure="fig-literal-flow",
+        constants=("0", "95%"),
     ),
     Claim(
         id="I.La",
@@ -451,15 +464,16 @@ CLAIMS = (
         reading="L",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "The literal claim, at finite depth: for the open zero-field chain of N = 8 spins at K in {{0.5, 1, 1.5}}, "
-            "greedy stacks 8 -> 4 -> 2 of optimal layers (each layer the best of 3 restarts of the autoencoder "
-            "trained on the exact reconstruction loss of the previous level; 10 independent stack seeds) flow to the "
-            "stable fixed point K* = 0 at least as fast as real-space RG: at every level l = 1, 2 the upper end of "
-            "the 95% seed-bootstrap interval of the mean |K_l| (KL projection onto the open NN chain) is at most "
-            "R_2^l(K) + {rate}. Controls, against the same bound: random layers (10 seeds) and the copy layer "
-            "(y_1 = s_1, y_2 = s_2, the rest decimated), which must fail. Consistency checks: the decimation stack "
-            "has K_l = R_2^l(K) within {decimation}; on exact enumeration every function of two regions d bonds "
-            "apart has |Corr| <= tanh^d|K| (excess at most {bound}), attained by single spins."
+            "The literal claim, at finite depth: for the open zero-field chain of N = {protocol.N} spins at K in "
+            "{{{protocol.Ks}}}, greedy stacks {protocol.chain} of optimal layers (each layer the best of "
+            "{protocol.restarts} restarts of the autoencoder trained on the exact reconstruction loss of the previous "
+            "level; {protocol.stack_seeds} independent stack seeds) flow to the stable fixed point K* = 0 at least as "
+            "fast as real-space RG: at every level l = {protocol.levels} the upper end of the 95% seed-bootstrap "
+            "interval of the mean |K_l| (KL projection onto the open NN chain) is at most R_2^l(K) + {rate}. Controls, "
+            "against the same bound: random layers ({protocol.random_seeds} seeds) and the copy layer (y_1 = s_1, y_2 "
+            "= s_2, the rest decimated), which must fail. Consistency checks: the decimation stack has K_l = R_2^l(K) "
+            "within {decimation}; on exact enumeration every function of two regions d bonds apart has |Corr| <= "
+            "tanh^d|K| (excess at most {bound}), attained by single spins."
         ),
         tolerances={"rate": 0.02, "decimation": 1e-4, "bound": 1e-12},
         chapter=CHAPTER,

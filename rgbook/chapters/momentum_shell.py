@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import couplings, features, rg
+from .._protocol import arrow_chain, sci
 from .._validate import as_int, as_real
 from ..claims import Claim, Row
 from ..stats import Interval, seed_interval
@@ -75,9 +76,9 @@ class Protocol:
 
     Trained stacks: rings of ``N`` sites, ``depth`` levels of ratio ``b``; stable-side data at
     ratios ``rs``; near-critical training data at ``r = 1/2 - eps_train``, applied to data at
-    ``1/2 - eps_critical`` (and ``1/2 - eps_response`` for the linear response); each level the best of ``restarts`` autoencoders trained by Adam
-    on the ``schedule`` of (steps, learning rate) phases (level ``l``, restart ``k`` seeded
-    ``seed + 10 l + k``). Controls: ``control_seeds`` random encoders and
+    ``1/2 - eps_critical`` (and ``1/2 - eps_response`` for the linear response); each level the best of
+    ``restarts`` autoencoders trained by Adam on the ``schedule`` of (steps, learning rate) phases (level ``l``,
+    restart ``k`` seeded ``seed + 10 l + k``). Controls: ``control_seeds`` random encoders and
     random shared block filters per level. Closed form: rings of ``b ** fourier_levels`` sites.
     """
 
@@ -98,8 +99,66 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A variant that runs each claim in seconds (same code paths, tiny sizes)."""
-        return replace(self, N=27, depth=2, rs=(0.3,), restarts=1, schedule=((200, 1e-2), (50, 1e-3)), control_seeds=(0, 1),
+        return replace(self, N=27, depth=2, rs=(0.3,), restarts=1, schedule=((200, 1e-2), (50, 1e-3)),
+                       control_seeds=(0, 1),
                        fourier_levels=6, rate_level=3, eigen_steps=(1,))
+
+    # numbers of the claims' statements derived from the protocol
+
+    @property
+    def chain(self) -> str:
+        """The stack's sizes, ``"81 -> 27 -> 9 -> 3"``."""
+        return arrow_chain(self.N // self.b**level for level in range(self.depth + 1))
+
+    @property
+    def b_squared(self) -> int:
+        """The critical eigenvalue ``b^2``."""
+        return self.b**2
+
+    @property
+    def rs_text(self) -> str:
+        """The stable-side ratios, ``"0.3 and 0.45"``."""
+        return " and ".join(f"{r:g}" for r in self.rs)
+
+    @property
+    def n_control_seeds(self) -> int:
+        """Random encoders (and random block filters) per control kind."""
+        return len(self.control_seeds)
+
+    @property
+    def rate_levels(self) -> str:
+        """The levels of the stable-side rate, ``"6 -> 7"``."""
+        return f"{self.rate_level} -> {self.rate_level + 1}"
+
+    @property
+    def eigen_steps_text(self) -> str:
+        """The steps of the critical growth, ``"2 -> 3 and 3 -> 4"``."""
+        return " and ".join(f"{step} -> {step + 1}" for step in self.eigen_steps)
+
+    @property
+    def eps_train_text(self) -> str:
+        """``eps_train`` as ``1e-3``."""
+        return sci(self.eps_train)
+
+    @property
+    def eps_critical_text(self) -> str:
+        """``eps_critical`` as ``1e-8``."""
+        return sci(self.eps_critical)
+
+    @property
+    def t0_critical(self) -> str:
+        """``t_0 = 1 - 2 r_0 = 2 eps_critical`` as ``2e-8``."""
+        return sci(2 * self.eps_critical)
+
+    @property
+    def t0_response(self) -> str:
+        """``t_0 = 2 eps_response`` of the linear-response data, ``2e-6``."""
+        return sci(2 * self.eps_response)
+
+    @property
+    def response_ratio(self) -> float:
+        """The linear response ``t_depth(eps_response)/t_depth(eps_critical) = eps_response/eps_critical``."""
+        return self.eps_response / self.eps_critical
 
 
 PROTOCOL = Protocol()
@@ -505,7 +564,8 @@ def _reading_columns(reads: dict, attr: str, level: int) -> dict[str, object]:
     for name in ("trained", "momentum shell", "decimation", "block average"):
         out[name] = getattr(reads[name], attr)[level]
     for kind in CONTROLS:
-        out[f"{kind}s (seed mean [95 %])"] = _control_summary([getattr(x, attr)[level] for x in reads[kind]]).text(".3g")
+        out[f"{kind}s (seed mean [95 %])"] = _control_summary(
+            [getattr(x, attr)[level] for x in reads[kind]]).text(".3g")
     return out
 
 
@@ -575,7 +635,8 @@ def plot_structure(ax_spec, ax_angle, P: Protocol, loss_tol: float = 1e-6) -> No
         sel = [sr for sr in rows if sr.r0 == r]
         lv = [sr.level for sr in sel]
         ax_angle.semilogy(lv, [sr.angle for sr in sel], "o-", color=f"C{i}", label=f"trained, $r_0 = {r:g}$")
-        ax_angle.semilogy(lv, [sr.angle_bound for sr in sel], ":", color=f"C{i}", label=f"allowed by the loss, $r_0 = {r:g}$")
+        ax_angle.semilogy(lv, [sr.angle_bound for sr in sel], ":", color=f"C{i}",
+                          label=f"allowed by the loss, $r_0 = {r:g}$")
     rnd = [np.mean(sr.random_angles) for sr in rows if sr.r0 == P.rs[0]]
     ax_angle.semilogy(range(1, P.depth + 1), rnd, "^--", color="C4", label="random encoders (mean)")
     ax_angle.set(xlabel="level $l$", ylabel="largest principal angle to the shell modes (rad)",
@@ -605,7 +666,8 @@ def plot_flow(ax_stack, ax_fourier, P: Protocol) -> None:
         ax_fourier.semilogy(np.arange(len(dec)), dec, "s:", color=f"C{i}", mfc="none", label=f"decimation, $r_0 = {r}$")
         ax_fourier.semilogy(np.arange(len(ms)), ms[2] * float(P.b) ** (-2.0 * (np.arange(len(ms)) - 2)), color="0.6",
                             lw=0.8)
-    ax_fourier.set(xlabel="RG step $l$", ylabel=r"$r_l$", ylim=(1e-14, 1), title=rf"closed form, $N = {P.b}^{{{P.fourier_levels}}}$ (grey: $\propto b^{{-2l}}$)")
+    ax_fourier.set(xlabel="RG step $l$", ylabel=r"$r_l$", ylim=(1e-14, 1),
+                   title=rf"closed form, $N = {P.b}^{{{P.fourier_levels}}}$ (grey: $\propto b^{{-2l}}$)")
     ax_fourier.legend(fontsize="xx-small")
 
 
@@ -629,7 +691,8 @@ def plot_critical(ax_stack, ax_fourier, P: Protocol) -> None:
         steps = np.arange(len(t) - 1)
         ax_fourier.plot(steps, t[1:] / t[:-1], "o-", color=color, label=f"momentum shell, $t_0 = {2 * eps:g}$")
     ax_fourier.axhline(P.b**2, color="k", ls="--", lw=0.8, label="$b^2 = 9$")
-    ax_fourier.set(xlabel="RG step $l \\to l+1$", ylabel=r"$t_{l+1}/t_l$", title=f"closed form, $N = {P.b}^{{{P.fourier_levels}}}$")
+    ax_fourier.set(xlabel="RG step $l \\to l+1$", ylabel=r"$t_{l+1}/t_l$",
+                   title=f"closed form, $N = {P.b}^{{{P.fourier_levels}}}$")
     ax_fourier.legend(fontsize="x-small")
 
 
@@ -882,11 +945,13 @@ CLAIMS = (
         reading="RG",
         paper_claim=_PAPER_II_MAIN,
         statement=(
-            "Sharp-cutoff momentum-shell RG of the Gaussian ring (b = 3, spectrum S'(q') = S(q'/b)/b, computed in "
-            "Fourier space on N = 3^12 sites and projected on rings r = K/d by moment matching) has the fixed points "
-            "of decimation: on the stable side r_(l+1)/r_l tends to b^-2 = 1/9 (relative {rate} at levels 6 -> 7 "
-            "from r_0 = 0.3 and 0.45), and from r_0 = 1/2 - 1e-8 the distance t = 1 - 2r from the critical point "
-            "grows per step by b^2 = 9 (relative {eigen} at steps 2 -> 3 and 3 -> 4), i.e. nu = 1/2; the "
+            "Sharp-cutoff momentum-shell RG of the Gaussian ring (b = {protocol.b}, spectrum S'(q') = S(q'/b)/b, "
+            "computed in Fourier space on N = {protocol.b}^{protocol.fourier_levels} sites and projected on rings "
+            "r = K/d by moment matching) has the fixed points of decimation: on the stable side r_(l+1)/r_l tends to "
+            "b^-2 = 1/{protocol.b_squared} (relative {rate} at levels {protocol.rate_levels} from r_0 = "
+            "{protocol.rs_text}), and from r_0 = 1/2 - {protocol.eps_critical_text} the distance t = 1 - 2r from the "
+            "critical point grows per step by b^2 = {protocol.b_squared} (relative {eigen} at steps "
+            "{protocol.eigen_steps_text}), i.e. nu = 1/2; the "
             "no-aliasing identity (the features' spectrum is exactly S(q'/b)/b) holds to {identity} (consistency)."
         ),
         tolerances={"rate": 0.01, "eigen": 0.01, "identity": 1e-12},
@@ -894,6 +959,7 @@ CLAIMS = (
         measure=measure_rg,
         protocol=PROTOCOL,
         figure="fig-ms-flow",
+        constants=("b^-2 = 1/", "1/2", "t = 1 - 2r", "b^2 ="),
     ),
     Claim(
         id="II.MS",
@@ -901,25 +967,26 @@ CLAIMS = (
         reading="A",
         paper_claim=_PAPER_II_MAIN,
         statement=(
-            "Ours (structure): greedy linear autoencoders 81 -> 27 -> 9 -> 3 (b = 3) trained on ferromagnetic "
-            "Gaussian rings (r_0 = 0.3, 0.45 and 1/2 - 1e-3) compute momentum-shell RG: at every level (i) the loss "
-            "is within relative {loss} of the Eckart-Young minimum; (ii) the largest principal angle between the "
-            "encoder's row space and the N/b longest Fourier modes is at most arctan(sqrt(lambda_1/lambda_N) "
-            "tan(theta_V)) with sin^2(theta_V) = {loss} L_EY / gap, the angle that loss tolerance allows (gap: the "
-            "eigengap at the cut; corrected after a referee showed that the first edition's bound "
-            "arcsin sqrt({loss} L_EY / gap) holds for the subspace C^(1/2) W^T, not for W); (iii) in the "
-            "receptive-field basis the features' covariance equals the momentum-shell iterate (spectrum "
-            "S(q/b^l)/b^l) within the propagated bound e_(l+1) = (1 + sqrt(b) s_l)^2 e_l + 2 sqrt(b) s_l + b s_l^2 "
-            "(s_l the sine of level l's allowed angle) in relative spectral norm. Controls against the same angle "
-            "bound: random encoders of the same shapes (10 seeds) and, added with the correction, the two "
-            "hand-made coarse-grainings, decimation and the block average. Consistency: S Pi S^T = I/b exactly, "
-            "hence the angle arccos(1/sqrt(b)) to decimation, to {identity}."
+            "Ours (structure): greedy linear autoencoders {protocol.chain} (b = {protocol.b}) trained on ferromagnetic "
+            "Gaussian rings (r_0 = {protocol.rs} and 1/2 - {protocol.eps_train_text}) compute momentum-shell RG: at "
+            "every level (i) the loss is within relative {loss} of the Eckart-Young minimum; (ii) the largest "
+            "principal angle between the encoder's row space and the N/b longest Fourier modes is at most "
+            "arctan(sqrt(lambda_1/lambda_N) tan(theta_V)) with sin^2(theta_V) = {loss} L_EY / gap, the angle that loss "
+            "tolerance allows (gap: the eigengap at the cut; corrected after a referee showed that the first edition's "
+            "bound arcsin sqrt({loss} L_EY / gap) holds for the subspace C^(1/2) W^T, not for W); (iii) in the "
+            "receptive-field basis the features' covariance equals the momentum-shell iterate (spectrum S(q/b^l)/b^l) "
+            "within the propagated bound e_(l+1) = (1 + sqrt(b) s_l)^2 e_l + 2 sqrt(b) s_l + b s_l^2 (s_l the sine of "
+            "level l's allowed angle) in relative spectral norm. Controls against the same angle bound: random "
+            "encoders of the same shapes ({protocol.n_control_seeds} seeds) and, added with the correction, the two "
+            "hand-made coarse-grainings, decimation and the block average. Consistency: S Pi S^T = I/b exactly, hence "
+            "the angle arccos(1/sqrt(b)) to decimation, to {identity}."
         ),
         tolerances={"loss": 1e-6, "identity": 1e-10},
         chapter=CHAPTER,
         measure=measure_structure,
         protocol=PROTOCOL,
         figure="fig-ms-structure",
+        constants=("1/2", "sin^2", "C^(1/2)", "(1 + sqrt(b) s_l)^2", "+ 2 sqrt(b)", "b s_l^2", "arccos(1/sqrt(b))"),
     ),
     Claim(
         id="II.L1",
@@ -927,19 +994,21 @@ CLAIMS = (
         reading="L",
         paper_claim=_PAPER_II_MAIN,
         statement=(
-            "Literal, stable fixed point: for ferromagnetic Gaussian rings with r_0 = 0.3 and 0.45 < 1/2, the features of the "
-            "trained stack (81 -> 27 -> 9 -> 3, receptive-field basis) flow to r* = 0 (Gaussian marginals hold "
-            "by linearity): after 3 levels the projected ratio r_3/r_0 and the total correlation per feature "
-            "TC_3/TC_0 (independent of the units' order, signs and scales) are at most {flow}. Controls, read the same way: random encoders and random "
-            "shared (stride-b) block filters, 10 seeds each (seed means, bootstrap intervals shown), and, added "
-            "after a referee's report, the deterministic block average (Kadanoff's block spin). "
-            "Consistency: the decimation stack equals the RG iterates r_3^l(r_0) to {identity}."
+            "Literal, stable fixed point: for ferromagnetic Gaussian rings with r_0 = {protocol.rs_text} < 1/2, the "
+            "features of the trained stack ({protocol.chain}, receptive-field basis) flow to r* = 0 (Gaussian "
+            "marginals hold by linearity): after {protocol.depth} levels the projected ratio r_{protocol.depth}/r_0 "
+            "and the total correlation per feature TC_{protocol.depth}/TC_0 (independent of the units' order, signs "
+            "and scales) are at most {flow}. Controls, read the same way: random encoders and random shared (stride-b) "
+            "block filters, {protocol.n_control_seeds} seeds each (seed means, bootstrap intervals shown), and, added "
+            "after a referee's report, the deterministic block average (Kadanoff's block spin). Consistency: the "
+            "decimation stack equals the RG iterates r_{protocol.b}^l(r_0) to {identity}."
         ),
         tolerances={"flow": 0.1, "identity": 1e-10},
         chapter=CHAPTER,
         measure=measure_stable,
         protocol=PROTOCOL,
         figure="fig-ms-flow",
+        constants=("1/2", "r* = 0"),
     ),
     Claim(
         id="II.L2",
@@ -947,22 +1016,25 @@ CLAIMS = (
         reading="L",
         paper_claim=_PAPER_II_MAIN,
         statement=(
-            "Literal, critical fixed point: the coarse-graining learned on near-critical data (r_0 = 1/2 - 1e-3, "
-            "stack 81 -> 27 -> 9 -> 3), applied to data at r_0 = 1/2 - 1e-8 (t_0 = 1 - 2 r_0 = 2e-8), keeps the "
-            "critical point: t_3 <= {critical} b^(2*3) t_0 (what an RG eigenvalue b^2 allows, with slack "
-            "{critical}); and its per-step growth t_(l+1)/t_l equals that of momentum-shell RG on the same "
-            "ring within relative {ratio} (a consistency check given II.MS; the growth tends to b^2 with depth, "
-            "claim II.rg.momentum-shell). Controls: random encoders and random shared block filters (10 seeds "
-            "each) and, added after a referee's report, the deterministic block average, against the same "
-            "criticality bound. Added after the first measurement (see the chapter): keeping the critical point "
-            "is the linear response t_3 proportional to t_0, tested by t_3(t_0 = 2e-6)/t_3(t_0 = 2e-8) = 100 "
-            "within relative {response}, for the trained stack and for the same controls. Consistency: "
-            "decimation keeps it (r = 1/2 is its fixed point) within the bound."
+            "Literal, critical fixed point: the coarse-graining learned on near-critical data (r_0 = 1/2 - "
+            "{protocol.eps_train_text}, stack {protocol.chain}), applied to data at r_0 = 1/2 - "
+            "{protocol.eps_critical_text} (t_0 = 1 - 2 r_0 = {protocol.t0_critical}), keeps the critical point: "
+            "t_{protocol.depth} <= {critical} b^(2*{protocol.depth}) t_0 (what an RG eigenvalue b^2 allows, with slack "
+            "{critical}); and its per-step growth t_(l+1)/t_l equals that of momentum-shell RG on the same ring within "
+            "relative {ratio} (a consistency check given II.MS; the growth tends to b^2 with depth, claim "
+            "II.rg.momentum-shell). Controls: random encoders and random shared block filters "
+            "({protocol.n_control_seeds} seeds each) and, added after a referee's report, the deterministic block "
+            "average, against the same criticality bound. Added after the first measurement (see the chapter): keeping "
+            "the critical point is the linear response t_{protocol.depth} proportional to t_0, tested by "
+            "t_{protocol.depth}(t_0 = {protocol.t0_response})/t_{protocol.depth}(t_0 = {protocol.t0_critical}) = "
+            "{protocol.response_ratio} within relative {response}, for the trained stack and for the same controls. "
+            "Consistency: decimation keeps it (r = 1/2 is its fixed point) within the bound."
         ),
         tolerances={"critical": 10.0, "ratio": 0.05, "response": 0.05},
         chapter=CHAPTER,
         measure=measure_critical,
         protocol=PROTOCOL,
         figure="fig-ms-critical",
+        constants=("1/2", "1 - 2 r_0", "b^(2*", "b^2"),
     ),
 )

@@ -26,6 +26,7 @@ from scipy.special import logsumexp
 from scipy.stats import poisson
 
 from .. import couplings, expfam, ising, rg
+from .._protocol import ordinal_word, times_ten
 from .._validate import as_generator, as_int, as_real, as_real_array
 from ..claims import Claim, Row
 from ..stats import seed_bootstrap
@@ -104,6 +105,59 @@ class Protocol:
         """A variant that runs every claim in a few seconds (same code paths, tiny sizes)."""
         return replace(self, N=9, hidden=8, seeds=(0, 1), steps=40, batch_size=64, n_train=1000, n_eval=1000,
                        n_boot=50, poisson_steps=2)
+
+    # numbers of the claims' statements derived from the protocol
+
+    @property
+    def n_features(self) -> int:
+        """Linear features per autoencoder, ``N/b``."""
+        return self.N // self.b
+
+    @property
+    def n_seeds(self) -> int:
+        """Autoencoders per data set."""
+        return len(self.seeds)
+
+    @property
+    def n_train_text(self) -> str:
+        """Training samples as ``2x10^4``."""
+        return times_ten(self.n_train)
+
+    @property
+    def n_eval_text(self) -> str:
+        """Fresh evaluation samples as ``2x10^4``."""
+        return times_ten(self.n_eval)
+
+    @property
+    def b_ordinal(self) -> str:
+        """Decimation keeps every ``b``-th site: ``"third"``."""
+        return ordinal_word(self.b)
+
+    @property
+    def plateau_share(self) -> str:
+        """The plateau window as a share of training, ``"tenth"`` (a number when not 1/n)."""
+        n = round(1 / self.plateau_window) if self.plateau_window > 0 else 0
+        return ordinal_word(n) if n > 1 and abs(n * self.plateau_window - 1) < 1e-9 else f"{self.plateau_window:g}"
+
+    @property
+    def poisson_block_lam(self) -> float:
+        """Rate of the sum of ``b`` Poisson variables, ``b lambda``."""
+        return self.b * self.poisson_lam
+
+    @property
+    def poisson_levels(self) -> tuple[int, ...]:
+        """The block-sum steps ``1..poisson_steps``."""
+        return tuple(range(1, self.poisson_steps + 1))
+
+    @property
+    def poisson_excess(self) -> float:
+        """Excess kurtosis ``1/lambda`` of Poisson(lambda)."""
+        return 1 / self.poisson_lam
+
+    @property
+    def gamma_excess(self) -> float:
+        """Excess kurtosis ``6/k`` of Gamma(k)."""
+        return 6 / self.gamma_k
 
 
 PROTOCOL = Protocol()
@@ -1126,9 +1180,12 @@ _PAPER_II_MAIN = (
     "continuous fields (abstract)."
 )
 
+#: The autoencoders of II.N2 and II.N3, a piece of their statement templates.
 _NETWORKS = (
-    "autoencoders 27 -> 32 tanh -> 9 linear features -> 32 tanh -> 27 (b = 3; 10 seeds, 2000 Adam steps of rate "
-    "0.005 on minibatches of 128 of 2x10^4 samples, all trained together)"
+    "autoencoders {protocol.N} -> {protocol.hidden} tanh -> {protocol.n_features} linear features -> "
+    "{protocol.hidden} tanh -> {protocol.N} (b = {protocol.b}; {protocol.n_seeds} seeds, {protocol.steps} Adam steps "
+    "of rate {protocol.lr} on minibatches of {protocol.batch_size} of {protocol.n_train_text} samples, all trained "
+    "together)"
 )
 
 CLAIMS = (
@@ -1142,23 +1199,26 @@ CLAIMS = (
             "RG of Poisson data; the range of the even-polynomial family attributed to Paper II)."
         ),
         statement=(
-            "(i) The sum of b = 3 i.i.d. Poisson(1) variables is Poisson(3) (largest pmf difference at most "
-            "{closure}): under block sums without rescaling lambda -> b lambda has no finite fixed point, while the "
-            "centred and rescaled sum z = (S - b^n lambda)/sqrt(b^n lambda) has standardized cumulants "
-            "kappa_3 = (b^n lambda)^(-1/2), kappa_4 = (b^n lambda)^(-1) after n = 1, 2, 3 steps (exact pmf, to "
-            "{flow}): they shrink by b^(1-k/2) per step toward the Gaussian fixed point. (ii) Every member of the "
-            "even-polynomial family V = theta_2 z^2 + theta_4 z^4, theta_4 >= 0, satisfies "
-            "kappa_4 = -4 theta_4 (m_6 m_2 - m_4^2) (quadrature, to {identity} relative to m_2^2), so its "
-            "standardized kurtosis lies in (-2, 0]; the KL projection matches a law inside that range (uniform, "
-            "kappa_4/kappa_2^2 = -1.2: fourth moment matched to {match}) and sends a law outside it (standardized "
-            "Poisson(1), +1; Gamma(k = 2), +3) to the boundary theta_4 = 0, the Gaussian of equal variance, leaving "
-            "its whole excess kurtosis unmatched (to {match})."
+            "(i) The sum of b = {protocol.b} i.i.d. Poisson({protocol.poisson_lam}) variables is "
+            "Poisson({protocol.poisson_block_lam}) (largest pmf difference at most {closure}): under block sums "
+            "without rescaling lambda -> b lambda has no finite fixed point, while the centred and rescaled sum z = (S "
+            "- b^n lambda)/sqrt(b^n lambda) has standardized cumulants kappa_3 = (b^n lambda)^(-1/2), kappa_4 = (b^n "
+            "lambda)^(-1) after n = {protocol.poisson_levels} steps (exact pmf, to {flow}): they shrink by b^(1-k/2) "
+            "per step toward the Gaussian fixed point. (ii) Every member of the even-polynomial family V = theta_2 z^2 "
+            "+ theta_4 z^4, theta_4 >= 0, satisfies kappa_4 = -4 theta_4 (m_6 m_2 - m_4^2) (quadrature, to {identity} "
+            "relative to m_2^2), so its standardized kurtosis lies in (-2, 0]; the KL projection matches a law inside "
+            "that range (uniform, kappa_4/kappa_2^2 = -1.2: fourth moment matched to {match}) and sends a law outside "
+            "it (standardized Poisson({protocol.poisson_lam}), +{protocol.poisson_excess}; Gamma(k = "
+            "{protocol.gamma_k}), +{protocol.gamma_excess}) to the boundary theta_4 = 0, the Gaussian of equal "
+            "variance, leaving its whole excess kurtosis unmatched (to {match})."
         ),
         tolerances={"closure": 1e-12, "flow": 1e-9, "identity": 1e-8, "match": 1e-6},
         chapter=CHAPTER,
         measure=measure_rg,
         protocol=PROTOCOL,
         figure="",
+        constants=("(-1/2)", "(-1)", "b^(1-k/2)", "z^2", "z^4", ">= 0", "-4 theta_4", "m_4^2", "m_2^2", "(-2, 0]",
+                   "kappa_2^2 = -1.2", "theta_4 = 0"),
     ),
     Claim(
         id="II.N2",
@@ -1167,27 +1227,30 @@ CLAIMS = (
         reading="L",
         paper_claim=_PAPER_II_MAIN,
         statement=(
-            "The literal claim for nonlinear feature layers on the open phi^4-type chain "
-            "-H = -sum(0.5 x^2 + 0.1 x^4) + 0.3 sum x_i x_(i+1) (N = 27): " + _NETWORKS + " reach a loss plateau "
-            "(the mean minibatch loss of the last tenth of training differs from that of the tenth before by at "
-            "most {plateau} relative), and their features, projected onto the data's own family, sit at the RG "
-            "fixed point. On 2x10^4 fresh samples the upper end of the 95% seed-bootstrap interval is at most "
+            "The literal claim for nonlinear feature layers on the open phi^4-type chain -H = "
+            "-sum({protocol.phi4_theta[0]} x^2 + {protocol.phi4_theta[1]} x^4) + {protocol.phi4_K} sum x_i x_(i+1) "
+            "(N = {protocol.N}): " + _NETWORKS + " reach a loss plateau (the mean minibatch loss of the last "
+            "{protocol.plateau_share} of training differs from that of the {protocol.plateau_share} before by at most "
+            "{plateau} relative), and their features, projected onto the data's own family, sit at the RG fixed point. "
+            "On {protocol.n_eval_text} fresh samples the upper end of the 95% seed-bootstrap interval is at most "
             "{theta4} for the mean theta_4 of the features' marginals (each feature in the receptive-field gauge, "
-            "standardized, KL-projected onto V = theta_2 z^2 + theta_4 z^4; Gaussian fixed point theta_4 = 0; "
-            "3 standard errors of kappa_4 at this sample size, divided by 24), at most {coupling} for the mean |K| "
-            "of the KL projection of the 9 standardized features onto the phi^4 chain (theta_2, theta_4, K) in "
-            "receptive-field order (stable fixed point K* = 0; 3 standard errors of a correlation), and at most "
-            "{kappa} for the mean |excess Mardia kurtosis per dimension| of the whitened features (gauge-free; "
-            "Gaussian fixed point 0; 3 standard errors). Controls, same bounds: the untrained autoencoders (the "
-            "same 10 initializations), the block-sum map (9 sums of 3 sites) and decimation (every third site). "
-            "Consistency: the chain projection of the 27 raw sites recovers (theta_2, theta_4, K) = "
-            "(0.5, 0.1, 0.3) within {recover}."
+            "standardized, KL-projected onto V = theta_2 z^2 + theta_4 z^4; Gaussian fixed point theta_4 = 0; 3 "
+            "standard errors of kappa_4 at this sample size, divided by 24), at most {coupling} for the mean |K| of "
+            "the KL projection of the {protocol.n_features} standardized features onto the phi^4 chain (theta_2, "
+            "theta_4, K) in receptive-field order (stable fixed point K* = 0; 3 standard errors of a correlation), and "
+            "at most {kappa} for the mean |excess Mardia kurtosis per dimension| of the whitened features (gauge-free; "
+            "Gaussian fixed point 0; 3 standard errors). Controls, same bounds: the untrained autoencoders (the same "
+            "{protocol.n_seeds} initializations), the block-sum map ({protocol.n_features} sums of {protocol.b} sites) "
+            "and decimation (every {protocol.b_ordinal} site). Consistency: the chain projection of the {protocol.N} "
+            "raw sites recovers (theta_2, theta_4, K) = ({protocol.phi4_theta}, {protocol.phi4_K}) within {recover}."
         ),
         tolerances={"plateau": 0.01, "theta4": 0.004, "coupling": 0.02, "kappa": 0.07, "recover": 0.03},
         chapter=CHAPTER,
         measure=measure_literal_phi4,
         protocol=PROTOCOL,
         figure="fig-nonlinear-params",
+        constants=("phi^4", "x^2", "x^4", "95%", "z^2", "z^4", "theta_4 = 0", "3 standard errors", "divided by 24",
+                   "K* = 0", "fixed point 0"),
     ),
     Claim(
         id="II.N3",
@@ -1197,21 +1260,22 @@ CLAIMS = (
         paper_claim=_PAPER_II_MAIN,
         statement=(
             "The literal claim for nonlinear feature layers on binary data: on the open zero-field Ising chain at "
-            "K = 1 (N = 27, exact samples), the same " + _NETWORKS + " reach a loss plateau (relative change at "
-            "most {plateau}, as in II.N2), and on 2x10^4 fresh samples the sign features sign(u_j) (receptive-field "
-            "gauge), projected onto the data's own family (the open nearest-neighbour Ising chain, KL projection), "
-            "have an upper 95% seed-bootstrap bound of the mean |K| of at most {coupling} (stable fixed point "
-            "K* = 0), and the whitened features a bound of the mean |excess Mardia kurtosis per dimension| of at "
-            "most {kappa} (Gaussian fixed point of block sums). Controls, same bounds: the untrained "
-            "autoencoders, the majority rule (sign of the block sums: the block-sum map projected back onto +-1 "
-            "spins) and decimation. Consistency: decimation's projected K equals artanh(tanh^3 1) within "
-            "{decimation}."
+            "K = {protocol.ising_K} (N = {protocol.N}, exact samples), the same " + _NETWORKS + " reach a loss plateau "
+            "(relative change at most {plateau}, as in II.N2), and on {protocol.n_eval_text} fresh samples the sign "
+            "features sign(u_j) (receptive-field gauge), projected onto the data's own family (the open "
+            "nearest-neighbour Ising chain, KL projection), have an upper 95% seed-bootstrap bound of the mean |K| of "
+            "at most {coupling} (stable fixed point K* = 0), and the whitened features a bound of the mean |excess "
+            "Mardia kurtosis per dimension| of at most {kappa} (Gaussian fixed point of block sums). Controls, same "
+            "bounds: the untrained autoencoders, the majority rule (sign of the block sums: the block-sum map "
+            "projected back onto +-1 spins) and decimation. Consistency: decimation's projected K equals "
+            "artanh(tanh^{protocol.b} {protocol.ising_K}) within {decimation}."
         ),
         tolerances={"plateau": 0.01, "coupling": 0.02, "kappa": 0.07, "decimation": 0.02},
         chapter=CHAPTER,
         measure=measure_literal_ising,
         protocol=PROTOCOL,
         figure="fig-nonlinear-params",
+        constants=("95%", "K* = 0", "+-1"),
     ),
     Claim(
         id="II.N4",
@@ -1223,19 +1287,20 @@ CLAIMS = (
             "i.e. sits at the block-sum iterate rather than at the fixed point."
         ),
         statement=(
-            "Ours: the features of the trained autoencoders of II.N2 and II.N3 equal one step of the block-sum RG "
-            "map (b = 3), projected the same way. The seed means equal the block-sum map's values within "
+            "Ours: the features of the trained autoencoders of II.N2 and II.N3 equal one step of the block-sum RG map "
+            "(b = {protocol.b}), projected the same way. The seed means equal the block-sum map's values within "
             "{theta4} for the mean standardized theta_4 of the marginals (phi^4 chain), within {coupling} for the "
             "projected nearest-neighbour K (phi^4 chain; Ising sign features against the majority rule), within "
-            "{kappa} for the excess Mardia kurtosis per dimension of the whitened features (both chains; "
-            "sqrt(2) times the literal tolerances: two estimates), and the features keep the block sums: the mean "
-            "share of block-sum variance linearly decodable from the 9 features (R^2, gauge-free) is within {info} "
-            "of 1. Controls: the untrained autoencoders, same comparisons."
+            "{kappa} for the excess Mardia kurtosis per dimension of the whitened features (both chains; sqrt(2) times "
+            "the literal tolerances: two estimates), and the features keep the block sums: the mean share of block-sum "
+            "variance linearly decodable from the {protocol.n_features} features (R^2, gauge-free) is within {info} of "
+            "1. Controls: the untrained autoencoders, same comparisons."
         ),
         tolerances={"theta4": 0.006, "coupling": 0.03, "kappa": 0.1, "info": 0.05},
         chapter=CHAPTER,
         measure=measure_block_sum,
         protocol=PROTOCOL,
         figure="fig-nonlinear-params",
+        constants=("phi^4", "sqrt(2)", "R^2", "of 1."),
     ),
 )

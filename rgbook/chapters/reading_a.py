@@ -17,6 +17,7 @@ import pandas as pd
 from scipy.special import entr
 
 from .. import couplings, ising, networks, rg
+from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 from ..stats import seed_bootstrap
@@ -102,6 +103,16 @@ class Protocol:
         return replace(self, N=4, Ks=(0.5, 1.0), restarts=2, steps=20, stack_N=8, stack_Ks=(1.0,), stack_restarts=2,
                        stack_steps=10, search_starts=2, stack_control_stacks=2, n_boot=50,
                        continue_steps=10)
+
+    @property
+    def layer(self) -> str:
+        """The single layer's shape, ``"8 -> 4"`` (for the claims' statements)."""
+        return f"{self.N} -> {self.N // 2}"
+
+    @property
+    def stack_chain(self) -> str:
+        """The sizes of a greedy stack, ``"12 -> 6 -> 3"``."""
+        return arrow_chain(self.stack_N // 2**level for level in range(self.stack_depth + 1))
 
 
 PROTOCOL = Protocol()
@@ -875,12 +886,12 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (stronger than the paper's claim), the optimal layer is decimation. Reading A, one layer: for the "
-            "open zero-field chain of N = 8 spins at K in {{0.5, 1, 1.5}}, the best "
-            "of 12 restarts of an 8 -> 4 stochastic binary encoder with a factorized decoder, trained on the exact "
-            "reconstruction loss, (i) reaches the loss of decimation with the optimal decoder (closed form, "
-            "tolerance {loss} nats per spin) and (ii) has output coupling K' (KL projection onto the NN chain, units "
-            "oriented and in receptive-field order) equal to R_2(K) within {coupling}. Controls, same prediction: "
-            "10 random layers 8 -> 4."
+            "open zero-field chain of N = {protocol.N} spins at K in {{{protocol.Ks}}}, the best of "
+            "{protocol.restarts} restarts of an {protocol.layer} stochastic binary encoder with a factorized decoder, "
+            "trained on the exact reconstruction loss, (i) reaches the loss of decimation with the optimal decoder "
+            "(closed form, tolerance {loss} nats per spin) and (ii) has output coupling K' (KL projection onto the NN "
+            "chain, units oriented and in receptive-field order) equal to R_2(K) within {coupling}. Controls, same "
+            "prediction: {protocol.control_seeds} random layers {protocol.layer}."
         ),
         tolerances={"loss": 1e-3, "coupling": 0.02},
         chapter=CHAPTER,
@@ -896,15 +907,16 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (stronger than the paper's claim), training follows the RG steps. Reading A, depth: greedy stacks "
-            "12 -> 6 -> 3, each layer the best of 6 restarts trained on the previous "
-            "level's exact output distribution, have output couplings K_l within {trained} of the RG iterates "
-            "R_2^l(K) (K in {{1, 1.5}}), which flow to the stable fixed point K* = 0. Control, same prediction: the "
-            "random stack; consistency check: the decimation stack matches R_2^l(K) to {decimation}."
+            "{protocol.stack_chain}, each layer the best of {protocol.stack_restarts} restarts trained on the previous "
+            "level's exact output distribution, have output couplings K_l within {trained} of the RG iterates R_2^l(K) "
+            "(K in {{{protocol.stack_Ks}}}), which flow to the stable fixed point K* = 0. Control, same prediction: "
+            "the random stack; consistency check: the decimation stack matches R_2^l(K) to {decimation}."
         ),
         tolerances={"trained": 0.05, "decimation": 1e-4},
         chapter=CHAPTER,
         measure=measure_stack,
         protocol=PROTOCOL,
         figure="fig-reading-a-stack",
+        constants=("0",),
     ),
 )

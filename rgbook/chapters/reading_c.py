@@ -24,6 +24,7 @@ import torch
 from scipy.special import expit
 
 from .. import couplings, ising, networks, rg, training
+from .._protocol import arrow_chain
 from .._validate import as_int, as_real
 from ..claims import PAPER_I_CLAIM, Claim, Row
 
@@ -100,6 +101,35 @@ class Protocol:
         return replace(self, Ks=(1.0,), buffers=(0, 1), window=2, check_N=10, restarts=2, steps=20,
                        n_directions=4, coarse_N=8, random_units=3, infomax_N=4, infomax_m=2, infomax_restarts=2,
                        infomax_steps=20, ring_Ns=(6, 8))
+
+    @property
+    def random_variance(self) -> float:
+        """Variance of the control units' ``w, c``."""
+        return self.random_scale**2
+
+    @property
+    def coarse_sizes(self) -> tuple[int, ...]:
+        """Chain lengths of the coarse-graining, ``(16, 8, 4)``: divided by ``b`` while longer than ``2 b``
+        (as :func:`_flow` stops)."""
+        sizes = [self.coarse_N]
+        while sizes[-1] > 2 * self.b:
+            sizes.append(sizes[-1] // self.b)
+        return tuple(sizes)
+
+    @property
+    def coarse_chain(self) -> str:
+        """The coarse-graining as a chain of sizes, ``"16 -> 8 -> 4"``."""
+        return arrow_chain(self.coarse_sizes)
+
+    @property
+    def coarse_levels(self) -> tuple[int, ...]:
+        """The coarse levels ``1..depth`` of the flow."""
+        return tuple(range(1, len(self.coarse_sizes)))
+
+    @property
+    def coarse_depth(self) -> int:
+        """The last level of the flow."""
+        return len(self.coarse_sizes) - 1
 
 
 PROTOCOL = Protocol()
@@ -789,17 +819,18 @@ CLAIMS = (
         reading="C",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Reading C, the RSMI-optimal unit: for the zero-field chain at K in {{0.5, 1, 1.5}}, a block of b = 2 "
-            "spins and buffers L_B in {{0, 1, 2}}, (i) the unit P(h|v) = sigma(2h(w.v + c)) maximizing the exact "
-            "I(H; E) (supremum over (w, c), attained in the deterministic limit) is decimation h = v_1 (or v_2): "
-            "its I(H; E) equals I(v_1; E) within {exact} nats, and no Boolean function of the block (threshold or "
-            "not) exceeds it by more than {exact}; (ii) the best of the gradient-trained restarts reaches that "
-            "supremum within {trained} nats; (iii) applied to every block of an open chain of 16 spins, the optimal "
-            "unit's coarse chain has K' = R_2(K) within {exact}, beyond-nearest-neighbour all-pairs couplings of "
-            "norm below {exact} and KL residual below {exact}; the best trained unit's K' equals R_2(K) within "
-            "{trained_coupling}. Controls (10 random units, w, c ~ N(0, 1)) satisfy the claim, which is then not "
-            "specific to training, if a fraction {control_fraction} or more of them have K' within {trained_coupling} "
-            "of R_2(K), or reach {control_information} of the optimal I(H; E)."
+            "Reading C, the RSMI-optimal unit: for the zero-field chain at K in {{{protocol.Ks}}}, a block of b = "
+            "{protocol.b} spins and buffers L_B in {{{protocol.buffers}}}, (i) the unit P(h|v) = sigma(2h(w.v + c)) "
+            "maximizing the exact I(H; E) (supremum over (w, c), attained in the deterministic limit) is decimation h "
+            "= v_1 (or v_2): its I(H; E) equals I(v_1; E) within {exact} nats, and no Boolean function of the block "
+            "(threshold or not) exceeds it by more than {exact}; (ii) the best of the gradient-trained restarts "
+            "reaches that supremum within {trained} nats; (iii) applied to every block of an open chain of "
+            "{protocol.coarse_N} spins, the optimal unit's coarse chain has K' = R_{protocol.b}(K) within {exact}, "
+            "beyond-nearest-neighbour all-pairs couplings of norm below {exact} and KL residual below {exact}; the "
+            "best trained unit's K' equals R_{protocol.b}(K) within {trained_coupling}. Controls "
+            "({protocol.random_units} random units, w, c ~ N(0, {protocol.random_variance})) satisfy the claim, which "
+            "is then not specific to training, if a fraction {control_fraction} or more of them have K' within "
+            "{trained_coupling} of R_{protocol.b}(K), or reach {control_information} of the optimal I(H; E)."
         ),
         tolerances={"exact": 1e-6, "trained": 1e-3, "trained_coupling": 0.01, "control_fraction": 0.5,
                     "control_information": 0.9},
@@ -807,6 +838,7 @@ CLAIMS = (
         measure=measure_rsmi_optimum,
         protocol=PROTOCOL,
         figure="fig-reading-c-information",
+        constants=("sigma(2h", "N(0,"),
     ),
     Claim(
         id="I.C2",
@@ -815,18 +847,20 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         title="RSMI coarse-graining in depth follows R_2^l (as registered)",
         statement=(
-            "Reading C, depth: coarse-graining the open chain 16 -> 8 -> 4 with the RSMI-optimal b = 2 unit, "
-            "re-optimized on the exact coarse distribution at each level (buffer L_B = 1), gives couplings K_l "
-            "equal to the RG iterates R_2^l(K) within {exact} (K in {{0.5, 1, 1.5}}, l = 1, 2), with "
-            "beyond-nearest-neighbour coupling norm below {exact}; hence K_l -> K* = 0 as R_2^l(K) does. "
-            "Control: at most a fraction {control_fraction} of 10 random-unit stacks have K_2 within {control} of "
-            "R_2^2(K)."
+            "Reading C, depth: coarse-graining the open chain {protocol.coarse_chain} with the RSMI-optimal "
+            "b = {protocol.b} unit, re-optimized on the exact coarse distribution at each level (buffer "
+            "L_B = {protocol.flow_buffer}), gives couplings K_l equal to the RG iterates R_{protocol.b}^l(K) within "
+            "{exact} (K in {{{protocol.Ks}}}, l = {protocol.coarse_levels}), with beyond-nearest-neighbour coupling "
+            "norm below {exact}; hence K_l -> K* = 0 as R_{protocol.b}^l(K) does. Control: at most a fraction "
+            "{control_fraction} of {protocol.random_units} random-unit stacks have K_{protocol.coarse_depth} within "
+            "{control} of R_{protocol.b}^{protocol.coarse_depth}(K)."
         ),
         tolerances={"exact": 1e-6, "control": 0.05, "control_fraction": 0.5},
         chapter=CHAPTER,
         measure=measure_rsmi_flow_registered,
         protocol=PROTOCOL,
         figure="fig-reading-c-flow",
+        constants=("0",),
     ),
     Claim(
         id="I.C2a",
@@ -836,19 +870,21 @@ CLAIMS = (
         reading="C",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Reading C, depth: coarse-graining the open chain 16 -> 8 -> 4 with the RSMI-optimal b = 2 unit, "
-            "re-optimized on the exact coarse distribution at each level (buffer L_B = 1), the unit chosen at each "
-            "level l = 1, 2 is decimation (K in {{0.5, 1, 1.5}}); consistency: the couplings K_l then equal the RG "
-            "iterates R_2^l(K) within {exact}, with beyond-nearest-neighbour coupling norm below {exact}, hence "
-            "K_l -> K* = 0 as R_2^l(K) does. "
-            "Control: the claim is not specific to training if a fraction {control_fraction} or more of 10 "
-            "random-unit stacks have K_2 within {control} of R_2^2(K)."
+            "Reading C, depth: coarse-graining the open chain {protocol.coarse_chain} with the RSMI-optimal "
+            "b = {protocol.b} unit, re-optimized on the exact coarse distribution at each level (buffer "
+            "L_B = {protocol.flow_buffer}), the unit chosen at each level l = {protocol.coarse_levels} is decimation "
+            "(K in {{{protocol.Ks}}}); consistency: the couplings K_l then equal the RG iterates R_{protocol.b}^l(K) "
+            "within {exact}, with beyond-nearest-neighbour coupling norm below {exact}, hence K_l -> K* = 0 as "
+            "R_{protocol.b}^l(K) does. Control: the claim is not specific to training if a fraction "
+            "{control_fraction} or more of {protocol.random_units} random-unit stacks have K_{protocol.coarse_depth} "
+            "within {control} of R_{protocol.b}^{protocol.coarse_depth}(K)."
         ),
         tolerances={"exact": 1e-6, "control": 0.05, "control_fraction": 0.5},
         chapter=CHAPTER,
         measure=measure_rsmi_flow,
         protocol=PROTOCOL,
         figure="fig-reading-c-flow",
+        constants=("0",),
     ),
     Claim(
         id="I.C3",
@@ -856,19 +892,20 @@ CLAIMS = (
         reading="C",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Reading C, infomax: a layer of 4 stochastic binary units on the open chain of 8 spins trained (12 "
-            "restarts, batched) to maximize the exact I(s; y) is not decimation: at K in {{0.5, 1, 1.5}} (i) its best "
-            "I(s; y) exceeds that of deterministic decimation (4 kept spins) by at least {information_gain} nats, "
-            "and (ii) every restart within {near} nats of the best I(s; y) has output coupling K' (units oriented, "
-            "receptive-field order) below R_2(K) by at least {coupling_gap}: infomax decorrelates the outputs "
-            "instead of keeping the RG coupling. Controls (10 random layers, W, c ~ N(0, 1)): the claim is not "
-            "specific to training if a fraction {control_fraction} or more of them come within {near} nats of the "
-            "infomax I(s; y)."
+            "Reading C, infomax: a layer of {protocol.infomax_m} stochastic binary units on the open chain of "
+            "{protocol.infomax_N} spins trained ({protocol.infomax_restarts} restarts, batched) to maximize the exact "
+            "I(s; y) is not decimation: at K in {{{protocol.Ks}}} (i) its best I(s; y) exceeds that of deterministic "
+            "decimation ({protocol.infomax_m} kept spins) by at least {information_gain} nats, and (ii) every restart "
+            "within {near} nats of the best I(s; y) has output coupling K' (units oriented, receptive-field order) "
+            "below R_2(K) by at least {coupling_gap}: infomax decorrelates the outputs instead of keeping the RG "
+            "coupling. Controls ({protocol.random_units} random layers, W, c ~ N(0, 1)): the claim is not specific to "
+            "training if a fraction {control_fraction} or more of them come within {near} nats of the infomax I(s; y)."
         ),
         tolerances={"information_gain": 0.05, "near": 1e-3, "coupling_gap": 0.1, "control_fraction": 0.5},
         chapter=CHAPTER,
         measure=measure_infomax,
         protocol=PROTOCOL,
         figure="fig-reading-c-infomax",
+        constants=("N(0, 1)",),
     ),
 )
