@@ -42,6 +42,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import time
@@ -385,9 +386,52 @@ class ExecutionReport:
     error: str | None = None
 
 
-def _execute_one(chapter: str, root: str, threads: int,
-                 timeout: int | None) -> tuple[str, float, str | None, str | None]:
-    """Worker: execute one chapter with ``threads`` BLAS/torch threads; returns the executed notebook (JSON)."""
+def _kernel_config(kernel_dir: str | None):
+    """Kernel-manager configuration for a kernel whose sockets live in the fresh directory ``kernel_dir``.
+
+    With ``kernel_dir`` (POSIX), the kernel talks over IPC (Unix domain sockets) named
+    ``<kernel_dir>/k-<n>`` and its connection file is ``<kernel_dir>/kernel.json``. Over TCP,
+    jupyter_client picks "free" ports by binding port 0 and closing the socket before the kernel
+    binds them, so two kernels started at once (``--jobs 2``) can be handed the same port: one
+    dies with ``zmq.error.ZMQError: Address already in use`` / "Kernel died before replying to
+    kernel_info". Socket files in a directory no other kernel uses cannot collide. ``None``: the
+    default configuration (TCP).
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    if kernel_dir is not None:
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(kernel_dir, "k")
+        config.KernelManager.connection_file = os.path.join(kernel_dir, "kernel.json")
+    return config
+
+
+def _kernel_base_dir() -> str | None:
+    """A fresh private directory for the kernels' IPC sockets, or None where IPC is not available.
+
+    A Unix socket path must fit in ``sun_path`` (108 bytes on Linux, 104 on macOS); the sockets are
+    ``<base>/<8 chars>/k-<n>``, so a long ``$TMPDIR`` is replaced by ``/tmp``.
+    """
+    import tempfile
+
+    if os.name != "posix":
+        return None
+    parent = tempfile.gettempdir()
+    if len(parent) > 60 and os.path.isdir("/tmp"):
+        parent = "/tmp"
+    return tempfile.mkdtemp(prefix="rgbook-kernels-", dir=parent)
+
+
+def _execute_one(chapter: str, root: str, threads: int, timeout: int | None,
+                 kernel_base: str | None = None) -> tuple[str, float, str | None, str | None]:
+    """Worker: execute one chapter with ``threads`` BLAS/torch threads; returns the executed notebook (JSON).
+
+    With ``kernel_base``, the chapter's kernel uses IPC sockets in a fresh subdirectory of it
+    (see :func:`_kernel_config`).
+    """
+    import tempfile
+
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
@@ -399,26 +443,43 @@ def _execute_one(chapter: str, root: str, threads: int,
     os.environ["RGBOOK_ROOT"] = root
     path = _source(chapter, Path(root))
     nb = read_notebook(chapter, Path(root))
+    kernel_dir = None if kernel_base is None else tempfile.mkdtemp(prefix="", dir=kernel_base)
     start = time.perf_counter()
     try:
         result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
-                                     meta_override=True)
+                                     meta_override=True, config=_kernel_config(kernel_dir))
     except Exception:  # noqa: BLE001 - reported by the parent, which fails the build
         return chapter, time.perf_counter() - start, None, traceback.format_exc()
+    finally:
+        if kernel_dir is not None:
+            shutil.rmtree(kernel_dir, ignore_errors=True)
     if result.err is not None:
         return chapter, result.time, None, result.exc_string or repr(result.err)
     return chapter, result.time, nbformat.writes(result.nb), None
 
 
+class _Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM received: handled like Ctrl-C; ``signum`` gives the exit status 128 + signum."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
 def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
+    raise _Interrupted(signum)
 
 
 def _stop_descendants(grace: float = 5.0) -> None:
-    """Terminate every process this one started (workers, their kernels), then kill what remains.
+    """Stop every process this one started: the pool's workers and their kernels.
 
     Kernels run in their own session (jupyter_client starts them so), so neither Ctrl-C nor
-    make's SIGTERM reaches them; they are found as descendants instead.
+    make's SIGTERM reaches them; they are found as descendants instead. The workers are frozen
+    first (SIGSTOP), so that none starts a kernel after the descendants are listed (a kernel
+    started later would outlive the build); then the kernels are terminated and, once they are
+    gone (or after ``grace`` seconds, killed), the workers are killed. A worker has nothing to
+    clean up, and terminating it would not do: nbclient catches SIGTERM in the worker to shut
+    its kernel down and the worker then waits for a cell that never finishes.
     """
     import psutil  # ships with ipykernel (the book extra)
 
@@ -427,14 +488,40 @@ def _stop_descendants(grace: float = 5.0) -> None:
             return "resource_tracker" in " ".join(proc.cmdline())
         return False
 
-    procs = [p for p in psutil.Process().children(recursive=True) if not tracker(p)]
-    for proc in procs:
+    workers = [p for p in psutil.Process().children() if not tracker(p)]
+    for proc in workers:
+        with contextlib.suppress(psutil.Error):
+            proc.suspend()
+    kernels = []
+    for proc in workers:
+        with contextlib.suppress(psutil.Error):
+            kernels.extend(proc.children(recursive=True))
+    for proc in kernels:
         with contextlib.suppress(psutil.Error):
             proc.terminate()
-    _, alive = psutil.wait_procs(procs, timeout=grace)
-    for proc in alive:
+    alive = _wait_gone(kernels, grace)
+    for proc in alive + workers:
         with contextlib.suppress(psutil.Error):
             proc.kill()
+    psutil.wait_procs(workers, timeout=grace)   # reaps them (they are our children)
+
+
+def _wait_gone(procs: list, timeout: float) -> list:
+    """Wait until each of ``procs`` has exited (a zombie counts: its frozen parent cannot reap it); return the rest."""
+    import psutil
+
+    def running(proc) -> bool:
+        try:
+            return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    deadline = time.monotonic() + timeout
+    alive = [p for p in procs if running(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [p for p in alive if running(p)]
+    return alive
 
 
 def _timeout(root: Path) -> int | None:
@@ -490,10 +577,11 @@ def execute(chapters: list[str], root: Path | None = None, *, jobs: int = 2, log
     timeout = _timeout(root)
     log(f"executing {len(order)} chapter(s), {jobs} at a time, {threads} thread(s) each: {', '.join(order)}")
     reports = []
+    kernel_base = _kernel_base_dir()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        futures = [pool.submit(_execute_one, c, str(root), threads, timeout) for c in order]
+        futures = [pool.submit(_execute_one, c, str(root), threads, timeout, kernel_base) for c in order]
         for future in as_completed(futures):
             chapter, seconds, nb_json, error = future.result()
             if error is None:
@@ -520,6 +608,9 @@ def execute(chapters: list[str], root: Path | None = None, *, jobs: int = 2, log
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if kernel_base is not None:
+            # after an interruption the kernels are stopped already (_stop_descendants)
+            shutil.rmtree(kernel_base, ignore_errors=True)
     pool.shutdown(wait=True)
     return reports
 
@@ -581,9 +672,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         reports = execute(list(stale), root, jobs=args.jobs, log=log)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         log("interrupted: the unfinished chapters have no deps record and re-execute on the next build")
-        return 130
+        return 128 + getattr(exc, "signum", signal.SIGINT)   # the shell's status of a process the signal killed
     failed = [r.chapter for r in reports if r.error]
     log(f"execution: {time.perf_counter() - start:.1f} s wall" + (f"; FAILED: {failed}" if failed else ""))
     return 1 if failed else 0
