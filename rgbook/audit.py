@@ -330,8 +330,9 @@ def main(root: Path, ids: list[str], *, verbose: bool = False) -> int:
         measured = history.measured
         how = ("registered with its measuring code" if history.with_measure else
                f"measured from {measured.commit} ({measured.date})" if measured else "not measured yet")
+        entries = f"{len(claim.log)} log entr{'y' if len(claim.log) == 1 else 'ies'}"
         print(f"{claim_id}: registered {reg.commit} ({reg.date}), {how}; "
-              f"{len(history.changes)} change(s) after data, {len(claim.log)} log entr{'y' if len(claim.log) == 1 else 'ies'}"
+              f"{len(history.changes)} change(s) after data, {entries}"
               + (f", {len(missing)} NOT LOGGED" if missing else ""))
         for event in history.changes if verbose else missing:
             mark = "NOT LOGGED" if event in missing else "logged"
