@@ -19,6 +19,7 @@ from ._validate import (
     as_covariance,
     as_generator,
     as_int,
+    as_int_array,
     as_real,
     as_real_array,
     as_spin_distribution,
@@ -305,6 +306,7 @@ def fit_all_pairs(configs, probs, l2: float = 0.0) -> tuple[np.ndarray, np.ndarr
         Fields.
     """
     s, p = _check_enumerated(configs, probs)
+    l2 = as_real("l2", l2, minimum=0.0)
     n = s.shape[1]
     if n > 14:
         raise ValueError(f"fit_all_pairs enumerates 2^n configurations; n_sites must be <= 14, got {n}")
@@ -482,7 +484,7 @@ def mutual_information(configs, probs, left, right) -> float:
     Invariant under flipping the sign of any site and under permutations within each group.
     """
     s, p = _check_enumerated(configs, probs)
-    left, right = [int(i) for i in left], [int(i) for i in right]
+    left, right = _as_sites("left", left), _as_sites("right", right)
     n = s.shape[1]
     if not left or not right or set(left) & set(right) or not set(left + right) <= set(range(n)):
         raise ValueError(f"left and right must be disjoint non-empty sets of sites in 0..{n - 1}, got {left}, {right}")
@@ -497,6 +499,13 @@ def mutual_information(configs, probs, left, right) -> float:
     pa, pb = joint.sum(axis=1), joint.sum(axis=0)
     nz = joint > 0
     return float(np.sum(joint[nz] * (np.log(joint[nz]) - np.log(np.outer(pa, pb)[nz]))))
+
+
+def _as_sites(name: str, sites) -> list[int]:
+    arr = as_int_array(name, sites)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-d sequence of site indices, got shape {arr.shape}")
+    return arr.tolist()
 
 
 def total_correlation(configs, probs) -> float:

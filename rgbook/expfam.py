@@ -90,7 +90,14 @@ def cumulants(family: str, params: dict) -> np.ndarray:
         q = p["p"] * (1 - p["p"])
         return np.array([p["p"], q, q * (1 - 2 * p["p"]), q * (1 - 6 * q)])
     k, th = p["k"], p["theta"]
-    return np.array([k * th, k * th**2, 2 * k * th**3, 6 * k * th**4])
+    try:
+        out = np.array([k * th, k * th**2, 2 * k * th**3, 6 * k * th**4])
+    except OverflowError:                      # th**n of a Python float
+        out = np.array([np.inf])
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"k and theta must keep the cumulants k theta^n (n - 1)! within float64, "
+                         f"got k={k}, theta={th}")
+    return out
 
 
 def sample(family: str, params: dict, size, *, rng) -> np.ndarray:
@@ -285,8 +292,8 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
         return check_even_poly(theta)
     except ValueError:
         raise ValueError(f"target {target} lies outside the moment range of the even-polynomial family of degree "
-                         f"{2 * m}: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which is not a "
-                         "normalizable law; project onto a smaller family (fewer moments)") from None
+                         f"{2 * m} on the grid x: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which "
+                         "is not a normalizable law; project onto a smaller family (fewer moments)") from None
 
 
 # ------------------------------------------------------------------------------------------

@@ -425,9 +425,9 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
     sd = float(np.sqrt(expfam.grid_even_moments(x, expfam.even_poly_density(theta, x), 1)[0]))
     if not sd >= MIN_RESOLUTION * dx:   # the variance is preserved, so the initial law decides for every step
         raise ValueError(
-            f"theta, half_width and n_grid must give a law the grid resolves: its standard deviation {sd:.3g} must "
-            f"be >= {MIN_RESOLUTION} grid spacings ({MIN_RESOLUTION * dx:.3g}), got theta = {theta}, half_width = "
-            f"{half_width}, n_grid = {n_grid}; lower theta or half_width, or raise n_grid"
+            f"theta must give a law the grid resolves (the grid of half_width = {half_width} and n_grid = {n_grid}): "
+            f"its standard deviation {sd:.3g} must be >= {MIN_RESOLUTION} grid spacings ({MIN_RESOLUTION * dx:.3g}), "
+            f"got theta = {theta}; lower theta or half_width, or raise n_grid"
         )
     out = [theta]
     for _ in range(steps):
@@ -438,5 +438,9 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
         xs = np.linspace(b * x[0], b * x[-1], s.size) / np.sqrt(b)   # grid of x' = sum / sqrt(b)
         w = s / s.sum()                                             # probabilities of the grid points
         moments = np.array([(xs ** (2 * k)) @ w for k in range(1, theta.size + 1)])
-        out.append(expfam.project_even_poly_moments(moments, x, theta0=out[-1]))
+        try:
+            out.append(expfam.project_even_poly_moments(moments, x, theta0=out[-1]))
+        except ValueError as err:
+            raise ValueError(f"theta = {theta} leads, after {len(out)} block-sum step(s), to moments with no "
+                             f"even-polynomial projection: {err}") from None
     return np.array(out)
