@@ -7,9 +7,10 @@ happened to be a valid value) or raises ``TypeError``/``ValueError`` whose messa
 argument. Any other exception, a non-finite result, or a message that does not name the
 argument (e.g. numpy's "could not convert string to float") fails the test.
 
-Only functions with stable signatures are covered: :mod:`rgbook.ising`, the RG maps of
-:mod:`rgbook.rg`, the families of :mod:`rgbook.expfam`, :mod:`rgbook.couplings` projections
-and :func:`rgbook.training.fit`. Examples are derandomized (a fixed search per code
+Every public function of :mod:`rgbook.ising`, :mod:`rgbook.ising2d`, :mod:`rgbook.rg`,
+:mod:`rgbook.expfam` (functions and family methods) and :mod:`rgbook.couplings` is covered,
+with :func:`rgbook.training.fit`; ``test_issue_24_cases_name_the_argument`` pins the cases that
+used to give wrong numbers, hang, or blame another argument. Examples are derandomized (a fixed search per code
 version) so that CI is reproducible; set ``derandomize=False`` locally to explore.
 """
 
