@@ -72,7 +72,7 @@ def _params(family: str, params: dict) -> dict:
     spec = {"gaussian": {"mu": None, "var": 0.0}, "poisson": {"lam": 0.0}, "bernoulli": {"p": 0.0},
             "gamma": {"k": 0.0, "theta": 0.0}}[family]
     if set(params) != set(spec):
-        raise ValueError(f"{family} needs parameters {sorted(spec)}, got {sorted(params)}")
+        raise ValueError(f"params: {family} needs parameters {sorted(spec)}, got {sorted(params)}")
     out = {name: as_real(name, params[name], minimum=lo, strict_minimum=lo is not None) for name, lo in spec.items()}
     if family == "bernoulli" and out["p"] >= 1.0:
         raise ValueError(f"p must be < 1, got {out['p']}")
@@ -554,6 +554,11 @@ class EvenPoly(Family):
             check_even_poly(-eta)
         except ValueError as err:
             raise ValueError(f"even_poly: eta = -theta must have its highest non-zero eta_k < 0 ({err})") from None
+        with np.errstate(over="ignore"):
+            V_edge = np.sum(np.abs(eta) * self.x[-1] ** (2.0 * np.arange(1, self.dim + 1)))
+        if not np.isfinite(V_edge):
+            raise ValueError(f"even_poly: eta must keep V(x) = -eta . (x^2, ..., x^(2m)) within float64 on the grid "
+                             f"|x| <= {self.x[-1]}, got {eta}")
         return eta
 
     def sufficient(self, x):
@@ -572,7 +577,10 @@ class EvenPoly(Family):
         t = self.check_means(t)
         if not np.all(t > 0):
             raise ValueError(f"even_poly: t must be {self.dim} positive even moments, got {t}")
-        return -project_even_poly_moments(t, self.x)
+        try:
+            return -project_even_poly_moments(t, self.x)
+        except ValueError as err:
+            raise ValueError(f"even_poly: t = {t} has no projection onto the family ({err})") from None
 
     def sample(self, eta, size, *, rng):
         r"""Rejection from :math:`N(0, s^2)`, :math:`s^2 = \E x^2`: accept with

@@ -235,7 +235,7 @@ def log_partition(N: int, K: float, h: float = 0.0, boundary: str = "open") -> f
     Open chain: :math:`Z = u^\top T^{N-1} u`, :math:`u=(e^{h/2},e^{-h/2})`;
     ring: :math:`Z = \operatorname{Tr} T^N`.
     """
-    N = as_int("N", N, minimum=2)
+    N = as_int("N", N, minimum=2, maximum=2**62)
     boundary = _check_boundary(boundary)
     logT = log_transfer_matrix(K, h)
     if boundary == "periodic":

@@ -68,6 +68,9 @@ K_C = 0.5 * np.log1p(np.sqrt(2.0))
 
 #: Largest coupling accepted by the exact formulas (``sinh 2K`` stays finite, ``ln Z`` exact to rounding).
 MAX_K = 50.0
+#: Smallest coupling of :func:`energy_per_site` and :func:`specific_heat`: their finite-difference step is
+#: ``K/8`` there, and below ~1e-4 the differences of ``ln Z`` drown in rounding (u(1e-8) came out positive).
+MIN_K_DERIVATIVE = 1e-4
 #: Most spins one Swendsen-Wang batch may hold (``n_chains * L**2``; 1e8 int8 spins, a few GB of bond graph).
 MAX_SITES = 10**8
 #: Most sweeps (recorded or burn-in) of one Swendsen-Wang run.
@@ -199,6 +202,8 @@ def energy_per_site(K, L: int):
     """
     L = _check_L(L)
     K = _check_K(K)
+    if np.any(K < MIN_K_DERIVATIVE):
+        raise ValueError(f"K must be >= {MIN_K_DERIVATIVE} for the numerical derivative, got min {K.min()}")
     d1, _ = _derivatives(K, L)
     out = -d1 / (L * L)
     return float(out) if out.ndim == 0 else out
@@ -225,6 +230,8 @@ def specific_heat(K, L: int):
     """
     L = _check_L(L)
     K = _check_K(K)
+    if np.any(K < MIN_K_DERIVATIVE):
+        raise ValueError(f"K must be >= {MIN_K_DERIVATIVE} for the numerical derivative, got min {K.min()}")
     _, d2 = _derivatives(K, L)
     out = K**2 * d2 / (L * L)
     return float(out) if out.ndim == 0 else out
@@ -455,6 +462,8 @@ def tau_int(series, *, c: float = 6.0) -> float:
         :math:`\tau_{\rm int}` (``0.5`` for a constant series).
     """
     x = as_real_array("series", series)
+    if x.size and np.max(np.abs(x)) > 1e100:
+        raise ValueError(f"|series| must be <= 1e100 (its autocovariance overflows float64), got {np.max(np.abs(x))}")
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2 or x.shape[0] < 4:
@@ -550,6 +559,9 @@ def validate_sampler(L: int = 16, factors=(0.95, 1.0, 1.05), n_chains: int = 32,
     fs = as_real_array("factors", factors)
     if fs.ndim != 1 or fs.size == 0 or np.any(fs <= 0) or np.any(fs > 10):
         raise ValueError(f"factors must be a non-empty sequence of values in (0, 10], got {factors!r}")
+    if np.any(fs * K_C < MIN_K_DERIVATIVE):
+        raise ValueError(f"factors must be >= {MIN_K_DERIVATIVE / K_C:.3g} (K = f K_c >= {MIN_K_DERIVATIVE} for the "
+                         f"exact u and c), got {factors!r}")
     # tau_int needs 4 recorded sweeps, the error of c the spread over 2 chains at least
     n_chains = as_int("n_chains", n_chains, minimum=2, maximum=MAX_SITES // (L * L))
     n_sweeps = as_int("n_sweeps", n_sweeps, minimum=4, maximum=MAX_SWEEPS)
@@ -612,7 +624,7 @@ def block_majority(spins, *, tie: str = "top_left", rng=None) -> np.ndarray:
     -------
     numpy.ndarray, int8, shape (..., L/2, L/2)
     """
-    if tie not in ("top_left", "random"):
+    if not isinstance(tie, str) or tie not in ("top_left", "random"):
         raise ValueError(f"tie must be 'top_left' or 'random', got {tie!r}")
     bl = _blocks(spins)
     total = bl.sum(axis=(-1, -2), dtype=np.int64)
@@ -739,8 +751,8 @@ def _block_map(name_or_weights, rng=None):
     if callable(name_or_weights):
         return name_or_weights
     w = as_real_array("block_map", name_or_weights)
-    if w.shape != (2, 2):
-        raise ValueError(f"block_map weights must have shape (2, 2), got {w.shape}")
+    if w.shape != (2, 2) or not np.any(w):
+        raise ValueError(f"block_map weights must have shape (2, 2) and not be all zero, got {w.tolist()}")
     return lambda x: block_linear_threshold(x, w)
 
 

@@ -288,7 +288,7 @@ def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> 
     K = as_real("K", K)
     d = as_real("d", d, minimum=0.0, strict_minimum=True)
     m = as_int("m", m, minimum=3, maximum=500)
-    b = as_int("b", b, minimum=2)
+    b = as_int("b", b, minimum=2, maximum=max(2, 4096 // m))     # the ring's b m sites: a (b m)^2 matrix
     N = b * m
     A = gaussian_ring_precision(N, K, d)
     if np.linalg.eigvalsh(A).min() <= 0:
@@ -342,10 +342,13 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
     theta = check_even_poly(as_real_array("theta", theta))
     K = as_real("K", K)
     half_width = as_real("half_width", half_width, minimum=0.0, strict_minimum=True)
-    fit_width = as_real("fit_width", fit_width, minimum=0.0, strict_minimum=True, maximum=half_width)
+    fit_width = as_real("fit_width", fit_width, minimum=0.0, strict_minimum=True)
+    if fit_width > half_width:
+        raise ValueError(f"fit_width must be <= half_width = {half_width}, got {fit_width}")
     x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=101, maximum=10_001))
     if not np.any(np.abs(x) <= fit_width):
-        raise ValueError(f"fit_width must hold grid points (spacing {x[1] - x[0]:.3g}), got {fit_width}")
+        raise ValueError(f"fit_width must hold points of the grid (half_width = {half_width}, n_grid = {x.size}: "
+                         f"spacing {x[1] - x[0]:.3g}), got {fit_width}")
     dx = x[1] - x[0]
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
     # T_2(x,z) = e^{-V(x)/2 - V(z)/2} sum_y e^{-V(y)} e^{Kxy} e^{Kzy} dy, as one matrix product
