@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["as_int", "as_real", "as_real_array", "as_coupling", "as_covariance", "as_generator",
-           "as_spin_distribution", "MAX_COUPLING"]
+           "as_spin_distribution", "as_spins", "as_int_array", "as_bool", "as_shape", "MAX_COUPLING"]
 
 #: Largest ``|K|`` or ``|h|`` accepted for a spin chain: Boltzmann weights :math:`e^{K s s'}` stay
 #: representable in log space (``N |K|`` finite) for every chain length used.
@@ -135,3 +135,70 @@ def as_spin_distribution(configs: Any, probs: Any, *, min_sites: int = 1,
     if not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
         raise ValueError("probs must be finite, non-negative and sum to 1")
     return s.astype(np.float64), p
+
+
+def _as_numeric_array(name: str, value: Any, what: str) -> np.ndarray:
+    """``np.asarray(value)`` of a real (integer or float, not bool) dtype, else TypeError naming ``name``."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nesting and the like
+        raise TypeError(f"{name} must be {what} (a rectangular array): {exc}") from exc
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise TypeError(f"{name} must be {what}, got dtype {arr.dtype}")
+    return arr
+
+
+def as_spins(name: str, value: Any, *, min_sites: int = 1) -> np.ndarray:
+    """Check an ``(n, N)`` array of spins ±1 (any integer or float dtype) with ``N >= min_sites``.
+
+    Returns ``np.asarray(value)`` itself (no copy, dtype kept), so that a valid input gives the
+    same numbers as before it was checked.
+    """
+    arr = _as_numeric_array(name, value, "an (n, N) array of spins +1 and -1")
+    if arr.ndim != 2 or arr.shape[1] < min_sites:
+        raise ValueError(f"{name} must have shape (n, N) with N >= {min_sites}, got shape {arr.shape}")
+    if not np.all(np.abs(arr) == 1):
+        raise ValueError(f"{name} must contain only spins +1 and -1")
+    return arr
+
+
+def as_int_array(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> np.ndarray:
+    """Return ``value`` as an int64 array of integer values (floats like ``2.0`` are accepted, ``1.5`` is not)."""
+    arr = _as_numeric_array(name, value, "an integer or an array of integers")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must hold integers, got {value!r}")
+        if arr.size and np.max(np.abs(arr)) > 2**53:
+            raise ValueError(f"{name} must hold integers of magnitude <= 2**53, got {value!r}")
+    arr = arr.astype(np.int64)
+    if minimum is not None and arr.size and arr.min() < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got min {arr.min()}")
+    if maximum is not None and arr.size and arr.max() > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got max {arr.max()}")
+    return arr
+
+
+def as_bool(name: str, value: Any) -> bool:
+    """A flag: ``True``/``False`` (Python or numpy booleans) only; ``"no"`` or ``None`` is refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def as_shape(name: str, value: Any, *, max_size: int) -> tuple[int, ...]:
+    """An output shape: a non-negative integer or a sequence of them, with at most ``max_size`` elements in all."""
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        dims = (value,)
+    elif isinstance(value, (tuple, list)):
+        dims = tuple(value)
+    else:
+        raise TypeError(f"{name} must be an integer or a tuple of integers, got {type(value).__name__} {value!r}")
+    shape = tuple(as_int(name, d, minimum=0) for d in dims)
+    total = 1
+    for d in shape:
+        total *= d
+    if total > max_size:
+        raise ValueError(f"{name} must have at most {max_size:g} elements in all, got {total:g}")
+    return shape

@@ -14,7 +14,17 @@ import numpy as np
 from scipy.special import logsumexp
 from scipy.stats import t as student_t
 
-from ._validate import as_covariance, as_generator, as_int, as_real, as_real_array, as_spin_distribution
+from ._validate import (
+    as_bool,
+    as_covariance,
+    as_generator,
+    as_int,
+    as_int_array,
+    as_real,
+    as_real_array,
+    as_spin_distribution,
+    as_spins,
+)
 from .ising import log_partition, log_transfer_matrix
 from .rg import gaussian_ring_precision
 
@@ -56,14 +66,14 @@ def fit_chain_loglinear(configs, log_probs, periodic: bool = False) -> tuple[flo
         Fitted coupling and field, and the largest absolute misfit (zero when ``P`` is
         exactly a nearest-neighbour chain).
     """
+    as_spins("configs", configs, min_sites=2)
     s = as_real_array("configs", configs)
     y = as_real_array("log_probs", log_probs)
-    if s.ndim != 2 or s.shape[1] < 2:
-        raise ValueError(f"configs must have shape (n, N) with N >= 2, got {s.shape}")
     if y.shape != (s.shape[0],):
         raise ValueError(f"log_probs must have shape ({s.shape[0]},), got {y.shape}")
     if not np.all(np.isfinite(y)):
         raise ValueError("log_probs must be finite (every configuration needs P > 0)")
+    periodic = as_bool("periodic", periodic)
     bonds = (s[:, :-1] * s[:, 1:]).sum(axis=1)
     if periodic:
         bonds = bonds + s[:, -1] * s[:, 0]
@@ -102,9 +112,11 @@ def orient_units(W, c) -> tuple[np.ndarray, np.ndarray]:
     loss nor the information kept, but flips the sign of every coupling to :math:`y_j`;
     couplings are compared in this gauge, in which decimation has :math:`W \ge 0`.
     """
-    W = np.asarray(W, dtype=np.float64)
-    c = np.asarray(c, dtype=np.float64)
-    if W.ndim != 2 or c.shape != (W.shape[0],):
+    W = as_real_array("W", W)
+    c = as_real_array("c", c)
+    if W.ndim != 2 or W.shape[0] < 1 or W.shape[1] < 1:
+        raise ValueError(f"W must be a non-empty 2-d array (m, N), got shape {W.shape}")
+    if c.shape != (W.shape[0],):
         raise ValueError(f"W must be (m, N) and c (m,), got {W.shape} and {c.shape}")
     sign = np.sign(W[np.arange(W.shape[0]), np.argmax(np.abs(W), axis=1)])
     sign[sign == 0] = 1.0
@@ -294,6 +306,7 @@ def fit_all_pairs(configs, probs, l2: float = 0.0) -> tuple[np.ndarray, np.ndarr
         Fields.
     """
     s, p = _check_enumerated(configs, probs)
+    l2 = as_real("l2", l2, minimum=0.0)
     n = s.shape[1]
     if n > 14:
         raise ValueError(f"fit_all_pairs enumerates 2^n configurations; n_sites must be <= 14, got {n}")
@@ -405,14 +418,20 @@ def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, fl
     nearest-neighbour covariance ``c`` (the moment-matching, i.e. KL, projection of
     :func:`project_gaussian_ring`, from the two moments alone).
 
-    Needs :math:`a > 0` and :math:`|c| < a`. Returns ``(d, K)``.
+    Needs :math:`10^{-100} \le a \le 10^{100}` and :math:`\min_q \cos q < c/a < 1` (:math:`|c| < a` for even ``n``).
+    Returns ``(d, K)``.
     """
-    n = as_int("n", n, minimum=3)
-    a = as_real("a", a, minimum=0.0, strict_minimum=True)
+    n = as_int("n", n, minimum=3, maximum=100_000)
+    a = as_real("a", a, minimum=1e-100, maximum=1e100)
     c = as_real("c", c)
     if not abs(c) < a:
         raise ValueError(f"c must satisfy |c| < a (a covariance), got a={a}, c={c}")
     cos = np.cos(2 * np.pi * np.arange(n) / n)
+    # c / a is an average of cos q weighted by 1/lambda_q > 0: strictly between the smallest cos q and 1
+    # (-1 for even n, -cos(pi/n) for odd n); at the edge the ring's parameters are infinite.
+    if not c > cos.min() * a:
+        raise ValueError(f"c must be > {cos.min():.6g} a for a ring of n = {n} sites (c/a is an average of cos q), "
+                         f"got a={a}, c={c}")
 
     def f(z):
         lam = z[0] - 2 * z[1] * cos
@@ -465,7 +484,7 @@ def mutual_information(configs, probs, left, right) -> float:
     Invariant under flipping the sign of any site and under permutations within each group.
     """
     s, p = _check_enumerated(configs, probs)
-    left, right = [int(i) for i in left], [int(i) for i in right]
+    left, right = _as_sites("left", left), _as_sites("right", right)
     n = s.shape[1]
     if not left or not right or set(left) & set(right) or not set(left + right) <= set(range(n)):
         raise ValueError(f"left and right must be disjoint non-empty sets of sites in 0..{n - 1}, got {left}, {right}")
@@ -480,6 +499,13 @@ def mutual_information(configs, probs, left, right) -> float:
     pa, pb = joint.sum(axis=1), joint.sum(axis=0)
     nz = joint > 0
     return float(np.sum(joint[nz] * (np.log(joint[nz]) - np.log(np.outer(pa, pb)[nz]))))
+
+
+def _as_sites(name: str, sites) -> list[int]:
+    arr = as_int_array(name, sites)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-d sequence of site indices, got shape {arr.shape}")
+    return arr.tolist()
 
 
 def total_correlation(configs, probs) -> float:

@@ -21,7 +21,7 @@ from scipy.optimize import minimize
 from scipy.special import digamma, expit, gammaln, logsumexp, polygamma
 from scipy.stats import poisson
 
-from ._validate import as_generator, as_int, as_real
+from ._validate import as_generator, as_int, as_real, as_real_array, as_shape
 
 __all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoulli", "Gamma", "EvenPoly", "family",
            "sample_chain",
@@ -30,6 +30,38 @@ __all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoul
            "check_even_poly"]
 
 FAMILIES = ("gaussian", "poisson", "bernoulli", "gamma")
+
+#: Most values one call of a sampler may return (8e8 bytes as float64).
+MAX_SAMPLES = 10**8
+#: Most multiply-adds :func:`block_sum_pmf` may spend (about b^2 len(pmf)^2 / 2; a few seconds).
+MAX_CONVOLUTION_WORK = 2 * 10**9
+#: Most points of a grid passed to the grid functions.
+MAX_GRID = 10**7
+
+
+def _check_size(size) -> None:
+    """``size`` of a sampler: None (one value) or an output shape with at most :data:`MAX_SAMPLES` values."""
+    if size is not None:
+        as_shape("size", size, max_size=MAX_SAMPLES)
+
+
+def _check_grid(name: str, x) -> np.ndarray:
+    """A uniform, increasing grid of at least 2 finite points, as float64."""
+    x = as_real_array(name, x)
+    if x.ndim != 1 or not 2 <= x.size <= MAX_GRID:
+        raise ValueError(f"{name} must be a 1-d grid of 2 to {MAX_GRID:g} points, got shape {x.shape}")
+    dx = np.diff(x)
+    if not np.all(dx > 0) or not np.allclose(dx, dx[0], rtol=1e-6, atol=0.0):
+        raise ValueError(f"{name} must be a uniform, increasing grid (equal spacings)")
+    return x
+
+
+def _check_density(name: str, density, x: np.ndarray) -> np.ndarray:
+    """A non-negative finite density tabulated on the grid ``x``."""
+    p = as_real_array(name, density, minimum=0.0)
+    if p.shape != x.shape:
+        raise ValueError(f"{name} must have the shape of the grid x, {x.shape}, got {p.shape}")
+    return p
 
 
 def _params(family: str, params: dict) -> dict:
@@ -40,7 +72,7 @@ def _params(family: str, params: dict) -> dict:
     spec = {"gaussian": {"mu": None, "var": 0.0}, "poisson": {"lam": 0.0}, "bernoulli": {"p": 0.0},
             "gamma": {"k": 0.0, "theta": 0.0}}[family]
     if set(params) != set(spec):
-        raise ValueError(f"{family} needs parameters {sorted(spec)}, got {sorted(params)}")
+        raise ValueError(f"params: {family} needs parameters {sorted(spec)}, got {sorted(params)}")
     out = {name: as_real(name, params[name], minimum=lo, strict_minimum=lo is not None) for name, lo in spec.items()}
     if family == "bernoulli" and out["p"] >= 1.0:
         raise ValueError(f"p must be < 1, got {out['p']}")
@@ -58,12 +90,20 @@ def cumulants(family: str, params: dict) -> np.ndarray:
         q = p["p"] * (1 - p["p"])
         return np.array([p["p"], q, q * (1 - 2 * p["p"]), q * (1 - 6 * q)])
     k, th = p["k"], p["theta"]
-    return np.array([k * th, k * th**2, 2 * k * th**3, 6 * k * th**4])
+    try:
+        out = np.array([k * th, k * th**2, 2 * k * th**3, 6 * k * th**4])
+    except OverflowError:                      # th**n of a Python float
+        out = np.array([np.inf])
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"k and theta must keep the cumulants k theta^n (n - 1)! within float64, "
+                         f"got k={k}, theta={th}")
+    return out
 
 
 def sample(family: str, params: dict, size, *, rng) -> np.ndarray:
     """Exact i.i.d. samples (numpy's generators) of shape ``size``."""
     p = _params(family, params)
+    _check_size(size)
     rng = as_generator("rng", rng)
     if family == "gaussian":
         return rng.normal(p["mu"], np.sqrt(p["var"]), size)
@@ -75,9 +115,14 @@ def sample(family: str, params: dict, size, *, rng) -> np.ndarray:
 
 
 def sample_cumulants(x) -> np.ndarray:
-    """Unbiased estimates (k-statistics) of :math:`\\kappa_1..\\kappa_4` along the last axis."""
-    x = np.asarray(x, dtype=np.float64)
-    n = as_int("number of samples", x.shape[-1], minimum=4)
+    """Unbiased estimates (k-statistics) of :math:`\\kappa_1..\\kappa_4` along the last axis (at least 4 samples)."""
+    x = as_real_array("x", x)
+    if x.ndim == 0 or x.shape[-1] < 4:
+        raise ValueError(f"x must have at least 4 samples along its last axis, got shape {x.shape}")
+    if np.max(np.abs(x)) > 1e60:
+        raise ValueError(f"|x| must be <= 1e60 (fourth powers of larger samples overflow float64), "
+                         f"got {np.max(np.abs(x))}")
+    n = x.shape[-1]
     mean = x.mean(axis=-1)
     c = x - mean[..., None]
     m2, m3, m4 = (c**2).mean(-1), (c**3).mean(-1), (c**4).mean(-1)
@@ -89,10 +134,12 @@ def sample_cumulants(x) -> np.ndarray:
 
 def cumulants_from_pmf(values, pmf) -> np.ndarray:
     """Exact :math:`\\kappa_1..\\kappa_4` of a discrete distribution from its probability table."""
-    v = np.asarray(values, dtype=np.float64)
-    w = np.asarray(pmf, dtype=np.float64)
-    if v.shape != w.shape or v.ndim != 1:
-        raise ValueError("values and pmf must be 1-d arrays of equal length")
+    v = as_real_array("values", values)
+    w = as_real_array("pmf", pmf)
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"values must be a non-empty 1-d array, got shape {v.shape}")
+    if w.shape != v.shape:
+        raise ValueError(f"pmf must have the shape of values, {v.shape}, got {w.shape}")
     if np.any(w < 0) or not np.isclose(w.sum(), 1.0, atol=1e-12):
         raise ValueError("pmf must be non-negative and sum to 1")
     mean = w @ v
@@ -102,9 +149,23 @@ def cumulants_from_pmf(values, pmf) -> np.ndarray:
 
 
 def block_sum_pmf(pmf, b: int) -> np.ndarray:
-    """Probability table of the sum of ``b`` i.i.d. copies on 0, 1, 2, ... (repeated convolution)."""
+    """Probability table of the sum of ``b`` i.i.d. copies on 0, 1, 2, ... (repeated convolution).
+
+    ``pmf`` is a non-negative table on 0, 1, ..., len(pmf) - 1 with total at most 1 (a truncated
+    tail may be missing). The ``b``-fold convolution costs about :math:`b^2 n^2/2` operations
+    (:math:`n` = ``len(pmf)``); ``b`` is refused where that exceeds :data:`MAX_CONVOLUTION_WORK`.
+    """
+    base = as_real_array("pmf", pmf, minimum=0.0)
+    if base.ndim != 1 or base.size == 0:
+        raise ValueError(f"pmf must be a non-empty 1-d probability table, got shape {base.shape}")
+    if not 0.0 < base.sum() <= 1.0 + 1e-9:
+        raise ValueError(f"pmf must have a total in (0, 1], got {base.sum()}")
     b = as_int("b", b, minimum=1)
-    base = np.asarray(pmf, dtype=np.float64)
+    n = base.size
+    if b * b * n * n // 2 > MAX_CONVOLUTION_WORK:
+        b_max = max(1, int(np.sqrt(2 * MAX_CONVOLUTION_WORK) / n))
+        raise ValueError(f"b must be <= {b_max} for a pmf of {n} entries (the {b}-fold convolution would cost about "
+                         f"b^2 n^2 / 2 = {b * b * n * n / 2:.2g} operations, more than {MAX_CONVOLUTION_WORK:.0e})")
     out = np.array([1.0])
     for _ in range(b):
         out = np.convolve(out, base)
@@ -112,7 +173,8 @@ def block_sum_pmf(pmf, b: int) -> np.ndarray:
 
 
 def check_even_poly(theta) -> np.ndarray:
-    theta = np.asarray(theta, dtype=np.float64)
+    """``theta`` of :math:`V(x) = \\sum_k \\theta_k x^{2k}` as float64, checked: 1-d, finite, highest non-zero > 0."""
+    theta = as_real_array("theta", theta)
     if theta.ndim != 1 or theta.size == 0:
         raise ValueError("theta must be a 1-d array (theta_1, ..., theta_m) of V(x) = sum_k theta_k x^(2k)")
     if not np.all(np.isfinite(theta)):
@@ -128,8 +190,10 @@ def even_poly_density(theta, x) -> np.ndarray:
     ``x``.
     """
     theta = check_even_poly(theta)
-    x = np.asarray(x, dtype=np.float64)
+    x = _check_grid("x", x)
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
+    if not np.all(np.isfinite(V)):
+        raise ValueError("theta and x must keep V(x) = sum_k theta_k x^(2k) within float64 on the grid")
     w = np.exp(-(V - V.min()))
     return w / (w.sum() * (x[1] - x[0]))
 
@@ -142,13 +206,22 @@ def project_even_poly(x, density, m: int = 2, theta0=None) -> np.ndarray:
     stationarity condition is :math:`\E_\theta[x^{2k}] = \E_p[x^{2k}]`, :math:`k = 1..m`.
     """
     m = as_int("m", m, minimum=1, maximum=4)
+    if theta0 is not None:
+        _check_theta0(theta0, m)
     return project_even_poly_moments(grid_even_moments(x, density, m), x, theta0)
+
+
+def _check_theta0(theta0, m: int) -> None:
+    t0 = as_real_array("theta0", theta0)
+    if t0.shape != (m,):
+        raise ValueError(f"theta0 must have shape ({m},) (one coefficient per moment), got {t0.shape}")
 
 
 def grid_even_moments(x, density, m: int) -> np.ndarray:
     r"""Even moments :math:`\E[x^{2k}]`, ``k = 1..m``, of a density tabulated on a uniform grid."""
-    x = np.asarray(x, dtype=np.float64)
-    p = np.asarray(density, dtype=np.float64)
+    x = _check_grid("x", x)
+    p = _check_density("density", density, x)
+    m = as_int("m", m, minimum=1, maximum=50)
     return np.array([(x ** (2 * k)) @ p * (x[1] - x[0]) for k in range(1, m + 1)])
 
 
@@ -172,7 +245,7 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     :math:`\E x^2\,\E x^6 > (\E x^4)^2`. Without that the solver returns meaningless numbers.
     """
 
-    target = np.asarray(target, dtype=np.float64)
+    target = as_real_array("target", target)
     if target.ndim != 1 or target.size == 0 or not np.all(np.isfinite(target)) or not np.all(target > 0):
         raise ValueError(f"target must be a 1-d array of finite, positive even moments E x^2, E x^4, ...; got {target}")
     s = np.concatenate([[1.0], target])
@@ -187,7 +260,9 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
                 f"definite; for m = 2: E x^4 > (E x^2)^2, for m = 3 also E x^2 E x^6 > (E x^4)^2); got {target}"
             ) from None
     m = target.size
-    x = np.asarray(x, dtype=np.float64)
+    x = _check_grid("x", x)
+    if theta0 is not None:
+        _check_theta0(theta0, m)
     dx = x[1] - x[0]
     powers = np.stack([x ** (2 * k) for k in range(1, m + 1)])        # (m, n)
 
@@ -217,8 +292,8 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
         return check_even_poly(theta)
     except ValueError:
         raise ValueError(f"target {target} lies outside the moment range of the even-polynomial family of degree "
-                         f"{2 * m}: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which is not a "
-                         "normalizable law; project onto a smaller family (fewer moments)") from None
+                         f"{2 * m} on the grid x: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which "
+                         "is not a normalizable law; project onto a smaller family (fewer moments)") from None
 
 
 # ------------------------------------------------------------------------------------------
@@ -249,6 +324,13 @@ class Family:
             raise ValueError(f"{self.name}: eta must be finite, got {eta}")
         return eta
 
+    def check_means(self, t) -> np.ndarray:
+        """Mean statistics ``t`` as a float array of shape ``(dim,)`` (finite); TypeError/ValueError naming ``t``."""
+        t = np.atleast_1d(as_real_array("t", t))
+        if t.shape != (self.dim,):
+            raise ValueError(f"{self.name}: t must have shape ({self.dim},) (one mean per statistic), got {t.shape}")
+        return t
+
     def sufficient(self, x) -> np.ndarray:
         """Sufficient statistics :math:`T(x)`, shape ``x.shape + (dim,)``; here :math:`T(x) = x` (Poisson,
         Bernoulli).
@@ -274,20 +356,30 @@ class Family:
     def project(self, x) -> np.ndarray:
         r"""KL projection of the empirical law of ``x`` onto the family (maximum likelihood):
         :math:`\eta` with :math:`\nabla A(\eta) = \overline{T(x)}`."""
-        x = np.asarray(x, dtype=np.float64).ravel()
+        x = as_real_array("x", x).ravel()
         if x.size < 2:
-            raise ValueError(f"{self.name}: need at least 2 samples to project, got {x.size}")
-        return self.natural_from_means(self.sufficient(x).mean(axis=0))
+            raise ValueError(f"{self.name}: x must hold at least 2 samples to project, got {x.size}")
+        means = self.sufficient(x).mean(axis=0)
+        try:
+            return self.natural_from_means(means)
+        except ValueError as err:
+            raise ValueError(f"{self.name}: the samples x have no projection onto the family ({err})") from None
 
     def project_with_interval(self, x, *, n_boot: int = 200, rng, level: float = 0.95):
         """:meth:`project` and a percentile bootstrap interval, shapes ``(dim,)``, ``(2, dim)``."""
-        x = np.asarray(x, dtype=np.float64).ravel()
+        x = as_real_array("x", x).ravel()
+        if x.size < 2:
+            raise ValueError(f"{self.name}: x must hold at least 2 samples to project, got {x.size}")
         rng = as_generator("rng", rng)
-        n_boot = as_int("n_boot", n_boot, minimum=20)
+        n_boot = as_int("n_boot", n_boot, minimum=20, maximum=100_000)
         level = as_real("level", level, minimum=0.5, maximum=0.999)
         T = self.sufficient(x)
-        boots = np.array([self.natural_from_means(T[rng.integers(0, x.size, x.size)].mean(axis=0))
-                          for _ in range(n_boot)])
+        try:
+            boots = np.array([self.natural_from_means(T[rng.integers(0, x.size, x.size)].mean(axis=0))
+                              for _ in range(n_boot)])
+        except ValueError as err:
+            raise ValueError(f"{self.name}: the samples x or a bootstrap resample of them have no projection onto "
+                             f"the family ({err})") from None
         a = (1 - level) / 2
         return self.natural_from_means(T.mean(axis=0)), np.quantile(boots, [a, 1 - a], axis=0)
 
@@ -323,14 +415,15 @@ class Gaussian(Family):
         return np.array([mu, var + mu**2])
 
     def natural_from_means(self, t):
-        t = np.asarray(t, dtype=np.float64)
+        t = self.check_means(t)
         var = t[1] - t[0] ** 2
         if not var > 0:
-            raise ValueError(f"gaussian: E x^2 - (E x)^2 must be > 0, got {var}")
+            raise ValueError(f"gaussian: t = (E x, E x^2) must have E x^2 - (E x)^2 > 0, got {var}")
         return self.natural(t[0], var)
 
     def sample(self, eta, size, *, rng):
         mu, second = self.mean_statistics(eta)
+        _check_size(size)
         return as_generator("rng", rng).normal(mu, np.sqrt(second - mu**2), size)
 
 
@@ -346,12 +439,13 @@ class Poisson(Family):
         return np.exp(self.check_natural(eta))
 
     def natural_from_means(self, t):
-        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        t = self.check_means(t)
         if not t[0] > 0:
-            raise ValueError(f"poisson: the mean must be > 0 to project, got {t[0]}")
+            raise ValueError(f"poisson: t = (E x,) must be > 0 to project, got {t[0]}")
         return np.log(t)
 
     def sample(self, eta, size, *, rng):
+        _check_size(size)
         return as_generator("rng", rng).poisson(self.mean_statistics(eta)[0], size).astype(np.float64)
 
 
@@ -368,12 +462,13 @@ class Bernoulli(Family):
         return expit(self.check_natural(eta))
 
     def natural_from_means(self, t):
-        t = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        t = self.check_means(t)
         if not 0 < t[0] < 1:
-            raise ValueError(f"bernoulli: the mean must lie in (0, 1) to project, got {t[0]}")
+            raise ValueError(f"bernoulli: t = (E x,) must lie in (0, 1) to project, got {t[0]}")
         return np.log(t) - np.log1p(-t)
 
     def sample(self, eta, size, *, rng):
+        _check_size(size)
         return (as_generator("rng", rng).random(size) < self.mean_statistics(eta)[0]).astype(np.float64)
 
 
@@ -399,7 +494,7 @@ class Gamma(Family):
     def sufficient(self, x):
         x = np.asarray(x, dtype=np.float64)
         if np.any(x <= 0):
-            raise ValueError("gamma: samples must be > 0")
+            raise ValueError("gamma: samples x must be > 0")
         return np.stack([np.log(x), x], axis=-1)
 
     def log_partition(self, eta):
@@ -416,10 +511,11 @@ class Gamma(Family):
     def natural_from_means(self, t):
         r"""Solve :math:`\ln k - \psi(k) = \ln\E x - \E\ln x` by Newton (the left side is decreasing, convex)."""
 
-        t = np.asarray(t, dtype=np.float64)
+        t = self.check_means(t)
         s = np.log(t[1]) - t[0] if t[1] > 0 else -1.0
         if not s > 0:
-            raise ValueError(f"gamma: need ln E x > E ln x (Jensen gap > 0) to project, got gap {s}")
+            raise ValueError(f"gamma: t = (E ln x, E x) must have ln E x > E ln x (Jensen gap > 0) to project, "
+                             f"got gap {s}")
         k = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)        # Minka's starting point
         for _ in range(100):
             f, fp = np.log(k) - digamma(k) - s, 1 / k - polygamma(1, k)
@@ -431,6 +527,7 @@ class Gamma(Family):
 
     def sample(self, eta, size, *, rng):
         e1, e2 = self.check_natural(eta)
+        _check_size(size)
         return as_generator("rng", rng).gamma(e1 + 1, -1 / e2, size)
 
 
@@ -447,8 +544,9 @@ class EvenPoly(Family):
 
     def __init__(self, m: int = 2, half_width: float = 10.0, n_grid: int = 8001):
         self.dim = as_int("m", m, minimum=1, maximum=4)
-        self.x = np.linspace(-as_real("half_width", half_width, minimum=1.0), half_width,
-                             as_int("n_grid", n_grid, minimum=201))
+        # x^(2m) on the grid must stay finite: |x| <= 1e30 keeps x^8 far below float64's 1e308
+        half_width = as_real("half_width", half_width, minimum=1.0, maximum=1e30)
+        self.x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=201, maximum=MAX_GRID))
 
     def check_natural(self, eta):
         eta = super().check_natural(eta)
@@ -456,6 +554,11 @@ class EvenPoly(Family):
             check_even_poly(-eta)
         except ValueError as err:
             raise ValueError(f"even_poly: eta = -theta must have its highest non-zero eta_k < 0 ({err})") from None
+        with np.errstate(over="ignore"):
+            V_edge = np.sum(np.abs(eta) * self.x[-1] ** (2.0 * np.arange(1, self.dim + 1)))
+        if not np.isfinite(V_edge):
+            raise ValueError(f"even_poly: eta must keep V(x) = -eta . (x^2, ..., x^(2m)) within float64 on the grid "
+                             f"|x| <= {self.x[-1]}, got {eta}")
         return eta
 
     def sufficient(self, x):
@@ -471,16 +574,22 @@ class EvenPoly(Family):
         return grid_even_moments(self.x, even_poly_density(-self.check_natural(eta), self.x), self.dim)
 
     def natural_from_means(self, t):
-        t = np.asarray(t, dtype=np.float64)
-        if t.shape != (self.dim,) or not np.all(t > 0):
-            raise ValueError(f"even_poly: need {self.dim} positive even moments, got {t}")
-        return -project_even_poly_moments(t, self.x)
+        t = self.check_means(t)
+        if not np.all(t > 0):
+            raise ValueError(f"even_poly: t must be {self.dim} positive even moments, got {t}")
+        try:
+            return -project_even_poly_moments(t, self.x)
+        except ValueError as err:
+            raise ValueError(f"even_poly: t = {t} has no projection onto the family ({err})") from None
 
     def sample(self, eta, size, *, rng):
         r"""Rejection from :math:`N(0, s^2)`, :math:`s^2 = \E x^2`: accept with
         :math:`e^{-g(x^2) + g_{\min}}`, :math:`g(u) = \sum_k\theta_k u^k - u/(2s^2)`, whose minimum
         over :math:`u\ge0` is at 0 or a real root of :math:`g'`."""
         theta = -self.check_natural(eta)
+        if size is None:
+            raise TypeError("even_poly: size must be an integer or a tuple of integers, got None")
+        _check_size(size)
         rng = as_generator("rng", rng)
         s2 = float(self.mean_statistics(eta)[0])
         coeffs = np.concatenate([[0.0], theta])              # g(u), coefficients from u^0 upward
@@ -504,6 +613,12 @@ def family(name: str, **options) -> Family:
         raise TypeError(f"family must be a string, one of {sorted(classes)}, got {type(name).__name__}")
     if name not in classes:
         raise ValueError(f"family must be one of {sorted(classes)}, got {name!r}")
+    if options and name != "even_poly":
+        raise TypeError(f"family {name!r} takes no options (m, half_width, n_grid are options of 'even_poly'), "
+                        f"got {', '.join(sorted(options))}")
+    if name == "even_poly" and set(options) - {"m", "half_width", "n_grid"}:
+        raise TypeError(f"family 'even_poly' takes the options m, half_width, n_grid, got "
+                        f"{', '.join(sorted(set(options) - {'m', 'half_width', 'n_grid'}))}")
     return classes[name](**options)
 
 
@@ -566,7 +681,7 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
         mean = np.linalg.solve(P, np.full(n_sites, eta[0]))
         z = rng.standard_normal((size, n_sites))
         return mean + np.linalg.solve(L.T, z.T).T
-    x, logw, h = _chain_support(fam, eta, K, as_int("n_grid", n_grid, minimum=100))
+    x, logw, h = _chain_support(fam, eta, K, as_int("n_grid", n_grid, minimum=100, maximum=20_000))
     logpair = K * np.outer(x, x)
     # forward messages alpha_i(x_i) = p(x_1..x_i part) summed over x_1..x_{i-1}, in logs
     alphas = [logw - logw.max()]

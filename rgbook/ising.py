@@ -23,7 +23,17 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, logsumexp
 
-from ._validate import MAX_COUPLING, as_coupling, as_generator, as_int, as_real, as_real_array
+from ._validate import (
+    MAX_COUPLING,
+    as_coupling,
+    as_generator,
+    as_int,
+    as_int_array,
+    as_real,
+    as_real_array,
+    as_spin_distribution,
+    as_spins,
+)
 
 __all__ = [
     "transfer_matrix",
@@ -99,13 +109,20 @@ def all_configurations(N: int) -> np.ndarray:
 
 
 def energy(configs: np.ndarray, K: float, h: float = 0.0, boundary: str = "open") -> np.ndarray:
-    r"""Return :math:`-H(s) = K\sum s_i s_{i+1} + h \sum s_i` for each row of ``configs``."""
+    r"""Return :math:`-H(s) = K\sum s_i s_{i+1} + h \sum s_i` for each row of ``configs``.
+
+    ``configs`` is an ``(n, N)`` array of spins ±1 (``N >= 2``); any other value is refused
+    (it used to be truncated to an integer: ``[0.3, 1, 1]`` gave ``0.5`` at ``K = h = 0.5``).
+    """
+    s = as_spins("configs", configs, min_sites=2)
     K = as_coupling("K", K)
     h = as_coupling("h", h)
     boundary = _check_boundary(boundary)
-    s = np.asarray(configs)
-    if s.ndim != 2 or s.shape[1] < 2:
-        raise ValueError(f"configs must be a 2-d array with at least 2 columns, got shape {s.shape}")
+    return _energy(s, K, h, boundary)
+
+
+def _energy(s: np.ndarray, K: float, h: float, boundary: str) -> np.ndarray:
+    """:func:`energy` of checked arguments."""
     s = s.astype(np.int32)
     bonds = np.einsum("ij,ij->i", s[:, :-1], s[:, 1:])
     if boundary == "periodic":
@@ -135,8 +152,11 @@ def enumerate_chain(
         :math:`P(s) = e^{-H(s)}/Z`, normalized in log space (no overflow for large ``K``).
     """
     N = as_int("N", N, minimum=2, maximum=MAX_ENUMERATION_SITES)
+    K = as_coupling("K", K)
+    h = as_coupling("h", h)
+    boundary = _check_boundary(boundary)
     configs = all_configurations(N)
-    logw = energy(configs, K, h, boundary)
+    logw = _energy(configs, K, h, boundary)      # configs are spins by construction: no check of 2^N rows
     probs = np.exp(logw - logsumexp(logw))
     return configs, probs
 
@@ -147,13 +167,18 @@ def marginalize(configs: np.ndarray, probs: np.ndarray, keep) -> tuple[np.ndarra
     Returns the configurations of the kept sites (in :func:`all_configurations` order)
     and their probabilities, obtained by summing ``probs`` over the other sites.
     """
+    as_spin_distribution(configs, probs)           # spins ±1, probabilities >= 0 summing to 1
     configs = np.asarray(configs)
     probs = np.asarray(probs, dtype=np.float64)
-    if configs.ndim != 2 or probs.shape != (configs.shape[0],):
-        raise ValueError("configs must be (n, N) and probs must be (n,)")
-    keep = np.asarray(keep, dtype=np.int64)
-    if keep.ndim != 1 or keep.size == 0 or keep.min() < 0 or keep.max() >= configs.shape[1]:
-        raise ValueError(f"keep must list site indices in [0, {configs.shape[1] - 1}]")
+    keep = as_int_array("keep", keep)
+    n_sites = configs.shape[1]
+    if keep.ndim != 1 or keep.size == 0 or keep.min() < 0 or keep.max() >= n_sites:
+        raise ValueError(f"keep must be a non-empty list of site indices in [0, {n_sites - 1}], got {keep.tolist()}")
+    if np.unique(keep).size != keep.size:
+        raise ValueError(f"keep must list distinct sites, got {keep.tolist()}")
+    if keep.size > MAX_ENUMERATION_SITES:
+        raise ValueError(f"keep must list at most {MAX_ENUMERATION_SITES} sites (2^len(keep) marginal states), "
+                         f"got {keep.size}")
     bits = (configs[:, keep] > 0).astype(np.int64)
     index = bits @ (1 << np.arange(keep.size - 1, -1, -1, dtype=np.int64))
     marg = np.bincount(index, weights=probs, minlength=2**keep.size)
@@ -181,10 +206,17 @@ def log_matrix_power(logT, b: int) -> np.ndarray:
         :math:`\ln (T^b)_{ij}`, same shape as ``logT``; finite wherever :math:`(T^b)_{ij} > 0`,
         however large the entries of :math:`T^b` are.
     """
-    logT = np.asarray(logT, dtype=np.float64)
-    if logT.ndim < 2 or logT.shape[-1] != logT.shape[-2]:
-        raise ValueError(f"logT must have shape (..., n, n), got {logT.shape}")
-    b = as_int("b", b, minimum=0)
+    if isinstance(logT, (str, bytes)) or logT is None:
+        raise TypeError(f"logT must be an array of logarithms, got {type(logT).__name__}")
+    try:
+        logT = np.asarray(logT, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"logT must be a real (..., n, n) array of logarithms: {exc}") from exc
+    if logT.ndim < 2 or logT.shape[-1] != logT.shape[-2] or logT.shape[-1] == 0:
+        raise ValueError(f"logT must have shape (..., n, n) with n >= 1, got {logT.shape}")
+    if np.any(np.isnan(logT)) or np.any(logT == np.inf):
+        raise ValueError("logT must hold finite logarithms or -inf (a zero entry), not NaN or +inf")
+    b = as_int("b", b, minimum=0, maximum=2**62)
     n = logT.shape[-1]
     result = np.where(np.eye(n, dtype=bool), 0.0, -np.inf) * np.ones_like(logT)
     base = logT
@@ -203,7 +235,7 @@ def log_partition(N: int, K: float, h: float = 0.0, boundary: str = "open") -> f
     Open chain: :math:`Z = u^\top T^{N-1} u`, :math:`u=(e^{h/2},e^{-h/2})`;
     ring: :math:`Z = \operatorname{Tr} T^N`.
     """
-    N = as_int("N", N, minimum=2)
+    N = as_int("N", N, minimum=2, maximum=2**62)
     boundary = _check_boundary(boundary)
     logT = log_transfer_matrix(K, h)
     if boundary == "periodic":
@@ -264,7 +296,12 @@ def correlation_length(K):
 
 
 def spin_correlation(r, K):
-    r"""Exact zero-field correlation :math:`\langle s_i s_{i+r}\rangle = \tanh^r K` (open chain)."""
+    r"""Exact zero-field correlation :math:`\langle s_i s_{i+r}\rangle = \tanh^r K` (open chain).
+
+    ``r`` is a distance in sites: a non-negative integer or an array of them (``2.0`` counts as
+    an integer, ``1.5`` is refused: there is no spin half-way between sites).
+    """
+    as_int_array("r", r, minimum=0)
     r = as_real_array("r", r, minimum=0.0)
     K = as_real("K", K)
     return np.tanh(K) ** r

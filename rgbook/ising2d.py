@@ -36,7 +36,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
-from ._validate import as_generator, as_int, as_real, as_real_array
+from ._validate import as_bool, as_generator, as_int, as_real, as_real_array
 
 __all__ = [
     "K_C",
@@ -68,6 +68,13 @@ K_C = 0.5 * np.log1p(np.sqrt(2.0))
 
 #: Largest coupling accepted by the exact formulas (``sinh 2K`` stays finite, ``ln Z`` exact to rounding).
 MAX_K = 50.0
+#: Smallest coupling of :func:`energy_per_site` and :func:`specific_heat`: their finite-difference step is
+#: ``K/8`` there, and below ~1e-4 the differences of ``ln Z`` drown in rounding (u(1e-8) came out positive).
+MIN_K_DERIVATIVE = 1e-4
+#: Most spins one Swendsen-Wang batch may hold (``n_chains * L**2``; 1e8 int8 spins, a few GB of bond graph).
+MAX_SITES = 10**8
+#: Most sweeps (recorded or burn-in) of one Swendsen-Wang run.
+MAX_SWEEPS = 10**7
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +202,8 @@ def energy_per_site(K, L: int):
     """
     L = _check_L(L)
     K = _check_K(K)
+    if np.any(K < MIN_K_DERIVATIVE):
+        raise ValueError(f"K must be >= {MIN_K_DERIVATIVE} for the numerical derivative, got min {K.min()}")
     d1, _ = _derivatives(K, L)
     out = -d1 / (L * L)
     return float(out) if out.ndim == 0 else out
@@ -221,6 +230,8 @@ def specific_heat(K, L: int):
     """
     L = _check_L(L)
     K = _check_K(K)
+    if np.any(K < MIN_K_DERIVATIVE):
+        raise ValueError(f"K must be >= {MIN_K_DERIVATIVE} for the numerical derivative, got min {K.min()}")
     _, d2 = _derivatives(K, L)
     out = K**2 * d2 / (L * L)
     return float(out) if out.ndim == 0 else out
@@ -248,7 +259,12 @@ def lattice_energy(spins) -> np.ndarray:
 
 
 def _check_spins(spins, name: str, *, min_size: int = 2) -> np.ndarray:
-    s = np.asarray(spins)
+    if isinstance(spins, (str, bytes)) or spins is None:
+        raise TypeError(f"{name} must be an array of spins +1 and -1, got {type(spins).__name__}")
+    try:
+        s = np.asarray(spins)
+    except (TypeError, ValueError) as exc:  # ragged nesting
+        raise TypeError(f"{name} must be a rectangular array of spins +1 and -1: {exc}") from exc
     if s.ndim < 2 or s.shape[-1] != s.shape[-2] or s.shape[-1] < min_size:
         raise ValueError(f"{name} must have shape (..., L, L) with L >= {min_size}, got {s.shape}")
     if not (np.issubdtype(s.dtype, np.integer) or np.issubdtype(s.dtype, np.floating)) or not np.all(np.abs(s) == 1):
@@ -357,14 +373,14 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
     """
     K = as_real("K", K, minimum=0.0, maximum=MAX_K)
     L = _check_L(L)
-    n_chains = as_int("n_chains", n_chains, minimum=1)
-    n_sweeps = as_int("n_sweeps", n_sweeps, minimum=1)
-    n_burn = as_int("n_burn", n_burn, minimum=0)
+    n_chains = as_int("n_chains", n_chains, minimum=1, maximum=MAX_SITES // (L * L))
+    n_sweeps = as_int("n_sweeps", n_sweeps, minimum=1, maximum=MAX_SWEEPS)
+    n_burn = as_int("n_burn", n_burn, minimum=0, maximum=MAX_SWEEPS)
     keep_every = as_int("keep_every", keep_every, minimum=0)
     rng = as_generator("rng", rng)
     if measure is not None and not callable(measure):
         raise TypeError(f"measure must be callable or None, got {type(measure).__name__}")
-    if init not in ("random", "up"):
+    if not isinstance(init, str) or init not in ("random", "up"):
         raise ValueError(f"init must be 'random' or 'up', got {init!r}")
     p = -np.expm1(-2.0 * K)
     if init == "random":
@@ -446,6 +462,8 @@ def tau_int(series, *, c: float = 6.0) -> float:
         :math:`\tau_{\rm int}` (``0.5`` for a constant series).
     """
     x = as_real_array("series", series)
+    if x.size and np.max(np.abs(x)) > 1e100:
+        raise ValueError(f"|series| must be <= 1e100 (its autocovariance overflows float64), got {np.max(np.abs(x))}")
     if x.ndim == 1:
         x = x[:, None]
     if x.ndim != 2 or x.shape[0] < 4:
@@ -499,6 +517,8 @@ class MomentEstimate:
 
 def sampled_moments(run: SWRun) -> MomentEstimate:
     """Energy per site and specific heat of a :class:`SWRun` with error bars; see :class:`MomentEstimate`."""
+    if not isinstance(run, SWRun):
+        raise TypeError(f"run must be an SWRun (the result of swendsen_wang), got {type(run).__name__}")
     e = run.energy
     T, B = e.shape
     N = run.L**2
@@ -539,6 +559,12 @@ def validate_sampler(L: int = 16, factors=(0.95, 1.0, 1.05), n_chains: int = 32,
     fs = as_real_array("factors", factors)
     if fs.ndim != 1 or fs.size == 0 or np.any(fs <= 0) or np.any(fs > 10):
         raise ValueError(f"factors must be a non-empty sequence of values in (0, 10], got {factors!r}")
+    if np.any(fs * K_C < MIN_K_DERIVATIVE):
+        raise ValueError(f"factors must be >= {MIN_K_DERIVATIVE / K_C:.3g} (K = f K_c >= {MIN_K_DERIVATIVE} for the "
+                         f"exact u and c), got {factors!r}")
+    # tau_int needs 4 recorded sweeps, the error of c the spread over 2 chains at least
+    n_chains = as_int("n_chains", n_chains, minimum=2, maximum=MAX_SITES // (L * L))
+    n_sweeps = as_int("n_sweeps", n_sweeps, minimum=4, maximum=MAX_SWEEPS)
     seed = as_int("seed", seed, minimum=0)
     children = np.random.SeedSequence(seed).spawn(fs.size)
     out = []
@@ -598,7 +624,7 @@ def block_majority(spins, *, tie: str = "top_left", rng=None) -> np.ndarray:
     -------
     numpy.ndarray, int8, shape (..., L/2, L/2)
     """
-    if tie not in ("top_left", "random"):
+    if not isinstance(tie, str) or tie not in ("top_left", "random"):
         raise ValueError(f"tie must be 'top_left' or 'random', got {tie!r}")
     bl = _blocks(spins)
     total = bl.sum(axis=(-1, -2), dtype=np.int64)
@@ -686,6 +712,7 @@ def even_operators(spins, *, extended: bool = False) -> np.ndarray:
     numpy.ndarray, float64, shape (..., 4) or (..., 7)
         Columns in the order of :data:`OPERATOR_NAMES` (then :data:`EXTENDED_OPERATOR_NAMES`).
     """
+    extended = as_bool("extended", extended)
     s = _check_spins(spins, "spins").astype(np.int8)      # products of +-1 sums of at most 4 fit in int8
     ax = (-2, -1)
     r = np.roll(s, -1, axis=-1)
@@ -724,8 +751,8 @@ def _block_map(name_or_weights, rng=None):
     if callable(name_or_weights):
         return name_or_weights
     w = as_real_array("block_map", name_or_weights)
-    if w.shape != (2, 2):
-        raise ValueError(f"block_map weights must have shape (2, 2), got {w.shape}")
+    if w.shape != (2, 2) or not np.any(w):
+        raise ValueError(f"block_map weights must have shape (2, 2) and not be all zero, got {w.tolist()}")
     return lambda x: block_linear_threshold(x, w)
 
 
@@ -749,9 +776,13 @@ def blocked_operators(spins, block_map="majority", n_levels: int = 2, *, rng=Non
     numpy.ndarray, shape (..., n_levels + 1, 4)
         :func:`even_operators` at each level.
     """
-    n_levels = as_int("n_levels", n_levels, minimum=1)
+    n_levels = as_int("n_levels", n_levels, minimum=1, maximum=12)
     fmap = _block_map(block_map, rng)
-    s = np.asarray(spins)
+    s = _check_spins(spins, "spins")
+    if s.shape[-1] % 2**n_levels or s.shape[-1] < 2 ** (n_levels + 1):
+        raise ValueError(f"n_levels must leave blocks of at least 2 x 2 spins: L = {s.shape[-1]} must be a multiple "
+                         f"of 2**n_levels = {2**n_levels} and >= 2**(n_levels + 1) = {2 ** (n_levels + 1)}, "
+                         f"got n_levels = {n_levels}")
     out = [even_operators(s)]
     for _ in range(n_levels):
         s = fmap(s)
@@ -879,9 +910,11 @@ def sample_blocked_operators(L: int = 32, block_map="majority", *, n_levels: int
     numpy.ndarray, shape (n_sweeps, n_chains, n_levels + 1, 4)
     """
     L = _check_L(L)
-    n_levels = as_int("n_levels", n_levels, minimum=1)
-    if L % 2**n_levels:
-        raise ValueError(f"L must be divisible by 2**n_levels = {2**n_levels}, got {L}")
+    n_levels = as_int("n_levels", n_levels, minimum=1, maximum=12)
+    if L % 2**n_levels or L < 2 ** (n_levels + 1):
+        raise ValueError(f"L must be a multiple of 2**n_levels = {2**n_levels} and >= 2**(n_levels + 1) = "
+                         f"{2 ** (n_levels + 1)} (n_levels blockings leave 2 x 2 spins at least), got L = {L}, "
+                         f"n_levels = {n_levels}")
     seed = as_int("seed", seed, minimum=0)
     sample_seq, map_seq = np.random.SeedSequence(seed).spawn(2)
     fmap = _block_map(block_map, np.random.default_rng(map_seq))

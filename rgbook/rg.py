@@ -267,7 +267,13 @@ def gaussian_chain_ratio_map_b(r, b: int = 2):
 
 
 def gaussian_ring_precision(n: int, K: float, d: float = 1.0) -> np.ndarray:
-    r"""Precision :math:`d\,I - K(S + S^T)` of the Gaussian ring of ``n`` sites (:math:`S` the cyclic shift)."""
+    r"""Precision :math:`d\,I - K(S + S^T)` of the Gaussian ring of ``n`` sites (:math:`S` the cyclic shift).
+
+    ``3 <= n <= 4096`` (an ``n`` by ``n`` matrix), ``K`` and ``d`` finite.
+    """
+    n = as_int("n", n, minimum=3, maximum=4096)
+    K = as_real("K", K)
+    d = as_real("d", d)
     S = np.roll(np.eye(n), 1, axis=1)
     return d * np.eye(n) - K * (S + S.T)
 
@@ -282,7 +288,7 @@ def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> 
     K = as_real("K", K)
     d = as_real("d", d, minimum=0.0, strict_minimum=True)
     m = as_int("m", m, minimum=3, maximum=500)
-    b = as_int("b", b, minimum=2)
+    b = as_int("b", b, minimum=2, maximum=max(2, 4096 // m))     # the ring's b m sites: a (b m)^2 matrix
     N = b * m
     A = gaussian_ring_precision(N, K, d)
     if np.linalg.eigvalsh(A).min() <= 0:
@@ -307,7 +313,12 @@ def block_sum_cumulants(kappa, b: int = 2, zeta: float = 0.5, steps: int = 1) ->
     steps = as_int("steps", steps, minimum=0, maximum=1000)
     n = np.arange(1, kappa.size + 1)
     factor = float(b) ** (1.0 - n * zeta)
-    return kappa[None, :] * factor[None, :] ** np.arange(steps + 1)[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = kappa[None, :] * factor[None, :] ** np.arange(steps + 1)[:, None]
+    if not np.all(np.isfinite(out)):
+        raise ValueError("kappa, b, zeta and steps give cumulants beyond float64 (b^((1 - n zeta) steps) kappa_n "
+                         "overflows); use fewer steps or smaller kappa")
+    return out
 
 
 def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int = 1201, fit_width: float = 2.5):
@@ -330,7 +341,14 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
 
     theta = check_even_poly(as_real_array("theta", theta))
     K = as_real("K", K)
-    x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=101))
+    half_width = as_real("half_width", half_width, minimum=0.0, strict_minimum=True)
+    fit_width = as_real("fit_width", fit_width, minimum=0.0, strict_minimum=True)
+    if fit_width > half_width:
+        raise ValueError(f"fit_width must be <= half_width = {half_width}, got {fit_width}")
+    x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=101, maximum=10_001))
+    if not np.any(np.abs(x) <= fit_width):
+        raise ValueError(f"fit_width must hold points of the grid (half_width = {half_width}, n_grid = {x.size}: "
+                         f"spacing {x[1] - x[0]:.3g}), got {fit_width}")
     dx = x[1] - x[0]
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
     # T_2(x,z) = e^{-V(x)/2 - V(z)/2} sum_y e^{-V(y)} e^{Kxy} e^{Kzy} dy, as one matrix product
@@ -344,6 +362,10 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
             + [(X * Z).ravel()])
     A = np.column_stack(cols)
     y = logT2[np.ix_(win, win)].ravel()
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"theta, K and half_width must keep the transfer kernel within float64 on the grid "
+                         f"(e^(K x y) up to e^({abs(K) * half_width**2:.3g}), e^-V(half_width) = "
+                         f"e^-{float(V.max() - V.min()):.3g}); lower |K| or half_width")
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     residual = float(np.max(np.abs(A @ coef - y)))
     return coef[1:-1], float(coef[-1]), residual
@@ -393,7 +415,7 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
     theta = check_even_poly(as_real_array("theta", theta))
     b = as_int("b", b, minimum=2, maximum=MAX_BLOCK)
     steps = as_int("steps", steps, minimum=0, maximum=50)
-    half_width = as_real("half_width", half_width, minimum=0.0, strict_minimum=True)
+    half_width = as_real("half_width", half_width, minimum=0.0, strict_minimum=True, maximum=1e30)
     n_grid = as_int("n_grid", n_grid, minimum=101, maximum=100_001)
     confinement = float(sum(t * half_width ** (2 * (k + 1)) for k, t in enumerate(theta)))
     if confinement < MIN_CONFINEMENT:
@@ -406,8 +428,9 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
     sd = float(np.sqrt(expfam.grid_even_moments(x, expfam.even_poly_density(theta, x), 1)[0]))
     if not sd >= MIN_RESOLUTION * dx:   # the variance is preserved, so the initial law decides for every step
         raise ValueError(
-            f"theta must give a law the grid resolves: its standard deviation {sd:.3g} must be >= {MIN_RESOLUTION} "
-            f"grid spacings ({MIN_RESOLUTION * dx:.3g}), got theta = {theta}; lower theta or raise n_grid"
+            f"theta must give a law the grid resolves (the grid of half_width = {half_width} and n_grid = {n_grid}): "
+            f"its standard deviation {sd:.3g} must be >= {MIN_RESOLUTION} grid spacings ({MIN_RESOLUTION * dx:.3g}), "
+            f"got theta = {theta}; lower theta or half_width, or raise n_grid"
         )
     out = [theta]
     for _ in range(steps):
@@ -418,5 +441,9 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
         xs = np.linspace(b * x[0], b * x[-1], s.size) / np.sqrt(b)   # grid of x' = sum / sqrt(b)
         w = s / s.sum()                                             # probabilities of the grid points
         moments = np.array([(xs ** (2 * k)) @ w for k in range(1, theta.size + 1)])
-        out.append(expfam.project_even_poly_moments(moments, x, theta0=out[-1]))
+        try:
+            out.append(expfam.project_even_poly_moments(moments, x, theta0=out[-1]))
+        except ValueError as err:
+            raise ValueError(f"theta = {theta} leads, after {len(out)} block-sum step(s), to moments with no "
+                             f"even-polynomial projection: {err}") from None
     return np.array(out)
