@@ -37,7 +37,7 @@ def main() -> int:
         print(f"mutated {TARGET}: {BEFORE!r} -> {AFTER!r}; executing book/reading_a in {copy}", flush=True)
         subprocess.run([python, "-m", "rgbook", "figures", "reading_a"], cwd=copy, env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        result = subprocess.run([python, "-m", "rgbook", "verify", "I.A1", "I.A2", "I.B"], cwd=copy, env=env,
+        result = subprocess.run([python, "-m", "rgbook", "verify", "I.A1", "I.A2"], cwd=copy, env=env,
                                 capture_output=True, text=True)
         print(result.stdout)
         lines = [line for line in result.stdout.splitlines() if line.startswith("record differs: I.A2")]
