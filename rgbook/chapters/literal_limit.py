@@ -25,8 +25,8 @@ from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..stats import seed_bootstrap
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "PROTOCOL_LA", "Flow", "LiteralRun", "BoundCheck", "copy_weights", "run_stacks",
-           "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
+__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "PROTOCOL_LA", "Flow", "LiteralRun", "BoundCheck", "copy_weights",
+           "run_stacks", "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
            "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/literal_limit"
@@ -58,6 +58,23 @@ class Protocol:
         The exact-enumeration check of the correlation bound: ``check_functions`` random
         (deterministic and stochastic) functions of random separated regions of an open chain
         of ``check_N`` spins at ``check_K``.
+    limit_N, limit_depth, limit_Ks
+        The limit test (claim ``I.Llim``): open zero-field chains of ``limit_N`` spins at
+        ``limit_Ks`` and at ``K = 0`` (the null: uncorrelated input), stacks of ``limit_depth``
+        dense layers ``n -> n/2``.
+    limit_stacks, limit_null_stacks
+        Independent trained stacks per ``K > 0`` and at ``K = 0``.
+    limit_steps, limit_batch, lr
+        Every layer trains ``limit_steps`` Adam steps of rate ``lr``. The first layer (``2^16``
+        input states) uses :func:`rgbook.networks.train_autoencoders_sampled`, one restart per
+        stack, ``limit_batch`` importance-weighted states per step, exact losses at checkpoints;
+        deeper layers the exact loss, best of ``limit_deep_restarts`` restarts.
+    limit_seed
+        Stack ``k`` at input ``K`` (index ``i``, the null first) trains its first layer with seed
+        ``limit_seed + 100 i + k``, its layer ``l >= 2`` with ``limit_seed + 1000 l + 10 (100 i + k)``.
+    limit_random_seeds, limit_random_seed
+        Random dense stacks (the trained layers' initial law), seeds ``limit_random_seed + 100 k + l``,
+        the same weights at every ``K`` and at the null.
     """
 
     N: int = 8
@@ -77,11 +94,35 @@ class Protocol:
     check_K: float = 0.8
     check_functions: int = 200
     check_seed: int = 0
+    # the limit (claim I.Llim): deeper stacks against a null of uncorrelated input
+    limit_N: int = 16
+    limit_depth: int = 3
+    limit_Ks: tuple[float, ...] = (0.5, 1.0, 1.5)
+    limit_stacks: int = 3
+    limit_null_stacks: int = 5
+    limit_steps: int = 1200
+    limit_batch: int = 1024
+    limit_deep_restarts: int = 2
+    limit_seed: int = 20_000
+    limit_random_seeds: int = 20
+    limit_random_seed: int = 30_000
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
         return replace(self, N=4, depth=1, Ks=(1.0,), stack_seeds=2, restarts=1, steps=10, random_seeds=2,
-                       n_boot=100, check_N=6, check_functions=20)
+                       n_boot=100, check_N=6, check_functions=20, limit_N=8, limit_depth=2, limit_Ks=(1.0,),
+                       limit_stacks=2, limit_null_stacks=2, limit_steps=20, limit_batch=64, limit_deep_restarts=1,
+                       limit_random_seeds=3)
+
+    @property
+    def limit_chain(self) -> str:
+        """The sizes of a stack of the limit test, ``"16 -> 8 -> 4 -> 2"``."""
+        return arrow_chain(self.limit_N // 2**level for level in range(self.limit_depth + 1))
+
+    @property
+    def limit_levels(self) -> tuple[int, ...]:
+        """The coarse-grained levels ``1..limit_depth`` of the limit test."""
+        return tuple(range(1, self.limit_depth + 1))
 
     @property
     def chain(self) -> str:
@@ -428,6 +469,11 @@ def measure_literal(P: Protocol, tol) -> list[Row]:
     return rows
 
 
+def measure_limit(P: Protocol, tol) -> list[Row]:
+    """I.Llim: trained dense stacks at the last level against the K = 0 null; trend; plateau; controls."""
+    raise NotImplementedError("I.Llim is registered; its measuring code follows in a later commit")
+
+
 _PAPER_CLAIM = PAPER_I_CLAIM
 
 CLAIMS = (
@@ -480,5 +526,38 @@ CLAIMS = (
         measure=measure_literal,
         protocol=PROTOCOL_LA,
         figure="fig-literal-flow",
+        constants=("0", "95%"),
+    ),
+    Claim(
+        id="I.Llim",
+        title="the output coupling of trained dense stacks reaches the null of uncorrelated input (the literal limit)",
+        paper="I",
+        reading="L",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "The literal claim as a limit. Proved (corollary of the correlation bound): a stack whose units' receptive "
+            "fields separate with depth has |K_l| <= artanh(tanh^(d_l)|K|) -> K* = 0, trained or not; checked on the "
+            "decimation stack, K_l = R_2^l(K) within {decimation} (consistency). Measured for dense trained stacks, "
+            "where nothing is proved: open zero-field chains of N = {protocol.limit_N} spins at K in "
+            "{{{protocol.limit_Ks}}}, greedy stacks {protocol.limit_chain} of fully connected stochastic layers, each "
+            "trained on the exact reconstruction loss of the level below ({protocol.limit_stacks} stacks per K; "
+            "{protocol.limit_steps} Adam steps per layer, the first layer on importance-weighted batches of "
+            "{protocol.limit_batch} states, deeper layers exact, best of {protocol.limit_deep_restarts} restarts). "
+            "Null: the same stacks trained on uncorrelated input (K = 0; {protocol.limit_null_stacks} stacks), with "
+            "mean m0 and standard deviation sd0 of |K_L| at the last level L = {protocol.limit_depth}. The claim "
+            "holds if at every K the mean |K_L| of the trained stacks is at most m0 + {k} SE, SE = sqrt(sd0^2/n0 + "
+            "sdK^2/nK) the standard error of the difference of the two means, and if the trained mean |K_l| rises by "
+            "at most {trend} from any level to the next (l = 0..L). Precondition (optimal layers): every trained "
+            "layer's exact loss falls by at most {plateau} nats per spin over its last quarter of steps. Controls, "
+            "same test: random dense stacks ({protocol.limit_random_seeds} seeds, the trained layers' initial law) "
+            "against their own K = 0 null, deciding only when the 95% seed-bootstrap interval of their mean lies "
+            "wholly inside or outside the band; the copy layer (keeps two adjacent input spins), which must fail."
+        ),
+        tolerances={"k": 2.0, "trend": 0.02, "plateau": 2e-3, "decimation": 1e-4},
+        chapter=CHAPTER,
+        measure=measure_limit,
+        protocol=PROTOCOL,
+        figure="fig-literal-limit",
+        constants=("0", "95%", "sd0^2", "sdK^2", "m0", "sd0", "n0"),
     ),
 )
