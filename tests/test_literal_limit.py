@@ -91,7 +91,7 @@ def test_importance_weighted_batches_are_unbiased():
         states.advance(None)
         exact = states.loss(params).numpy()
         draws = []
-        for step in range(3000):
+        for step in range(1000):
             states.advance(step)
             draws.append(states.loss(params).numpy())
     draws = np.array(draws)
