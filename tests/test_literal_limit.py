@@ -120,6 +120,10 @@ def test_limit_run_controls_follow_their_closed_forms():
     assert run.abs_couplings(0.0, "trained").shape == (P.limit_null_stacks, P.limit_depth + 1)
     assert run.abs_couplings(0.0, "random").shape == (P.limit_random_seeds, P.limit_depth + 1)
     assert run.plateau[0.0].shape == (P.limit_null_stacks, P.limit_depth)
+    opt = ch.limit_optimizer_table(run, P)
+    assert len(opt) == len(run.Ks) * P.limit_depth and np.allclose(opt["largest late fall"],
+                                                                    [run.plateau[K][:, j].max() for K in run.Ks
+                                                                     for j in range(P.limit_depth)])
     rows = ch.measure_limit(P, dict(ch.CLAIMS[2].tolerances))
     assert {r.role for r in rows} == {"evidence", "control", "consistency", "precondition"}
     assert sum(r.role == "precondition" for r in rows) == P.limit_depth

@@ -32,7 +32,8 @@ from ..stats import seed_bootstrap
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "PROTOCOL_LA", "Flow", "LiteralRun", "BoundCheck", "copy_weights",
            "run_stacks", "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
-           "LimitRun", "run_limit", "limit_table", "plot_limit", "measure_limit", "FIGURES", "CLAIMS"]
+           "LimitRun", "run_limit", "limit_table", "limit_optimizer_table", "plot_limit", "measure_limit",
+           "FIGURES", "CLAIMS"]
 
 CHAPTER = "book/literal_limit"
 
@@ -503,6 +504,21 @@ def limit_table(run: LimitRun, P: Protocol):
                 "decimation K_l": run.couplings[("decimation", K)][0, lev],
                 "copy |K_l|": run.abs_couplings(K, "copy")[0, lev],
             })
+    return pd.DataFrame(rows)
+
+
+def limit_optimizer_table(run: LimitRun, P: Protocol):
+    """Per K and trained layer (level): the exact loss per spin (best and worst stack), its largest fall over the
+    last quarter of steps (the plateau precondition) and the largest loss gap between the restarts of one layer
+    (deeper layers; the first layer has one restart per stack). A DataFrame for display."""
+    rows = []
+    for K in run.Ks:
+        for lev in range(1, P.limit_depth + 1):
+            rows.append({"K": K, "layer": f"{P.limit_N // 2**(lev - 1)} -> {P.limit_N // 2**lev}",
+                         "loss (best stack)": run.losses[K][:, lev - 1].min(),
+                         "loss (worst stack)": run.losses[K][:, lev - 1].max(),
+                         "largest late fall": run.plateau[K][:, lev - 1].max(),
+                         "largest restart gap": run.restart_spread[K][:, lev - 1].max() if lev > 1 else float("nan")})
     return pd.DataFrame(rows)
 
 
