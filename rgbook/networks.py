@@ -64,6 +64,7 @@ __all__ = [
     "reconstruction_gap",
     "reconstruction_gradient_norms",
     "continue_autoencoders",
+    "train_autoencoders_sampled",
 ]
 
 #: Largest input chain that exact evaluation accepts (2^16 configurations).
@@ -937,3 +938,98 @@ def continue_autoencoders(models, configs, probs, *, steps: int, lr: float = 0.0
     arrays = {k: v.detach().numpy() for k, v in params.items()}
     return tuple(Autoencoder(**{k: arrays[k][i].copy() for k in "WcVd"}, loss=float(log.final[i]), seed=mdl.seed,
                              history=log.losses[:, i].copy()) for i, mdl in enumerate(models))
+
+
+class _SampledStates:
+    r"""The data of :func:`train_autoencoders_sampled`: per step, ``batch`` states drawn from the mixture
+    :math:`\bar P = \frac1R\sum_k P_k` of the models' distributions, weighted per model by
+    :math:`P_k(s)/\bar P(s)\times\text{count}(s)/\text{batch}` (an unbiased estimate of every model's
+    exact loss and gradient, since the loss is linear in :math:`P_k`); ``advance(None)`` selects the
+    exact distributions, evaluated in chunks of ``chunk`` models."""
+
+    def __init__(self, s: np.ndarray, p: np.ndarray, m: int, batch: int, seed: int, chunk: int = 4) -> None:
+        self.s, self.p, self.m, self.batch, self.chunk = s, p, m, batch, chunk
+        self.mix = p.mean(axis=0)
+        self.cdf = np.cumsum(self.mix)
+        self.rng = np.random.default_rng([seed, 2])
+        self.data: _LossData | None = None
+        self.params: dict[str, torch.Tensor] = {}
+        self.every, self.checkpoints = 0, 0
+        self.history: list[np.ndarray] = []
+
+    def advance(self, step: int | None) -> None:
+        if step is None:
+            self.data = None
+            return
+        if self.every and step % self.every == 0 and len(self.history) < self.checkpoints:
+            self.data = None
+            with torch.no_grad():
+                self.history.append(self.loss(self.params).numpy().copy())
+        idx = np.minimum(np.searchsorted(self.cdf, self.rng.random(self.batch) * self.cdf[-1], side="right"),
+                         self.mix.size - 1)
+        u, counts = np.unique(idx, return_counts=True)
+        self.data = _LossData.of(self.s[u], self.p[:, u] / self.mix[u] * (counts / self.batch), self.m)
+
+    def loss(self, params: dict[str, torch.Tensor]) -> torch.Tensor:
+        if self.data is not None:
+            return _reconstruction_loss_t(params, self.data)
+        R = self.p.shape[0]
+        return torch.cat([_reconstruction_loss_t({k: v[i:i + self.chunk] for k, v in params.items()},
+                                                 _LossData.of(self.s, self.p[i:i + self.chunk], self.m))
+                          for i in range(0, R, self.chunk)])
+
+
+def train_autoencoders_sampled(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
+                               batch: int = 1024, checkpoints: int = 4, seed: int = 0, init_scale: float = 1.0,
+                               progress: bool = False,
+                               desc: str | None = None) -> tuple[tuple[Autoencoder, ...], ...]:
+    r"""Train the autoencoder ``N -> m -> N`` on ``D`` input distributions by exact-weight stochastic gradients.
+
+    The models, their initialization (seeds ``seed + r``) and their loss are those of
+    :func:`train_autoencoders`; only the gradient differs. Each Adam step estimates every model's
+    exact loss from ``batch`` states drawn (with replacement, shared by all models) from the
+    mixture of the ``D`` distributions and reweighted to each model's own distribution
+    (importance weights; the estimate is unbiased because the loss is linear in the input
+    distribution). A step thus costs ``batch`` states instead of all :math:`2^N`, which makes
+    ``N = 16`` trainable within seconds. The states are drawn from
+    ``numpy.random.default_rng([seed, 2])``.
+
+    Every ``steps / checkpoints`` steps the *exact* loss of every model is computed on its full
+    distribution (no sampling): ``Autoencoder.history`` holds these ``checkpoints`` values (steps
+    ``0, steps/checkpoints, ...``) and ``Autoencoder.loss`` the exact loss after the last step, so
+    a plateau can be read from exact numbers.
+
+    Returns
+    -------
+    tuple of tuple of Autoencoder
+        ``result[d][r]``: restart ``r`` on distribution ``d``, in restart order.
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[0] < 1:
+        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
+    checked = [_check_distribution(configs, row) for row in probs]
+    s_np = checked[0][0].astype(np.float64)
+    p_np = np.stack([p for _, p in checked])
+    D, N = p_np.shape[0], s_np.shape[1]
+    m = as_int("m", m, minimum=1, maximum=min(N, MAX_OUTPUT_UNITS))
+    restarts = as_int("restarts", restarts, minimum=1)
+    steps = as_int("steps", steps, minimum=1)
+    batch = as_int("batch", batch, minimum=1)
+    checkpoints = as_int("checkpoints", checkpoints, minimum=1, maximum=steps)
+    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
+    seed = as_int("seed", seed, minimum=0)
+    init_scale = as_real("init_scale", init_scale, minimum=0.0)
+    states = _SampledStates(s_np, np.repeat(p_np, restarts, axis=0), m, batch, seed)
+    shapes = {"W": (m, N), "c": (m,), "V": (N, m), "d": (N,)}
+    scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "V": 1 / np.sqrt(m), "d": 0.1}
+    seeds = [seed + r for _ in range(D) for r in range(restarts)]
+    params = _init_batch(shapes, scales, seeds)
+    states.params, states.every, states.checkpoints = params, steps // checkpoints, checkpoints
+    log = fit(params, states.loss, steps=steps, lr=lr, record_every=steps, minibatches=states, progress=progress,
+              desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models, sampled)")
+    history = np.array(states.history)
+    arrays = {k: v.detach().numpy() for k, v in params.items()}
+    models = [Autoencoder(**{k: arrays[k][i].copy() for k in shapes}, loss=float(log.final[i]), seed=seeds[i],
+                          history=history[:, i].copy())
+              for i in range(D * restarts)]
+    return tuple(tuple(models[d * restarts:(d + 1) * restarts]) for d in range(D))

@@ -52,3 +52,78 @@ def test_convention_free_measures_of_decimation_stack_follow_rg():
     assert dec.halves_mi[2] == pytest.approx(np.log(2) + p * np.log(p) + (1 - p) * np.log(1 - p), abs=1e-5)
     copy = run.select(1.0, "copy")[0]
     assert copy.xi[2] == pytest.approx(copy.xi[0], rel=1e-4)
+
+
+# --------------------------------------------------------------------------------------
+# the limit test (I.Llim) and its trainer
+
+
+def test_sampled_trainer_starts_where_the_exact_trainer_starts_and_ends_on_the_exact_loss():
+    """Same seeds, same initial models: the sampled trainer's first exact checkpoint equals the exact trainer's
+    first recorded loss; its final loss is the exact loss of its final model (an independent evaluation)."""
+    from rgbook import ising, networks
+
+    s, p = ising.enumerate_chain(6, 0.9)
+    sampled = networks.train_autoencoders_sampled(s, p[None], 3, restarts=2, steps=40, batch=16, checkpoints=4, seed=5)
+    exact = networks.train_autoencoders(s, p[None], 3, restarts=2, steps=40, seed=5, progress=False)
+    for a, b in zip(sampled[0], exact[0]):
+        assert a.history.shape == (4,)
+        assert a.history[0] == pytest.approx(b.history[0], abs=1e-12)
+        assert a.loss == pytest.approx(networks.reconstruction_loss(a, s, p), abs=1e-12)
+
+
+def test_importance_weighted_batches_are_unbiased():
+    """The mean of the sampled loss over many batches converges to the exact loss (two distributions, one
+    mixture): within 4 standard errors."""
+    import torch
+
+    from rgbook import ising, networks
+
+    s, _ = ising.enumerate_chain(6, 0.0)
+    P = np.stack([ising.enumerate_chain(6, K)[1] for K in (0.2, 1.4)])
+    states = networks._SampledStates(s.astype(float), P, 3, batch=8, seed=1)
+    gen = torch.Generator().manual_seed(0)
+    params = {"W": torch.randn((2, 3, 6), generator=gen, dtype=torch.float64),
+              "c": torch.randn((2, 3), generator=gen, dtype=torch.float64),
+              "V": torch.randn((2, 6, 3), generator=gen, dtype=torch.float64),
+              "d": torch.randn((2, 6), generator=gen, dtype=torch.float64)}
+    with torch.no_grad():
+        states.advance(None)
+        exact = states.loss(params).numpy()
+        draws = []
+        for step in range(1000):
+            states.advance(step)
+            draws.append(states.loss(params).numpy())
+    draws = np.array(draws)
+    se = draws.std(axis=0) / np.sqrt(len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - exact) < 4 * se)
+
+
+def test_null_band_by_hand():
+    null, values = np.array([0.1, 0.2, 0.3]), np.array([0.5, 0.7])
+    m0, band = ch._null_band(null, values, 2.0)
+    se = np.sqrt(0.01 / 3 + 0.02 / 2)   # sample variances 0.01 and 0.02
+    assert m0 == pytest.approx(0.2) and band == pytest.approx(0.2 + 2 * se)
+
+
+def test_limit_run_controls_follow_their_closed_forms():
+    """Smoke size: the decimation stack is R_2^l(K) (corollary (i), attained); the copy stack keeps the coupling
+    of the pair (s_1, s_2); every stack's level 0 is the input coupling; the null's inputs are uncorrelated."""
+    P = ch.PROTOCOL.smoke()
+    run = ch.run_limit(P)
+    for K in P.limit_Ks:
+        assert np.allclose(run.couplings[("decimation", K)][0], rg.flow(K, 0.0, 2, steps=P.limit_depth)[0],
+                           atol=1e-4)
+        assert run.abs_couplings(K, "copy")[0, -1] == pytest.approx(K, abs=1e-4)
+    for (mode, K), c in run.couplings.items():
+        assert np.allclose(c[:, 0], K, atol=1e-8), (mode, K)
+    assert run.abs_couplings(0.0, "trained").shape == (P.limit_null_stacks, P.limit_depth + 1)
+    assert run.abs_couplings(0.0, "random").shape == (P.limit_random_seeds, P.limit_depth + 1)
+    assert run.plateau[0.0].shape == (P.limit_null_stacks, P.limit_depth)
+    opt = ch.limit_optimizer_table(run, P)
+    assert len(opt) == len(run.Ks) * P.limit_depth and np.allclose(opt["largest late fall"],
+                                                                    [run.plateau[K][:, j].max() for K in run.Ks
+                                                                     for j in range(P.limit_depth)])
+    rows = ch.measure_limit(P, dict(ch.CLAIMS[2].tolerances))
+    assert {r.role for r in rows} == {"evidence", "control", "consistency", "precondition"}
+    assert sum(r.role == "precondition" for r in rows) == P.limit_depth
