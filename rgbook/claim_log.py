@@ -254,6 +254,9 @@ LOG: dict[str, tuple[Change, ...]] = {
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged (merged beside the restored originals and their amendments)",
                fingerprint="a7ae679d8ed1"),
+        Change("2026-12-06", "editorial",
+               "reading relabelled from L (literal) to A (ours): it tests a finite-depth rate proxy, no slower than "
+               "RG, not the paper's limit, which is now I.Llim; statement, tolerances and protocol unchanged"),
     ),
     "II.MS": (
         Change("2026-12-05", "in-place",
@@ -342,6 +345,9 @@ LOG: dict[str, tuple[Change, ...]] = {
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged (merged beside the restored originals and their amendments)",
                fingerprint="a7ae679d8ed1"),
+        Change("2026-12-06", "editorial",
+               "reading relabelled from L (literal) to A (ours): it tests a finite-depth rate proxy, no slower than "
+               "RG, not the paper's limit, which is now I.Llim; statement, tolerances and protocol unchanged"),
     ),
     "I.C2a": (
         Change("2026-12-06", "editorial",
