@@ -91,6 +91,40 @@ class ClaimsDisclosures(ClaimsLedger):
     layout = "disclosures"
 
 
+class AnswerTable(ClaimsLedger):
+    """*The answer*: one row per question of :mod:`rgbook.answer`, its verdict badges, its sentence, one figure."""
+
+    layout = "answer"
+
+
+class ClaimsCounts(ClaimsLedger):
+    """Summary counts of the recorded verdicts, per verdict and per paper."""
+
+    layout = "counts"
+
+
+class ClaimsGlossary(ClaimsLedger):
+    """Every claim id in one line (badge, id linked to its ledger entry, what it tests), grouped by paper."""
+
+    layout = "glossary"
+
+
+class ClaimVerdicts(SphinxDirective):
+    """A chapter's verdicts at a glance: badge, id and one line per claim.
+
+    Arguments: claim ids (space-separated); without arguments, every claim whose chapter is this page.
+    """
+
+    has_content = False
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self):
+        self.env.metadata[self.env.docname]["rgbook_ledger"] = True
+        ids = self.arguments[0].split() if self.arguments else []
+        return [ledger_placeholder(layout="verdicts", claim_ids=ids)]
+
+
 class BuildTimes(ClaimsLedger):
     """Chapter execution times and the last benchmarked cold/warm build times."""
 
@@ -170,6 +204,7 @@ def _verdict_class(verdict: str) -> str:
 
 def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
     """``id`` verdict (Fig. n), linked to the chapter; stronger readings labelled "ours"."""
+    from rgbook import answer as _answer
     from rgbook import claims as _claims
 
     verdict = _claims.record_verdict(records.get(claim.id))
@@ -178,9 +213,9 @@ def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
     if claim.ours:
         para += nodes.emphasis(text="ours: ")
     para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
-    if claim.title:
-        para += nodes.Text(f" ({claim.title})")
-    para += nodes.Text(": ")
+    para += nodes.Text(" (")
+    para += typeset(_answer.one_line(claim))
+    para += nodes.Text("): ")
     para += nodes.strong(text=verdict)
     if claim.figure:
         number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
@@ -628,8 +663,203 @@ def _gallery(app, docname: str) -> nodes.Node:
     return out
 
 
+def _rgbook(app) -> Path:
+    """The book root, with the book's own ``rgbook`` package first on ``sys.path``."""
+    import sys
+
+    root = str(Path(app.srcdir))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return Path(app.srcdir)
+
+
+def _ledger_uri(app, docname: str, claim_id: str) -> str:
+    if "book/ledger" not in app.env.all_docs:
+        return ""
+    return app.builder.get_relative_uri(docname, "book/ledger") + f"#claim-{_slug(claim_id)}"
+
+
+def _id_badge(app, docname: str, claim_id: str, verdict: str) -> nodes.paragraph:
+    """``[verdict] id`` with the id linked to its ledger entry."""
+    para = nodes.paragraph(classes=["rgbook-answer-verdict"])
+    para += _badge(verdict)
+    para += nodes.Text(" ")
+    uri = _ledger_uri(app, docname, claim_id)
+    ident = nodes.literal(text=claim_id)
+    para += nodes.reference("", "", ident, refuri=uri) if uri else ident
+    return para
+
+
+def _figure_link(app, docname: str, claim) -> nodes.Node | None:
+    if claim is None or not claim.figure:
+        return None
+    number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+    uri = app.builder.get_relative_uri(docname, claim.chapter) + f"#{claim.figure}"
+    return nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure, refuri=uri)
+
+
+def _answer_table(app, docname: str) -> nodes.Node:
+    """*The answer*: per paper its claim in one line, then one row per question (:mod:`rgbook.answer`).
+
+    The sentence of each row is the one :func:`rgbook.answer.sentence_for` picks for the recorded
+    verdicts; a recorded outcome without a sentence, or a claim id no chapter registers, is a warning
+    (an error under ``-W``): the answer cannot drift from the ledger.
+    """
+    root = _rgbook(app)
+    from rgbook import answer, claims
+
+    records = claims.load_records(root)
+    registry = claims.registry()
+    verdicts = {cid: claims.record_verdict(rec) for cid, rec in records.items()}
+    out = nodes.container(classes=["rgbook-answer"])
+    table, tbody = _table(["question", "verdict", "the answer"], (24, 27, 49), ["rgbook-ledger", "rgbook-answer-table"])
+    used: list[str] = []
+    for paper in answer.PAPERS:
+        head = nodes.row(classes=["rgbook-answer-paper"])
+        para = nodes.paragraph()
+        para += nodes.strong(text=paper.title)
+        if paper.claim:
+            para += nodes.Text(": " + paper.claim)
+        head += nodes.entry("", para, morecols=2)
+        tbody += head
+        for q in paper.questions:
+            row = nodes.row(classes=["rgbook-answer-row"], ids=[f"answer-{_slug(q.key)}"])
+            first = nodes.paragraph()
+            first += nodes.strong(text=q.label)
+            first += nodes.Text(". " + q.question)
+            row += nodes.entry("", first)
+            badges = nodes.entry()
+            for cid in q.claims:
+                if cid not in registry:
+                    badges += nodes.paragraph(text=f"{cid}: not registered")
+                    continue
+                badges += _id_badge(app, docname, cid, verdicts.get(cid, "not-run"))
+                if cid not in used:
+                    used.append(cid)
+            row += badges
+            try:
+                text = answer.sentence_for(q, verdicts, registered=set(registry))
+            except LookupError as err:
+                logger.warning(str(err), location=docname)
+                text = "(No sentence states the recorded verdicts; see the ledger.)"
+            sentence = nodes.paragraph(classes=["rgbook-answer-sentence"])
+            sentence += nodes.Text(text + " ")
+            link = _figure_link(app, docname, registry.get(q.figure or q.claims[0]))
+            if link is not None:
+                sentence += nodes.Text("(")
+                sentence += link
+                sentence += nodes.Text(")")
+            row += nodes.entry("", sentence)
+            tbody += row
+    out += table
+    # the ids of the table, defined in one line each (folded)
+    out += nodes.raw("", "<details class=\"rgbook-evidence rgbook-answer-ids\"><summary>What the ids above test "
+                         f"({len(used)} claims; every id is in the ledger)</summary>", format="html")
+    items = nodes.bullet_list(classes=["rgbook-glossary"])
+    for cid in used:
+        para = nodes.paragraph()
+        uri = _ledger_uri(app, docname, cid)
+        para += nodes.reference("", "", nodes.literal(text=cid), refuri=uri) if uri else nodes.literal(text=cid)
+        para += nodes.Text(": ")
+        para += typeset(answer.one_line(registry[cid]))
+        items += nodes.list_item("", para)
+    out += items
+    out += nodes.raw("", "</details>", format="html")
+    return out
+
+
+def _claim_verdicts(app, docname: str, node=None) -> nodes.Node:
+    """A chapter's claims, each as badge, id (linked to the ledger) and one line."""
+    root = _rgbook(app)
+    from rgbook import answer, claims
+
+    records = claims.load_records(root)
+    registry = claims.registry()
+    ids = list(node.get("claim_ids") or []) if node is not None else []
+    if not ids:
+        ids = [c.id for c in registry.values() if c.chapter == docname]
+    out = nodes.bullet_list(classes=["rgbook-claim-verdicts"])
+    for cid in ids:
+        claim = registry.get(cid)
+        if claim is None:
+            logger.warning(f"claim-verdicts names claim {cid!r}, which no chapter registers", location=docname)
+            continue
+        para = _id_badge(app, docname, cid, claims.record_verdict(records.get(cid)))
+        reading = {"L": "the paper's literal claim", "RG": "standard physics", "X": "ours, beyond the papers"}.get(
+            claim.reading, f"ours, Reading {claim.reading}")
+        if claim.amends:
+            reading += f"; amends {claim.amends}, post hoc"
+        para += nodes.Text(f" ({reading}): ")
+        para += typeset(answer.one_line(claim))
+        out += nodes.list_item("", para)
+    if not ids:
+        out += nodes.list_item("", nodes.paragraph(text="(this chapter registers no claim)"))
+    return out
+
+
+def _counts_table(app, docname: str) -> nodes.Node:
+    """Recorded verdicts counted per paper (rows) and per verdict (columns)."""
+    root = _rgbook(app)
+    from rgbook import claims
+
+    records = claims.load_records(root)
+    registry = claims.registry()
+    counts: dict[str, dict[str, int]] = {}
+    for claim in registry.values():
+        verdict = claims.record_verdict(records.get(claim.id))
+        counts.setdefault(claim.paper, {}).setdefault(verdict, 0)
+        counts[claim.paper][verdict] += 1
+    shown = [v for v in claims.VERDICTS if any(c.get(v) for c in counts.values())]
+    table, tbody = _table(["paper"] + shown + ["all"], [12] + [14] * len(shown) + [8],
+                          ["rgbook-ledger", "rgbook-counts"])
+    head = table.next_node(nodes.thead).next_node(nodes.row)
+    for entry, verdict in zip(list(head.children)[1:-1], shown):
+        entry.children[0].replace_self(nodes.paragraph("", "", _badge(verdict)))
+    for paper in [p for p in claims.PAPERS if p in counts]:
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph(text={"2D": "beyond (2D)"}.get(paper, f"Paper {paper}")))
+        for verdict in shown:
+            row += nodes.entry("", nodes.paragraph(text=str(counts[paper].get(verdict, 0))))
+        row += nodes.entry("", nodes.paragraph(text=str(sum(counts[paper].values()))))
+        tbody += row
+    row = nodes.row(classes=["rgbook-counts-total"])
+    row += nodes.entry("", nodes.paragraph(text="all"))
+    for verdict in shown:
+        row += nodes.entry("", nodes.paragraph(text=str(sum(c.get(verdict, 0) for c in counts.values()))))
+    row += nodes.entry("", nodes.paragraph(text=str(len(registry))))
+    tbody += row
+    return table
+
+
+def _glossary(app, docname: str) -> nodes.Node:
+    """Every claim id in one line, grouped by paper: the ledger's in-page contents and its glossary."""
+    root = _rgbook(app)
+    from rgbook import answer, claims
+
+    records = claims.load_records(root)
+    out = nodes.container(classes=["rgbook-glossary"])
+    by_paper: dict[str, list] = {}
+    for claim in claims.registry().values():
+        by_paper.setdefault(claim.paper, []).append(claim)
+    for paper in [p for p in claims.PAPERS if p in by_paper]:
+        out += nodes.paragraph("", "", nodes.strong(text={"2D": "Beyond the papers (2D)"}.get(paper, f"Paper {paper}")))
+        items = nodes.bullet_list()
+        for claim in by_paper[paper]:
+            para = nodes.paragraph()
+            para += _badge(claims.record_verdict(records.get(claim.id)))
+            para += nodes.Text(" ")
+            para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=f"#claim-{_slug(claim.id)}")
+            reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
+            para += nodes.Text(f" ({reading}): ")
+            para += typeset(answer.one_line(claim))
+            items += nodes.list_item("", para)
+        out += items
+    return out
+
+
 _LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery,
-            "disclosures": _disclosures}
+            "disclosures": _disclosures, "answer": _answer_table, "counts": _counts_table, "glossary": _glossary}
+
 
 
 def _doctree_resolved(app, doctree, docname: str) -> None:
@@ -637,7 +867,10 @@ def _doctree_resolved(app, doctree, docname: str) -> None:
         return
     _cite_figures(app, doctree, docname)
     for node in list(doctree.findall(ledger_placeholder)):
-        node.replace_self(_LAYOUTS[node.get("layout", "ledger")](app, docname))
+        if node.get("layout") == "verdicts":
+            node.replace_self(_claim_verdicts(app, docname, node))
+        else:
+            node.replace_self(_LAYOUTS[node.get("layout", "ledger")](app, docname))
 
 
 def _note_execution_record(app, docname: str, source: list[str]) -> None:
@@ -705,6 +938,33 @@ table.rgbook-evidence tr.rgbook-fail td:last-child { color: #9b1c1c; }
 .rgbook-gallery-card img.rgbook-thumb { width: 100%; height: 11em; object-fit: contain; background: #fff; }
 @media print { .rgbook-gallery { display: block; } .rgbook-gallery-card { margin-bottom: 0.8em; }
   .rgbook-gallery-card img.rgbook-thumb { height: 14em; } }
+/* The answer: compact, one row per question, badges may wrap */
+table.rgbook-answer-table { font-size: 0.86em; width: 100%; margin: 0.4em 0 0.6em 0; }
+table.rgbook-answer-table td, table.rgbook-answer-table th { padding: 0.25em 0.5em; vertical-align: top; }
+table.rgbook-answer-table p { margin: 0.1em 0; }
+table.rgbook-answer-table tr.rgbook-answer-paper td { background: #f2f4f7; }
+table.rgbook-answer-table .rgbook-badge { white-space: normal; font-size: 0.9em; }
+.rgbook-answer-verdict { line-height: 1.35; }
+ul.rgbook-claim-verdicts { list-style: none; padding-left: 0; }
+ul.rgbook-claim-verdicts li { margin: 0.2em 0; }
+.rgbook-glossary ul { margin-top: 0.1em; }
+table.rgbook-counts th p, table.rgbook-counts td p { margin: 0; }
+/* Claim and reconstruction boxes: a tested statement is never typeset as a theorem */
+div.admonition.claim { border-left-color: #6b7bd6; }
+div.admonition.claim > .admonition-title { background: #eef0fb; }
+div.admonition.reconstruction { border-left-color: #4caf66; }
+div.admonition.reconstruction > .admonition-title { background: #e4f4e7; }
+/* Tables never wider than the text column: wide ones scroll */
+div.cell_output div.output, div.cell_output .text_html { overflow-x: auto; max-width: 100%; }
+div.cell_output table { display: block; overflow-x: auto; max-width: 100%; }
+div.cell_output table td, div.cell_output table th { min-width: 5em; }
+@media print {
+  pre, div.highlight pre, .cell_input pre { white-space: pre-wrap !important; word-break: break-all;
+    overflow-wrap: anywhere; overflow: visible !important; }
+  div.cell_output table { display: table; overflow: visible; }
+  details { display: block; }
+  details > summary { list-style: none; }
+}
 """
 
 
@@ -790,6 +1050,10 @@ def setup(app):
     app.add_directive("claims-summary", ClaimsSummary)
     app.add_directive("claims-disclosures", ClaimsDisclosures)
     app.add_directive("build-times", BuildTimes)
+    app.add_directive("answer-table", AnswerTable)
+    app.add_directive("claims-counts", ClaimsCounts)
+    app.add_directive("claims-glossary", ClaimsGlossary)
+    app.add_directive("claim-verdicts", ClaimVerdicts)
     app.add_directive("figure-gallery", FigureGallery)
     app.connect("source-read", _note_execution_record)
     app.connect("doctree-read", _gallery_has_math)
