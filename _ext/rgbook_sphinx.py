@@ -45,6 +45,7 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -74,6 +75,91 @@ class FigureGallery(ClaimsLedger):
     """Every figure of the book as a thumbnail with its caption, chapter, claims, verdicts and files."""
 
     layout = "gallery"
+
+
+def _cell_parts(cell) -> tuple:
+    """(source node, output node) of a myst-nb code cell container (either may be None)."""
+    source = output = None
+    for child in cell.children:
+        if child.get("nb_element") == "cell_code_source":
+            source = child
+        elif child.get("nb_element") == "cell_code_output":
+            output = child
+    return source, output
+
+
+def _is_table_output(output) -> bool:
+    if output is None:
+        return False
+    if any(True for _ in output.findall(nodes.table)):
+        return True
+    return any("<table" in raw.astext() for raw in output.findall(nodes.raw))
+
+
+def fold_mode(code: str, has_output: bool, table: bool, figure: bool) -> tuple[str | None, bool]:
+    """How a code cell is shown: (hide mode for myst-nb or None, remove the input).
+
+    * a figure cell: its plotting code folded ("input");
+    * a cell whose output is a table: the table folded ("output"); a one-line cell (it only
+      formats a table a chapter function computed) loses its input, a cell with two or more
+      ``glue`` calls (plumbing for the prose) gets its input folded too ("input+output");
+    * a cell without output that only glues (every statement a ``glue`` call or an assignment
+      read by one): its input is removed;
+    * every other cell (it computes) is shown as written.
+    """
+    lines = [ln for ln in code.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    statements = [ln for ln in lines if not ln.startswith((" ", "\t", ")", "]", "}"))]
+    glues = sum(1 for ln in statements if ln.startswith("glue("))
+    if figure:
+        return "input", False
+    if table:
+        if len(statements) <= 1 or (statements and statements[-1].startswith("claims.summary(")):
+            return "output", True
+        return ("input+output" if glues >= 2 else "output"), False
+    if not has_output and statements and glues and all(ln.startswith("glue(") or ln.startswith("for ")
+                                                       for ln in statements):
+        return None, True
+    return None, False
+
+
+class FoldCells(SphinxPostTransform):
+    """Verdict before evidence, glue plumbing out of sight (HTML; the PDF opens every fold).
+
+    Runs before myst-nb's ``HideInputCells`` (priority 199), which renders the folds; a cell that
+    carries its own ``hide-*`` or ``remove-*`` tags is left as its tags say. The notebooks are not
+    changed (tags would change their execution-cache keys): the rule is :func:`fold_mode`.
+    """
+
+    default_priority = 150
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        for cell in list(self.document.findall(nodes.container)):
+            if cell.get("nb_element") != "cell_code" or cell.get("hide_mode"):
+                continue
+            tags = (cell.get("cell_metadata") or {}).get("tags", [])
+            if any(t.startswith(("hide", "remove")) and t != "remove-stderr" for t in tags):
+                continue
+            source, output = _cell_parts(cell)
+            if source is None:
+                continue
+            figure = output is not None and any(True for _ in output.findall(nodes.figure))
+            figure = figure or bool(((cell.get("cell_metadata") or {}).get("mystnb") or {}).get("figure"))
+            mode, remove_input = fold_mode(source.astext(), output is not None and bool(output.children),
+                                           _is_table_output(output), figure)
+            if remove_input:
+                cell.remove(source)
+                if output is None or not output.children:
+                    cell.parent.remove(cell)
+                    continue
+                if mode == "output":
+                    mode = "all"       # no input left: myst-nb folds the output under one summary
+            if mode:
+                cell["hide_mode"] = mode
+                cell["prompt_show"] = "Show evidence table" if mode in ("output", "all") and not figure \
+                    else "Show code cell {type}"
+                cell["prompt_hide"] = "Hide evidence table" if mode in ("output", "all") and not figure \
+                    else "Hide code cell {type}"
 
 
 def _gallery_has_math(app, doctree) -> None:
@@ -142,12 +228,13 @@ def _relative_prefix(app, docname: str) -> str:
 
 
 def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> nodes.paragraph:
-    """"Cite this figure: rgbook, Figure n (label), "chapter", version, commit. Files: PDF · PNG · provenance"."""
+    """"Cite this figure: Figure n, "chapter", in rgbook version (commit; label). Files: PDF · PNG · provenance"."""
     para = nodes.paragraph(classes=["rgbook-cite-figure"])
     para += nodes.strong(text="Cite this figure: ")
     para += nodes.Text(
-        f"rgbook, Figure {number} ({label})" + (f", \u201c{title}\u201d" if title is not None else "")
-        + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
+        (f"Figure {number}" if number else "Figure") + (f", \u201c{title}\u201d" if title is not None else "")
+        + f", in rgbook {meta.get('rgbook_version', '?')} (commit {str(meta.get('git_commit', '?'))[:12]}; "
+        f"label {label}). Files: "
     )
     for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
         if i:
@@ -157,10 +244,23 @@ def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> 
     return para
 
 
+def _doc_of(node, default: str) -> str:
+    """The document a node comes from: in the one-page build (singlehtml, the PDF) every chapter is
+    inlined under a ``start_of_file`` node that names it; elsewhere the page itself."""
+    from sphinx import addnodes
+
+    while node is not None:
+        if isinstance(node, addnodes.start_of_file):
+            return node["docname"]
+        node = node.parent
+    return default
+
+
 def _cite_figures(app, doctree, docname: str) -> None:
-    fignumbers = app.env.toc_fignumbers.get(docname, {}).get("figure", {})
-    title = nodes.Text(app.env.titles[docname].astext()) if docname in app.env.titles else None
     for fig in list(doctree.findall(nodes.figure)):
+        chapter = _doc_of(fig, docname)
+        fignumbers = app.env.toc_fignumbers.get(chapter, {}).get("figure", {})
+        title = nodes.Text(app.env.titles[chapter].astext()) if chapter in app.env.titles else None
         labels = ([i for i in fig["ids"] if i.startswith("fig-")]
                   + [n for n in fig.get("names", []) if n.startswith("fig-")])
         if not labels:
@@ -768,8 +868,9 @@ def _answer_table(app, docname: str) -> nodes.Node:
     return out
 
 
-def _claim_verdicts(app, docname: str, node=None) -> nodes.Node:
-    """A chapter's claims, each as badge, id (linked to the ledger) and one line."""
+def _claim_verdicts(app, docname: str, node=None, page: str | None = None) -> nodes.Node:
+    """A chapter's claims (``docname``), each as badge, id (linked to the ledger) and one line; links
+    are relative to ``page`` (the one page of the singlehtml build, else the chapter)."""
     root = _rgbook(app)
     from rgbook import answer, claims
 
@@ -784,7 +885,7 @@ def _claim_verdicts(app, docname: str, node=None) -> nodes.Node:
         if claim is None:
             logger.warning(f"claim-verdicts names claim {cid!r}, which no chapter registers", location=docname)
             continue
-        para = _id_badge(app, docname, cid, claims.record_verdict(records.get(cid)))
+        para = _id_badge(app, page or docname, cid, claims.record_verdict(records.get(cid)))
         reading = {"L": "the paper's literal claim", "RG": "standard physics", "X": "ours, beyond the papers"}.get(
             claim.reading, f"ours, Reading {claim.reading}")
         if claim.amends:
@@ -868,7 +969,7 @@ def _doctree_resolved(app, doctree, docname: str) -> None:
     _cite_figures(app, doctree, docname)
     for node in list(doctree.findall(ledger_placeholder)):
         if node.get("layout") == "verdicts":
-            node.replace_self(_claim_verdicts(app, docname, node))
+            node.replace_self(_claim_verdicts(app, _doc_of(node, docname), node, page=docname))
         else:
             node.replace_self(_LAYOUTS[node.get("layout", "ledger")](app, docname))
 
@@ -1046,6 +1147,7 @@ def _copy_book_pdf(app, exception) -> None:
 
 def setup(app):
     app.add_node(ledger_placeholder)
+    app.add_post_transform(FoldCells)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("claims-summary", ClaimsSummary)
     app.add_directive("claims-disclosures", ClaimsDisclosures)
