@@ -283,15 +283,14 @@ def sentence_for(question: Question, verdicts: Mapping[str, str],
 #: One line for each claim that carries no ``title`` (the others use their title): the glossary of ids
 #: (ledger, conclusions, chapter overviews) reads :func:`one_line`.
 ONE_LINE: dict[str, str] = {
-    "I.rg.decimation": "decimation of the Ising chain is exact: tanh K' = tanh^b K (standard physics)",
-    "I.rg.fixed-point": "the decimation map has the fixed points K* = 0 (stable) and K* = infinity (standard physics)",
-    "I.rg.correlation-length": "the correlation length shrinks by b per decimation step (standard physics)",
-    "I.rg.free-energy": "the decimation constants sum to the free energy per spin (standard physics)",
+    "I.rg.decimation": "decimation of the Ising chain is exact: tanh K' = tanh^b K",
+    "I.rg.fixed-point": "the decimation map has the fixed points K* = 0 (stable) and K* = infinity",
+    "I.rg.correlation-length": "the correlation length shrinks by b per decimation step",
+    "I.rg.free-energy": "the decimation constants sum to the free energy per spin",
     "I.net.kernel": "a layer of stochastic binary units is a normalized RG kernel; decimation is one such layer",
     "I.C1": "the unit that maximizes real-space mutual information with its environment is decimation",
     "I.C3": "infomax (the whole layer's information) is not decimation",
-    "II.rg.momentum-shell": "momentum-shell RG of the Gaussian ring has the fixed points of decimation "
-                            "(standard physics)",
+    "II.rg.momentum-shell": "momentum-shell RG of the Gaussian ring has the fixed points of decimation",
     "II.MS": "the trained linear coarse-graining is Wilson's momentum-shell RG (structure)",
     "II.L1": "trained features on Gaussian rings flow to the stable fixed point r* = 0",
     "II.L2": "the trained coarse-graining keeps the critical point r* = 1/2 with eigenvalue b^2",
