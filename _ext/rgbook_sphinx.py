@@ -776,6 +776,8 @@ def _rgbook(app) -> Path:
 def _ledger_uri(app, docname: str, claim_id: str) -> str:
     if "book/ledger" not in app.env.all_docs:
         return ""
+    if app.builder.name == "singlehtml":      # one page: the ledger's blocks are on it
+        return f"#claim-{_slug(claim_id)}"
     return app.builder.get_relative_uri(docname, "book/ledger") + f"#claim-{_slug(claim_id)}"
 
 
@@ -794,7 +796,8 @@ def _figure_link(app, docname: str, claim) -> nodes.Node | None:
     if claim is None or not claim.figure:
         return None
     number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
-    uri = app.builder.get_relative_uri(docname, claim.chapter) + f"#{claim.figure}"
+    uri = (f"#{claim.figure}" if app.builder.name == "singlehtml"
+           else app.builder.get_relative_uri(docname, claim.chapter) + f"#{claim.figure}")
     return nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure, refuri=uri)
 
 
@@ -823,7 +826,7 @@ def _answer_table(app, docname: str) -> nodes.Node:
         head += nodes.entry("", para, morecols=2)
         tbody += head
         for q in paper.questions:
-            row = nodes.row(classes=["rgbook-answer-row"], ids=[f"answer-{_slug(q.key)}"])
+            row = nodes.row(classes=["rgbook-answer-row"])
             first = nodes.paragraph()
             first += nodes.strong(text=q.label)
             first += nodes.Text(". " + q.question)
