@@ -137,7 +137,7 @@ _PAPER_I = Paper(
                                "most random stacks follow the RG iterates as closely as the information-optimal stack "
                                "(I.C2 fails as registered; I.C2a, post hoc, is not specific to training)."),
             },
-            figure=PAPER_I_LITERAL,
+            figure="I.C2",
         ),
         Question(
             key="I.c", label="(c) our stronger readings",
