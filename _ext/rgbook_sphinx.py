@@ -252,6 +252,8 @@ def _doc_of(node, default: str) -> str:
     while node is not None:
         if isinstance(node, addnodes.start_of_file):
             return node["docname"]
+        if isinstance(node, nodes.section) and node.get("docname"):   # inline_all_toctrees marks the sections
+            return node["docname"]
         node = node.parent
     return default
 
