@@ -817,7 +817,7 @@ def _answer_table(app, docname: str) -> nodes.Node:
     registry = claims.registry()
     verdicts = {cid: claims.record_verdict(rec) for cid, rec in records.items()}
     out = nodes.container(classes=["rgbook-answer"])
-    table, tbody = _table(["question", "verdict", "the answer"], (24, 27, 49), ["rgbook-ledger", "rgbook-answer-table"])
+    table, tbody = _table(["question", "verdict", "the answer"], (22, 26, 52), ["rgbook-ledger", "rgbook-answer-table"])
     used: list[str] = []
     for paper in answer.PAPERS:
         head = nodes.row(classes=["rgbook-answer-paper"])
@@ -833,15 +833,17 @@ def _answer_table(app, docname: str) -> nodes.Node:
             first += nodes.strong(text=q.label)
             first += nodes.Text(". " + q.question)
             row += nodes.entry("", first)
-            badges = nodes.entry()
-            for cid in q.claims:
+            badges = nodes.paragraph(classes=["rgbook-answer-verdict"])     # inline: they wrap, compactly
+            for i, cid in enumerate(q.claims):
+                if i:
+                    badges += nodes.Text(" \u00b7 ")
                 if cid not in registry:
-                    badges += nodes.paragraph(text=f"{cid}: not registered")
+                    badges += nodes.Text(f"{cid}: not registered")
                     continue
-                badges += _id_badge(app, docname, cid, verdicts.get(cid, "not-run"))
+                badges.extend(_id_badge(app, docname, cid, verdicts.get(cid, "not-run")).children)
                 if cid not in used:
                     used.append(cid)
-            row += badges
+            row += nodes.entry("", badges)
             try:
                 text = answer.sentence_for(q, verdicts, registered=set(registry))
             except LookupError as err:
@@ -1050,7 +1052,7 @@ table.rgbook-answer-table td, table.rgbook-answer-table th { padding: 0.25em 0.5
 table.rgbook-answer-table p { margin: 0.1em 0; }
 table.rgbook-answer-table tr.rgbook-answer-paper td { background: #f2f4f7; }
 table.rgbook-answer-table .rgbook-badge { white-space: normal; font-size: 0.9em; }
-.rgbook-answer-verdict { line-height: 1.35; }
+.rgbook-answer-verdict { line-height: 1.5; }
 ul.rgbook-claim-verdicts { list-style: none; padding-left: 0; }
 ul.rgbook-claim-verdicts li { margin: 0.2em 0; }
 .rgbook-glossary ul { margin-top: 0.1em; }
