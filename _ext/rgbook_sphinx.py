@@ -45,6 +45,7 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -76,6 +77,91 @@ class FigureGallery(ClaimsLedger):
     layout = "gallery"
 
 
+def _cell_parts(cell) -> tuple:
+    """(source node, output node) of a myst-nb code cell container (either may be None)."""
+    source = output = None
+    for child in cell.children:
+        if child.get("nb_element") == "cell_code_source":
+            source = child
+        elif child.get("nb_element") == "cell_code_output":
+            output = child
+    return source, output
+
+
+def _is_table_output(output) -> bool:
+    if output is None:
+        return False
+    if any(True for _ in output.findall(nodes.table)):
+        return True
+    return any("<table" in raw.astext() for raw in output.findall(nodes.raw))
+
+
+def fold_mode(code: str, has_output: bool, table: bool, figure: bool) -> tuple[str | None, bool]:
+    """How a code cell is shown: (hide mode for myst-nb or None, remove the input).
+
+    * a figure cell: its plotting code folded ("input");
+    * a cell whose output is a table: the table folded ("output"); a one-line cell (it only
+      formats a table a chapter function computed) loses its input, a cell with two or more
+      ``glue`` calls (plumbing for the prose) gets its input folded too ("input+output");
+    * a cell without output that only glues (every statement a ``glue`` call or an assignment
+      read by one): its input is removed;
+    * every other cell (it computes) is shown as written.
+    """
+    lines = [ln for ln in code.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    statements = [ln for ln in lines if not ln.startswith((" ", "\t", ")", "]", "}"))]
+    glues = sum(1 for ln in statements if ln.startswith("glue("))
+    if figure:
+        return "input", False
+    if table:
+        if len(statements) <= 1 or (statements and statements[-1].startswith("claims.summary(")):
+            return "output", True
+        return ("input+output" if glues >= 2 else "output"), False
+    if not has_output and statements and glues and all(ln.startswith("glue(") or ln.startswith("for ")
+                                                       for ln in statements):
+        return None, True
+    return None, False
+
+
+class FoldCells(SphinxPostTransform):
+    """Verdict before evidence, glue plumbing out of sight (HTML; the PDF opens every fold).
+
+    Runs before myst-nb's ``HideInputCells`` (priority 199), which renders the folds; a cell that
+    carries its own ``hide-*`` or ``remove-*`` tags is left as its tags say. The notebooks are not
+    changed (tags would change their execution-cache keys): the rule is :func:`fold_mode`.
+    """
+
+    default_priority = 150
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        for cell in list(self.document.findall(nodes.container)):
+            if cell.get("nb_element") != "cell_code" or cell.get("hide_mode"):
+                continue
+            tags = (cell.get("cell_metadata") or {}).get("tags", [])
+            if any(t.startswith(("hide", "remove")) and t != "remove-stderr" for t in tags):
+                continue
+            source, output = _cell_parts(cell)
+            if source is None:
+                continue
+            figure = output is not None and any(True for _ in output.findall(nodes.figure))
+            figure = figure or bool(((cell.get("cell_metadata") or {}).get("mystnb") or {}).get("figure"))
+            mode, remove_input = fold_mode(source.astext(), output is not None and bool(output.children),
+                                           _is_table_output(output), figure)
+            if remove_input:
+                cell.remove(source)
+                if output is None or not output.children:
+                    cell.parent.remove(cell)
+                    continue
+                if mode == "output":
+                    mode = "all"       # no input left: myst-nb folds the output under one summary
+            if mode:
+                cell["hide_mode"] = mode
+                cell["prompt_show"] = "Show evidence table" if mode in ("output", "all") and not figure \
+                    else "Show code cell {type}"
+                cell["prompt_hide"] = "Hide evidence table" if mode in ("output", "all") and not figure \
+                    else "Hide code cell {type}"
+
+
 def _gallery_has_math(app, doctree) -> None:
     """Captions carry mathematics: load MathJax on the gallery page although its source has none.
 
@@ -89,6 +175,40 @@ class ClaimsDisclosures(ClaimsLedger):
     """Every claim's registration and its log of changes after data (amendments, in-place changes)."""
 
     layout = "disclosures"
+
+
+class AnswerTable(ClaimsLedger):
+    """*The answer*: one row per question of :mod:`rgbook.answer`, its verdict badges, its sentence, one figure."""
+
+    layout = "answer"
+
+
+class ClaimsCounts(ClaimsLedger):
+    """Summary counts of the recorded verdicts, per verdict and per paper."""
+
+    layout = "counts"
+
+
+class ClaimsGlossary(ClaimsLedger):
+    """Every claim id in one line (badge, id linked to its ledger entry, what it tests), grouped by paper."""
+
+    layout = "glossary"
+
+
+class ClaimVerdicts(SphinxDirective):
+    """A chapter's verdicts at a glance: badge, id and one line per claim.
+
+    Arguments: claim ids (space-separated); without arguments, every claim whose chapter is this page.
+    """
+
+    has_content = False
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self):
+        self.env.metadata[self.env.docname]["rgbook_ledger"] = True
+        ids = self.arguments[0].split() if self.arguments else []
+        return [ledger_placeholder(layout="verdicts", claim_ids=ids)]
 
 
 class BuildTimes(ClaimsLedger):
@@ -108,12 +228,13 @@ def _relative_prefix(app, docname: str) -> str:
 
 
 def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> nodes.paragraph:
-    """"Cite this figure: rgbook, Figure n (label), "chapter", version, commit. Files: PDF · PNG · provenance"."""
+    """"Cite this figure: Figure n, "chapter", in rgbook version (commit; label). Files: PDF · PNG · provenance"."""
     para = nodes.paragraph(classes=["rgbook-cite-figure"])
     para += nodes.strong(text="Cite this figure: ")
     para += nodes.Text(
-        f"rgbook, Figure {number} ({label})" + (f", \u201c{title}\u201d" if title is not None else "")
-        + f", rgbook {meta.get('rgbook_version', '?')}, commit {str(meta.get('git_commit', '?'))[:12]}. Files: "
+        (f"Figure {number}" if number else "Figure") + (f", \u201c{title}\u201d" if title is not None else "")
+        + f", in rgbook {meta.get('rgbook_version', '?')} (commit {str(meta.get('git_commit', '?'))[:12]}; "
+        f"label {label}). Files: "
     )
     for i, name in enumerate(meta.get("files", []) + [f"{label}.json"]):
         if i:
@@ -123,10 +244,25 @@ def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> 
     return para
 
 
+def _doc_of(node, default: str) -> str:
+    """The document a node comes from: in the one-page build (singlehtml, the PDF) every chapter is
+    inlined under a ``start_of_file`` node that names it; elsewhere the page itself."""
+    from sphinx import addnodes
+
+    while node is not None:
+        if isinstance(node, addnodes.start_of_file):
+            return node["docname"]
+        if isinstance(node, nodes.section) and node.get("docname"):   # inline_all_toctrees marks the sections
+            return node["docname"]
+        node = node.parent
+    return default
+
+
 def _cite_figures(app, doctree, docname: str) -> None:
-    fignumbers = app.env.toc_fignumbers.get(docname, {}).get("figure", {})
-    title = nodes.Text(app.env.titles[docname].astext()) if docname in app.env.titles else None
     for fig in list(doctree.findall(nodes.figure)):
+        chapter = _doc_of(fig, docname)
+        fignumbers = app.env.toc_fignumbers.get(chapter, {}).get("figure", {})
+        title = nodes.Text(app.env.titles[chapter].astext()) if chapter in app.env.titles else None
         labels = ([i for i in fig["ids"] if i.startswith("fig-")]
                   + [n for n in fig.get("names", []) if n.startswith("fig-")])
         if not labels:
@@ -170,6 +306,7 @@ def _verdict_class(verdict: str) -> str:
 
 def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
     """``id`` verdict (Fig. n), linked to the chapter; stronger readings labelled "ours"."""
+    from rgbook import answer as _answer
     from rgbook import claims as _claims
 
     verdict = _claims.record_verdict(records.get(claim.id))
@@ -178,9 +315,9 @@ def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
     if claim.ours:
         para += nodes.emphasis(text="ours: ")
     para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=chapter_uri)
-    if claim.title:
-        para += nodes.Text(f" ({claim.title})")
-    para += nodes.Text(": ")
+    para += nodes.Text(" (")
+    para += typeset(_answer.one_line(claim))
+    para += nodes.Text("): ")
     para += nodes.strong(text=verdict)
     if claim.figure:
         number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
@@ -628,8 +765,209 @@ def _gallery(app, docname: str) -> nodes.Node:
     return out
 
 
+def _rgbook(app) -> Path:
+    """The book root, with the book's own ``rgbook`` package first on ``sys.path``."""
+    import sys
+
+    root = str(Path(app.srcdir))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return Path(app.srcdir)
+
+
+def _ledger_uri(app, docname: str, claim_id: str) -> str:
+    if "book/ledger" not in app.env.all_docs:
+        return ""
+    if app.builder.name == "singlehtml":      # one page: the ledger's blocks are on it
+        return f"#claim-{_slug(claim_id)}"
+    return app.builder.get_relative_uri(docname, "book/ledger") + f"#claim-{_slug(claim_id)}"
+
+
+def _id_badge(app, docname: str, claim_id: str, verdict: str) -> nodes.paragraph:
+    """``[verdict] id`` with the id linked to its ledger entry."""
+    para = nodes.paragraph(classes=["rgbook-answer-verdict"])
+    para += _badge(verdict)
+    para += nodes.Text(" ")
+    uri = _ledger_uri(app, docname, claim_id)
+    ident = nodes.literal(text=claim_id)
+    para += nodes.reference("", "", ident, refuri=uri) if uri else ident
+    return para
+
+
+def _figure_link(app, docname: str, claim) -> nodes.Node | None:
+    if claim is None or not claim.figure:
+        return None
+    number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
+    uri = (f"#{claim.figure}" if app.builder.name == "singlehtml"
+           else app.builder.get_relative_uri(docname, claim.chapter) + f"#{claim.figure}")
+    return nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure, refuri=uri)
+
+
+def _answer_table(app, docname: str) -> nodes.Node:
+    """*The answer*: per paper its claim in one line, then one row per question (:mod:`rgbook.answer`).
+
+    The sentence of each row is the one :func:`rgbook.answer.sentence_for` picks for the recorded
+    verdicts; a recorded outcome without a sentence, or a claim id no chapter registers, is a warning
+    (an error under ``-W``): the answer cannot drift from the ledger.
+    """
+    root = _rgbook(app)
+    from rgbook import answer, claims
+
+    records = claims.load_records(root)
+    registry = claims.registry()
+    verdicts = {cid: claims.record_verdict(rec) for cid, rec in records.items()}
+    out = nodes.container(classes=["rgbook-answer"])
+    table, tbody = _table(["question", "verdict", "the answer"], (22, 26, 52), ["rgbook-ledger", "rgbook-answer-table"])
+    used: list[str] = []
+    for paper in answer.PAPERS:
+        head = nodes.row(classes=["rgbook-answer-paper"])
+        para = nodes.paragraph()
+        para += nodes.strong(text=paper.title)
+        if paper.claim:
+            para += nodes.Text(": " + paper.claim)
+        head += nodes.entry("", para, morecols=2)
+        tbody += head
+        for q in paper.questions:
+            row = nodes.row(classes=["rgbook-answer-row"])
+            first = nodes.paragraph()
+            first += nodes.strong(text=q.label)
+            first += nodes.Text(". " + q.question)
+            row += nodes.entry("", first)
+            badges = nodes.paragraph(classes=["rgbook-answer-verdict"])     # inline: they wrap, compactly
+            for i, cid in enumerate(q.claims):
+                if i:
+                    badges += nodes.Text(" \u00b7 ")
+                if cid not in registry:
+                    badges += nodes.Text(f"{cid}: not registered")
+                    continue
+                badges.extend(_id_badge(app, docname, cid, verdicts.get(cid, "not-run")).children)
+                if cid not in used:
+                    used.append(cid)
+            row += nodes.entry("", badges)
+            try:
+                text = answer.sentence_for(q, verdicts, registered=set(registry))
+            except LookupError as err:
+                logger.warning(str(err), location=docname)
+                text = "(No sentence states the recorded verdicts; see the ledger.)"
+            sentence = nodes.paragraph(classes=["rgbook-answer-sentence"])
+            sentence += nodes.Text(text + " ")
+            link = _figure_link(app, docname, registry.get(q.figure or q.claims[0]))
+            if link is not None:
+                sentence += nodes.Text("(")
+                sentence += link
+                sentence += nodes.Text(")")
+            row += nodes.entry("", sentence)
+            tbody += row
+    out += table
+    # the ids of the table, defined in one line each (folded)
+    out += nodes.raw("", "<details class=\"rgbook-evidence rgbook-answer-ids\"><summary>What the ids above test "
+                         f"({len(used)} claims; every id is in the ledger)</summary>", format="html")
+    items = nodes.bullet_list(classes=["rgbook-glossary"])
+    for cid in used:
+        para = nodes.paragraph()
+        uri = _ledger_uri(app, docname, cid)
+        para += nodes.reference("", "", nodes.literal(text=cid), refuri=uri) if uri else nodes.literal(text=cid)
+        para += nodes.Text(": ")
+        para += typeset(answer.one_line(registry[cid]))
+        items += nodes.list_item("", para)
+    out += items
+    out += nodes.raw("", "</details>", format="html")
+    return out
+
+
+def _claim_verdicts(app, docname: str, node=None, page: str | None = None) -> nodes.Node:
+    """A chapter's claims (``docname``), each as badge, id (linked to the ledger) and one line; links
+    are relative to ``page`` (the one page of the singlehtml build, else the chapter)."""
+    root = _rgbook(app)
+    from rgbook import answer, claims
+
+    records = claims.load_records(root)
+    registry = claims.registry()
+    ids = list(node.get("claim_ids") or []) if node is not None else []
+    if not ids:
+        ids = [c.id for c in registry.values() if c.chapter == docname]
+    out = nodes.bullet_list(classes=["rgbook-claim-verdicts"])
+    for cid in ids:
+        claim = registry.get(cid)
+        if claim is None:
+            logger.warning(f"claim-verdicts names claim {cid!r}, which no chapter registers", location=docname)
+            continue
+        para = _id_badge(app, page or docname, cid, claims.record_verdict(records.get(cid)))
+        reading = {"L": "the paper's literal claim", "RG": "standard physics", "X": "ours, beyond the papers"}.get(
+            claim.reading, f"ours, Reading {claim.reading}")
+        if claim.amends:
+            reading += f"; amends {claim.amends}, post hoc"
+        para += nodes.Text(f" ({reading}): ")
+        para += typeset(answer.one_line(claim))
+        out += nodes.list_item("", para)
+    if not ids:
+        out += nodes.list_item("", nodes.paragraph(text="(this chapter registers no claim)"))
+    return out
+
+
+def _counts_table(app, docname: str) -> nodes.Node:
+    """Recorded verdicts counted per paper (rows) and per verdict (columns)."""
+    root = _rgbook(app)
+    from rgbook import claims
+
+    records = claims.load_records(root)
+    registry = claims.registry()
+    counts: dict[str, dict[str, int]] = {}
+    for claim in registry.values():
+        verdict = claims.record_verdict(records.get(claim.id))
+        counts.setdefault(claim.paper, {}).setdefault(verdict, 0)
+        counts[claim.paper][verdict] += 1
+    shown = [v for v in claims.VERDICTS if any(c.get(v) for c in counts.values())]
+    table, tbody = _table(["paper"] + shown + ["all"], [12] + [14] * len(shown) + [8],
+                          ["rgbook-ledger", "rgbook-counts"])
+    head = table.next_node(nodes.thead).next_node(nodes.row)
+    for entry, verdict in zip(list(head.children)[1:-1], shown):
+        entry.children[0].replace_self(nodes.paragraph("", "", _badge(verdict)))
+    for paper in [p for p in claims.PAPERS if p in counts]:
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph(text={"2D": "beyond (2D)"}.get(paper, f"Paper {paper}")))
+        for verdict in shown:
+            row += nodes.entry("", nodes.paragraph(text=str(counts[paper].get(verdict, 0))))
+        row += nodes.entry("", nodes.paragraph(text=str(sum(counts[paper].values()))))
+        tbody += row
+    row = nodes.row(classes=["rgbook-counts-total"])
+    row += nodes.entry("", nodes.paragraph(text="all"))
+    for verdict in shown:
+        row += nodes.entry("", nodes.paragraph(text=str(sum(c.get(verdict, 0) for c in counts.values()))))
+    row += nodes.entry("", nodes.paragraph(text=str(len(registry))))
+    tbody += row
+    return table
+
+
+def _glossary(app, docname: str) -> nodes.Node:
+    """Every claim id in one line, grouped by paper: the ledger's in-page contents and its glossary."""
+    root = _rgbook(app)
+    from rgbook import answer, claims
+
+    records = claims.load_records(root)
+    out = nodes.container(classes=["rgbook-glossary"])
+    by_paper: dict[str, list] = {}
+    for claim in claims.registry().values():
+        by_paper.setdefault(claim.paper, []).append(claim)
+    for paper in [p for p in claims.PAPERS if p in by_paper]:
+        out += nodes.paragraph("", "", nodes.strong(text={"2D": "Beyond the papers (2D)"}.get(paper, f"Paper {paper}")))
+        items = nodes.bullet_list()
+        for claim in by_paper[paper]:
+            para = nodes.paragraph()
+            para += _badge(claims.record_verdict(records.get(claim.id)))
+            para += nodes.Text(" ")
+            para += nodes.reference("", "", nodes.literal(text=claim.id), refuri=f"#claim-{_slug(claim.id)}")
+            reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
+            para += nodes.Text(f" ({reading}): ")
+            para += typeset(answer.one_line(claim))
+            items += nodes.list_item("", para)
+        out += items
+    return out
+
+
 _LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery,
-            "disclosures": _disclosures}
+            "disclosures": _disclosures, "answer": _answer_table, "counts": _counts_table, "glossary": _glossary}
+
 
 
 def _doctree_resolved(app, doctree, docname: str) -> None:
@@ -637,7 +975,10 @@ def _doctree_resolved(app, doctree, docname: str) -> None:
         return
     _cite_figures(app, doctree, docname)
     for node in list(doctree.findall(ledger_placeholder)):
-        node.replace_self(_LAYOUTS[node.get("layout", "ledger")](app, docname))
+        if node.get("layout") == "verdicts":
+            node.replace_self(_claim_verdicts(app, _doc_of(node, docname), node, page=docname))
+        else:
+            node.replace_self(_LAYOUTS[node.get("layout", "ledger")](app, docname))
 
 
 def _note_execution_record(app, docname: str, source: list[str]) -> None:
@@ -705,6 +1046,33 @@ table.rgbook-evidence tr.rgbook-fail td:last-child { color: #9b1c1c; }
 .rgbook-gallery-card img.rgbook-thumb { width: 100%; height: 11em; object-fit: contain; background: #fff; }
 @media print { .rgbook-gallery { display: block; } .rgbook-gallery-card { margin-bottom: 0.8em; }
   .rgbook-gallery-card img.rgbook-thumb { height: 14em; } }
+/* The answer: compact, one row per question, badges may wrap */
+table.rgbook-answer-table { font-size: 0.86em; width: 100%; margin: 0.4em 0 0.6em 0; }
+table.rgbook-answer-table td, table.rgbook-answer-table th { padding: 0.25em 0.5em; vertical-align: top; }
+table.rgbook-answer-table p { margin: 0.1em 0; }
+table.rgbook-answer-table tr.rgbook-answer-paper td { background: #f2f4f7; }
+table.rgbook-answer-table .rgbook-badge { white-space: normal; font-size: 0.9em; }
+.rgbook-answer-verdict { line-height: 1.5; }
+ul.rgbook-claim-verdicts { list-style: none; padding-left: 0; }
+ul.rgbook-claim-verdicts li { margin: 0.2em 0; }
+.rgbook-glossary ul { margin-top: 0.1em; }
+table.rgbook-counts th p, table.rgbook-counts td p { margin: 0; }
+/* Claim and reconstruction boxes: a tested statement is never typeset as a theorem */
+div.admonition.claim { border-left-color: #6b7bd6; }
+div.admonition.claim > .admonition-title { background: #eef0fb; }
+div.admonition.reconstruction { border-left-color: #4caf66; }
+div.admonition.reconstruction > .admonition-title { background: #e4f4e7; }
+/* Tables never wider than the text column: wide ones scroll */
+div.cell_output div.output, div.cell_output .text_html { overflow-x: auto; max-width: 100%; }
+div.cell_output table { display: block; overflow-x: auto; max-width: 100%; }
+div.cell_output table td, div.cell_output table th { min-width: 5em; }
+@media print {
+  pre, div.highlight pre, .cell_input pre { white-space: pre-wrap !important; word-break: break-all;
+    overflow-wrap: anywhere; overflow: visible !important; }
+  div.cell_output table { display: table; overflow: visible; }
+  details { display: block; }
+  details > summary { list-style: none; }
+}
 """
 
 
@@ -786,10 +1154,15 @@ def _copy_book_pdf(app, exception) -> None:
 
 def setup(app):
     app.add_node(ledger_placeholder)
+    app.add_post_transform(FoldCells)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("claims-summary", ClaimsSummary)
     app.add_directive("claims-disclosures", ClaimsDisclosures)
     app.add_directive("build-times", BuildTimes)
+    app.add_directive("answer-table", AnswerTable)
+    app.add_directive("claims-counts", ClaimsCounts)
+    app.add_directive("claims-glossary", ClaimsGlossary)
+    app.add_directive("claim-verdicts", ClaimVerdicts)
     app.add_directive("figure-gallery", FigureGallery)
     app.connect("source-read", _note_execution_record)
     app.connect("doctree-read", _gallery_has_math)

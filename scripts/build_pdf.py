@@ -5,8 +5,10 @@
 2. that page is served on 127.0.0.1 and opened in headless ``/usr/bin/chromium`` through
    Playwright (never a downloaded browser); MathJax, served by the book itself
    (``_static/mathjax``, no CDN), typesets every formula; every folded block (``<details>``:
-   the ledger's evidence tables; toggled cells) is opened; the page is printed to
-   ``_build/pdf/rgbook.pdf`` (A4, page numbers in the footer);
+   the ledger's evidence tables; toggled cells) is opened; a printed contents page (every
+   chapter with its page) is put in front; the page is printed to ``_build/pdf/rgbook.pdf`` (A4,
+   page numbers in the footer), twice: the first print finds the page each chapter starts on
+   (``pdftotext``), the second prints the contents with those numbers; long code lines wrap;
 3. the text of the PDF (``pdftotext``, from Debian's poppler-utils) must contain, as the HTML
    shows them: every figure number ("Fig. 3.1"), every claim id preceded by its verdict (the
    ledger's order), and every glued number of the chapters (``{glue:text}``, as printed in the
@@ -62,7 +64,71 @@ figure, .rgbook-gallery-card, tr, .rgbook-claim > p { break-inside: avoid; }
 summary { display: block; list-style: none; font-weight: 600; break-after: avoid; }
 .pst-scrollable-table-container, .table-wrapper, div.cell_output { overflow: visible !important; }
 a { color: inherit !important; text-decoration: none !important; }
+pre, div.highlight pre, .cell_input pre, .output pre { white-space: pre-wrap !important; overflow-wrap: anywhere;
+  word-break: break-word; overflow: visible !important; }
+#rgbook-print-contents { break-after: page; }
+#rgbook-print-contents ol { list-style: none; padding: 0; margin: 0; }
+#rgbook-print-contents li { display: flex; justify-content: space-between; gap: 1em; padding: 0.18em 0;
+  border-bottom: 1px dotted #bbb; font-size: 0.95em; }
+#rgbook-print-contents li.rgbook-part { border: none; font-weight: 700; margin-top: 0.7em; }
 """
+
+#: A contents page in front of the book: every chapter (``section[id^="document-"]``), with a page number
+#: filled in after the first print; returns the chapters' titles in order.
+CONTENTS_JS = r"""
+() => {
+  const main = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+  const clean = (t) => t.replace(/[#¶]/g, '').replace(/\s+/g, ' ').trim();
+  const sections = Array.from(document.querySelectorAll('section[id^="document-"]'))
+    .filter((s) => !s.parentElement.closest('section[id^="document-"]'));
+  const nav = document.createElement('nav');
+  nav.id = 'rgbook-print-contents';
+  const head = document.createElement('h1');
+  head.textContent = 'Contents';
+  nav.appendChild(head);
+  const ol = document.createElement('ol');
+  const titles = [];
+  sections.forEach((s) => {
+    const h = s.querySelector('h1');
+    if (!h) return;
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = '#' + s.id;
+    a.textContent = clean(h.textContent);
+    const page = document.createElement('span');
+    page.className = 'rgbook-toc-page';
+    page.dataset.i = String(titles.length);
+    page.textContent = '000';
+    li.appendChild(a);
+    li.appendChild(page);
+    ol.appendChild(li);
+    titles.push(a.textContent);
+  });
+  nav.appendChild(ol);
+  main.insertBefore(nav, main.firstChild);
+  return titles;
+}
+"""
+
+SET_PAGES_JS = """
+(pages) => document.querySelectorAll('.rgbook-toc-page').forEach((e) => { e.textContent = pages[+e.dataset.i] || ''; })
+"""
+
+
+def chapter_pages(pdf: Path, titles: list[str]) -> list[str]:
+    """The page each chapter starts on: the first page (after the contents) whose text begins with its title."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = [_norm(t).strip() for t in text.split("\f")]
+    out, start = [], 1
+    for title in titles:
+        key = _norm(title).strip()[:60]
+        found = next((k for k in range(start, len(pages)) if pages[k].startswith(key)), None)
+        out.append("" if found is None else str(found + 1))
+        if found is not None:
+            start = found
+    return out
+
 
 OPEN_ALL_JS = """
 () => {
@@ -131,6 +197,7 @@ def print_pdf(single: Path, out: Path) -> dict:
             page.evaluate("() => window.MathJax.startup.promise")
             math = page.evaluate("() => document.querySelectorAll('mjx-container').length")
             details = page.evaluate(OPEN_ALL_JS)
+            titles = page.evaluate(CONTENTS_JS)
             page.add_style_tag(content=PRINT_CSS)
             page.emulate_media(media="print")
             page.wait_for_function("() => Array.from(document.images).every((i) => i.complete)", timeout=120_000)
@@ -138,16 +205,22 @@ def print_pdf(single: Path, out: Path) -> dict:
                                    ".map((i) => i.getAttribute('src'))")
             if broken:
                 raise SystemExit(f"{len(broken)} image(s) did not load: {broken[:5]}")
-            page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True,
-                     display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
-                     outline=True, tagged=True)
+            options = dict(format="A4", print_background=True, prefer_css_page_size=True, display_header_footer=True,
+                           header_template="<span></span>", footer_template=FOOTER, outline=True, tagged=True)
+            page.pdf(path=str(out), **options)           # first print: where does each chapter start?
+            numbers = chapter_pages(out, titles)
+            page.evaluate(SET_PAGES_JS, numbers)
+            page.pdf(path=str(out), **options)           # second print: the contents with its page numbers
             browser.close()
     finally:
         server.shutdown()
     # (singlehtml writes no search index: the theme's search asks for it in vain; not part of the PDF)
     if failed:
         raise SystemExit("requests failed while printing: " + ", ".join(failed[:10]))
-    return {"math": math, "details_opened": details}
+    missing = [t for t, n in zip(titles, numbers) if not n]
+    if not titles or missing:
+        raise SystemExit(f"printed contents: no page found for {missing or 'any chapter'}")
+    return {"math": math, "details_opened": details, "contents": len(titles)}
 
 
 def _norm(text: str) -> str:
@@ -195,8 +268,12 @@ def check_text(text: str, single_html: str) -> tuple[list[str], dict]:
     claim_ids = list(claims.registry())
     for cid in claim_ids:
         verdict = claims.record_verdict(records.get(cid))
-        if not (found(re.escape(verdict) + r"\s*" + re.escape(cid) + r"(?![\w.])") or _near_heading(flat, cid, verdict)):
+        pattern = re.escape(verdict) + r"\s*" + re.escape(cid) + r"(?![\w.])"
+        if not (found(pattern) or _near_heading(flat, cid, verdict)):
             problems.append(f"claim {cid} with verdict {verdict!r} (ledger order: verdict, id) not in the PDF text")
+    unnumbered = len(re.findall(r"Cite this figure: Figure,", flat))
+    if unnumbered:
+        problems.append(f"{unnumbered} 'Cite this figure' line(s) without a figure number")
     missing_glue = [g for g in want["glued"] if not found(re.escape(_norm(g)))]
     problems += [f"glued value {g!r} not in the PDF text" for g in missing_glue]
     counts = {"figure_numbers": len(want["figures"]), "claims": len(claim_ids), "glued_values": len(want["glued"])}

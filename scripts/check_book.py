@@ -4,8 +4,17 @@ Checks per page: HTTP 200; no console errors or uncaught page errors; MathJax fi
 left no raw TeX in prose; every image loaded; every theorem-like box and every figure
 caption carries a number; every download link to an executed notebook (``.ipynb``) or to the
 PDF edition answers 200, every code chapter offers its notebook and, once ``make pdf`` has
-run, every page offers the PDF; the figure gallery shows every figure of the chapter modules. A full-page screenshot of each page is kept in
-``_build/screenshots/``. Exits non-zero, listing every problem, if any check fails.
+run, every page offers the PDF; the figure gallery shows every figure of the chapter modules; no
+page shows a stderr block (``.output.stderr``); no unfolded table is taller than two screens
+(1800 px) or, as shown (a table in a scrolling box counts with the box's width), wider than the
+text column. A full-page screenshot of each page is kept in ``_build/screenshots/``, with the
+page's height printed.
+
+*The answer*: the landing page (``book/intro``) and the conclusions are opened again in a
+1400 x 900 window; a screenshot of what shows without scrolling is saved as
+``_build/screenshots/answer-<page>.png``, and the verdict badges of *The answer*'s first row, and
+at least one badge per paper row within the window, must be visible without scrolling.
+Exits non-zero, listing every problem, if any check fails.
 
 Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
 Usage: ``python scripts/check_book.py [BUILD_HTML_DIR]`` (default ``_build/html``).
@@ -64,6 +73,52 @@ NUMBERS_JS = r"""
 """
 
 
+#: Largest height of an unfolded table (two 900 px screens), in CSS pixels.
+MAX_TABLE_HEIGHT = 1800
+
+STDERR_JS = """
+() => Array.from(document.querySelectorAll('.output.stderr, div.stderr, .cell_output .stderr'))
+  .map(e => e.textContent.trim().slice(0, 80))
+"""
+
+TABLES_JS = r"""
+(maxHeight) => {
+  const main = document.querySelector('main article, article.bd-article, main') || document.body;
+  const column = main.getBoundingClientRect().width;
+  const out = [];
+  document.querySelectorAll('table').forEach((t, i) => {
+    const r = t.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || t.closest('details:not([open])')) return;   // folded
+    let shown = r.width;
+    for (let e = t.parentElement; e && e !== document.body; e = e.parentElement) {
+      const ox = getComputedStyle(e).overflowX;
+      if (ox === 'auto' || ox === 'scroll') { shown = Math.min(shown, e.getBoundingClientRect().width); break; }
+    }
+    const name = (t.closest('[id]') || {}).id || ('table ' + i);
+    if (r.height > maxHeight) out.push(`unfolded table ${name} is ${Math.round(r.height)} px tall (max ${maxHeight})`);
+    if (shown > column + 2)
+      out.push(`table ${name} is ${Math.round(shown)} px wide, the text column ${Math.round(column)} px`);
+  });
+  return out;
+}
+"""
+
+ANSWER_JS = r"""
+() => {
+  const table = document.querySelector('table.rgbook-answer-table');
+  if (!table) return {error: 'no table of The answer on the page'};
+  const h = window.innerHeight, w = window.innerWidth;
+  const visible = (e) => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.top >= 0 && r.bottom <= h && r.left >= 0 && r.right <= w; };
+  const rows = Array.from(table.querySelectorAll('tr.rgbook-answer-row'));
+  const badges = Array.from(table.querySelectorAll('.rgbook-badge'));
+  const first = rows.length ? Array.from(rows[0].querySelectorAll('.rgbook-badge')) : [];
+  return {rows: rows.length, badges: badges.length, visible: badges.filter(visible).length,
+          first: first.length, firstVisible: first.filter(visible).length,
+          top: Math.round(table.getBoundingClientRect().top)};
+}
+"""
+
 DOWNLOADS_JS = r"""
 () => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)
   .filter(h => /\.(ipynb|pdf)(#.*)?$/.test(h) && !h.includes('/_images/'))
@@ -100,6 +155,35 @@ def pages(root: Path) -> list[Path]:
     if missing:
         raise FileNotFoundError(f"pages named in _toc.yml are missing from the build: {missing}")
     return out
+
+
+def check_answer(browser, port: int, shots: Path) -> list[str]:
+    """*The answer* above the fold: a 1400 x 900 screenshot of the landing page and the conclusions each,
+    and the first row's verdict badges (and one per row in view) visible without scrolling."""
+    problems = []
+    for doc in ("book/intro", "book/conclusions"):
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.goto(f"http://127.0.0.1:{port}/{doc}.html", wait_until="networkidle")
+        if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
+            page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
+            page.evaluate("() => window.MathJax.startup.promise")
+        page.evaluate("() => window.scrollTo(0, 0)")
+        shot = shots / f"answer-{doc.removeprefix('book/')}.png"
+        page.screenshot(path=str(shot))          # the window only: what a reader sees without scrolling
+        info = page.evaluate(ANSWER_JS)
+        page.close()
+        if "error" in info:
+            problems.append(f"{doc}: {info['error']}")
+            continue
+        print(f"answer {doc:18}  table top {info['top']} px; {info['visible']} of {info['badges']} verdict badges "
+              f"visible without scrolling (first row {info['firstVisible']} of {info['first']}); screenshot {shot}")
+        if info["first"] == 0 or info["firstVisible"] < info["first"]:
+            problems.append(f"{doc}: the verdict badges of The answer's first row are not all visible in a 1400 x 900 "
+                            f"window ({info['firstVisible']} of {info['first']})")
+        if info["visible"] == 0:
+            problems.append(f"{doc}: no verdict badge of The answer is visible without scrolling")
+    return problems
 
 
 def main(argv: list[str]) -> int:
@@ -142,7 +226,8 @@ def main(argv: list[str]) -> int:
             uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
             if uses_mathjax:
                 page.wait_for_function(
-                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=PAGE_TIMEOUT_MS)
+                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
+                    timeout=PAGE_TIMEOUT_MS)
                 page.evaluate("() => window.MathJax.startup.promise")
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")
@@ -165,6 +250,9 @@ def main(argv: list[str]) -> int:
                 problems.append("no executed notebook (.ipynb) offered")
             if has_pdf and not any(u.endswith(".pdf") and "rgbook" in u for u in links):
                 problems.append("no link to the PDF edition")
+            problems += [f"stderr block shown: {t!r}" for t in page.evaluate(STDERR_JS)]
+            problems += page.evaluate(TABLES_JS, MAX_TABLE_HEIGHT)
+            height = page.evaluate("() => document.documentElement.scrollHeight")
             if chapter == "gallery":
                 html = page.content()
                 missing = sorted(f for f in _expected_figures() if f not in html)
@@ -173,8 +261,9 @@ def main(argv: list[str]) -> int:
             page.close()
             status = "ok" if not problems else "FAIL"
             print(f"{status:4}  {rel:28}  math={numbers['math']:4d}  figures={numbers['figures']:2d}  "
-                  f"theorems={numbers['theorems']:2d}")
+                  f"theorems={numbers['theorems']:2d}  height={height} px")
             failures += [f"{rel}: {p}" for p in problems]
+        failures += check_answer(browser, port, shots)
         browser.close()
     server.shutdown()
     print(f"screenshots in {shots}")
