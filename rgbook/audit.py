@@ -96,6 +96,8 @@ class _Module:
     protocol: dict[str, str]                  # field -> value dump
     real: set[str]                            # functions with a real body
     stubs: set[str]                           # functions that are stubs
+    nested: dict[str, str] = field(default_factory=dict)    # Protocol field -> class named by its default
+    classes: dict[str, dict[str, str]] = field(default_factory=dict)   # class name -> field -> value dump
 
 
 def _read_module(source: str) -> _Module:
@@ -108,6 +110,8 @@ def _read_module(source: str) -> _Module:
     assigns: dict[str, ast.AST] = {}
     real, stubs = set(), set()
     protocol: dict[str, str] = {}
+    nested: dict[str, str] = {}
+    classes: dict[str, dict[str, str]] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -117,10 +121,15 @@ def _read_module(source: str) -> _Module:
                         protocol["PROTOCOL"] = _dump(node.value)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             (stubs if _is_stub(node) else real).add(node.name)
-        elif isinstance(node, ast.ClassDef) and node.name == "Protocol":
-            for item in node.body:
-                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    protocol[item.target.id] = _dump(item.value)
+        elif isinstance(node, ast.ClassDef):
+            fields = {item.target.id: item.value for item in node.body
+                      if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)}
+            classes[node.name] = {name: _dump(value) for name, value in fields.items()}
+            if node.name == "Protocol":
+                for name, value in fields.items():
+                    protocol[name] = _dump(value)
+                    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                        nested[name] = value.func.id
     found: dict[str, tuple[str, str, str]] = {}
     texts: dict[str, str | None] = {}
     for node in ast.walk(tree):
@@ -142,7 +151,7 @@ def _read_module(source: str) -> _Module:
         found[kw["id"].value] = (_dump(resolve(kw.get("statement"))), _dump(resolve(kw.get("tolerances"))),
                                  measure_name)
         texts[kw["id"].value] = _render(resolve(kw.get("statement")), resolve(kw.get("tolerances")))
-    return _Module(found, texts, protocol, real, stubs)
+    return _Module(found, texts, protocol, real, stubs, nested, classes)
 
 
 def _render(statement: ast.AST | None, tolerances: ast.AST | None) -> str | None:
@@ -153,6 +162,16 @@ def _render(statement: ast.AST | None, tolerances: ast.AST | None) -> str | None
         return template.format(**{k: f"{v:g}" for k, v in tol.items()})
     except (ValueError, TypeError, KeyError, IndexError, SyntaxError, AttributeError):
         return None
+
+
+def _expanded(module: _Module, classes: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The protocol's fields, with a field whose default constructs another dataclass (``a: ReadingA =
+    ReadingA()``) expanded into that class's field defaults (``a.restarts``), wherever the class is defined."""
+    out = dict(module.protocol)
+    for name, cls in module.nested.items():
+        for sub, value in classes.get(cls, {}).items():
+            out[f"{name}.{sub}"] = value
+    return out
 
 
 def _hash(*parts: str) -> str:
@@ -169,7 +188,7 @@ def fingerprint_source(source: str, claim_id: str, fields: set[str] | None = Non
     """The fingerprint of ``claim_id`` in a module's source (all protocol fields unless ``fields``)."""
     module = _read_module(source)
     stmt, tol, _ = module.claims[claim_id]
-    return _fingerprint(stmt, tol, module.protocol, fields)
+    return _fingerprint(stmt, tol, _expanded(module, module.classes), fields)
 
 
 # ----------------------------------------------------------------------------------------
@@ -253,25 +272,31 @@ def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History
 
     def visit(commit: str, date: str, subject: str, parents: list[str], modules: dict[str, _Module]) -> None:
         state = {}
+        classes: dict[str, dict[str, str]] = {}
+        for path in sorted(modules):
+            for name, fields in modules[path].classes.items():
+                if name != "Protocol":
+                    classes[name] = fields
         short = commit[:7] if commit != "working tree" else commit
         for claim_id, (path, module) in _claims_in(modules).items():
             stmt, tol, measure = module.claims[claim_id]
+            protocol = _expanded(module, classes)
             history = result.get(claim_id)
             if history is None:
-                fp = _fingerprint(stmt, tol, module.protocol, None)
+                fp = _fingerprint(stmt, tol, protocol, None)
                 history = result[claim_id] = History(claim_id, Event(short, date, subject, fp,
                                                                      text=module.texts.get(claim_id)), path=path)
             history.path = path
             real = measure in module.real or (measure not in module.stubs)
             if history.measured is None and real:
-                fields0[claim_id] = set(module.protocol)
-                fp = _fingerprint(stmt, tol, module.protocol, fields0[claim_id])
+                fields0[claim_id] = set(protocol)
+                fp = _fingerprint(stmt, tol, protocol, fields0[claim_id])
                 history.measured = Event(short, date, subject, fp, text=module.texts.get(claim_id))
                 history.with_measure = history.registered.commit == short
-                state[claim_id] = (fp, module.texts.get(claim_id), stmt, tol, module.protocol)
+                state[claim_id] = (fp, module.texts.get(claim_id), stmt, tol, protocol)
                 continue
-            fp = _fingerprint(stmt, tol, module.protocol, fields0.get(claim_id))
-            state[claim_id] = (fp, module.texts.get(claim_id), stmt, tol, module.protocol)
+            fp = _fingerprint(stmt, tol, protocol, fields0.get(claim_id))
+            state[claim_id] = (fp, module.texts.get(claim_id), stmt, tol, protocol)
             if history.measured is None:
                 continue
             before = [states[p][claim_id] for p in parents if p in states and claim_id in states[p]]
@@ -279,7 +304,7 @@ def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History
                 continue
             old_fp, old_text, old_stmt, old_tol, old_proto = before[0]
             parts = (["statement"] if stmt != old_stmt else []) + (["tolerances"] if tol != old_tol else [])
-            parts += [f"protocol:{n}" for n in sorted(fields0[claim_id]) if module.protocol.get(n) != old_proto.get(n)]
+            parts += [f"protocol:{n}" for n in sorted(fields0[claim_id]) if protocol.get(n) != old_proto.get(n)]
             history.changes.append(Event(short, date, subject, fp, tuple(parts), text=module.texts.get(claim_id),
                                          previous_text=old_text))
         states[commit] = state

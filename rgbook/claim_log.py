@@ -371,25 +371,25 @@ LOG: dict[str, tuple[Change, ...]] = {
         Change("2026-12-06", "editorial",
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged (merged beside the restored originals and their amendments)",
-               fingerprint="56af6a4712fe"),
+               fingerprint="ceff10b128f1"),
     ),
     "II.B1": (
         Change("2026-12-06", "editorial",
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged",
-               fingerprint="09ba4e71385e"),
+               fingerprint="8d6ea0a2f62b"),
     ),
     "II.B2": (
         Change("2026-12-06", "editorial",
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged",
-               fingerprint="d838deac5a21"),
+               fingerprint="3d5efc3cd26e"),
     ),
     "II.B3": (
         Change("2026-12-06", "editorial",
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged",
-               fingerprint="30cde8e4db92"),
+               fingerprint="11294f50bb41"),
     ),
     "II.N4": (
         Change("2026-12-06", "editorial",
