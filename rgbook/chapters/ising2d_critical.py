@@ -18,6 +18,8 @@ import numpy as np
 import torch
 
 from .. import ising2d
+from ..ising2d import BLOCK_STATES, apply_tables, block_table, window_blocking
+from ..ising2d import block_state_index as _state_index
 from ..claims import Claim, Row
 from ..stats import seed_bootstrap
 from ..training import Minibatches, fit
@@ -112,27 +114,8 @@ METHOD_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual informati
 # Block maps as truth tables over the 16 states of a 2x2 block
 # ---------------------------------------------------------------------------------------------
 
-#: The 16 states of a 2x2 block, shape (16, 2, 2); state ``k`` has spin ``v_j = 2 bit_j(k) - 1`` at
-#: flat position ``j = 2 a + b`` (row ``a``, column ``b``).
-BLOCK_STATES = (2 * ((np.arange(16)[:, None] >> np.arange(4)) & 1) - 1).reshape(16, 2, 2).astype(np.int8)
-
 #: The anti-aligned filter: top row minus bottom row (uniform blocks tie and fall back on the top-left spin).
 ANTI_ALIGNED = np.array([[1.0, 1.0], [-1.0, -1.0]])
-
-
-def block_table(block_map) -> np.ndarray:
-    """Truth table (16,) int8 of a 2x2 block map over :data:`BLOCK_STATES`.
-
-    ``block_map`` is ``"majority"`` (top-left tie-break), ``"decimation"`` or a (2, 2) weight array
-    (:func:`rgbook.ising2d.block_linear_threshold`, its tie-break included).
-    """
-    if isinstance(block_map, str):
-        if block_map == "majority":
-            return ising2d.block_majority(BLOCK_STATES)[:, 0, 0]
-        if block_map == "decimation":
-            return ising2d.block_decimate(BLOCK_STATES)[:, 0, 0]
-        raise ValueError(f"block_map must be 'majority', 'decimation' or a (2, 2) weight array, got {block_map!r}")
-    return ising2d.block_linear_threshold(BLOCK_STATES, block_map)[:, 0, 0]
 
 
 def is_majority_rule(table) -> bool:
@@ -142,38 +125,6 @@ def is_majority_rule(table) -> bool:
     total = BLOCK_STATES.reshape(16, 4).sum(axis=1)
     has = total != 0
     return bool(np.all(t[has] == np.sign(total[has])) or np.all(t[has] == -np.sign(total[has])))
-
-
-def _state_index(spins: np.ndarray) -> np.ndarray:
-    """Index (0..15) of every 2x2 block of ``spins`` (..., L, L)."""
-    bits = (spins > 0).astype(np.int64)
-    return bits[..., 0::2, 0::2] + 2 * bits[..., 0::2, 1::2] + 4 * bits[..., 1::2, 0::2] + 8 * bits[..., 1::2, 1::2]
-
-
-def apply_tables(spins, tables) -> np.ndarray:
-    """Block ``spins`` once with each of ``M`` truth tables.
-
-    Parameters
-    ----------
-    spins : array_like, shape (B, L, L) or (M, B, L, L)
-        Configurations; with a leading ``M`` axis, map ``j`` is applied to ``spins[j]``.
-    tables : array_like, shape (M, 16)
-        Truth tables (:func:`block_table`).
-
-    Returns
-    -------
-    numpy.ndarray, int8, shape (M, B, L/2, L/2)
-    """
-    t = np.asarray(tables, dtype=np.int8)
-    if t.ndim != 2 or t.shape[1] != 16 or not np.all(np.abs(t) == 1):
-        raise ValueError(f"tables must have shape (M, 16) with entries +-1, got shape {t.shape}")
-    s = np.asarray(spins)
-    if s.ndim == 3:
-        s = np.broadcast_to(s, (t.shape[0], *s.shape))
-    if s.ndim != 4 or s.shape[0] != t.shape[0] or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2:
-        raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
-    idx = _state_index(s)
-    return t[np.arange(t.shape[0])[:, None, None, None], idx]
 
 
 def tabled_operators(spins, tables, n_levels: int) -> np.ndarray:
@@ -493,49 +444,6 @@ def receptive_fields(W, window: int) -> ReceptiveFields:
     locality = np.stack([mass[r, units, block[r]] for r in range(len(W))]) / (W**2).sum(axis=2)
     sums = np.stack([per_block[r, units, block[r]].sum(axis=-1) for r in range(len(W))])
     return ReceptiveFields(block, locality, np.where(sums >= 0, 1, -1))
-
-
-def window_blocking(spins, W, block, window: int) -> np.ndarray:
-    """Block ``spins`` once with each of F tiled window networks.
-
-    Every ``window`` x ``window`` tile of the lattice (corners at multiples of ``window``) is fed to network f:
-    unit u's coarse spin, :math:`\\operatorname{sign}(W_{fu}\\cdot v)` (+1 at 0), is placed at block
-    ``block[f, u]`` of the tile.
-
-    Parameters
-    ----------
-    spins : array_like, shape (B, L, L) or (F, B, L, L)
-    W : array_like, shape (F, K, window**2), K = (window/2)**2 (orientation included)
-    block : array_like of int, shape (F, K), each row a permutation of range(K)
-
-    Returns
-    -------
-    numpy.ndarray, int8, shape (F, B, L/2, L/2)
-    """
-    W = np.asarray(W, dtype=float)
-    F, K = W.shape[:2]
-    nb = window // 2
-    blk = np.asarray(block)
-    if W.shape[2] != window * window or K != nb * nb or blk.shape != (F, K):
-        raise ValueError(f"W must be (F, (window/2)**2, window**2) and block (F, K) for window = {window}, "
-                         f"got {W.shape} and {blk.shape}")
-    s = np.asarray(spins)
-    if s.ndim == 3:
-        s = np.broadcast_to(s, (F, *s.shape))
-    if s.ndim != 4 or s.shape[0] != F or s.shape[-1] != s.shape[-2] or s.shape[-1] % window:
-        raise ValueError(f"spins must have shape (B, L, L) or (F, B, L, L) with L a multiple of {window}, "
-                         f"got {np.shape(spins)}")
-    B, L = s.shape[1], s.shape[-1]
-    T = L // window
-    tiles = s.reshape(F, B, T, window, T, window).transpose(0, 1, 2, 4, 3, 5).reshape(F, B * T * T, window * window)
-    # float32 products of +-1 spins and float64-rounded weights: the sign of a pre-activation within ~1e-6 of 0
-    # may differ from float64's; the map is deterministic either way
-    if not np.array_equal(np.sort(blk, axis=1), np.broadcast_to(np.arange(K), blk.shape)):
-        raise ValueError("every row of block must be a permutation of range(K)")
-    by_block = np.take_along_axis(W, np.argsort(blk, axis=1)[:, :, None], axis=1)    # row b: the unit at block b
-    pre = np.matmul(tiles.astype(np.float32), by_block.transpose(0, 2, 1).astype(np.float32))   # (F, B T T, K)
-    coarse = np.where(pre >= 0, 1, -1).astype(np.int8).reshape(F, B, T, T, nb, nb)
-    return coarse.transpose(0, 1, 2, 4, 3, 5).reshape(F, B, L // 2, L // 2)
 
 
 def windowed_operators(spins, W, block, window: int, n_levels: int) -> np.ndarray:
