@@ -74,6 +74,7 @@ __all__ = [
     "ODD_OPERATOR_NAMES",
     "odd_operators",
     "lattice_operators",
+    "operators_by_level",
     "MomentAccumulator",
     "Moments",
     "Eigenvalue",
@@ -682,9 +683,11 @@ def block_table(block_map) -> np.ndarray:
 
 def block_state_index(spins) -> np.ndarray:
     """Index (0..15) in :data:`BLOCK_STATES` of every 2x2 block of ``spins`` (..., L, L), int64 (..., L/2, L/2)."""
-    spins = np.asarray(spins)
-    bits = (spins > 0).astype(np.int64)
-    return bits[..., 0::2, 0::2] + 2 * bits[..., 0::2, 1::2] + 4 * bits[..., 1::2, 0::2] + 8 * bits[..., 1::2, 1::2]
+    bits = (np.asarray(spins) > 0).view(np.uint8)
+    idx = bits[..., 0::2, 0::2] | (bits[..., 0::2, 1::2] << 1)
+    idx |= bits[..., 1::2, 0::2] << 2
+    idx |= bits[..., 1::2, 1::2] << 3
+    return idx.astype(np.int64)
 
 
 def apply_tables(spins, tables) -> np.ndarray:
@@ -705,11 +708,15 @@ def apply_tables(spins, tables) -> np.ndarray:
     if t.ndim != 2 or t.shape[1] != 16 or not np.all(np.abs(t) == 1):
         raise ValueError(f"tables must have shape (M, 16) with entries +-1, got shape {t.shape}")
     s = np.asarray(spins)
-    if s.ndim == 3:
-        s = np.broadcast_to(s, (t.shape[0], *s.shape))
-    if s.ndim != 4 or s.shape[0] != t.shape[0] or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2:
+    shared = s.ndim == 3
+    if shared:
+        s = s[None]
+    if s.ndim != 4 or s.shape[0] not in (t.shape[0], 1) or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2 \
+            or (s.shape[0] == 1 and not shared and t.shape[0] != 1):
         raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
-    idx = block_state_index(s)
+    idx = block_state_index(s)                  # computed once when every map blocks the same spins
+    if shared:
+        return t[:, idx[0]]
     return t[np.arange(t.shape[0])[:, None, None, None], idx]
 
 
@@ -801,28 +808,7 @@ def even_operators(spins, *, extended: bool = False) -> np.ndarray:
     numpy.ndarray, float64, shape (..., 4) or (..., 7)
         Columns in the order of :data:`OPERATOR_NAMES` (then :data:`EXTENDED_OPERATOR_NAMES`).
     """
-    s = _check_spins(spins, "spins").astype(np.int8)      # products of +-1 sums of at most 4 fit in int8
-    ax = (-2, -1)
-    r = np.roll(s, -1, axis=-1)
-    d = np.roll(s, -1, axis=-2)
-    dr = np.roll(r, -1, axis=-2)
-    dl = np.roll(np.roll(s, 1, axis=-1), -1, axis=-2)
-    def total(x: np.ndarray) -> np.ndarray:
-        return x.sum(axis=ax, dtype=np.int64)
-
-    S1 = total(s * (r + d))
-    S2 = total(s * (dr + dl))
-    S3 = total(s * (np.roll(s, -2, axis=-1) + np.roll(s, -2, axis=-2)))
-    S4 = total(s * r * d * dr)
-    cols = [S1, S2, S3, S4]
-    if extended:
-        def shifted(dy: int, dx: int) -> np.ndarray:
-            return np.roll(s, (-dy, -dx), axis=ax)
-
-        cols.append(total(s * (shifted(1, 2) + shifted(-1, 2) + shifted(2, 1) + shifted(2, -1))))
-        cols.append(total(s * (shifted(2, 2) + shifted(2, -2))))
-        cols.append(total(s * (shifted(0, 3) + shifted(3, 0))))
-    return np.stack(cols, axis=-1).astype(np.float64)
+    return lattice_operators(spins, 7 if extended else 4, 0)
 
 
 def _block_map(name_or_weights, rng=None):
@@ -1040,34 +1026,62 @@ def odd_operators(spins) -> np.ndarray:
     numpy.ndarray, float64, shape (..., 4)
         Columns in the order of :data:`ODD_OPERATOR_NAMES`.
     """
-    s = _check_spins(spins, "spins").astype(np.int8)
-    ax = (-2, -1)
-
-    def shifted(dy: int, dx: int) -> np.ndarray:
-        return np.roll(s, (-dy, -dx), axis=ax)
-
-    def total(x: np.ndarray) -> np.ndarray:
-        return x.sum(axis=ax, dtype=np.int64)
-
-    r, d, dr = shifted(0, 1), shifted(1, 0), shifted(1, 1)
-    O1 = total(s)
-    O2 = total(s * r * d * dr * (s + r + d + dr))
-    O3 = total(s * (r * shifted(0, 2) + d * shifted(2, 0)))
-    O4 = total(s * (dr * shifted(2, 2) + shifted(1, -1) * shifted(2, -2)))
-    return np.stack([O1, O2, O3, O4], axis=-1).astype(np.float64)
+    return lattice_operators(spins, 0, 4)
 
 
 def lattice_operators(spins, n_even: int = 7, n_odd: int = 4) -> np.ndarray:
     """The first ``n_even`` even operators (:func:`even_operators`, extended) and the first ``n_odd`` odd
-    operators (:func:`odd_operators`) of each configuration: shape (..., n_even + n_odd), float64."""
+    operators (:func:`odd_operators`) of each configuration: shape (..., n_even + n_odd), float64.
+
+    All are computed in one pass over shared shifted copies of the lattice, summed in int32; the
+    two named functions are views of this one."""
     n_even = as_int("n_even", n_even, minimum=0, maximum=7)
     n_odd = as_int("n_odd", n_odd, minimum=0, maximum=4)
-    cols = []
-    if n_even:
-        cols.append(even_operators(spins, extended=n_even > 4)[..., :n_even])
-    if n_odd:
-        cols.append(odd_operators(spins)[..., :n_odd])
-    return np.concatenate(cols, axis=-1)
+    if n_even + n_odd == 0:
+        raise ValueError("at least one operator is needed")
+    s = _check_spins(spins, "spins").astype(np.int8, copy=False)   # products of +-1 sums of at most 4 fit in int8
+    L = s.shape[-1]
+    cache = {}
+
+    def at(dy: int, dx: int) -> np.ndarray:
+        """s_{x + dy e_2 + dx e_1} for every x (rolled once, shared by all operators)."""
+        if (dy, dx) not in cache:
+            cache[dy, dx] = np.roll(s, (-dy, -dx), axis=(-2, -1))
+        return cache[dy, dx]
+
+    def total(x: np.ndarray) -> np.ndarray:
+        return np.add.reduce(x.reshape(*x.shape[:-2], L * L), axis=-1, dtype=np.int32)
+
+    r, d, dr = at(0, 1), at(1, 0), at(1, 1)
+    plaquette = s * r * d * dr
+    even = [lambda: total(s * (r + d)),
+            lambda: total(s * (dr + at(1, -1))),
+            lambda: total(s * (at(0, 2) + at(2, 0))),
+            lambda: total(plaquette),
+            lambda: total(s * (at(1, 2) + at(-1, 2) + at(2, 1) + at(2, -1))),
+            lambda: total(s * (at(2, 2) + at(2, -2))),
+            lambda: total(s * (at(0, 3) + at(3, 0)))]
+    odd = [lambda: total(s),
+           lambda: total(plaquette * (s + r + d + dr)),
+           lambda: total(s * (r * at(0, 2) + d * at(2, 0))),
+           lambda: total(s * (dr * at(2, 2) + at(1, -1) * at(2, -2)))]
+    cols = [f() for f in even[:n_even]] + [f() for f in odd[:n_odd]]
+    return np.stack(cols, axis=-1).astype(np.float64)
+
+
+def operators_by_level(spins, n_maps: int, n_levels: int, block_once, *, n_even: int = 7,
+                       n_odd: int = 4) -> np.ndarray:
+    """:func:`lattice_operators` of ``spins`` (B, L, L) and of its images under ``block_once`` applied 1..n_levels
+    times, for ``n_maps`` maps at once (``block_once`` maps (B, L, L) or (M, B, L, L) to (M, B, L/2, L/2), e.g.
+    :func:`apply_tables` or :func:`window_blocking`): shape (B, M, n_levels + 1, n_even + n_odd), float64."""
+    s = np.asarray(spins)
+    level0 = lattice_operators(s, n_even, n_odd)            # (B, k), shared by all maps
+    out = [np.broadcast_to(level0, (n_maps, *level0.shape))]
+    cur = s
+    for _ in range(n_levels):
+        cur = block_once(cur)
+        out.append(lattice_operators(cur, n_even, n_odd))   # (M, B, k)
+    return np.stack(out, axis=-2).transpose(1, 0, 2, 3)
 
 
 class MomentAccumulator:

@@ -138,16 +138,8 @@ def tabled_operators(spins, tables, n_levels: int) -> np.ndarray:
 
 
 def _operators_by_level(spins, n_maps: int, n_levels: int, block_once) -> np.ndarray:
-    """Extended even operators of ``spins`` (B, L, L) and of its images under ``block_once`` applied 1..n_levels
-    times (``block_once`` maps (B, L, L) or (M, B, L, L) to (M, B, L/2, L/2)): shape (B, M, n_levels + 1, 7)."""
-    s = np.asarray(spins)
-    level0 = ising2d.even_operators(s, extended=True)       # (B, 7), shared by all maps
-    out = [np.broadcast_to(level0, (n_maps, *level0.shape))]
-    cur = s
-    for _ in range(n_levels):
-        cur = block_once(cur)
-        out.append(ising2d.even_operators(cur, extended=True))  # (M, B, 7)
-    return np.stack(out, axis=-2).transpose(1, 0, 2, 3)
+    """Extended even operators at levels 0..n_levels (:func:`rgbook.ising2d.operators_by_level`): (B, M, n_levels + 1, 7)."""
+    return ising2d.operators_by_level(spins, n_maps, n_levels, block_once, n_even=7, n_odd=0)
 
 
 # ---------------------------------------------------------------------------------------------
