@@ -86,6 +86,51 @@ class Protocol:
     fc_lr: float = 0.02
     fc_batch: int = 1024
 
+    # numbers the claims' statements read (derived from the fields above or from the module's constants)
+    @property
+    def val_delta(self) -> float:
+        """Largest relative distance of the validation couplings from K_c."""
+        return round(max(abs(f - 1.0) for f in self.val_factors), 12)
+
+    @property
+    def yt_ops(self) -> int:
+        """Even operators of 2D.L2 and the claims that follow it."""
+        return Exponents.n_ops[0]
+
+    @property
+    def precise_ops(self) -> int:
+        """Even operators of 2D.L2.precise."""
+        return Exponents.n_ops[1]
+
+    @property
+    def last_step_sizes(self) -> str:
+        """The lattices of the last blocking step, e.g. ``16 -> 8``."""
+        return f"{self.L >> (self.n_levels - 1)} -> {self.L >> self.n_levels}"
+
+    @property
+    def mi_env(self) -> int:
+        return MI_ENVIRONMENT
+
+    @property
+    def mi_core(self) -> int:
+        return MI_BUFFER
+
+    @property
+    def mi_env_spins(self) -> int:
+        return MI_ENVIRONMENT**2 - MI_BUFFER**2
+
+    @property
+    def mi_buffer_width(self) -> int:
+        return (MI_BUFFER - 2) // 2
+
+    @property
+    def fc_inputs(self) -> int:
+        return self.fc_window**2
+
+    @property
+    def fc_units(self) -> int:
+        return self.fc_window**2 // 4
+
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
         return replace(self, val_sizes=(8,), val_factors=(1.0,), val_chains=4, val_sweeps=40, L=16,
@@ -1004,12 +1049,13 @@ _GROUP_RULE = ("a control made of several seeds satisfies the test only if every
 CLAIMS = (
     Claim(
         id="2D.rg.sampler",
-        paper="I",
+        paper="2D",
         reading="RG",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The Swendsen-Wang sampler reproduces the exact finite-torus energy per site u and specific heat c "
-            "(Kaufman; Ferdinand-Fisher) at K_c and K_c(1 +- 0.05) on the L = 16 and L = 32 tori: every "
+            "(Kaufman; Ferdinand-Fisher) at K_c and K_c(1 +- {protocol.val_delta}) on the L = {protocol.val_sizes[0]} and "
+            "L = {protocol.val_sizes[1]} tori: every "
             "|sampled - exact| is within {k_sigma} standard errors (u: naive error times sqrt(2 tau_int); "
             "c: spread over independent chains)."
         ),
@@ -1019,11 +1065,12 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="",
         title="the 2D sampler is exact",
+        constants=('1', '2'),
     ),
     Claim(
         id="2D.L1",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The trained 2x2 -> 1 coarse-graining (sign of a single tanh unit's pre-activation, trained as a block "
@@ -1044,17 +1091,20 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the trained coarse-graining keeps the critical point",
+        constants=('0', '0.1', '1', '2', '3', '4'),
     ),
     Claim(
         id="2D.L2",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Linearized MCRG (Swendsen 1979; 4 even operators, L = 64 at K_c) of the trained coarse-graining gives "
+            "Linearized MCRG (Swendsen 1979; {protocol.yt_ops} even operators, L = {protocol.L} at K_c) of the trained "
+            "coarse-graining gives "
             "the thermal exponent y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the jackknife error (+-0.02 is out of reach here: "
-            "truncation to 4 operators and the 16 -> 8 lattice of step 2->3 bias 2x2 MCRG by a few hundredths). "
+            "truncation to {protocol.yt_ops} operators and the {protocol.last_step_sizes} lattice of step 2->3 bias 2x2 MCRG "
+            "by a few hundredths). "
             "Controls, same test: majority rule, decimation, anti-aligned filter, untrained units; a control "
             "that also gives y_t = 1 means y_t alone does not discriminate."
         ),
@@ -1064,11 +1114,12 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the trained coarse-graining has y_t = 1",
+        constants=('0.02', '1', '1979', '2', '3'),
     ),
     Claim(
         id="2D.MI1",
-        paper="I",
-        reading="C",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (information-theoretic training, after Koch-Janusz and Ringel 2018): the 2x2 -> 1 coarse-graining "
@@ -1076,8 +1127,9 @@ CLAIMS = (
             "the critical point. Training: one stochastic binary unit per 2x2 block v (weights shared over "
             "blocks), h = +-1 with P(h | v) = (1 + h tanh(w.v)) / 2, maximizing the variational lower bound "
             "ln 2 - <-ln q(h | E)> of I(h; E) (Barber-Agakov) with a logistic critic q(h | E) = sigma(2 h u.E + "
-            "2 h b), linear in the environment E = the 48 spins of the 8x8 square centred on the block outside "
-            "its central 4x4 square (a buffer of width 1 between block and environment), over all blocks of "
+            "2 h b), linear in the environment E = the {protocol.mi_env_spins} spins of the {protocol.mi_env}x{protocol.mi_env} "
+            "square centred on the block outside its central {protocol.mi_core}x{protocol.mi_core} square (a buffer of width "
+            "{protocol.mi_buffer_width} between block and environment), over all blocks of "
             "critical configurations and their global flips; the initial weights are those of 2D.L1's units. "
             "Coarse spin sign(w.v) with 2D.L1's tie-break. Test and tolerances as in 2D.L1: on every seed the "
             "drift of C_n at K_c over steps 1->2 and 2->3 is at most {drift} per level, and at K_c(1 +- {delta}) "
@@ -1091,14 +1143,16 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the mutual-information coarse-graining keeps the critical point",
+        constants=('1', '2', '2018', '3'),
     ),
     Claim(
         id="2D.MI2",
-        paper="I",
-        reading="C",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Ours: linearized MCRG of the mutual-information coarse-graining of 2D.MI1 (4 even operators, L = 64 "
+            "Ours: linearized MCRG of the mutual-information coarse-graining of 2D.MI1 ({protocol.yt_ops} even operators, "
+            "L = {protocol.L} "
             "at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the mean jackknife error. Controls, same test: majority "
             "rule, decimation, anti-aligned filter, untrained units (seed mean)."
@@ -1109,17 +1163,20 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the mutual-information coarse-graining has y_t = 1",
+        constants=('1', '2', '3'),
     ),
     Claim(
         id="2D.FC0",
-        paper="I",
-        reading="A",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Ours (structure of the reconstruction optimum): a fully connected autoencoder on 8x8 windows of "
-            "critical configurations (64 spins -> 16 units h = tanh(W v + c) -> logistic reconstruction of the 64 "
-            "spins, cross-entropy; windows of the L = 64 torus at offsets that are multiples of 8) learns units "
-            "with 2x2-block receptive fields: after the one-to-one assignment of units to the 16 blocks of the "
+            "Ours (structure of the reconstruction optimum): a fully connected autoencoder on "
+            "{protocol.fc_window}x{protocol.fc_window} windows of critical configurations ({protocol.fc_inputs} spins -> "
+            "{protocol.fc_units} units h = tanh(W v + c) -> logistic reconstruction of the {protocol.fc_inputs} "
+            "spins, cross-entropy; windows of the L = {protocol.L} torus at offsets that are multiples of "
+            "{protocol.fc_stride}) learns units with 2x2-block receptive fields: after the one-to-one assignment of "
+            "units to the {protocol.fc_units} blocks of the "
             "window that maximizes the total squared weight inside the assigned blocks (Hungarian algorithm), "
             "the mean over units of the fraction of a unit's squared weight inside its block is at least "
             "1 - {locality_tol} on every seed. Control: the untrained network (initial weights, scale chosen so "
@@ -1131,15 +1188,17 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-fc-fields",
         title="the fully connected network learns block receptive fields",
+        constants=('1', '2'),
     ),
     Claim(
         id="2D.FC1",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The coarse-graining of the fully connected network of 2D.FC0 keeps the critical point. The network "
-            "acts as trained on every 8x8 tile of a lattice (tiles aligned with the blocks); unit u's coarse spin "
+            "acts as trained on every {protocol.fc_window}x{protocol.fc_window} tile of a lattice (tiles aligned with the "
+            "blocks); unit u's coarse spin "
             "sign(W_u.v) (bias dropped, as in 2D.L1; the data are symmetric under a global flip) is placed at the "
             "block assigned to u in 2D.FC0, with its sign fixed so that the unit's summed weight over that block "
             "is positive. Test and tolerances as in 2D.L1: on every seed the drift of C_n at K_c over steps "
@@ -1154,15 +1213,16 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the fully connected network's coarse-graining keeps the critical point",
+        constants=('1', '2', '3'),
     ),
     Claim(
         id="2D.FC2",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Linearized MCRG of the fully connected network's coarse-graining of 2D.FC1 (4 even operators, "
-            "L = 64 at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
+            "Linearized MCRG of the fully connected network's coarse-graining of 2D.FC1 ({protocol.yt_ops} even "
+            "operators, L = {protocol.L} at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the mean jackknife error. Controls, same test: majority "
             "rule, decimation, the untrained network (seed mean)."
         ),
@@ -1172,17 +1232,18 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the fully connected network's coarse-graining has y_t = 1",
+        constants=('1', '2', '3'),
     ),
     Claim(
         id="2D.L2.precise",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "The precision one would want of 2D.L2 (0.02, against the 0.15 of Koch-Janusz and Ringel's network): "
-            "linearized MCRG with 7 even "
-            "operators (the 4 of 2D.L2 and the pair sums at distances (2,1) in all four orientations, (2,2) along "
-            "both diagonals and (3,0) along both axes), on the same L = 64 samples at K_c, gives for the block "
+            "The precision one would want of 2D.L2 ({yt_tol}, against the 0.15 of Koch-Janusz and Ringel's network): "
+            "linearized MCRG with {protocol.precise_ops} even "
+            "operators (the {protocol.yt_ops} of 2D.L2 and the pair sums at distances (2,1) in all four orientations, (2,2) along "
+            "both diagonals and (3,0) along both axes), on the same L = {protocol.L} samples at K_c, gives for the block "
             "autoencoder's coarse-graining y_t = 1 within {yt_tol} at steps 1->2 and 2->3: the mean over seeds and "
             "both ends of its 95 % seed-bootstrap interval lie within {yt_tol} of 1, and the statistical error "
             "resolves that tolerance (mean jackknife error at most {yt_tol} / {k_sigma}). Controls, same test "
@@ -1195,24 +1256,28 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="y_t = 1 within 0.02 with 7 operators",
+        constants=('0', '0.15', '1', '2', '3', '95'),
     ),
     Claim(
         id="2D.FC3",
-        paper="I",
-        reading="B",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (added after the first measurement, from a referee's exploratory run on two seeds): the span of "
-            "the fully connected network's 16 units holds a block-spin coarse-graining, although the units "
-            "themselves are not block spins (2D.FC0). Readout: W_ro = B pinv(W) W, where B (16 x 64) holds the "
-            "block-sum functionals of the window's 16 blocks, i.e. each block sum projected onto the row space "
-            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every 8x8 tile (the partition into "
+            "the fully connected network's {protocol.fc_units} units holds a block-spin coarse-graining, although the units "
+            "themselves are not block spins (2D.FC0). Readout: W_ro = B pinv(W) W, where B ({protocol.fc_units} x "
+            "{protocol.fc_inputs}) holds the "
+            "block-sum functionals of the window's {protocol.fc_units} blocks, i.e. each block sum projected onto the row "
+            "space "
+            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every {protocol.fc_window}x{protocol.fc_window} "
+            "tile (the partition into "
             "blocks is given to the readout, not learned). Tests and tolerances of 2D.FC1 and 2D.FC2: on every "
             "seed drift at K_c at most {drift} per level over steps 1->2 and 2->3 and the signed gaps at "
             "K_c(1 +- {delta}) growing at every step ({max_violations} non-growing steps allowed); the mean over "
-            "seeds of y_t (4 operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and 2->3, "
+            "seeds of y_t ({protocol.yt_ops} operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and 2->3, "
             "counting a seed without a positive leading eigenvalue as failing. Controls, same tests: the same "
-            "readout of the untrained network, the readout of the data's top-16 principal subspace of the "
+            "readout of the untrained network, the readout of the data's top-{protocol.fc_units} principal subspace of the "
             "training windows, and the majority rule; " + _GROUP_RULE + " (for y_t: the seed mean)."
         ),
         tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0, "yt_tol": 0.05, "k_sigma": 3.0},
@@ -1221,5 +1286,6 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the fully connected network's span holds a block-spin map",
+        constants=('1', '2', '3'),
     ),
 )
