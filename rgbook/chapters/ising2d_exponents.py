@@ -25,8 +25,9 @@ from ..claims import Claim, Row
 from . import ising2d_critical as critical
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FIGURES", "CLAIMS", "MAPS", "MAP_LABELS", "YT", "YH", "MapSet",
-           "map_set", "Ensembles", "run_ensembles", "exponents", "exponent_table", "truncation_table", "finite_size",
-           "plot_exponents", "timings"]
+           "map_set", "Ensembles", "run_ensembles", "exponents", "exponent_table", "truncation_table", "truncation_shift",
+           "finite_size",
+           "plot_exponents", "timings", "claim_steps"]
 
 CHAPTER = "book/ising2d_exponents"
 
@@ -280,23 +281,33 @@ def exponent_table(P: Protocol = PROTOCOL):
 
 
 def truncation_table(P: Protocol = PROTOCOL, names=None):
-    """y_t for each count of even operators and y_h for each count of odd operators, steps 1->2 and 2->3."""
+    """y_t for each count of even operators and y_h for each count of odd operators (rows), at steps 1->2 and 2->3
+    (columns), per map."""
     import pandas as pd
 
     ens = run_ensembles(P)
-    names = names or ens.names
     rows = []
-    for name in names:
+    for name in names or ens.names:
         prefix = name.split("/")[0]
         label = MAP_LABELS[prefix] + (f", seed {name.split('/')[1]}" if "/" in name else "")
         for sector, counts, sym in (("t", P.even_counts, "y_t"), ("h", P.odd_counts, "y_h")):
-            row = {"map": label, "exponent": sym}
-            for n in _steps(P):
-                for k in counts:
+            for k in counts:
+                row = {"map": label, "exponent": sym, "operators": k}
+                for n in claim_steps(P):
                     y, e = _value(P, "main", sector, name, n, k)
-                    row[f"{n}→{n + 1}, {k} ops"] = f"{y:.4f} ± {e:.4f}"
-            rows.append(row)
+                    row[f"{n}→{n + 1}"] = f"{y:.4f} ± {e:.4f}" if math.isfinite(y) else "no λ > 0"
+                rows.append(row)
     return pd.DataFrame(rows)
+
+
+def truncation_shift(P: Protocol, sector: str, names) -> float:
+    """Largest change of the exponent between the claims' operator count and the next smaller count of the study,
+    over ``names`` and steps 1->2, 2->3."""
+    counts = sorted(P.even_counts if sector == "t" else P.odd_counts)
+    k = P.n_even if sector == "t" else P.n_odd
+    smaller = max(c for c in counts if c < k)
+    return max(abs(_value(P, "main", sector, name, n, k)[0] - _value(P, "main", sector, name, n, smaller)[0])
+               for name in names for n in claim_steps(P))
 
 
 def finite_size(P: Protocol = PROTOCOL):
@@ -314,6 +325,8 @@ def finite_size(P: Protocol = PROTOCOL):
                 if n < P.n_levels:
                     y, e = _value(P, "main", sector, name, n)
                     row[f"L={P.L}, {n}→{n + 1}"] = f"{y:.4f} ± {e:.4f}"
+            row = {k: row[k] for k in ["map", "exponent"] + sorted(set(row) - {"map", "exponent"},
+                                                                       key=lambda c: (c.split(", ")[1], c))}
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -328,7 +341,7 @@ def timings(P: Protocol = PROTOCOL) -> dict[str, float]:
 # Claims' measures
 # ---------------------------------------------------------------------------------------------
 
-def _steps(P: Protocol) -> list[int]:
+def claim_steps(P: Protocol) -> list[int]:
     return [n for n in (1, 2) if n < P.n_levels]
 
 
@@ -342,13 +355,13 @@ def _exponent_rows(P: Protocol, tol, sector: str, method: str) -> list[Row]:
     ens = run_ensembles(P)
     rows = []
     for name in [n for n in ens.names if n.split("/")[0] == method]:
-        for n in _steps(P):
+        for n in claim_steps(P):
             y, e = _value(P, "main", sector, name, n)
             rows.append(Row(f"{sym}, step {n}->{n + 1}, {name}", target, _finite(y, 0.0), ytol))
             rows.append(Row(f"error of {sym}, step {n}->{n + 1}, {name}", 0.0, _finite(e), etol))
     for name in ("majority", "decimation", "anti-aligned"):
         worst = 0.0
-        for n in _steps(P):
+        for n in claim_steps(P):
             y, e = _value(P, "main", sector, name, n)
             worst = max(worst, _finite(abs(y - target) / ytol), _finite(e / etol))
         rows.append(Row(f"{name}: worst over steps of |{sym} - {target:g}| / {ytol:g} and error / {etol:g}", 0.0,
@@ -389,7 +402,7 @@ def measure_yh_fc(P, tol):
 def _finite_size_rows(P: Protocol, tol, name: str, role: str) -> list[Row]:
     rows = []
     for sector, sym, target, ttol in (("t", "y_t", YT, tol["yt_tol"]), ("h", "y_h", YH, tol["yh_tol"])):
-        for n in [m for m in _steps(P) if m < P.big_levels - 1]:
+        for n in [m for m in claim_steps(P) if m < P.big_levels - 1]:
             y64, e64 = _value(P, "main", sector, name, n)
             y128, e128 = _value(P, "big", sector, name, n)
             rows.append(Row(f"{sym}, step {n}->{n + 1}, L={P.big_L} against L={P.L} ({name})", _finite(y64, 0.0),
