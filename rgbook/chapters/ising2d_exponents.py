@@ -446,7 +446,7 @@ def plot_exponents(ax_t, ax_h, P: Protocol = PROTOCOL, tol=None) -> None:
             t = tol["yt_tol"] if sector == "t" else tol["yh_tol"]
             ax.axhspan(target - t, target + t, color="0.85", zorder=0)
         ax.set(xticks=steps, xticklabels=[f"{n}→{n + 1}" for n in steps], xlabel="blocking step",
-               ylabel=rf"${sym[0]}_{sym[2]}$", ylim=(target - 0.15, target + 0.15),
+               ylabel=rf"${sym[0]}_{sym[2]}$", ylim=(0.85, 1.25) if sector == "t" else (1.845, 1.965),
                title=(r"thermal exponent $y_t$ (exact 1)" if sector == "t" else r"magnetic exponent $y_h$ (exact 15/8)"))
     ax_h.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
