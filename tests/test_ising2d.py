@@ -12,7 +12,6 @@ import pytest
 
 from rgbook import ising2d as I2
 
-
 # ---------------------------------------------------------------- independent ground truths
 
 @functools.cache
@@ -334,7 +333,9 @@ def _odd_by_loops(s):
     o = np.zeros(4)
     for y in range(L):
         for x in range(L):
-            at = lambda dy, dx: int(s[(y + dy) % L, (x + dx) % L])
+            def at(dy, dx, y=y, x=x):
+                return int(s[(y + dy) % L, (x + dx) % L])
+
             o[0] += at(0, 0)
             corners = [at(0, 0), at(0, 1), at(1, 0), at(1, 1)]
             for leave in range(4):
@@ -448,3 +449,15 @@ def test_mcrg_eigenvalue_of_majority_rule_at_criticality():
     yh = I2.mcrg_eigenvalue([acc.moments()], 1, [4, 5], centred=False)
     assert abs(yt.y[0] - 1.0) < 0.1
     assert abs(yh.y[0] - 1.875) < 0.03
+
+
+def test_apply_tables_shared_input_equals_one_input_per_map():
+    rng = np.random.default_rng(9)
+    s = np.where(rng.random((3, 8, 8)) < 0.5, 1, -1).astype(np.int8)
+    tables = np.stack([I2.block_table("majority"), I2.block_table("decimation"),
+                       I2.block_table(np.array([[1.0, 1.0], [-1.0, -1.0]]))])
+    shared = I2.apply_tables(s, tables)
+    per_map = I2.apply_tables(np.stack([s] * 3), tables)
+    np.testing.assert_array_equal(shared, per_map)
+    np.testing.assert_array_equal(shared[0], I2.block_majority(s))
+    np.testing.assert_array_equal(shared[1], I2.block_decimate(s))

@@ -1,4 +1,4 @@
-r"""Chapter *Both relevant eigenvalues of the 2D Ising model from trained coarse-grainings* (``book/ising2d_exponents.md``).
+r"""Chapter *Both relevant eigenvalues from trained coarse-grainings* (``book/ising2d_exponents.md``).
 
 Claims ``2D.yt.AE``, ``2D.yt.MI``, ``2D.yt.FC``, ``2D.yh.AE``, ``2D.yh.MI``, ``2D.yh.FC`` and ``2D.L128``.
 The trained 2x2 -> 1 coarse-grainings of the chapter *A trained coarse-graining at the 2D critical point*
@@ -25,8 +25,8 @@ from ..claims import Claim, Row
 from . import ising2d_critical as critical
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FIGURES", "CLAIMS", "MAPS", "MAP_LABELS", "YT", "YH", "MapSet",
-           "map_set", "Ensembles", "run_ensembles", "exponents", "exponent_table", "truncation_table", "truncation_shift",
-           "finite_size",
+           "map_set", "Ensembles", "run_ensembles", "exponents", "exponent_table", "truncation_table",
+           "truncation_shift", "finite_size",
            "plot_exponents", "timings", "claim_steps"]
 
 CHAPTER = "book/ising2d_exponents"
@@ -120,7 +120,8 @@ FIGURES = ("fig-2d-exponents",)
 MAPS = ("trained", "mi-trained", "fc-readout", "majority", "decimation", "anti-aligned")
 
 #: How tables and figures name the maps.
-MAP_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual information", "fc-readout": "FC span, block readout",
+MAP_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual information",
+              "fc-readout": "FC span, block readout",
               "majority": "majority rule", "decimation": "decimation", "anti-aligned": "anti-aligned filter"}
 
 #: Exact exponents of the 2D Ising fixed point: y_t = 1/nu = 1, y_h = d - beta/nu = 15/8.
@@ -447,7 +448,8 @@ def plot_exponents(ax_t, ax_h, P: Protocol = PROTOCOL, tol=None) -> None:
             ax.axhspan(target - t, target + t, color="0.85", zorder=0)
         ax.set(xticks=steps, xticklabels=[f"{n}→{n + 1}" for n in steps], xlabel="blocking step",
                ylabel=rf"${sym[0]}_{sym[2]}$", ylim=(0.85, 1.25) if sector == "t" else (1.845, 1.965),
-               title=(r"thermal exponent $y_t$ (exact 1)" if sector == "t" else r"magnetic exponent $y_h$ (exact 15/8)"))
+               title=(r"thermal exponent $y_t$ (exact 1)" if sector == "t"
+                      else r"magnetic exponent $y_h$ (exact 15/8)"))
     ax_h.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
@@ -530,7 +532,8 @@ CLAIMS = (
         "jackknife groups), the block autoencoder's map of seed {protocol.seed0} gives y_t ({protocol.n_even} even "
         "operators) and y_h ({protocol.n_odd} odd operators) at steps 1->2 and 2->3 that agree with its L = "
         "{protocol.L} values of 2D.yt.AE and 2D.yh.AE within {k_sigma} combined errors (the root sum of squares "
-        "of both errors), and at step {protocol.big_last_step} (the {protocol.big_last_sizes} lattice of step 2->3 at L = {protocol.L}) y_t within "
+        "of both errors), and at step {protocol.big_last_step} (the {protocol.big_last_sizes} lattice of step 2->3 "
+        "at L = {protocol.L}) y_t within "
         "{yt_tol} of 1 and y_h within {yh_tol} of 15/8 (no error criterion at this step). Controls, same test: "
         "majority rule, decimation.",
         {"k_sigma": 3.0, "yt_tol": 0.02, "yh_tol": 0.01},
