@@ -39,7 +39,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from tqdm.auto import tqdm
 
 from ._validate import as_generator, as_int, as_real, as_real_array
 
@@ -396,6 +395,10 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
     measured = [] if measure is not None else None
     sweeps = range(n_burn + n_sweeps)
     if progress:
+        # imported here, and the plain terminal bar: importing tqdm.auto in a notebook without ipywidgets writes a
+        # TqdmWarning to the page's stderr even when no bar is shown
+        from tqdm import tqdm
+
         sweeps = tqdm(sweeps, desc=f"SW L={L} K={K:.4f}", leave=False)
     start = time.perf_counter()
     for t in sweeps:
