@@ -24,6 +24,11 @@ Contents:
 * :func:`block_majority`, :func:`block_decimate`, :func:`block_linear_threshold`: 2×2 block maps.
 * :func:`even_operators` and :func:`mcrg_linearized`: Swendsen's linearised Monte Carlo
   renormalisation group (Swendsen 1979) and the thermal exponent :math:`y_t`.
+* :data:`BLOCK_STATES`, :func:`block_table`, :func:`apply_tables`, :func:`window_blocking`: 2×2 block
+  maps as truth tables and tiled window maps, applied to many maps at once.
+* :func:`odd_operators`, :func:`lattice_operators`, :class:`MomentAccumulator`, :func:`mcrg_eigenvalue`:
+  odd operators, moments accumulated per group of chains in one pass, and the thermal and magnetic
+  exponents from independent ensembles with jackknife and between-ensemble errors.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from tqdm.auto import tqdm
 
 from ._validate import as_bool, as_generator, as_int, as_real, as_real_array
 
@@ -54,6 +58,11 @@ __all__ = [
     "block_majority",
     "block_decimate",
     "block_linear_threshold",
+    "BLOCK_STATES",
+    "block_table",
+    "block_state_index",
+    "apply_tables",
+    "window_blocking",
     "OPERATOR_NAMES",
     "EXTENDED_OPERATOR_NAMES",
     "even_operators",
@@ -61,6 +70,14 @@ __all__ = [
     "sample_blocked_operators",
     "MCRGResult",
     "mcrg_linearized",
+    "ODD_OPERATOR_NAMES",
+    "odd_operators",
+    "lattice_operators",
+    "operators_by_level",
+    "MomentAccumulator",
+    "Moments",
+    "Eigenvalue",
+    "mcrg_eigenvalue",
 ]
 
 #: Critical coupling of the infinite square lattice, :math:`K_c = \tfrac12\ln(1+\sqrt2) \approx 0.4406868`.
@@ -394,6 +411,10 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
     measured = [] if measure is not None else None
     sweeps = range(n_burn + n_sweeps)
     if progress:
+        # imported here, and the plain terminal bar: importing tqdm.auto in a notebook without ipywidgets writes a
+        # TqdmWarning to the page's stderr even when no bar is shown
+        from tqdm import tqdm
+
         sweeps = tqdm(sweeps, desc=f"SW L={L} K={K:.4f}", leave=False)
     start = time.perf_counter()
     for t in sweeps:
@@ -666,6 +687,110 @@ def block_linear_threshold(spins, weights) -> np.ndarray:
     field = np.einsum("...ab,ab->...", bl.astype(np.float64), w) + 1e-9 * scale * bl[..., 0, 0]
     return np.where(field > 0, 1, -1).astype(np.int8)
 
+# ---------------------------------------------------------------------------------------------
+# Block maps as truth tables over the 16 states of a 2x2 block, and tiled window maps
+# ---------------------------------------------------------------------------------------------
+
+#: The 16 states of a 2x2 block, shape (16, 2, 2); state ``k`` has spin ``v_j = 2 bit_j(k) - 1`` at
+#: flat position ``j = 2 a + b`` (row ``a``, column ``b``).
+BLOCK_STATES = (2 * ((np.arange(16)[:, None] >> np.arange(4)) & 1) - 1).reshape(16, 2, 2).astype(np.int8)
+
+def block_table(block_map) -> np.ndarray:
+    """Truth table (16,) int8 of a 2x2 block map over :data:`BLOCK_STATES`.
+
+    ``block_map`` is ``"majority"`` (top-left tie-break), ``"decimation"`` or a (2, 2) weight array
+    (:func:`rgbook.block_linear_threshold`, its tie-break included).
+    """
+    if isinstance(block_map, str):
+        if block_map == "majority":
+            return block_majority(BLOCK_STATES)[:, 0, 0]
+        if block_map == "decimation":
+            return block_decimate(BLOCK_STATES)[:, 0, 0]
+        raise ValueError(f"block_map must be 'majority', 'decimation' or a (2, 2) weight array, got {block_map!r}")
+    return block_linear_threshold(BLOCK_STATES, block_map)[:, 0, 0]
+
+
+def block_state_index(spins) -> np.ndarray:
+    """Index (0..15) in :data:`BLOCK_STATES` of every 2x2 block of ``spins`` (..., L, L), int64 (..., L/2, L/2)."""
+    bits = (np.asarray(spins) > 0).view(np.uint8)
+    idx = bits[..., 0::2, 0::2] | (bits[..., 0::2, 1::2] << 1)
+    idx |= bits[..., 1::2, 0::2] << 2
+    idx |= bits[..., 1::2, 1::2] << 3
+    return idx.astype(np.int64)
+
+
+def apply_tables(spins, tables) -> np.ndarray:
+    """Block ``spins`` once with each of ``M`` truth tables.
+
+    Parameters
+    ----------
+    spins : array_like, shape (B, L, L) or (M, B, L, L)
+        Configurations; with a leading ``M`` axis, map ``j`` is applied to ``spins[j]``.
+    tables : array_like, shape (M, 16)
+        Truth tables (:func:`block_table`).
+
+    Returns
+    -------
+    numpy.ndarray, int8, shape (M, B, L/2, L/2)
+    """
+    t = np.asarray(tables, dtype=np.int8)
+    if t.ndim != 2 or t.shape[1] != 16 or not np.all(np.abs(t) == 1):
+        raise ValueError(f"tables must have shape (M, 16) with entries +-1, got shape {t.shape}")
+    s = np.asarray(spins)
+    shared = s.ndim == 3
+    if shared:
+        s = s[None]
+    if s.ndim != 4 or s.shape[0] not in (t.shape[0], 1) or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2 \
+            or (s.shape[0] == 1 and not shared and t.shape[0] != 1):
+        raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
+    idx = block_state_index(s)                  # computed once when every map blocks the same spins
+    if shared:
+        return t[:, idx[0]]
+    return t[np.arange(t.shape[0])[:, None, None, None], idx]
+
+
+def window_blocking(spins, W, block, window: int) -> np.ndarray:
+    """Block ``spins`` once with each of F tiled window maps (e.g. the units of a fully connected network).
+
+    Every ``window`` x ``window`` tile of the lattice (corners at multiples of ``window``) is fed to network f:
+    unit u's coarse spin, :math:`\\operatorname{sign}(W_{fu}\\cdot v)` (+1 at 0), is placed at block
+    ``block[f, u]`` of the tile.
+
+    Parameters
+    ----------
+    spins : array_like, shape (B, L, L) or (F, B, L, L)
+    W : array_like, shape (F, K, window**2), K = (window/2)**2 (orientation included)
+    block : array_like of int, shape (F, K), each row a permutation of range(K)
+
+    Returns
+    -------
+    numpy.ndarray, int8, shape (F, B, L/2, L/2)
+    """
+    W = np.asarray(W, dtype=float)
+    F, K = W.shape[:2]
+    nb = window // 2
+    blk = np.asarray(block)
+    if W.shape[2] != window * window or K != nb * nb or blk.shape != (F, K):
+        raise ValueError(f"W must be (F, (window/2)**2, window**2) and block (F, K) for window = {window}, "
+                         f"got {W.shape} and {blk.shape}")
+    s = np.asarray(spins)
+    if s.ndim == 3:
+        s = np.broadcast_to(s, (F, *s.shape))
+    if s.ndim != 4 or s.shape[0] != F or s.shape[-1] != s.shape[-2] or s.shape[-1] % window:
+        raise ValueError(f"spins must have shape (B, L, L) or (F, B, L, L) with L a multiple of {window}, "
+                         f"got {np.shape(spins)}")
+    B, L = s.shape[1], s.shape[-1]
+    T = L // window
+    tiles = s.reshape(F, B, T, window, T, window).transpose(0, 1, 2, 4, 3, 5).reshape(F, B * T * T, window * window)
+    # float32 products of +-1 spins and float64-rounded weights: the sign of a pre-activation within ~1e-6 of 0
+    # may differ from float64's; the map is deterministic either way
+    if not np.array_equal(np.sort(blk, axis=1), np.broadcast_to(np.arange(K), blk.shape)):
+        raise ValueError("every row of block must be a permutation of range(K)")
+    by_block = np.take_along_axis(W, np.argsort(blk, axis=1)[:, :, None], axis=1)    # row b: the unit at block b
+    pre = np.matmul(tiles.astype(np.float32), by_block.transpose(0, 2, 1).astype(np.float32))   # (F, B T T, K)
+    coarse = np.where(pre >= 0, 1, -1).astype(np.int8).reshape(F, B, T, T, nb, nb)
+    return coarse.transpose(0, 1, 2, 4, 3, 5).reshape(F, B, L // 2, L // 2)
+
 
 # ---------------------------------------------------------------------------------------------
 # Even operators and linearised MCRG
@@ -713,28 +838,7 @@ def even_operators(spins, *, extended: bool = False) -> np.ndarray:
         Columns in the order of :data:`OPERATOR_NAMES` (then :data:`EXTENDED_OPERATOR_NAMES`).
     """
     extended = as_bool("extended", extended)
-    s = _check_spins(spins, "spins").astype(np.int8)      # products of +-1 sums of at most 4 fit in int8
-    ax = (-2, -1)
-    r = np.roll(s, -1, axis=-1)
-    d = np.roll(s, -1, axis=-2)
-    dr = np.roll(r, -1, axis=-2)
-    dl = np.roll(np.roll(s, 1, axis=-1), -1, axis=-2)
-    def total(x: np.ndarray) -> np.ndarray:
-        return x.sum(axis=ax, dtype=np.int64)
-
-    S1 = total(s * (r + d))
-    S2 = total(s * (dr + dl))
-    S3 = total(s * (np.roll(s, -2, axis=-1) + np.roll(s, -2, axis=-2)))
-    S4 = total(s * r * d * dr)
-    cols = [S1, S2, S3, S4]
-    if extended:
-        def shifted(dy: int, dx: int) -> np.ndarray:
-            return np.roll(s, (-dy, -dx), axis=ax)
-
-        cols.append(total(s * (shifted(1, 2) + shifted(-1, 2) + shifted(2, 1) + shifted(2, -1))))
-        cols.append(total(s * (shifted(2, 2) + shifted(2, -2))))
-        cols.append(total(s * (shifted(0, 3) + shifted(3, 0))))
-    return np.stack(cols, axis=-1).astype(np.float64)
+    return lattice_operators(spins, 7 if extended else 4, 0)
 
 
 def _block_map(name_or_weights, rng=None):
@@ -921,3 +1025,242 @@ def sample_blocked_operators(L: int = 32, block_map="majority", *, n_levels: int
     run = swendsen_wang(K, L, n_chains, n_sweeps, np.random.default_rng(sample_seq), progress=progress,
                         measure=lambda s: blocked_operators(s, fmap, n_levels))
     return run.measurements
+
+
+# ---------------------------------------------------------------------------------------------
+# Odd operators, moments accumulated in one pass, both relevant eigenvalues
+# ---------------------------------------------------------------------------------------------
+
+#: Names of the columns of :func:`odd_operators`.
+ODD_OPERATOR_NAMES = ("magnetization", "plaquette-three-spin", "axis-three-spin", "diagonal-three-spin")
+
+
+def odd_operators(spins) -> np.ndarray:
+    r"""Spin-flip-odd lattice sums of each configuration.
+
+    .. math::
+
+        O_1 = \sum_x s_x, \qquad
+        O_2 = \sum_{\square} \sum_{\{i,j,k\}\subset\square} s_i s_j s_k
+            = \sum_{\square} s_a s_b s_c s_d\,(s_a + s_b + s_c + s_d),
+
+        O_3 = \sum_x s_x (s_{x+\hat e_1} s_{x+2\hat e_1} + s_{x+\hat e_2} s_{x+2\hat e_2}), \quad
+        O_4 = \sum_x s_x (s_{x+\hat e_1+\hat e_2} s_{x+2\hat e_1+2\hat e_2}
+            + s_{x+\hat e_1-\hat e_2} s_{x+2\hat e_1-2\hat e_2})
+
+    (magnetization; the four three-spin products of every plaquette :math:`\square` with corners
+    :math:`a, b, c, d`; straight three-spin products along the axes; along the diagonals), on the torus.
+    Each changes sign under a global flip. Meaningful for :math:`L \ge 6`.
+
+    Parameters
+    ----------
+    spins : array_like, shape (..., L, L)
+        Configurations of :math:`\pm1`.
+
+    Returns
+    -------
+    numpy.ndarray, float64, shape (..., 4)
+        Columns in the order of :data:`ODD_OPERATOR_NAMES`.
+    """
+    return lattice_operators(spins, 0, 4)
+
+
+def lattice_operators(spins, n_even: int = 7, n_odd: int = 4) -> np.ndarray:
+    """The first ``n_even`` even operators (:func:`even_operators`, extended) and the first ``n_odd`` odd
+    operators (:func:`odd_operators`) of each configuration: shape (..., n_even + n_odd), float64.
+
+    All are computed in one pass over shared shifted copies of the lattice, summed in int32; the
+    two named functions are views of this one."""
+    n_even = as_int("n_even", n_even, minimum=0, maximum=7)
+    n_odd = as_int("n_odd", n_odd, minimum=0, maximum=4)
+    if n_even + n_odd == 0:
+        raise ValueError("at least one operator is needed")
+    s = _check_spins(spins, "spins").astype(np.int8, copy=False)   # products of +-1 sums of at most 4 fit in int8
+    L = s.shape[-1]
+    cache = {}
+
+    def at(dy: int, dx: int) -> np.ndarray:
+        """s_{x + dy e_2 + dx e_1} for every x (rolled once, shared by all operators)."""
+        if (dy, dx) not in cache:
+            cache[dy, dx] = np.roll(s, (-dy, -dx), axis=(-2, -1))
+        return cache[dy, dx]
+
+    def total(x: np.ndarray) -> np.ndarray:
+        return np.add.reduce(x.reshape(*x.shape[:-2], L * L), axis=-1, dtype=np.int32)
+
+    r, d, dr = at(0, 1), at(1, 0), at(1, 1)
+    plaquette = s * r * d * dr
+    even = [lambda: total(s * (r + d)),
+            lambda: total(s * (dr + at(1, -1))),
+            lambda: total(s * (at(0, 2) + at(2, 0))),
+            lambda: total(plaquette),
+            lambda: total(s * (at(1, 2) + at(-1, 2) + at(2, 1) + at(2, -1))),
+            lambda: total(s * (at(2, 2) + at(2, -2))),
+            lambda: total(s * (at(0, 3) + at(3, 0)))]
+    odd = [lambda: total(s),
+           lambda: total(plaquette * (s + r + d + dr)),
+           lambda: total(s * (r * at(0, 2) + d * at(2, 0))),
+           lambda: total(s * (dr * at(2, 2) + at(1, -1) * at(2, -2)))]
+    cols = [f() for f in even[:n_even]] + [f() for f in odd[:n_odd]]
+    return np.stack(cols, axis=-1).astype(np.float64)
+
+
+def operators_by_level(spins, n_maps: int, n_levels: int, block_once, *, n_even: int = 7,
+                       n_odd: int = 4) -> np.ndarray:
+    """:func:`lattice_operators` of ``spins`` (B, L, L) and of its images under ``block_once`` applied 1..n_levels
+    times, for ``n_maps`` maps at once (``block_once`` maps (B, L, L) or (M, B, L, L) to (M, B, L/2, L/2), e.g.
+    :func:`apply_tables` or :func:`window_blocking`): shape (B, M, n_levels + 1, n_even + n_odd), float64."""
+    s = np.asarray(spins)
+    level0 = lattice_operators(s, n_even, n_odd)            # (B, k), shared by all maps
+    out = [np.broadcast_to(level0, (n_maps, *level0.shape))]
+    cur = s
+    for _ in range(n_levels):
+        cur = block_once(cur)
+        out.append(lattice_operators(cur, n_even, n_odd))   # (M, B, k)
+    return np.stack(out, axis=-2).transpose(1, 0, 2, 3)
+
+
+class MomentAccumulator:
+    r"""First and second moments of blocked operators, summed per group of chains in one pass.
+
+    Each call of :meth:`add` takes the operators ``x`` (B, M, levels, ops) of one sweep: B chains, M
+    maps, the levels 0..n of blocking, the columns of :func:`lattice_operators`. Chain ``c`` belongs to
+    group ``c * G // B`` (contiguous groups, as :func:`numpy.array_split`). Per group it keeps the count,
+    :math:`\sum x` and :math:`\sum x x^\top` over the flattened (level, operator) index, so that the
+    moments of any union of groups, in particular every leave-one-group-out jackknife sample, are sums
+    and differences of these arrays: nothing is stored per sweep and nothing is re-copied.
+
+    Columns listed in ``centred`` are shifted by their mean over the chains of the first sweep before
+    summing (the covariance does not depend on a shift; it keeps the sums small); the others (odd
+    operators, whose mean is zero by symmetry) are summed as they are.
+    """
+
+    def __init__(self, n_chains: int, n_groups: int, centred) -> None:
+        self.B = as_int("n_chains", n_chains, minimum=1)
+        self.G = as_int("n_groups", n_groups, minimum=1, maximum=self.B)
+        self.group = np.arange(self.B) * self.G // self.B
+        self.centred = np.asarray(centred, dtype=bool)
+        self.shift = None
+        self.n = np.zeros(self.G)
+        self.s1 = None
+        self.s2 = None
+
+    def add(self, x) -> None:
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 4 or x.shape[0] != self.B or x.shape[3] != self.centred.size:
+            raise ValueError(f"x must have shape ({self.B}, M, levels, {self.centred.size}), got {x.shape}")
+        B, M, levels, k = x.shape
+        if self.shift is None:
+            self.shift = np.where(self.centred, x.mean(axis=0), 0.0).reshape(M, levels * k)
+            self.s1 = np.zeros((self.G, M, levels * k))
+            self.s2 = np.zeros((self.G, M, levels * k, levels * k))
+        y = x.reshape(B, M, levels * k) - self.shift
+        for g in range(self.G):
+            yg = y[self.group == g]
+            self.n[g] += yg.shape[0]
+            self.s1[g] += yg.sum(axis=0)
+            t = yg.transpose(1, 0, 2)                           # (M, b, D)
+            self.s2[g] += t.transpose(0, 2, 1) @ t
+
+    def moments(self) -> Moments:
+        """The per-group sums (with the level and operator shape)."""
+        if self.s1 is None:
+            raise ValueError("no sweep was added")
+        return Moments(self.n.copy(), self.s1, self.s2, self.centred.size, self.shift)
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Per-group sums of :class:`MomentAccumulator`: ``n`` (G,), ``s1`` (G, M, D), ``s2`` (G, M, D, D) of the
+    operators minus ``shift`` (M, D), with D = levels x ``n_ops`` (level-major)."""
+
+    n: np.ndarray
+    s1: np.ndarray
+    s2: np.ndarray
+    n_ops: int
+    shift: np.ndarray
+
+    def shifted_to(self, shift) -> Moments:
+        """The same sums for the operators minus ``shift`` instead of :attr:`shift`."""
+        d = (self.shift - np.asarray(shift))[None]                       # (1, M, D)
+        n = self.n[:, None, None]
+        s1 = self.s1 + n * d
+        s2 = (self.s2 + self.s1[..., :, None] * d[..., None, :] + d[..., :, None] * self.s1[..., None, :]
+              + n[..., None] * d[..., :, None] * d[..., None, :])
+        return Moments(self.n, s1, s2, self.n_ops, np.asarray(shift))
+
+    @staticmethod
+    def concatenate(parts) -> Moments:
+        """The groups of independent ensembles side by side, brought to the first one's shift."""
+        parts = list(parts)
+        shift = parts[0].shift
+        parts = [p.shifted_to(shift) for p in parts]
+        return Moments(np.concatenate([p.n for p in parts]), np.concatenate([p.s1 for p in parts]),
+                       np.concatenate([p.s2 for p in parts]), parts[0].n_ops, shift)
+
+
+def _eigen_from_sums(n, s1, s2, n_ops, step, cols, centred) -> np.ndarray:
+    """y = log2 of the leading eigenvalue of T = B^-1 A from summed moments: ``n`` (...), ``s1`` (..., M, D),
+    ``s2`` (..., M, D, D); returns (..., M), NaN where the leading eigenvalue is not positive."""
+    cols = np.asarray(cols)
+    lo = step * n_ops + cols
+    hi = (step + 1) * n_ops + cols
+    n = np.asarray(n, dtype=float)[..., None, None, None]
+    m2 = s2 / n
+    if centred:
+        m1 = s1 / n[..., 0]
+        cov = m2 - m1[..., :, None] * m1[..., None, :]
+    else:
+        cov = m2
+    A = cov[..., hi[:, None], lo[None, :]]
+    Bm = cov[..., hi[:, None], hi[None, :]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        try:
+            T = np.linalg.solve(Bm, A)
+        except np.linalg.LinAlgError:
+            T = np.stack([np.linalg.lstsq(b, a, rcond=None)[0] for b, a in
+                          zip(Bm.reshape(-1, *Bm.shape[-2:]), A.reshape(-1, *A.shape[-2:]))]).reshape(A.shape)
+        lam = np.linalg.eigvals(T).real.max(axis=-1)
+        return np.where(lam > 0, np.log2(np.where(lam > 0, lam, 1.0)), np.nan)
+
+
+@dataclass(frozen=True)
+class Eigenvalue:
+    r"""One RG exponent per map from independent ensembles.
+
+    ``y`` (M,) from the moments pooled over all ensembles; ``jackknife`` (M,) the leave-one-group-out
+    jackknife error over all groups of all ensembles; ``per_ensemble`` (E, M) the estimate of each ensemble
+    alone and ``spread`` (M,) the standard error of their mean, :math:`\operatorname{sd}/\sqrt E`;
+    ``err`` (M,) the larger of ``jackknife`` and ``spread``.
+    """
+
+    y: np.ndarray
+    jackknife: np.ndarray
+    per_ensemble: np.ndarray
+    spread: np.ndarray
+    err: np.ndarray
+
+
+def mcrg_eigenvalue(ensembles, step: int, cols, *, centred: bool = True) -> Eigenvalue:
+    r"""Exponent :math:`y = \log_2\lambda` of the linearized RG map at ``step`` (:math:`n \to n+1`) by
+    Swendsen's MCRG (see :func:`mcrg_linearized`), from the :class:`Moments` of independent ensembles.
+
+    ``cols`` selects the operators (columns of :func:`lattice_operators`): even ones with ``centred``
+    (connected correlations, the thermal eigenvalue), odd ones without (their means vanish by the spin-flip
+    symmetry; the magnetic eigenvalue).
+    """
+    ens = list(ensembles)
+    if not ens:
+        raise ValueError("at least one ensemble is needed")
+    allm = Moments.concatenate(ens)
+    k = allm.n_ops
+    tot_n, tot_1, tot_2 = allm.n.sum(), allm.s1.sum(axis=0), allm.s2.sum(axis=0)
+    y = _eigen_from_sums(tot_n, tot_1, tot_2, k, step, cols, centred)
+    G = len(allm.n)
+    loo = _eigen_from_sums(tot_n - allm.n, tot_1[None] - allm.s1, tot_2[None] - allm.s2, k, step, cols, centred)
+    jack = np.sqrt((G - 1) / G * ((loo - loo.mean(axis=0)) ** 2).sum(axis=0))
+    per = np.stack([_eigen_from_sums(e.n.sum(), e.s1.sum(axis=0), e.s2.sum(axis=0), k, step, cols, centred)
+                    for e in ens])
+    E = len(ens)
+    spread = per.std(axis=0, ddof=1) / np.sqrt(E) if E > 1 else np.zeros_like(y)
+    return Eigenvalue(y, jack, per, spread, np.fmax(jack, spread))

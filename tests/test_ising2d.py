@@ -12,7 +12,6 @@ import pytest
 
 from rgbook import ising2d as I2
 
-
 # ---------------------------------------------------------------- independent ground truths
 
 @functools.cache
@@ -322,3 +321,143 @@ def test_extended_even_operators_by_explicit_loops():
     assert np.array_equal(I2.even_operators(up, extended=True)[4:], [256, 128, 128])
     checker = np.indices((8, 8)).sum(axis=0) % 2 * 2 - 1
     assert np.array_equal(I2.even_operators(checker.astype(np.int8), extended=True)[4:], [-256, 128, -128])
+
+
+# ---------------------------------------------------------------------------------------------
+# Odd operators, one-pass moments, MCRG eigenvalues from independent ensembles
+# ---------------------------------------------------------------------------------------------
+
+def _odd_by_loops(s):
+    """The four odd operators of one configuration by explicit loops over sites."""
+    L = s.shape[0]
+    o = np.zeros(4)
+    for y in range(L):
+        for x in range(L):
+            def at(dy, dx, y=y, x=x):
+                return int(s[(y + dy) % L, (x + dx) % L])
+
+            o[0] += at(0, 0)
+            corners = [at(0, 0), at(0, 1), at(1, 0), at(1, 1)]
+            for leave in range(4):
+                o[1] += np.prod([c for i, c in enumerate(corners) if i != leave])
+            o[2] += at(0, 0) * at(0, 1) * at(0, 2) + at(0, 0) * at(1, 0) * at(2, 0)
+            o[3] += at(0, 0) * at(1, 1) * at(2, 2) + at(0, 0) * at(1, -1) * at(2, -2)
+    return o
+
+
+def test_odd_operators_match_explicit_loops_and_flip_sign():
+    rng = np.random.default_rng(3)
+    s = np.where(rng.random((3, 8, 8)) < 0.6, 1, -1).astype(np.int8)
+    got = I2.odd_operators(s)
+    assert got.shape == (3, 4)
+    for b in range(3):
+        np.testing.assert_array_equal(got[b], _odd_by_loops(s[b]))
+    np.testing.assert_array_equal(I2.odd_operators(-s), -got)
+
+
+def test_odd_operators_of_ordered_states():
+    N = 10 * 10
+    up = np.ones((10, 10), np.int8)
+    np.testing.assert_array_equal(I2.odd_operators(up), [N, 4 * N, 2 * N, 2 * N])
+    np.testing.assert_array_equal(I2.odd_operators(-up), [-N, -4 * N, -2 * N, -2 * N])
+
+
+def test_lattice_operators_concatenate_even_then_odd():
+    s = np.where(np.random.default_rng(4).random((2, 8, 8)) < 0.5, 1, -1).astype(np.int8)
+    x = I2.lattice_operators(s, 7, 4)
+    np.testing.assert_array_equal(x[:, :7], I2.even_operators(s, extended=True))
+    np.testing.assert_array_equal(x[:, 7:], I2.odd_operators(s))
+    np.testing.assert_array_equal(I2.lattice_operators(s, 4, 1), np.concatenate(
+        [I2.even_operators(s), I2.odd_operators(s)[:, :1]], axis=1))
+
+
+def _random_ops(rng, T, B, M, levels, k):
+    return rng.normal(size=(T, B, M, levels, k)) + rng.normal(size=(1, B, M, levels, k))
+
+
+def test_moment_accumulator_sums_per_group_of_chains():
+    rng = np.random.default_rng(5)
+    x = _random_ops(rng, 7, 6, 2, 3, 3)
+    acc = I2.MomentAccumulator(6, 3, centred=[True, True, False])
+    for t in range(7):
+        acc.add(x[t])
+    m = acc.moments()
+    np.testing.assert_array_equal(m.n, [14, 14, 14])
+    for g, chains in enumerate(np.array_split(np.arange(6), 3)):
+        y = x[:, chains].reshape(-1, 2, 9)
+        cov = np.einsum("tmi,tmj->mij", y - y.mean(0), y - y.mean(0)) / len(y)
+        got = m.s2[g] / m.n[g] - np.einsum("mi,mj->mij", m.s1[g] / m.n[g], m.s1[g] / m.n[g])
+        np.testing.assert_allclose(got, cov, atol=1e-10)
+    # pooling ensembles with different shifts: the sums of one ensemble moved to another's shift
+    other = I2.MomentAccumulator(6, 3, centred=[True, True, False])
+    for t in range(7):
+        other.add(x[t] + 5.0)
+    both = I2.Moments.concatenate([m, other.moments()])
+    y = np.concatenate([x.reshape(-1, 2, 9), (x + 5.0).reshape(-1, 2, 9)])
+    ref = np.einsum("tmi,tmj->mij", y - y.mean(0), y - y.mean(0)) / len(y)
+    n, s1, s2 = both.n.sum(), both.s1.sum(0), both.s2.sum(0)
+    np.testing.assert_allclose(s2 / n - np.einsum("mi,mj->mij", s1 / n, s1 / n), ref, atol=1e-9)
+
+
+def test_mcrg_eigenvalue_agrees_with_mcrg_linearized():
+    """Pooled estimate and jackknife of the one-pass moments equal those of the per-sample routine."""
+    ops = I2.sample_blocked_operators(16, "majority", n_levels=2, n_chains=8, n_sweeps=40, seed=3)
+    acc = I2.MomentAccumulator(8, 4, centred=[True] * 4)
+    for t in range(ops.shape[0]):
+        acc.add(ops[t][:, None])
+    r = I2.mcrg_eigenvalue([acc.moments()], 0, [0, 1])
+    ref = I2.mcrg_linearized(ops, n=0, n_ops=2, n_groups=4)
+    np.testing.assert_allclose(r.y[0], ref.y_t, rtol=1e-9)
+    np.testing.assert_allclose(r.jackknife[0], ref.y_t_err, rtol=1e-6)
+
+
+def test_mcrg_eigenvalue_magnetic_at_infinite_temperature():
+    r"""At K = 0 a field h gives m = tanh h ~ h per spin; a 2x2 map gives m' = h sum_i E[s' s_i], so
+    lambda_h = E[s' sum_i s_i] exactly: 3/2 for the majority rule (top-left tie-break), 1 for decimation."""
+    rng = np.random.default_rng(8)
+    tables = np.stack([I2.block_table("majority"), I2.block_table("decimation")])
+    accs = [I2.MomentAccumulator(16, 4, centred=[False]) for _ in range(3)]
+    for acc in accs:
+        for _ in range(150):
+            s = np.where(rng.random((16, 16, 16)) < 0.5, 1, -1).astype(np.int8)
+            lev0 = I2.odd_operators(s)[:, :1]
+            lev1 = I2.odd_operators(I2.apply_tables(s, tables))[..., :1]     # (M, B, 1)
+            acc.add(np.stack([np.broadcast_to(lev0, (2, 16, 1)), lev1], axis=2).transpose(1, 0, 2, 3))
+    r = I2.mcrg_eigenvalue([a.moments() for a in accs], 0, [0], centred=False)
+    exact = np.log2([1.5, 1.0])
+    assert np.all(np.abs(r.y - exact) <= 4 * r.err)
+    assert np.all(r.err < 0.04) and r.per_ensemble.shape == (3, 2)
+    assert np.all(r.err >= r.jackknife) and np.all(r.err >= r.spread)
+
+
+def test_mcrg_eigenvalue_of_majority_rule_at_criticality():
+    """Both relevant exponents of the critical point, from a small run: near 1 and 15/8 (loose)."""
+    tables = I2.block_table("majority")[None]
+    acc = I2.MomentAccumulator(16, 4, centred=[True] * 4 + [False] * 2)
+
+    def measure(s):
+        levels = [I2.lattice_operators(s, 4, 2)[None]]
+        cur = s
+        for _ in range(2):
+            cur = I2.apply_tables(cur, tables)[0]
+            levels.append(I2.lattice_operators(cur, 4, 2)[None])
+        acc.add(np.stack(levels, axis=2).transpose(1, 0, 2, 3))
+        return np.zeros(0)
+
+    I2.swendsen_wang(I2.K_C, 32, 16, 150, 21, measure=measure)
+    yt = I2.mcrg_eigenvalue([acc.moments()], 1, [0, 1, 2, 3])
+    yh = I2.mcrg_eigenvalue([acc.moments()], 1, [4, 5], centred=False)
+    assert abs(yt.y[0] - 1.0) < 0.1
+    assert abs(yh.y[0] - 1.875) < 0.03
+
+
+def test_apply_tables_shared_input_equals_one_input_per_map():
+    rng = np.random.default_rng(9)
+    s = np.where(rng.random((3, 8, 8)) < 0.5, 1, -1).astype(np.int8)
+    tables = np.stack([I2.block_table("majority"), I2.block_table("decimation"),
+                       I2.block_table(np.array([[1.0, 1.0], [-1.0, -1.0]]))])
+    shared = I2.apply_tables(s, tables)
+    per_map = I2.apply_tables(np.stack([s] * 3), tables)
+    np.testing.assert_array_equal(shared, per_map)
+    np.testing.assert_array_equal(shared[0], I2.block_majority(s))
+    np.testing.assert_array_equal(shared[1], I2.block_decimate(s))

@@ -28,5 +28,5 @@ plot functions
 CHAPTER_MODULES = (
     "ising_rg", "fc_kernel", "literal_limit", "reading_a", "reading_b", "reading_c",
     "expfam_rg", "chain_rg", "momentum_shell", "feature_layers", "nonlinear_features",
-    "ising2d_critical",
+    "ising2d_critical", "ising2d_exponents",
 )

@@ -19,6 +19,26 @@ import torch
 
 from .. import ising2d
 from ..claims import Claim, Row
+from ..ising2d import BLOCK_STATES, apply_tables, block_table, window_blocking
+from ..ising2d import block_state_index as _state_index
+from ..ising2d_learning import (
+    MI_BUFFER,
+    MI_ENVIRONMENT,
+    ReceptiveFields,
+    block_environments,
+    block_readout,
+    block_sum_functionals,
+    block_sum_overlap,
+    is_majority_rule,
+    lattice_windows,
+    oriented_networks,
+    receptive_fields,
+    subspace_overlap,
+)
+from ..ising2d_learning import mi_cross_entropy as _mi_cross_entropy
+from ..ising2d_learning import normalised_filters as _normalised_filters
+from ..ising2d_learning import reconstruction_loss as _reconstruction_loss
+from ..ising2d_learning import window_reconstruction_loss as _fc_loss
 from ..stats import seed_bootstrap
 from ..training import Minibatches, fit
 
@@ -84,6 +104,51 @@ class Protocol:
     fc_lr: float = 0.02
     fc_batch: int = 1024
 
+    # numbers the claims' statements read (derived from the fields above or from the module's constants)
+    @property
+    def val_delta(self) -> float:
+        """Largest relative distance of the validation couplings from K_c."""
+        return round(max(abs(f - 1.0) for f in self.val_factors), 12)
+
+    @property
+    def yt_ops(self) -> int:
+        """Even operators of 2D.L2 and the claims that follow it."""
+        return Exponents.n_ops[0]
+
+    @property
+    def precise_ops(self) -> int:
+        """Even operators of 2D.L2.precise."""
+        return Exponents.n_ops[1]
+
+    @property
+    def last_step_sizes(self) -> str:
+        """The lattices of the last blocking step, e.g. ``16 -> 8``."""
+        return f"{self.L >> (self.n_levels - 1)} -> {self.L >> self.n_levels}"
+
+    @property
+    def mi_env(self) -> int:
+        return MI_ENVIRONMENT
+
+    @property
+    def mi_core(self) -> int:
+        return MI_BUFFER
+
+    @property
+    def mi_env_spins(self) -> int:
+        return MI_ENVIRONMENT**2 - MI_BUFFER**2
+
+    @property
+    def mi_buffer_width(self) -> int:
+        return (MI_BUFFER - 2) // 2
+
+    @property
+    def fc_inputs(self) -> int:
+        return self.fc_window**2
+
+    @property
+    def fc_units(self) -> int:
+        return self.fc_window**2 // 4
+
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
         return replace(self, val_sizes=(8,), val_factors=(1.0,), val_chains=4, val_sweeps=40, L=16,
@@ -112,68 +177,8 @@ METHOD_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual informati
 # Block maps as truth tables over the 16 states of a 2x2 block
 # ---------------------------------------------------------------------------------------------
 
-#: The 16 states of a 2x2 block, shape (16, 2, 2); state ``k`` has spin ``v_j = 2 bit_j(k) - 1`` at
-#: flat position ``j = 2 a + b`` (row ``a``, column ``b``).
-BLOCK_STATES = (2 * ((np.arange(16)[:, None] >> np.arange(4)) & 1) - 1).reshape(16, 2, 2).astype(np.int8)
-
 #: The anti-aligned filter: top row minus bottom row (uniform blocks tie and fall back on the top-left spin).
 ANTI_ALIGNED = np.array([[1.0, 1.0], [-1.0, -1.0]])
-
-
-def block_table(block_map) -> np.ndarray:
-    """Truth table (16,) int8 of a 2x2 block map over :data:`BLOCK_STATES`.
-
-    ``block_map`` is ``"majority"`` (top-left tie-break), ``"decimation"`` or a (2, 2) weight array
-    (:func:`rgbook.ising2d.block_linear_threshold`, its tie-break included).
-    """
-    if isinstance(block_map, str):
-        if block_map == "majority":
-            return ising2d.block_majority(BLOCK_STATES)[:, 0, 0]
-        if block_map == "decimation":
-            return ising2d.block_decimate(BLOCK_STATES)[:, 0, 0]
-        raise ValueError(f"block_map must be 'majority', 'decimation' or a (2, 2) weight array, got {block_map!r}")
-    return ising2d.block_linear_threshold(BLOCK_STATES, block_map)[:, 0, 0]
-
-
-def is_majority_rule(table) -> bool:
-    """Whether a truth table (16,) gives the block's majority spin on every block that has one (10 of 16
-    states), up to an overall sign; the six blocks with two up and two down spins are free."""
-    t = np.asarray(table)
-    total = BLOCK_STATES.reshape(16, 4).sum(axis=1)
-    has = total != 0
-    return bool(np.all(t[has] == np.sign(total[has])) or np.all(t[has] == -np.sign(total[has])))
-
-
-def _state_index(spins: np.ndarray) -> np.ndarray:
-    """Index (0..15) of every 2x2 block of ``spins`` (..., L, L)."""
-    bits = (spins > 0).astype(np.int64)
-    return bits[..., 0::2, 0::2] + 2 * bits[..., 0::2, 1::2] + 4 * bits[..., 1::2, 0::2] + 8 * bits[..., 1::2, 1::2]
-
-
-def apply_tables(spins, tables) -> np.ndarray:
-    """Block ``spins`` once with each of ``M`` truth tables.
-
-    Parameters
-    ----------
-    spins : array_like, shape (B, L, L) or (M, B, L, L)
-        Configurations; with a leading ``M`` axis, map ``j`` is applied to ``spins[j]``.
-    tables : array_like, shape (M, 16)
-        Truth tables (:func:`block_table`).
-
-    Returns
-    -------
-    numpy.ndarray, int8, shape (M, B, L/2, L/2)
-    """
-    t = np.asarray(tables, dtype=np.int8)
-    if t.ndim != 2 or t.shape[1] != 16 or not np.all(np.abs(t) == 1):
-        raise ValueError(f"tables must have shape (M, 16) with entries +-1, got shape {t.shape}")
-    s = np.asarray(spins)
-    if s.ndim == 3:
-        s = np.broadcast_to(s, (t.shape[0], *s.shape))
-    if s.ndim != 4 or s.shape[0] != t.shape[0] or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2:
-        raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
-    idx = _state_index(s)
-    return t[np.arange(t.shape[0])[:, None, None, None], idx]
 
 
 def tabled_operators(spins, tables, n_levels: int) -> np.ndarray:
@@ -187,16 +192,8 @@ def tabled_operators(spins, tables, n_levels: int) -> np.ndarray:
 
 
 def _operators_by_level(spins, n_maps: int, n_levels: int, block_once) -> np.ndarray:
-    """Extended even operators of ``spins`` (B, L, L) and of its images under ``block_once`` applied 1..n_levels
-    times (``block_once`` maps (B, L, L) or (M, B, L, L) to (M, B, L/2, L/2)): shape (B, M, n_levels + 1, 7)."""
-    s = np.asarray(spins)
-    level0 = ising2d.even_operators(s, extended=True)       # (B, 7), shared by all maps
-    out = [np.broadcast_to(level0, (n_maps, *level0.shape))]
-    cur = s
-    for _ in range(n_levels):
-        cur = block_once(cur)
-        out.append(ising2d.even_operators(cur, extended=True))  # (M, B, 7)
-    return np.stack(out, axis=-2).transpose(1, 0, 2, 3)
+    """Extended even operators at levels 0..n_levels (:func:`rgbook.ising2d.operators_by_level`): (B, M, n_levels + 1, 7)."""
+    return ising2d.operators_by_level(spins, n_maps, n_levels, block_once, n_even=7, n_odd=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,13 +264,6 @@ class Training:
         return _normalised_filters(self.w)
 
 
-def _reconstruction_loss(prm, V: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
-    h = torch.tanh(prm["w"] @ V.T + prm["c"])                                  # (R, 16)
-    logits = 2.0 * (prm["a"][:, :, None] * h[:, None, :] + prm["d"][:, :, None])  # (R, 4, 16)
-    nll = torch.nn.functional.softplus(-V.T[None] * logits).sum(axis=1)        # -ln P(v | h), (R, 16)
-    return nll @ p
-
-
 @cache
 def training_configurations(P: Protocol) -> np.ndarray:
     """The critical configurations every network of the chapter is trained on, int8 (train_chains * train_keep, L, L).
@@ -320,59 +310,6 @@ def run_training(P: Protocol) -> Training:
 # Training by mutual information with the environment
 # ---------------------------------------------------------------------------------------------
 
-#: Side of the square centred on a block whose outside ring is the environment, and of the buffer square.
-MI_ENVIRONMENT, MI_BUFFER = 8, 4
-
-
-def block_environments(spins, env: int = MI_ENVIRONMENT, core: int = MI_BUFFER) -> tuple[np.ndarray, np.ndarray]:
-    """Every 2x2 block of ``spins`` (B, L, L) with its environment, on the torus.
-
-    The environment of the block with top-left corner :math:`(2i, 2j)` is the set of sites of the
-    ``env`` x ``env`` square centred on the block that lie outside the ``core`` x ``core`` square
-    centred on it: a buffer ring of width ``(core - 2) / 2`` separates block and environment.
-
-    Returns
-    -------
-    blocks : numpy.ndarray, int8, shape (B * (L/2)**2, 4)
-        Block spins in the flat order of :data:`BLOCK_STATES`.
-    environments : numpy.ndarray, int8, shape (B * (L/2)**2, env**2 - core**2)
-    """
-    s = np.asarray(spins)
-    if s.ndim != 3 or s.shape[1] != s.shape[2] or s.shape[1] % 2:
-        raise ValueError(f"spins must have shape (B, L, L) with even L, got {s.shape}")
-    if not (isinstance(env, int) and isinstance(core, int) and 2 <= core < env and env % 2 == 0 == core % 2):
-        raise ValueError(f"env and core must be even integers with 2 <= core < env, got env={env}, core={core}")
-    L = s.shape[1]
-    if env > L:
-        raise ValueError(f"env must be at most the lattice size {L}, got {env}")
-    h, g = (env - 2) // 2, (core - 2) // 2
-    dy, dx = np.meshgrid(np.arange(-h, 2 + h), np.arange(-h, 2 + h), indexing="ij")
-    ring = ~((dy >= -g) & (dy < 2 + g) & (dx >= -g) & (dx < 2 + g))
-    block = (dy >= 0) & (dy < 2) & (dx >= 0) & (dx < 2)
-    iy, ix = np.meshgrid(np.arange(0, L, 2), np.arange(0, L, 2), indexing="ij")
-
-    def gather(mask):
-        return s[:, (iy[..., None] + dy[mask]) % L, (ix[..., None] + dx[mask]) % L].reshape(-1, int(mask.sum()))
-
-    return gather(block), gather(ring)
-
-
-def _mi_cross_entropy(prm, V: torch.Tensor, E: torch.Tensor) -> torch.Tensor:
-    r"""Per-model :math:`\langle -\ln q(h\mid E)\rangle` over the samples and their global flips, in nats.
-
-    :math:`P(h\mid v) = (1 + h\tanh(w\cdot v))/2` and :math:`q(h\mid E) = \sigma(2h(u\cdot E + b))`; the flip
-    :math:`(v, E)\to(-v, -E)` sends :math:`\tanh(w\cdot v)\to-\tanh(w\cdot v)` and :math:`u\cdot E\to-u\cdot E`.
-    """
-    t = torch.tanh(prm["w"] @ V.T)                          # (R, n)
-    f = prm["u"] @ E.T                                      # (R, n)
-    b = prm["b"]                                            # (R, 1)
-    ls = torch.nn.functional.logsigmoid
-
-    def ce(t, f):
-        return -(0.5 * (1 + t) * ls(2 * f) + 0.5 * (1 - t) * ls(-2 * f))
-
-    return 0.5 * (ce(t, f + b) + ce(-t, -f + b)).mean(axis=1)
-
 
 @dataclass(frozen=True)
 class MITraining:
@@ -396,11 +333,6 @@ class MITraining:
     def filters(self) -> np.ndarray:
         """Trained filters normalised to unit max-abs entry, sign fixed so that the sum is positive."""
         return _normalised_filters(self.w)
-
-
-def _normalised_filters(w: np.ndarray) -> np.ndarray:
-    w = w * np.sign(w.sum(axis=1, keepdims=True) + 1e-300)
-    return w / np.abs(w).max(axis=1, keepdims=True)
 
 
 @cache
@@ -434,109 +366,6 @@ def run_mi_training(P: Protocol) -> MITraining:
 # ---------------------------------------------------------------------------------------------
 # A fully connected network on windows, units assigned to blocks by receptive field
 # ---------------------------------------------------------------------------------------------
-
-def lattice_windows(spins, window: int, stride: int) -> np.ndarray:
-    """All ``window`` x ``window`` windows of ``spins`` (B, L, L) whose corners are multiples of ``stride``
-    (periodic), flattened row by row: shape (B * (L/stride)**2, window**2)."""
-    s = np.asarray(spins)
-    if s.ndim != 3 or s.shape[1] != s.shape[2]:
-        raise ValueError(f"spins must have shape (B, L, L), got {s.shape}")
-    L = s.shape[1]
-    if not (isinstance(stride, int) and stride >= 1 and L % stride == 0):
-        raise ValueError(f"stride must be a positive divisor of L = {L}, got {stride!r}")
-    if not (isinstance(window, int) and 2 <= window <= L):
-        raise ValueError(f"window must be an integer in [2, {L}], got {window!r}")
-    c = np.arange(0, L, stride)
-    d = np.arange(window)
-    rows = (c[:, None, None, None] + d[None, None, :, None]) % L          # (Tc, 1, w, 1)
-    cols = (c[None, :, None, None] + d[None, None, None, :]) % L          # (1, Tc, 1, w)
-    return s[:, rows, cols].reshape(-1, window * window)
-
-
-def _fc_loss(prm, X: torch.Tensor) -> torch.Tensor:
-    """Per-model reconstruction cross-entropy per window, in nats: h = tanh(W v + c), P(v_i | h) = sigma(2 v_i (A h + d)_i)."""
-    H = torch.tanh(torch.einsum("rkx,nx->rnk", prm["W"], X) + prm["c"][:, None, :])
-    logits = 2.0 * (H @ prm["A"].transpose(1, 2) + prm["d"][:, None, :])
-    return torch.nn.functional.softplus(-X[None] * logits).sum(axis=2).mean(axis=1)
-
-
-@dataclass(frozen=True)
-class ReceptiveFields:
-    """One-to-one assignment of units to the 2x2 blocks of their window.
-
-    ``block`` (R, K) the block index (row-major over the window's blocks) of every unit; ``locality`` (R, K) the
-    fraction of the unit's squared weight inside its block; ``sign`` (R, K) +-1, the sign of the unit's summed
-    weight over its block (0 counts as +1).
-    """
-
-    block: np.ndarray
-    locality: np.ndarray
-    sign: np.ndarray
-
-
-def receptive_fields(W, window: int) -> ReceptiveFields:
-    r"""Assign the units of each network in ``W`` (R, K, window**2) to the K = (window/2)**2 blocks of the window.
-
-    The assignment :math:`\pi` maximizes :math:`\sum_u m_{u,\pi(u)}`, :math:`m_{uB} = \sum_{x\in B}W_{ux}^2`, over
-    bijections (:func:`scipy.optimize.linear_sum_assignment`); it depends on no ordering of units or sites.
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 3 or W.shape[2] != window * window or window % 2 or W.shape[1] != (window // 2) ** 2:
-        raise ValueError(f"W must have shape (R, (window/2)**2, window**2) for window = {window}, got {W.shape}")
-    nb = window // 2
-    per_block = W.reshape(*W.shape[:2], nb, 2, nb, 2).transpose(0, 1, 2, 4, 3, 5).reshape(*W.shape[:2], nb * nb, 4)
-    mass = (per_block**2).sum(axis=-1)                                     # (R, K, blocks)
-    block = np.stack([linear_sum_assignment(m, maximize=True)[1] for m in mass])
-    units = np.arange(W.shape[1])
-    locality = np.stack([mass[r, units, block[r]] for r in range(len(W))]) / (W**2).sum(axis=2)
-    sums = np.stack([per_block[r, units, block[r]].sum(axis=-1) for r in range(len(W))])
-    return ReceptiveFields(block, locality, np.where(sums >= 0, 1, -1))
-
-
-def window_blocking(spins, W, block, window: int) -> np.ndarray:
-    """Block ``spins`` once with each of F tiled window networks.
-
-    Every ``window`` x ``window`` tile of the lattice (corners at multiples of ``window``) is fed to network f:
-    unit u's coarse spin, :math:`\\operatorname{sign}(W_{fu}\\cdot v)` (+1 at 0), is placed at block
-    ``block[f, u]`` of the tile.
-
-    Parameters
-    ----------
-    spins : array_like, shape (B, L, L) or (F, B, L, L)
-    W : array_like, shape (F, K, window**2), K = (window/2)**2 (orientation included)
-    block : array_like of int, shape (F, K), each row a permutation of range(K)
-
-    Returns
-    -------
-    numpy.ndarray, int8, shape (F, B, L/2, L/2)
-    """
-    W = np.asarray(W, dtype=float)
-    F, K = W.shape[:2]
-    nb = window // 2
-    blk = np.asarray(block)
-    if W.shape[2] != window * window or K != nb * nb or blk.shape != (F, K):
-        raise ValueError(f"W must be (F, (window/2)**2, window**2) and block (F, K) for window = {window}, "
-                         f"got {W.shape} and {blk.shape}")
-    s = np.asarray(spins)
-    if s.ndim == 3:
-        s = np.broadcast_to(s, (F, *s.shape))
-    if s.ndim != 4 or s.shape[0] != F or s.shape[-1] != s.shape[-2] or s.shape[-1] % window:
-        raise ValueError(f"spins must have shape (B, L, L) or (F, B, L, L) with L a multiple of {window}, "
-                         f"got {np.shape(spins)}")
-    B, L = s.shape[1], s.shape[-1]
-    T = L // window
-    tiles = s.reshape(F, B, T, window, T, window).transpose(0, 1, 2, 4, 3, 5).reshape(F, B * T * T, window * window)
-    # float32 products of +-1 spins and float64-rounded weights: the sign of a pre-activation within ~1e-6 of 0
-    # may differ from float64's; the map is deterministic either way
-    if not np.array_equal(np.sort(blk, axis=1), np.broadcast_to(np.arange(K), blk.shape)):
-        raise ValueError("every row of block must be a permutation of range(K)")
-    by_block = np.take_along_axis(W, np.argsort(blk, axis=1)[:, :, None], axis=1)    # row b: the unit at block b
-    pre = np.matmul(tiles.astype(np.float32), by_block.transpose(0, 2, 1).astype(np.float32))   # (F, B T T, K)
-    coarse = np.where(pre >= 0, 1, -1).astype(np.int8).reshape(F, B, T, T, nb, nb)
-    return coarse.transpose(0, 1, 2, 4, 3, 5).reshape(F, B, L // 2, L // 2)
-
 
 def windowed_operators(spins, W, block, window: int, n_levels: int) -> np.ndarray:
     """Even operators (extended) of ``spins`` blocked 0..n_levels times by each tiled window network:
@@ -644,55 +473,12 @@ class MapSet:
                                windowed_operators(spins, self.net_W, self.net_block, self.window, n_levels)], axis=1)
 
 
-def block_sum_functionals(window: int) -> np.ndarray:
-    """B (K, window**2): row b is 1 on the four sites of block b of the window (row-major blocks), 0 elsewhere."""
-    nb = window // 2
-    B = np.zeros((nb, nb, window, window))
-    for by in range(nb):
-        for bx in range(nb):
-            B[by, bx, 2 * by:2 * by + 2, 2 * bx:2 * bx + 2] = 1.0
-    return B.reshape(nb * nb, window * window)
-
-
-def block_readout(W, window: int) -> np.ndarray:
-    r"""The block sums projected onto the row space of each network: :math:`W_{\rm ro} = B\,W^+W`, shape (R, K, x).
-
-    :math:`W^+W` is the orthogonal projector onto the span of the units' weight vectors, so row b of the
-    readout is the linear function of the units' pre-activations closest to block b's sum."""
-    W = np.asarray(W, dtype=float)
-    B = block_sum_functionals(window)
-    return np.stack([B @ np.linalg.pinv(w) @ w for w in W])
-
-
-def block_sum_overlap(W, window: int) -> np.ndarray:
-    """Mean over the window's blocks of the fraction of the block sum inside each network's row space: (R,)."""
-    B = block_sum_functionals(window)
-    ro = block_readout(W, window)
-    return ((ro * B).sum(axis=2) / (B * B).sum(axis=1)).mean(axis=1)
-
-
-def subspace_overlap(W, V) -> np.ndarray:
-    r"""Mean squared cosine of the principal angles between each network's row space and the row space of ``V``.
-
-    :math:`\lVert P_W P_V\rVert_F^2 / k`, :math:`k` the dimension of span(V): 1 when span(V) lies in span(W),
-    :math:`\dim W / n` on average for a random span(W) in :math:`\mathbb R^n`. ``W`` (R, K, n), ``V`` (k, n); returns (R,).
-    """
-    V = np.asarray(V, dtype=float)
-    PV = np.linalg.pinv(V) @ V
-    return np.array([np.sum((np.linalg.pinv(w) @ w @ PV) ** 2) for w in np.asarray(W, dtype=float)]) / np.linalg.matrix_rank(V)
-
-
 def principal_subspace(P: Protocol) -> np.ndarray:
     """Top ``K`` eigenvectors of the second-moment matrix of the training windows, as rows: (1, K, window**2)."""
     X = lattice_windows(training_configurations(P), P.fc_window, P.fc_stride).astype(float)
     vals, vecs = np.linalg.eigh(X.T @ X / len(X))
     K = (P.fc_window // 2) ** 2
     return vecs[:, ::-1][:, :K].T[None]
-
-
-def oriented_networks(W: np.ndarray, fields: ReceptiveFields) -> np.ndarray:
-    """Encoder weights (R, K, x) with each unit's sign flipped so that its summed weight over its block is positive."""
-    return W * fields.sign[:, :, None]
 
 
 @cache
@@ -1104,12 +890,13 @@ _GROUP_RULE = ("a control made of several seeds satisfies the test only if every
 CLAIMS = (
     Claim(
         id="2D.rg.sampler",
-        paper="I",
+        paper="2D",
         reading="RG",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The Swendsen-Wang sampler reproduces the exact finite-torus energy per site u and specific heat c "
-            "(Kaufman; Ferdinand-Fisher) at K_c and K_c(1 +- 0.05) on the L = 16 and L = 32 tori: every "
+            "(Kaufman; Ferdinand-Fisher) at K_c and K_c(1 +- {protocol.val_delta}) on the L = {protocol.val_sizes[0]} and "
+            "L = {protocol.val_sizes[1]} tori: every "
             "|sampled - exact| is within {k_sigma} standard errors (u: naive error times sqrt(2 tau_int); "
             "c: spread over independent chains)."
         ),
@@ -1119,11 +906,12 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="",
         title="the 2D sampler is exact",
+        constants=('1', '2'),
     ),
     Claim(
         id="2D.L1",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The trained 2x2 -> 1 coarse-graining (sign of a single tanh unit's pre-activation, trained as a block "
@@ -1144,17 +932,20 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the trained coarse-graining keeps the critical point",
+        constants=('0', '0.1', '1', '2', '3', '4'),
     ),
     Claim(
         id="2D.L2",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Linearized MCRG (Swendsen 1979; 4 even operators, L = 64 at K_c) of the trained coarse-graining gives "
+            "Linearized MCRG (Swendsen 1979; {protocol.yt_ops} even operators, L = {protocol.L} at K_c) of the trained "
+            "coarse-graining gives "
             "the thermal exponent y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the jackknife error (+-0.02 is out of reach here: "
-            "truncation to 4 operators and the 16 -> 8 lattice of step 2->3 bias 2x2 MCRG by a few hundredths). "
+            "truncation to {protocol.yt_ops} operators and the {protocol.last_step_sizes} lattice of step 2->3 bias 2x2 MCRG "
+            "by a few hundredths). "
             "Controls, same test: majority rule, decimation, anti-aligned filter, untrained units; a control "
             "that also gives y_t = 1 means y_t alone does not discriminate."
         ),
@@ -1164,11 +955,12 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the trained coarse-graining has y_t = 1",
+        constants=('0.02', '1', '1979', '2', '3'),
     ),
     Claim(
         id="2D.MI1",
-        paper="I",
-        reading="C",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (information-theoretic training, after Koch-Janusz and Ringel 2018): the 2x2 -> 1 coarse-graining "
@@ -1176,8 +968,9 @@ CLAIMS = (
             "the critical point. Training: one stochastic binary unit per 2x2 block v (weights shared over "
             "blocks), h = +-1 with P(h | v) = (1 + h tanh(w.v)) / 2, maximizing the variational lower bound "
             "ln 2 - <-ln q(h | E)> of I(h; E) (Barber-Agakov) with a logistic critic q(h | E) = sigma(2 h u.E + "
-            "2 h b), linear in the environment E = the 48 spins of the 8x8 square centred on the block outside "
-            "its central 4x4 square (a buffer of width 1 between block and environment), over all blocks of "
+            "2 h b), linear in the environment E = the {protocol.mi_env_spins} spins of the {protocol.mi_env}x{protocol.mi_env} "
+            "square centred on the block outside its central {protocol.mi_core}x{protocol.mi_core} square (a buffer of width "
+            "{protocol.mi_buffer_width} between block and environment), over all blocks of "
             "critical configurations and their global flips; the initial weights are those of 2D.L1's units. "
             "Coarse spin sign(w.v) with 2D.L1's tie-break. Test and tolerances as in 2D.L1: on every seed the "
             "drift of C_n at K_c over steps 1->2 and 2->3 is at most {drift} per level, and at K_c(1 +- {delta}) "
@@ -1191,14 +984,16 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the mutual-information coarse-graining keeps the critical point",
+        constants=('1', '2', '2018', '3'),
     ),
     Claim(
         id="2D.MI2",
-        paper="I",
-        reading="C",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Ours: linearized MCRG of the mutual-information coarse-graining of 2D.MI1 (4 even operators, L = 64 "
+            "Ours: linearized MCRG of the mutual-information coarse-graining of 2D.MI1 ({protocol.yt_ops} even operators, "
+            "L = {protocol.L} "
             "at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the mean jackknife error. Controls, same test: majority "
             "rule, decimation, anti-aligned filter, untrained units (seed mean)."
@@ -1209,17 +1004,20 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the mutual-information coarse-graining has y_t = 1",
+        constants=('1', '2', '3'),
     ),
     Claim(
         id="2D.FC0",
-        paper="I",
-        reading="A",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Ours (structure of the reconstruction optimum): a fully connected autoencoder on 8x8 windows of "
-            "critical configurations (64 spins -> 16 units h = tanh(W v + c) -> logistic reconstruction of the 64 "
-            "spins, cross-entropy; windows of the L = 64 torus at offsets that are multiples of 8) learns units "
-            "with 2x2-block receptive fields: after the one-to-one assignment of units to the 16 blocks of the "
+            "Ours (structure of the reconstruction optimum): a fully connected autoencoder on "
+            "{protocol.fc_window}x{protocol.fc_window} windows of critical configurations ({protocol.fc_inputs} spins -> "
+            "{protocol.fc_units} units h = tanh(W v + c) -> logistic reconstruction of the {protocol.fc_inputs} "
+            "spins, cross-entropy; windows of the L = {protocol.L} torus at offsets that are multiples of "
+            "{protocol.fc_stride}) learns units with 2x2-block receptive fields: after the one-to-one assignment of "
+            "units to the {protocol.fc_units} blocks of the "
             "window that maximizes the total squared weight inside the assigned blocks (Hungarian algorithm), "
             "the mean over units of the fraction of a unit's squared weight inside its block is at least "
             "1 - {locality_tol} on every seed. Control: the untrained network (initial weights, scale chosen so "
@@ -1231,15 +1029,17 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-fc-fields",
         title="the fully connected network learns block receptive fields",
+        constants=('1', '2'),
     ),
     Claim(
         id="2D.FC1",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The coarse-graining of the fully connected network of 2D.FC0 keeps the critical point. The network "
-            "acts as trained on every 8x8 tile of a lattice (tiles aligned with the blocks); unit u's coarse spin "
+            "acts as trained on every {protocol.fc_window}x{protocol.fc_window} tile of a lattice (tiles aligned with the "
+            "blocks); unit u's coarse spin "
             "sign(W_u.v) (bias dropped, as in 2D.L1; the data are symmetric under a global flip) is placed at the "
             "block assigned to u in 2D.FC0, with its sign fixed so that the unit's summed weight over that block "
             "is positive. Test and tolerances as in 2D.L1: on every seed the drift of C_n at K_c over steps "
@@ -1254,15 +1054,16 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the fully connected network's coarse-graining keeps the critical point",
+        constants=('1', '2', '3'),
     ),
     Claim(
         id="2D.FC2",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Linearized MCRG of the fully connected network's coarse-graining of 2D.FC1 (4 even operators, "
-            "L = 64 at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
+            "Linearized MCRG of the fully connected network's coarse-graining of 2D.FC1 ({protocol.yt_ops} even "
+            "operators, L = {protocol.L} at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the mean jackknife error. Controls, same test: majority "
             "rule, decimation, the untrained network (seed mean)."
         ),
@@ -1272,17 +1073,18 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the fully connected network's coarse-graining has y_t = 1",
+        constants=('1', '2', '3'),
     ),
     Claim(
         id="2D.L2.precise",
-        paper="I",
-        reading="L",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "The precision one would want of 2D.L2 (0.02, against the 0.15 of Koch-Janusz and Ringel's network): "
-            "linearized MCRG with 7 even "
-            "operators (the 4 of 2D.L2 and the pair sums at distances (2,1) in all four orientations, (2,2) along "
-            "both diagonals and (3,0) along both axes), on the same L = 64 samples at K_c, gives for the block "
+            "The precision one would want of 2D.L2 ({yt_tol}, against the 0.15 of Koch-Janusz and Ringel's network): "
+            "linearized MCRG with {protocol.precise_ops} even "
+            "operators (the {protocol.yt_ops} of 2D.L2 and the pair sums at distances (2,1) in all four orientations, (2,2) along "
+            "both diagonals and (3,0) along both axes), on the same L = {protocol.L} samples at K_c, gives for the block "
             "autoencoder's coarse-graining y_t = 1 within {yt_tol} at steps 1->2 and 2->3: the mean over seeds and "
             "both ends of its 95 % seed-bootstrap interval lie within {yt_tol} of 1, and the statistical error "
             "resolves that tolerance (mean jackknife error at most {yt_tol} / {k_sigma}). Controls, same test "
@@ -1295,24 +1097,28 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="y_t = 1 within 0.02 with 7 operators",
+        constants=('0', '0.15', '1', '2', '3', '95'),
     ),
     Claim(
         id="2D.FC3",
-        paper="I",
-        reading="B",
+        paper="2D",
+        reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (added after the first measurement, from a referee's exploratory run on two seeds): the span of "
-            "the fully connected network's 16 units holds a block-spin coarse-graining, although the units "
-            "themselves are not block spins (2D.FC0). Readout: W_ro = B pinv(W) W, where B (16 x 64) holds the "
-            "block-sum functionals of the window's 16 blocks, i.e. each block sum projected onto the row space "
-            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every 8x8 tile (the partition into "
+            "the fully connected network's {protocol.fc_units} units holds a block-spin coarse-graining, although the units "
+            "themselves are not block spins (2D.FC0). Readout: W_ro = B pinv(W) W, where B ({protocol.fc_units} x "
+            "{protocol.fc_inputs}) holds the "
+            "block-sum functionals of the window's {protocol.fc_units} blocks, i.e. each block sum projected onto the row "
+            "space "
+            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every {protocol.fc_window}x{protocol.fc_window} "
+            "tile (the partition into "
             "blocks is given to the readout, not learned). Tests and tolerances of 2D.FC1 and 2D.FC2: on every "
             "seed drift at K_c at most {drift} per level over steps 1->2 and 2->3 and the signed gaps at "
             "K_c(1 +- {delta}) growing at every step ({max_violations} non-growing steps allowed); the mean over "
-            "seeds of y_t (4 operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and 2->3, "
+            "seeds of y_t ({protocol.yt_ops} operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and 2->3, "
             "counting a seed without a positive leading eigenvalue as failing. Controls, same tests: the same "
-            "readout of the untrained network, the readout of the data's top-16 principal subspace of the "
+            "readout of the untrained network, the readout of the data's top-{protocol.fc_units} principal subspace of the "
             "training windows, and the majority rule; " + _GROUP_RULE + " (for y_t: the seed mean)."
         ),
         tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0, "yt_tol": 0.05, "k_sigma": 3.0},
@@ -1321,5 +1127,6 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the fully connected network's span holds a block-spin map",
+        constants=('1', '2', '3'),
     ),
 )
