@@ -131,7 +131,10 @@ def test_protocol_numbers_follow_the_protocol(claim):
     assert other != claim.protocol
     text = claim.render(other)
     longer = None
+    module_constants = set(getattr(type(claim.protocol), "MODULE_CONSTANTS", ()))
     for name, spec in fields:
+        if name.removeprefix("protocol.").split(".")[0].split("[")[0] in module_constants:
+            continue   # reads a module constant of the method, shared by code and statement
         before, after = render_field(name, spec, claim.protocol), render_field(name, spec, other)
         assert after in text, f"{claim.id}: {{{name}}} renders {after!r}, not in the statement"
         if any(ch.isdigit() for ch in before) and after == before:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -104,11 +105,21 @@ class Protocol:
     fc_lr: float = 0.02
     fc_batch: int = 1024
 
+    #: Statement numbers that read the method's module constants (operator sets, the MI window), not fields:
+    #: code and statement share them, so they cannot drift (tests/test_statements.py).
+    MODULE_CONSTANTS: ClassVar[tuple[str, ...]] = ("yt_ops", "precise_ops", "mi_env", "mi_core", "mi_env_spins",
+                                                   "mi_buffer_width")
+
     # numbers the claims' statements read (derived from the fields above or from the module's constants)
     @property
     def val_delta(self) -> float:
         """Largest relative distance of the validation couplings from K_c."""
         return round(max(abs(f - 1.0) for f in self.val_factors), 12)
+
+    @property
+    def val_tori(self) -> str:
+        """The validation tori, e.g. ``L = 16 and L = 32``."""
+        return " and ".join(f"L = {n}" for n in self.val_sizes)
 
     @property
     def yt_ops(self) -> int:
@@ -895,8 +906,8 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The Swendsen-Wang sampler reproduces the exact finite-torus energy per site u and specific heat c "
-            "(Kaufman; Ferdinand-Fisher) at K_c and K_c(1 +- {protocol.val_delta}) on the L = {protocol.val_sizes[0]} and "
-            "L = {protocol.val_sizes[1]} tori: every "
+            "(Kaufman; Ferdinand-Fisher) at K_c and K_c(1 +- {protocol.val_delta}) on the {protocol.val_tori} tori: "
+            "every "
             "|sampled - exact| is within {k_sigma} standard errors (u: naive error times sqrt(2 tau_int); "
             "c: spread over independent chains)."
         ),
