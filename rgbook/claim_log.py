@@ -296,23 +296,52 @@ LOG: dict[str, tuple[Change, ...]] = {
                "the majority rule joined the controls (it passes their test; can only weaken the verdict); the "
                "runaway wording now says what the code measures (commit c663c73; changed: statement)",
                fingerprint="7035d2773e8b"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
     ),
     "2D.L2": (
         Change("2026-12-05", "in-place",
                "statement reworded (tolerances and protocol unchanged) (commit 37bfb12; changed: statement)",
                fingerprint="2077b152802a"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="514819a3d8cd"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
+        Change("2026-12-06", "amendment",
+               "its tolerance had been chosen after the majority rule (a control) had been measured; the y_t test is "
+               "registered anew, before any measurement, on independent critical ensembles with +-0.01 and an "
+               "error criterion: 2D.yt.AE (this map), 2D.yt.MI and 2D.yt.FC",
+               amendment="2D.yt.AE"),
     ),
     "2D.MI1": (
         Change("2026-12-05", "in-place",
                "the majority rule joined the controls (it passes their test; can only weaken the verdict); the "
                "runaway wording now says what the code measures (commit c663c73; changed: statement)",
                fingerprint="69a985438a4b"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="cb634b10757d"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
     ),
     "2D.FC1": (
         Change("2026-12-05", "in-place",
                "the majority rule joined the controls (it passes their test; can only weaken the verdict); the "
                "runaway wording now says what the code measures (commit c663c73; changed: statement)",
                fingerprint="8ae058d66929"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="89791b890a27"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
     ),
     "II.N1": (
         Change("2026-12-06", "roles",
@@ -396,6 +425,61 @@ LOG: dict[str, tuple[Change, ...]] = {
                "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
                "rendered text is unchanged",
                fingerprint="22e2a90c0bab"),
+    ),
+    "2D.rg.sampler": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="b733066d5452"),
+        Change("2026-12-06", "editorial",
+               "the validation tori read from one protocol property (the statement renders for the smoke "
+               "protocol too); the rendered text is unchanged",
+               fingerprint="d16d27a0fd80"),
+    ),
+    "2D.MI2": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="b41e918a07de"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
+    ),
+    "2D.FC0": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="aa342408c9e2"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
+    ),
+    "2D.FC2": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="94ec09c833ff"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
+    ),
+    "2D.L2.precise": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="fb18524289eb"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
+    ),
+    "2D.FC3": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="35e92fa01d08"),
+        Change("2026-12-06", "editorial",
+               "filed under '2D' (beyond the papers) with reading X (ours), no longer under Paper I; statement, "
+               "tolerances and protocol unchanged"),
     ),
 }
 
