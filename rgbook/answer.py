@@ -103,8 +103,6 @@ _PAPER_I_LITERAL_SENTENCES: dict[str, dict[tuple[str, ...], str]] = {
                 "K* = 0, where untrained stacks of the same shape do not."),
         (F,): ("It fails: trained dense stacks keep an output coupling above what uncorrelated input (K = 0) "
                "gives the same stacks, so they do not reach K* = 0 at the depth tested."),
-        (INC,): ("Undecided: trained dense stacks approach K* = 0, but the K = 0 null of untrained stacks "
-                 "overlaps the tolerance, so the test cannot say whether training matters."),
     },
 }
 

@@ -955,7 +955,8 @@ CLAIMS = (
             "coarse-graining gives "
             "the thermal exponent y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the jackknife error (+-0.02 is out of reach here: "
-            "truncation to {protocol.yt_ops} operators and the {protocol.last_step_sizes} lattice of step 2->3 bias 2x2 MCRG "
+            "truncation to {protocol.yt_ops} operators and the {protocol.last_step_sizes} lattice of step 2->3 bias "
+            "2x2 MCRG "
             "by a few hundredths). "
             "Controls, same test: majority rule, decimation, anti-aligned filter, untrained units; a control "
             "that also gives y_t = 1 means y_t alone does not discriminate."
@@ -979,8 +980,10 @@ CLAIMS = (
             "the critical point. Training: one stochastic binary unit per 2x2 block v (weights shared over "
             "blocks), h = +-1 with P(h | v) = (1 + h tanh(w.v)) / 2, maximizing the variational lower bound "
             "ln 2 - <-ln q(h | E)> of I(h; E) (Barber-Agakov) with a logistic critic q(h | E) = sigma(2 h u.E + "
-            "2 h b), linear in the environment E = the {protocol.mi_env_spins} spins of the {protocol.mi_env}x{protocol.mi_env} "
-            "square centred on the block outside its central {protocol.mi_core}x{protocol.mi_core} square (a buffer of width "
+            "2 h b), linear in the environment E = the {protocol.mi_env_spins} spins of the "
+            "{protocol.mi_env}x{protocol.mi_env} "
+            "square centred on the block outside its central {protocol.mi_core}x{protocol.mi_core} square (a buffer "
+            "of width "
             "{protocol.mi_buffer_width} between block and environment), over all blocks of "
             "critical configurations and their global flips; the initial weights are those of 2D.L1's units. "
             "Coarse spin sign(w.v) with 2D.L1's tie-break. Test and tolerances as in 2D.L1: on every seed the "
@@ -1003,7 +1006,8 @@ CLAIMS = (
         reading="X",
         paper_claim=_PAPER_CLAIM,
         statement=(
-            "Ours: linearized MCRG of the mutual-information coarse-graining of 2D.MI1 ({protocol.yt_ops} even operators, "
+            "Ours: linearized MCRG of the mutual-information coarse-graining of 2D.MI1 ({protocol.yt_ops} even "
+            "operators, "
             "L = {protocol.L} "
             "at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the mean jackknife error. Controls, same test: majority "
@@ -1024,7 +1028,8 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (structure of the reconstruction optimum): a fully connected autoencoder on "
-            "{protocol.fc_window}x{protocol.fc_window} windows of critical configurations ({protocol.fc_inputs} spins -> "
+            "{protocol.fc_window}x{protocol.fc_window} windows of critical configurations ({protocol.fc_inputs} "
+            "spins -> "
             "{protocol.fc_units} units h = tanh(W v + c) -> logistic reconstruction of the {protocol.fc_inputs} "
             "spins, cross-entropy; windows of the L = {protocol.L} torus at offsets that are multiples of "
             "{protocol.fc_stride}) learns units with 2x2-block receptive fields: after the one-to-one assignment of "
@@ -1049,7 +1054,8 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "The coarse-graining of the fully connected network of 2D.FC0 keeps the critical point. The network "
-            "acts as trained on every {protocol.fc_window}x{protocol.fc_window} tile of a lattice (tiles aligned with the "
+            "acts as trained on every {protocol.fc_window}x{protocol.fc_window} tile of a lattice (tiles aligned "
+            "with the "
             "blocks); unit u's coarse spin "
             "sign(W_u.v) (bias dropped, as in 2D.L1; the data are symmetric under a global flip) is placed at the "
             "block assigned to u in 2D.FC0, with its sign fixed so that the unit's summed weight over that block "
@@ -1074,7 +1080,8 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Linearized MCRG of the fully connected network's coarse-graining of 2D.FC1 ({protocol.yt_ops} even "
-            "operators, L = {protocol.L} at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over seeds is within "
+            "operators, L = {protocol.L} at K_c, as in 2D.L2) gives y_t = 1 at steps 1->2 and 2->3: the mean over "
+            "seeds is within "
             "max({yt_tol}, {k_sigma} sigma) of 1, sigma the mean jackknife error. Controls, same test: majority "
             "rule, decimation, the untrained network (seed mean)."
         ),
@@ -1094,8 +1101,10 @@ CLAIMS = (
         statement=(
             "The precision one would want of 2D.L2 ({yt_tol}, against the 0.15 of Koch-Janusz and Ringel's network): "
             "linearized MCRG with {protocol.precise_ops} even "
-            "operators (the {protocol.yt_ops} of 2D.L2 and the pair sums at distances (2,1) in all four orientations, (2,2) along "
-            "both diagonals and (3,0) along both axes), on the same L = {protocol.L} samples at K_c, gives for the block "
+            "operators (the {protocol.yt_ops} of 2D.L2 and the pair sums at distances (2,1) in all four "
+            "orientations, (2,2) along "
+            "both diagonals and (3,0) along both axes), on the same L = {protocol.L} samples at K_c, gives for the "
+            "block "
             "autoencoder's coarse-graining y_t = 1 within {yt_tol} at steps 1->2 and 2->3: the mean over seeds and "
             "both ends of its 95 % seed-bootstrap interval lie within {yt_tol} of 1, and the statistical error "
             "resolves that tolerance (mean jackknife error at most {yt_tol} / {k_sigma}). Controls, same test "
@@ -1117,19 +1126,24 @@ CLAIMS = (
         paper_claim=_PAPER_CLAIM,
         statement=(
             "Ours (added after the first measurement, from a referee's exploratory run on two seeds): the span of "
-            "the fully connected network's {protocol.fc_units} units holds a block-spin coarse-graining, although the units "
+            "the fully connected network's {protocol.fc_units} units holds a block-spin coarse-graining, although "
+            "the units "
             "themselves are not block spins (2D.FC0). Readout: W_ro = B pinv(W) W, where B ({protocol.fc_units} x "
             "{protocol.fc_inputs}) holds the "
-            "block-sum functionals of the window's {protocol.fc_units} blocks, i.e. each block sum projected onto the row "
+            "block-sum functionals of the window's {protocol.fc_units} blocks, i.e. each block sum projected onto "
+            "the row "
             "space "
-            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every {protocol.fc_window}x{protocol.fc_window} "
+            "of the trained W; block b's coarse spin is sign(W_ro,b . v) on every "
+            "{protocol.fc_window}x{protocol.fc_window} "
             "tile (the partition into "
             "blocks is given to the readout, not learned). Tests and tolerances of 2D.FC1 and 2D.FC2: on every "
             "seed drift at K_c at most {drift} per level over steps 1->2 and 2->3 and the signed gaps at "
             "K_c(1 +- {delta}) growing at every step ({max_violations} non-growing steps allowed); the mean over "
-            "seeds of y_t ({protocol.yt_ops} operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and 2->3, "
+            "seeds of y_t ({protocol.yt_ops} operators) within max({yt_tol}, {k_sigma} sigma) of 1 at steps 1->2 and "
+            "2->3, "
             "counting a seed without a positive leading eigenvalue as failing. Controls, same tests: the same "
-            "readout of the untrained network, the readout of the data's top-{protocol.fc_units} principal subspace of the "
+            "readout of the untrained network, the readout of the data's top-{protocol.fc_units} principal subspace "
+            "of the "
             "training windows, and the majority rule; " + _GROUP_RULE + " (for y_t: the seed mean)."
         ),
         tolerances={"drift": 0.03, "delta": 0.05, "max_violations": 0, "yt_tol": 0.05, "k_sigma": 3.0},
