@@ -421,7 +421,7 @@ def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, fl
     Needs :math:`10^{-100} \le a \le 10^{100}` and :math:`\min_q \cos q < c/a < 1` (:math:`|c| < a` for even ``n``).
     Returns ``(d, K)``.
     """
-    n = as_int("n", n, minimum=3, maximum=100_000)
+    n = as_int("n", n, minimum=3, maximum=10_000_000)   # the book projects rings of 3^12 sites
     a = as_real("a", a, minimum=1e-100, maximum=1e100)
     c = as_real("c", c)
     if not abs(c) < a:
