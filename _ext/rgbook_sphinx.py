@@ -138,10 +138,16 @@ class FoldCells(SphinxPostTransform):
             if cell.get("nb_element") != "cell_code" or cell.get("hide_mode"):
                 continue
             tags = (cell.get("cell_metadata") or {}).get("tags", [])
-            if any(t.startswith(("hide", "remove")) and t != "remove-stderr" for t in tags):
+            if any(t.startswith(("hide", "remove")) and t not in ("remove-stderr", "remove-input") for t in tags):
                 continue
             source, output = _cell_parts(cell)
             if source is None:
+                # an input its tags removed: a table it shows is folded all the same
+                if output is not None and output.children and _is_table_output(output):
+                    cell["hide_mode"] = "all"
+                    cell["prompt_show"], cell["prompt_hide"] = "Show evidence table", "Hide evidence table"
+                continue
+            if "remove-input" in tags:
                 continue
             figure = output is not None and any(True for _ in output.findall(nodes.figure))
             figure = figure or bool(((cell.get("cell_metadata") or {}).get("mystnb") or {}).get("figure"))
