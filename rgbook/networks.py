@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from scipy.special import expit
 
 from ._protocol import binned_parameter
 from ._validate import as_int, as_real, as_spin_distribution
@@ -48,6 +49,8 @@ __all__ = [
     "decimation_weights",
     "random_weights",
     "conditional_entropy_loss",
+    "layer_information",
+    "channel_information_t",
     "decimation_reference_loss",
     "reconstruction_loss",
     "train_autoencoder",
@@ -232,6 +235,24 @@ def _h(p: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
     return out
+
+
+def layer_information(W, c, configs, probs) -> float:
+    r"""Exact :math:`I(s; y) = H(y) - H(y\mid s)` in nats of a stochastic binary layer on an enumerated law."""
+    y, q = output_distribution(W, c, configs, probs)
+    a = np.asarray(configs, dtype=np.float64) @ np.asarray(W).T + np.asarray(c)
+    h_cond = float(np.asarray(probs) @ _h(expit(2 * a)).sum(axis=1))
+    nz = q > 0
+    return float(-np.sum(q[nz] * np.log(q[nz])) - h_cond)
+
+
+def channel_information_t(q: torch.Tensor, joint: torch.Tensor) -> torch.Tensor:
+    """Differentiable :func:`rgbook.information.channel_information` for a batch (a training loss):
+    ``q`` (R, n_v), ``joint`` (R, n_v, n_e) -> (R,)."""
+    ph = torch.stack([torch.einsum("rv,rve->re", q, joint), torch.einsum("rv,rve->re", 1 - q, joint)], dim=1)
+    pe = joint.sum(dim=1, keepdim=True)
+    hm = ph.sum(dim=2, keepdim=True)
+    return (ph * (torch.log(ph.clamp_min(1e-300)) - torch.log(hm) - torch.log(pe))).sum(dim=(1, 2))
 
 
 def conditional_entropy_loss(W, c, configs, probs) -> float:

@@ -68,13 +68,6 @@ def test_fourier_flow_rates_from_the_expansion():
     assert t[3] / t[2] == pytest.approx(9, rel=0.03)
 
 
-def test_total_correlation_per_unit():
-    assert ms.total_correlation_per_unit(np.diag([1.0, 4.0, 9.0])) == pytest.approx(0.0, abs=1e-14)
-    rho = 0.6
-    C = np.array([[2.0, rho * np.sqrt(2 * 3)], [rho * np.sqrt(2 * 3), 3.0]])
-    assert ms.total_correlation_per_unit(C) == pytest.approx(-0.25 * np.log(1 - rho**2), rel=1e-12)
-
-
 def test_angle_bound_theorem_on_random_subspaces():
     """thm-angle-bound: excess >= gap sin^2(theta_V) for V = span(C^1/2 W^T), and
     tan(theta_W) <= sqrt(lambda_1/lambda_N) tan(theta_V)."""

@@ -100,17 +100,6 @@ def test_receptive_field_gauge_and_decodable_share():
     assert np.all(nf.decodable_share(rng.normal(size=(5000, 3)), T) < 0.01)
 
 
-def test_binned_mutual_information():
-    rng = np.random.default_rng(5)
-    g = rng.normal(size=(20_000, 2))
-    assert abs(nf.binned_mutual_information(g[:, 0], g[:, 1])) < 0.005
-    rho = 0.6
-    y = rho * g[:, 0] + np.sqrt(1 - rho**2) * g[:, 1]
-    mi = nf.binned_mutual_information(g[:, 0], y)
-    assert mi == pytest.approx(-0.5 * np.log(1 - rho**2), rel=0.1)   # binning loses a little
-    assert nf.binned_mutual_information(np.exp(g[:, 0]), y**3) == pytest.approx(mi, abs=1e-12)
-
-
 def test_poisson_flow_against_scipy_moments():
     f = nf.poisson_flow(1.5, 3, 3)
     assert f.closure < 1e-14

@@ -24,6 +24,7 @@ from .. import couplings, features, rg
 from .._protocol import arrow_chain, sci
 from .._validate import as_int, as_real
 from ..claims import Claim, Row
+from ..information import gaussian_total_correlation_per_unit as total_correlation_per_unit
 from ..stats import Interval, seed_interval
 
 __all__ = [
@@ -279,15 +280,6 @@ def infinite_line_growth(b: int, steps: int) -> np.ndarray:
 
     a = np.array([A(level) for level in range(steps + 1)])
     return (a[1:] / a[:-1]) ** 2
-
-
-def total_correlation_per_unit(C) -> float:
-    r"""Gaussian total correlation per unit, :math:`-\frac1{2n}\ln\det R` with :math:`R` the correlation matrix
-    of ``C``: the information shared among the units (0 iff independent), invariant under their order,
-    signs and scales."""
-    C = np.asarray(C, dtype=float)
-    sd = np.sqrt(np.diag(C))
-    return float(-0.5 * np.linalg.slogdet(C / np.outer(sd, sd))[1] / C.shape[0])
 
 
 # --------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from .. import couplings, expfam, ising, rg
 from .._protocol import ordinal_word, times_ten
 from .._validate import as_generator, as_int, as_real, as_real_array
 from ..claims import Claim, Row
+from ..information import (MI_BINS, binned_information, binned_mutual_information, neighbour_sign_information,
+                           quantile_codes)
 from ..stats import seed_bootstrap
 from ..training import DTYPE, Minibatches, fit, init_normal
 
@@ -371,41 +373,6 @@ def decodable_share(u, targets) -> np.ndarray:
     T = _samples("targets", targets)
     resid = T - receptive_field_gauge(u, T)
     return 1.0 - resid.var(axis=0) / T.var(axis=0)
-
-
-#: Equal-count bins per variable of the binned mutual information.
-MI_BINS = 32
-
-
-def binned_mutual_information(a, b, bins: int = MI_BINS) -> float:
-    r"""Mutual information (nats) of two samples on equal-count (quantile) bins, Miller–Madow corrected.
-
-    Binning by rank makes the estimate invariant under increasing maps of either variable.
-    The plug-in value on ``bins`` x ``bins`` cells is lowered by the Miller–Madow bias
-    :math:`(B_{ab} - B_a - B_b + 1)/(2n)` (``B`` the occupied cells).
-    """
-    a = as_real_array("a", a).ravel()
-    b = as_real_array("b", b).ravel()
-    if a.size != b.size or a.size < 4 * bins:
-        raise ValueError(f"a and b must be samples of equal size >= {4 * bins}, got {a.size} and {b.size}")
-    bins = as_int("bins", bins, minimum=2, maximum=1000)
-    return _binned_mi(quantile_codes(a, bins), quantile_codes(b, bins), bins)
-
-
-def quantile_codes(v: np.ndarray, bins: int) -> np.ndarray:
-    """Equal-count bin of each entry of a 1-d sample, by rank (ties in the order of the entries)."""
-    rank = np.empty(v.size, dtype=np.int64)
-    rank[np.argsort(v, kind="stable")] = np.arange(v.size)
-    return np.minimum(rank * bins // v.size, bins - 1)
-
-
-def _binned_mi(ca: np.ndarray, cb: np.ndarray, bins: int) -> float:
-    n = ca.size
-    joint = np.bincount(ca * bins + cb, minlength=bins * bins).reshape(bins, bins) / n
-    pa, pb = joint.sum(1), joint.sum(0)
-    nz = joint > 0
-    mi = float(np.sum(joint[nz] * np.log(joint[nz] / np.outer(pa, pb)[nz])))
-    return mi - (nz.sum() - (pa > 0).sum() - (pb > 0).sum() + 1) / (2 * n)
 
 
 def chain_decimate_b(theta, K: float, b: int, half_width: float = 10.0, n_grid: int = 1201,
@@ -752,17 +719,6 @@ class FeatureStats:
     loss: float
 
 
-def _sign_mutual_information(s: np.ndarray) -> float:
-    """Mean plug-in mutual information (nats) of neighbouring columns of a +-1 array."""
-    out = []
-    for a, b in zip(s.T[:-1], s.T[1:]):
-        joint = np.array([[np.mean((a == i) & (b == j)) for j in (-1, 1)] for i in (-1, 1)])
-        pa, pb = joint.sum(1), joint.sum(0)
-        nz = joint > 0
-        out.append(np.sum(joint[nz] * np.log(joint[nz] / np.outer(pa, pb)[nz])))
-    return float(np.mean(out))
-
-
 def feature_stats(data: str, kind: str, seed: int, u: np.ndarray, x: np.ndarray, b: int,
                   loss: float = float("nan")) -> FeatureStats:
     """:class:`FeatureStats` of features ``u`` (n, m) computed from samples ``x`` (n, N) of chain ``data``.
@@ -781,14 +737,14 @@ def feature_stats(data: str, kind: str, seed: int, u: np.ndarray, x: np.ndarray,
         width = max(8.0, 1.05 * float(np.abs(z).max()))
         ch = project_phi4_chain(z, half_width=width, n_grid=2 * int(np.ceil(width / 0.05)) + 1)
         codes = [quantile_codes(col, MI_BINS) for col in z.T]
-        mi = float(np.mean([_binned_mi(a, c, MI_BINS) for a, c in zip(codes[:-1], codes[1:])]))
+        mi = float(np.mean([binned_information(a, c, MI_BINS) for a, c in zip(codes[:-1], codes[1:])]))
         theta_2, theta_4, chain = float(th[:, 0].mean()), float(th[:, 1].mean()), (ch.theta_2, ch.theta_4, ch.K)
         sign_K = nan
     else:
         s = np.where(F >= 0, 1.0, -1.0) if kind != "block sum" else np.sign(F)   # block sums of 3 spins are odd
         bond = (s[:, :-1] * s[:, 1:]).sum(axis=1).mean()
         sign_K = couplings.project_chain_moments(float(bond), float(s.sum(axis=1).mean()), s.shape[1])[0]
-        mi = _sign_mutual_information(s)
+        mi = neighbour_sign_information(s)
         theta_2 = theta_4 = nan
         chain = (nan, nan, nan)
     shares = (float(decodable_share(u, B).mean()), float(decodable_share(u, centre).mean())) \

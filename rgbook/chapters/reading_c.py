@@ -27,6 +27,8 @@ from .. import couplings, ising, networks, rg, training
 from .._protocol import arrow_chain
 from .._validate import as_int, as_real
 from ..claims import PAPER_I_CLAIM, Claim, Row
+from ..information import channel_information as rsmi
+from ..networks import layer_information
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
            "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
@@ -220,33 +222,6 @@ def unit_table(w, c: float, beta: float = 1.0) -> np.ndarray:
     return expit(2 * beta * a)
 
 
-def rsmi(q, joint) -> np.ndarray:
-    r"""Exact :math:`I(H;E)` in nats of units with truth tables ``q`` on the block law ``joint``.
-
-    :math:`P(h, e) = \sum_v P(v, e)\,P(h\mid v)`,
-    :math:`I = \sum_{h,e} P(h,e)\ln\frac{P(h,e)}{P(h)P(e)}`. ``q`` may carry leading axes
-    (one per unit); ``joint`` is ``(2**b, n_e)``.
-    """
-    q = np.asarray(q, dtype=np.float64)
-    joint = np.asarray(joint, dtype=np.float64)
-    if q.shape[-1] != joint.shape[0]:
-        raise ValueError(f"q must end with the {joint.shape[0]} block states, got shape {q.shape}")
-    ph = np.stack([q @ joint, (1 - q) @ joint], axis=-2)  # (..., 2, n_e)
-    pe = joint.sum(axis=0)
-    hmarg = ph.sum(axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(ph > 0, ph * (np.log(ph) - np.log(hmarg) - np.log(pe)), 0.0)
-    return terms.sum(axis=(-2, -1))
-
-
-def _rsmi_t(q: torch.Tensor, joint: torch.Tensor) -> torch.Tensor:
-    """Differentiable :func:`rsmi` for a batch: ``q`` (R, 2**b), ``joint`` (R, 2**b, n_e) -> (R,)."""
-    ph = torch.stack([torch.einsum("rv,rve->re", q, joint), torch.einsum("rv,rve->re", 1 - q, joint)], dim=1)
-    pe = joint.sum(dim=1, keepdim=True)
-    hm = ph.sum(dim=2, keepdim=True)
-    return (ph * (torch.log(ph.clamp_min(1e-300)) - torch.log(hm) - torch.log(pe))).sum(dim=(1, 2))
-
-
 def threshold_tables(b: int) -> np.ndarray:
     """All distinct non-constant threshold functions of ``b`` spins (``b <= 3``) as 0/1 truth tables.
 
@@ -398,7 +373,7 @@ def _train_units(P: Protocol, joints: list[np.ndarray]):
 
     def loss(p):
         q = torch.sigmoid(2 * (p["w"] @ V.T + p["c"][:, None]))
-        return -_rsmi_t(q, J)
+        return -networks.channel_information_t(q, J)
 
     log = training.fit(params, loss, steps=P.steps, lr=P.lr, desc="Reading C: RSMI units")
     n = len(joints)
@@ -622,15 +597,6 @@ def coarse_flow(flows: tuple[CoarseChain, ...], K: float, mode: str) -> CoarseCh
 
 # --------------------------------------------------------------------------------------
 # infomax layer
-
-
-def layer_information(W, c, configs, probs) -> float:
-    r"""Exact :math:`I(s; y) = H(y) - H(y\mid s)` in nats of a stochastic binary layer on an enumerated law."""
-    y, q = networks.output_distribution(W, c, configs, probs)
-    a = np.asarray(configs, dtype=np.float64) @ np.asarray(W).T + np.asarray(c)
-    h_cond = float(np.asarray(probs) @ networks._h(expit(2 * a)).sum(axis=1))
-    nz = q > 0
-    return float(-np.sum(q[nz] * np.log(q[nz])) - h_cond)
 
 
 @dataclass(frozen=True)
