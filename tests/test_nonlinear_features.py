@@ -10,14 +10,6 @@ from rgbook import expfam, rg
 from rgbook.chapters import nonlinear_features as nf
 
 
-def test_fast_sampler_reproduces_expfam_sampler_exactly():
-    theta, K = (0.5, 0.1), 0.3
-    a = nf.sample_phi4_chain(theta, K, 6, 2000, rng=np.random.default_rng(7), n_grid=300)
-    b = expfam.sample_chain(expfam.family("even_poly"), -np.array(theta), K, 6, 2000, rng=np.random.default_rng(7),
-                            n_grid=300)
-    np.testing.assert_array_equal(a, b)
-
-
 def test_chain_decimation_b2_is_the_book_map_and_gaussian_b3_is_exact():
     th, K, res, _ = nf.chain_decimate_b([0.5, 0.1], 0.3, 2)
     th2, K2, res2 = rg.grid_chain_decimate([0.5, 0.1], 0.3)

@@ -22,15 +22,19 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy.optimize import minimize
-from scipy.special import logsumexp
 from scipy.stats import poisson
 
 from .. import couplings, expfam, ising, rg
 from .._protocol import ordinal_word, times_ten
-from .._validate import as_generator, as_int, as_real, as_real_array
+from .._validate import as_int, as_real, as_real_array
 from ..claims import Claim, Row
-from ..information import (MI_BINS, binned_information, binned_mutual_information, neighbour_sign_information,
-                           quantile_codes)
+from ..information import (
+    MI_BINS,
+    binned_information,
+    binned_mutual_information,
+    neighbour_sign_information,
+    quantile_codes,
+)
 from ..stats import seed_bootstrap
 from ..training import DTYPE, Minibatches, fit, init_normal
 
@@ -174,49 +178,14 @@ FIGURES = ("fig-nonlinear-loss", "fig-nonlinear-params")
 def sample_phi4_chain(theta, K: float, n_sites: int, size: int, *, rng, n_grid: int = 800) -> np.ndarray:
     r"""Samples of the open chain :math:`-H = -\sum_i(\theta_2x_i^2 + \theta_4x_i^4) + K\sum_i x_ix_{i+1}`.
 
-    The discretization and the random numbers of :func:`rgbook.expfam.sample_chain` (forward
-    messages on ``n_grid`` cells, backward sampling, a uniform position inside the chosen cell),
-    so the samples are the same; the backward step draws from each site's conditional
-    cumulative table by bisection instead of forming one table per sample (about 15 times
-    faster). Returns an array of shape ``(size, n_sites)``.
+    :func:`rgbook.expfam.sample_chain` for the even-polynomial family with :math:`\eta = -\theta`
+    (``n_grid`` cells, forward messages, backward sampling by bisection in each site's
+    conditional cumulative table). Returns an array of shape ``(size, n_sites)``.
     """
     theta = expfam.check_even_poly(as_real_array("theta", theta))
     if theta.shape != (2,) or theta[1] <= 0:
         raise ValueError(f"theta must be (theta_2, theta_4) with theta_4 > 0, got {theta}")
-    K = as_real("K", K)
-    n_sites = as_int("n_sites", n_sites, minimum=1, maximum=4096)
-    size = as_int("size", size, minimum=1, maximum=10_000_000)
-    n_grid = as_int("n_grid", n_grid, minimum=100)
-    rng = as_generator("rng", rng)
-    hi = max(6.0, (40 / theta[1]) ** 0.25)                 # the support of expfam.sample_chain
-    h = 2 * hi / n_grid
-    x = -hi + h * (np.arange(n_grid) + 0.5)
-    logw = -(theta[0] * x**2 + theta[1] * x**4)
-    logpair = K * np.outer(x, x)
-    alphas = [logw - logw.max()]
-    for _ in range(n_sites - 1):
-        nxt = logsumexp(alphas[-1][:, None] + logpair, axis=0) + logw
-        alphas.append(nxt - nxt.max())
-    steps = int(np.ceil(np.log2(n_grid))) + 1
-
-    def draw(cdf, rows):                                 # smallest j with cdf[row, j] >= u (u uniform)
-        u = rng.random(size)
-        lo, up = np.zeros(size, dtype=np.int64), np.full(size, n_grid - 1, dtype=np.int64)
-        for _ in range(steps):
-            mid = (lo + up) // 2
-            below = (cdf[mid] if rows is None else cdf[rows, mid]) < u
-            lo, up = np.where(below, mid + 1, lo), np.where(below, up, mid)
-        return lo
-
-    out = np.empty((size, n_sites), dtype=np.int64)
-    p = np.exp(alphas[-1] - alphas[-1].max())
-    c = np.cumsum(p)
-    out[:, -1] = draw(c / c[-1], None)
-    for i in range(n_sites - 2, -1, -1):
-        logp = alphas[i][None, :] + logpair                 # row: the cell of x_{i+1}
-        c = np.cumsum(np.exp(logp - logp.max(axis=1, keepdims=True)), axis=1)
-        out[:, i] = draw(c / c[:, -1:], out[:, i + 1])
-    return x[out] + h * (rng.random((size, n_sites)) - 0.5)
+    return expfam.sample_chain(expfam.family("even_poly"), -theta, K, n_sites, size, rng=rng, n_grid=n_grid)
 
 
 def _samples(name: str, u, min_rows: int = 8) -> np.ndarray:
