@@ -125,33 +125,6 @@ def test_projection_inside_and_outside_the_family():
     assert outside.unmatched == pytest.approx(1.0, abs=1e-6)
 
 
-def test_batched_training_equals_separate_runs():
-    rng = np.random.default_rng(6)
-    data = rng.normal(size=(2, 256, 6))
-    kw = dict(hidden=4, m=2, steps=10, lr=0.01, batch_size=64)
-    run = nf.train_autoencoders(data, (3, 4), **kw)
-    for d, s, seed in ((0, 0, 3), (1, 1, 4)):                         # one model of each data set, alone
-        alone = nf.train_autoencoders(data[d:d + 1], (seed,), **kw)
-        for k in nf.AE_PARAMS:
-            np.testing.assert_allclose(run.params("trained", d)[k][s], alone.trained[k][0], atol=1e-10)
-        np.testing.assert_allclose(run.loss_curves(d)[:, s], alone.losses[:, 0], atol=1e-10)
-    init = nf.init_autoencoders(6, 4, 2, (3,))
-    np.testing.assert_array_equal(run.params("initial", 1)["W1"][0], init["W1"][0].numpy())
-    losses = nf.reconstruction_loss(run.params("trained", 0), data[0])
-    assert losses.shape == (2,) and np.all(losses < nf.reconstruction_loss(run.params("initial", 0), data[0]))
-
-
-def test_plateau_change_and_pca_loss():
-    L = np.concatenate([np.full((10, 1), 2.0), np.full((10, 1), 1.0)])
-    assert nf.plateau_change(L, 0.5)[0] == pytest.approx(1.0)
-    rng = np.random.default_rng(8)
-    x = rng.normal(size=(4000, 5)) @ rng.normal(size=(5, 5))
-    c = x - x.mean(0)
-    _, _, Vt = np.linalg.svd(c, full_matrices=False)
-    P = Vt[:2].T @ Vt[:2]
-    assert nf.pca_loss(x, 2) == pytest.approx(((c - c @ P) ** 2).mean(), rel=1e-10)
-
-
 def test_bad_input():
     with pytest.raises(ValueError, match="theta"):
         nf.sample_phi4_chain((0.5, 0.0), 0.3, 4, 10, rng=0)
@@ -161,7 +134,5 @@ def test_bad_input():
         nf.project_phi4_chain(np.zeros((20, 1)))
     with pytest.raises(ValueError, match="zero variance"):
         nf.standardize(np.zeros((20, 2)))
-    with pytest.raises(ValueError, match="data must have shape"):
-        nf.train_autoencoders(np.zeros((10, 3)), (0,), hidden=2, m=1, steps=1, lr=0.1, batch_size=4)
     with pytest.raises(ValueError, match="excess"):
         nf.project_standardized_law("x", -2.5)
