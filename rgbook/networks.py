@@ -48,6 +48,7 @@ __all__ = [
     "sign_layer",
     "decimation_weights",
     "random_weights",
+    "binary_entropy",
     "conditional_entropy_loss",
     "layer_information",
     "channel_information_t",
@@ -237,12 +238,15 @@ def random_weights(m: int, N: int, *, seed: int, scale: float = 1.0) -> tuple[np
 # reconstruction (reading A)
 
 
-def _h(p: np.ndarray) -> np.ndarray:
+def binary_entropy(p: np.ndarray) -> np.ndarray:
     """Binary entropy in nats, with 0 ln 0 = 0."""
     p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
     return out
+
+
+_h = binary_entropy
 
 
 def layer_information(W, c, configs, probs) -> float:

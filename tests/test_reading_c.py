@@ -29,12 +29,6 @@ def test_rsmi_of_constant_is_zero_and_bounded_by_entropy():
     assert 0 < ch.rsmi(np.array([0.0, 0.0, 1.0, 1.0]), joint) < np.log(2)
 
 
-def test_threshold_tables_count():
-    """Threshold functions: 14 of 2 inputs (all but XOR, XNOR), 104 of 3; the constants are left out."""
-    assert len(ch.threshold_tables(2)) == 12
-    assert len(ch.threshold_tables(3)) == 102
-
-
 def test_decimation_coarse_chain_is_rg_chain():
     configs, probs = ising.enumerate_chain(12, 0.9)
     y, q = ch.coarse_distribution(configs, probs, np.array([0.0, 0.0, 1.0, 1.0]), 2)

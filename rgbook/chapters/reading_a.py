@@ -14,13 +14,13 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-from scipy.special import entr
 
-from .. import couplings, ising, networks, rg
+from .. import couplings, ising, networks, rg, thresholds
 from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 from ..stats import seed_bootstrap
+from ..thresholds import mirror_images, threshold_units
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
            "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights", "plot_pair_couplings",
@@ -435,69 +435,10 @@ def continue_near_optimal(P: Protocol) -> tuple[Continued, ...]:
 
 # threshold encoders
 
-#: Weight scale at which a threshold unit sign(w.s - theta) is written as a stochastic unit.
-THRESHOLD_BETA = 40.0
-
-
-def threshold_units(N: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Distinct non-constant threshold units :math:`\operatorname{sign}(w\cdot s - \theta)` on ``N`` spins.
-
-    :math:`w\in\{-1,0,1\}^N` is non-zero only on a window of at most ``width`` consecutive
-    spins, :math:`\theta` runs between the attainable values of :math:`w\cdot s`; units equal
-    up to a global sign (which changes no loss) are kept once.
-
-    Returns
-    -------
-    outputs : numpy.ndarray, shape (n_units, 2^N)
-        Each unit's output (±1) on every configuration (:func:`rgbook.ising.all_configurations` order).
-    w : numpy.ndarray, shape (n_units, N)
-    theta : numpy.ndarray, shape (n_units,)
-    """
-    s = ising.all_configurations(N).astype(np.float64)
-    seen, outs, ws, thetas = set(), [], [], []
-    for start in range(N):
-        for k in range(1, width + 1):
-            if start + k > N:
-                break
-            for signs in np.ndindex(*(3,) * k):
-                w = np.zeros(N)
-                w[start:start + k] = np.array(signs) - 1
-                if w[start] == 0 or w[start + k - 1] == 0:  # the window is the support's span
-                    continue
-                n_nz = int(np.count_nonzero(w))
-                for theta in range(-n_nz + 1, n_nz, 2):
-                    y = np.where(s @ w - theta > 0, 1, -1).astype(np.int8)
-                    key = (y if y[0] > 0 else -y).tobytes()
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    outs.append(y)
-                    ws.append(w)
-                    thetas.append(float(theta))
-    return np.array(outs), np.array(ws), np.array(thetas)
-
-
-def _deterministic_losses(codes: np.ndarray, up: np.ndarray, p: np.ndarray, n_codes: int) -> np.ndarray:
-    r""":math:`\frac1N\sum_i H(s_i|y)` for many deterministic encoders at once.
-
-    ``codes`` (n_enc, n_s) is each encoder's output index of every input, ``up`` (N, n_s) the
-    indicator :math:`s_i = +1`, ``p`` the input probabilities.
-    """
-    n_enc, n_s = codes.shape
-    flat = (codes + n_codes * np.arange(n_enc)[:, None]).ravel()
-    py = np.bincount(flat, weights=np.tile(p, n_enc), minlength=n_enc * n_codes)
-    total = 0.0
-    for u in up:
-        pu = np.bincount(flat, weights=np.tile(p * u, n_enc), minlength=n_enc * n_codes)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.where(py > 0, pu / py, 0.0)
-        total = total + py * networks._h(q)
-    return total.reshape(n_enc, n_codes).sum(axis=1) / up.shape[0]
-
-
 @dataclass(frozen=True)
 class ThresholdEncoder:
-    """A deterministic threshold encoder found by the search, as a layer of weight scale :data:`THRESHOLD_BETA`."""
+    """A deterministic threshold encoder found by the search, as a layer of weight scale
+    :data:`rgbook.thresholds.THRESHOLD_BETA`."""
 
     W: np.ndarray
     c: np.ndarray
@@ -531,103 +472,21 @@ class ThresholdSearch:
                      if abs(a.loss - b.loss) <= tol and abs(a.measures.coupling - b.measures.coupling) > 1e-6)
 
 
-def _swap_losses(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, M: np.ndarray) -> np.ndarray:
-    r"""Loss :math:`\frac1N\sum_i H(s_i|y)` when one unit of a deterministic encoder is replaced by each pool unit.
-
-    ``rest`` (n_s,) is the code of the other units (values below ``n_rest``), ``pool_bits``
-    (n_pool, n_s) the candidates' outputs as 0/1, ``M`` (n_s, N + 1) the columns
-    :math:`P(s)` and :math:`P(s)[s_i = +1]`. The joint weights of (code, candidate bit) are one
-    matrix product: :math:`C_1 = \text{pool\_bits}\,(M \otimes \mathbb 1[\text{rest} = r])`.
-    """
-    R = np.zeros((len(rest), n_rest))
-    R[np.arange(len(rest)), rest] = 1.0
-    MR = (M[:, None, :] * R[:, :, None]).reshape(len(rest), -1)  # (n_s, n_rest * (N + 1))
-    C1 = pool_bits @ MR
-    # the complement MR.sum - C1 can round to -1e-17 where it is 0, and entr(< 0) = -inf: clip at 0
-    C = np.clip(np.stack((MR.sum(axis=0)[None] - C1, C1), axis=1), 0.0, None).reshape(len(pool_bits), 2 * n_rest, -1)
-    py, pup = C[..., :1], C[..., 1:]  # P(y) and P(y, s_i = +1)
-    # py h(pup / py) = entr(pup) + entr(py - pup) - entr(py), entr(x) = -x ln x
-    H = entr(pup) + entr(np.clip(py - pup, 0.0, None)) - entr(py)
-    return H.sum(axis=(1, 2)) / (M.shape[1] - 1)
-
-
-def _search_from(bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.ndarray,
-                 max_sweeps: int = 20) -> tuple[np.ndarray, list[int], float]:
-    """Coordinate descent over the units: replace one unit at a time by the pool's best, until no change.
-
-    ``bits`` (m, n_s) are the start's unit outputs as 0/1. Returns the final bits, for each unit
-    its pool index (-1 if it is still the start's own unit) and the loss.
-    """
-    bits = bits.astype(np.int64).copy()
-    m = bits.shape[0]
-    weights = 2 ** np.arange(m)[::-1]
-    M = np.column_stack([p, (p * up).T])
-    pool_f = pool_bits.astype(np.float64)
-    source = [-1] * m
-    loss = float(_deterministic_losses((weights @ bits)[None], up, p, 2**m)[0])
-    for _ in range(max_sweeps):
-        improved = False
-        for j in range(m):
-            others = [k for k in range(m) if k != j]
-            rest = 2 ** np.arange(m - 1)[::-1] @ bits[others]
-            cand = _swap_losses(rest, 2 ** (m - 1), pool_f, M)
-            k = int(np.argmin(cand))
-            if cand[k] < loss - 1e-13:
-                bits[j], source[j], loss, improved = pool_bits[k], k, float(cand[k]), True
-        if not improved:
-            break
-    return bits, source, loss
-
-
-def _hard_rows(W: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rescale each unit so that its smallest |pre-activation| is THRESHOLD_BETA / 2 (deterministic to e^-40)."""
-    a = np.abs(s @ W.T + c).min(axis=0)
-    k = THRESHOLD_BETA / 2 / np.where(a > 0, a, 1.0)
-    return W * k[:, None], c * k
-
-
 @cache
 def threshold_search(P: Protocol, K: float) -> ThresholdSearch:
     """Local search over deterministic threshold encoders ``N -> N/2`` at coupling ``K``, optimal decoder.
 
-    Starts: decimation, the sign limit of every trained restart, and ``P.search_starts`` random
-    draws of ``N/2`` pool units (:func:`threshold_units`). Each unit in turn is replaced by the
-    pool unit that lowers the loss most, until no replacement helps. Every local optimum is
-    kept once (as a set of units, up to their signs).
+    :func:`rgbook.thresholds.search_encoders` with the starts: decimation, the sign limit of every
+    trained restart, and ``P.search_starts`` random draws of ``N/2`` pool units (seed
+    ``P.search_seed``, window ``P.search_width``). Every local optimum is kept once.
     """
     s, p = ising.enumerate_chain(P.N, K)
-    m = P.N // 2
-    pool, w, theta = threshold_units(P.N, P.search_width)
-    pool_bits = (pool > 0).astype(np.int64)
-    up = (s > 0).astype(np.float64).T
     starts = [networks.decimation_weights(P.N, 2, 1.0)]
     starts += [(mdl.W, mdl.c) for mdl in run_single_layer(P).at(K).models]
-    rng = np.random.default_rng(P.search_seed)
-    for _ in range(P.search_starts):
-        idx = rng.choice(len(pool), m, replace=False)
-        starts.append((w[idx], -theta[idx]))
-    found = {}
-    for W0, c0 in starts:
-        W0, c0 = _hard_rows(np.asarray(W0, dtype=np.float64), np.asarray(c0, dtype=np.float64), s)
-        bits, source, loss = _search_from((networks.sign_layer(W0, c0, s) > 0).T, pool_bits, up, p)
-        W = np.array([THRESHOLD_BETA * w[k] if k >= 0 else W0[j] for j, k in enumerate(source)])
-        c = np.array([-THRESHOLD_BETA * theta[k] if k >= 0 else c0[j] for j, k in enumerate(source)])
-        key = tuple(sorted(min(b.tobytes(), (1 - b).tobytes()) for b in bits))
-        found.setdefault(key, (W, c, loss))
-    optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p))
-                   for W, c, loss in sorted(found.values(), key=lambda x: x[2]))
-    return ThresholdSearch(K, len(pool), len(starts), optima)
-
-
-def mirror_images(a: ThresholdEncoder, b: ThresholdEncoder) -> bool:
-    """Whether ``b`` computes ``a``'s units (up to their signs) on the mirrored chain ``s_i -> s_{N-1-i}``."""
-    N = a.W.shape[1]
-    s = ising.all_configurations(N)
-
-    def units(W, c, inputs):
-        return {min(u.tobytes(), (-u).tobytes()) for u in networks.sign_layer(W, c, inputs).T}
-
-    return units(a.W, a.c, s) == units(b.W, b.c, s[:, ::-1])
+    n_pool, n_starts, found = thresholds.search_encoders(s, p, P.N // 2, starts, width=P.search_width,
+                                                         n_random=P.search_starts, seed=P.search_seed)
+    optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p)) for W, c, loss in found)
+    return ThresholdSearch(K, n_pool, n_starts, optima)
 
 
 # --------------------------------------------------------------------------------------

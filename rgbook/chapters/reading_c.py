@@ -29,6 +29,7 @@ from .._validate import as_int, as_real
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..information import channel_information as rsmi
 from ..networks import layer_information
+from ..thresholds import threshold_tables
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
            "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
@@ -220,24 +221,6 @@ def unit_table(w, c: float, beta: float = 1.0) -> np.ndarray:
     if np.isinf(beta):
         return np.where(a > 1e-12, 1.0, np.where(a < -1e-12, 0.0, 0.5))
     return expit(2 * beta * a)
-
-
-def threshold_tables(b: int) -> np.ndarray:
-    """All distinct non-constant threshold functions of ``b`` spins (``b <= 3``) as 0/1 truth tables.
-
-    Enumerated as :math:`\\operatorname{sign}(w\\cdot v + c)` with integer :math:`|w_k| \\le 2` and
-    half-integer :math:`c`, which realizes every threshold function of up to three inputs.
-    """
-    b = as_int("b", b, minimum=1, maximum=3)
-    v = ising.all_configurations(b).astype(np.float64)
-    grid = np.array(np.meshgrid(*[np.arange(-2, 3)] * b, indexing="ij")).reshape(b, -1).T
-    seen = {}
-    for w in grid:
-        for c in np.arange(-2 * b - 0.5, 2 * b + 1, 1.0):
-            t = (v @ w + c > 0).astype(np.float64)
-            if 0 < t.sum() < t.size:
-                seen.setdefault(tuple(t), None)
-    return np.array(list(seen))
 
 
 def boolean_optimum(joint) -> tuple[np.ndarray, float]:
