@@ -203,84 +203,99 @@ class _Blobs:
 
 
 def _commits(root: Path) -> list[tuple[str, str, str, list[str]]]:
-    """(hash, date, subject, changed .py paths under rgbook/) for every commit touching rgbook/, oldest first."""
-    out = _git(root, "log", "--reverse", "--format=@@%H%x09%cs%x09%s", "--name-only", "--", "rgbook")
+    """(hash, date, subject, parent hashes) of every commit, parents before children (topological order)."""
+    out = _git(root, "log", "--reverse", "--topo-order", "--format=%H%x09%cs%x09%P%x09%s")
     commits = []
-    for block in out.split("@@")[1:]:
-        lines = block.strip("\n").split("\n")
-        commit, date, subject = (lines[0].split("\t") + ["", ""])[:3]
-        paths = [p for p in lines[1:] if p.endswith(".py") and p.startswith("rgbook/")]
-        commits.append((commit, date, subject, paths))
+    for line in out.splitlines():
+        commit, date, parents, subject = (line.split("\t", 3) + ["", "", ""])[:4]
+        commits.append((commit, date, subject, parents.split()))
     return commits
 
 
+def _snapshot(root: Path, commit: str) -> dict[str, str]:
+    """path -> blob id of every .py file under rgbook/ at ``commit``."""
+    out = _git(root, "ls-tree", "-r", commit, "--", "rgbook")
+    blobs = {}
+    for line in out.splitlines():
+        meta, path = line.split("\t", 1)
+        if path.endswith(".py"):
+            blobs[path] = meta.split()[2]
+    return blobs
+
+
+def _claims_in(modules: dict[str, _Module]) -> dict[str, tuple[str, _Module]]:
+    """claim id -> (path, module) in one snapshot (the last path in sorted order wins a duplicate)."""
+    found = {}
+    for path in sorted(modules):
+        for claim_id in modules[path].claims:
+            found[claim_id] = (path, modules[path])
+    return found
+
+
 def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History]:
-    """The history of every claim ever stated under ``rgbook/`` (see the module docstring)."""
+    """The history of every claim ever stated under ``rgbook/`` (see the module docstring).
+
+    Each commit is read as a whole snapshot and compared with its parents, so branches that were
+    merged are read as they were: a change is a commit whose fingerprint differs from every
+    parent's, and a merge that takes one side's state is not a change.
+    """
     root = Path(root)
     blobs = _Blobs(root)
-    modules: dict[str, _Module] = {}
-    state: dict[str, dict] = {}   # id -> {"path", "fp", "fields", ...}
+    parsed: dict[str, _Module] = {}          # blob id -> module
+    states: dict[str, dict[str, tuple]] = {}   # commit -> claim id -> (fp, text, stmt, tol, protocol)
     result: dict[str, History] = {}
+    fields0: dict[str, set[str]] = {}
 
-    def step(commit: str, date: str, subject: str, sources: dict[str, str]) -> None:
-        for path, source in sources.items():
-            modules[path] = _read_module(source)
-        for path, module in modules.items():
-            for claim_id, (stmt, tol, measure) in module.claims.items():
-                owner = state.get(claim_id)
-                if owner is not None and owner["path"] != path and owner["path"] in modules \
-                        and claim_id in modules[owner["path"]].claims and path not in sources:
-                    continue   # the claim lives in another (more recently changed) module
-                fields = owner["fields"] if owner and owner.get("fields") is not None else None
-                fp = _fingerprint(stmt, tol, module.protocol, fields)
-                event = Event(commit, date, subject, fp, text=module.texts.get(claim_id))
-                if owner is None:
-                    owner = state[claim_id] = {"path": path, "fp": fp, "fields": None, "parts": (stmt, tol,
-                                                                                                  module.protocol)}
-                    result[claim_id] = History(claim_id, event, path=path)
-                history = result[claim_id]
-                owner["path"] = path
-                history.path = path
-                measured = measure in module.real or (measure not in module.stubs and measure.startswith("Attribute"))
-                if history.measured is None:
-                    if measured or (measure not in module.real and measure not in module.stubs):
-                        owner["fields"] = set(module.protocol)
-                        fp = _fingerprint(stmt, tol, module.protocol, owner["fields"])
-                        history.measured = Event(commit, date, subject, fp, text=module.texts.get(claim_id))
-                        history.with_measure = history.registered.commit == commit
-                        owner["fp"], owner["parts"] = fp, (stmt, tol, module.protocol)
-                    else:
-                        owner["fp"], owner["parts"] = fp, (stmt, tol, module.protocol)
-                    owner["text"] = module.texts.get(claim_id)
-                    continue
-                if fp != owner["fp"]:
-                    old_stmt, old_tol, old_proto = owner["parts"]
-                    parts = []
-                    if stmt != old_stmt:
-                        parts.append("statement")
-                    if tol != old_tol:
-                        parts.append("tolerances")
-                    parts += [f"protocol:{n}" for n in sorted(owner["fields"])
-                              if module.protocol.get(n) != old_proto.get(n)]
-                    event.parts = tuple(parts)
-                    event.previous_text = owner.get("text")
-                    history.changes.append(event)
-                    owner["fp"], owner["parts"] = fp, (stmt, tol, module.protocol)
-                owner["text"] = module.texts.get(claim_id)
+    def module_of(blob: str, commit: str, path: str) -> _Module:
+        if blob not in parsed:
+            parsed[blob] = _read_module(blobs.get(commit, path))
+        return parsed[blob]
+
+    def visit(commit: str, date: str, subject: str, parents: list[str], modules: dict[str, _Module]) -> None:
+        state = {}
+        short = commit[:7] if commit != "working tree" else commit
+        for claim_id, (path, module) in _claims_in(modules).items():
+            stmt, tol, measure = module.claims[claim_id]
+            history = result.get(claim_id)
+            if history is None:
+                fp = _fingerprint(stmt, tol, module.protocol, None)
+                history = result[claim_id] = History(claim_id, Event(short, date, subject, fp,
+                                                                     text=module.texts.get(claim_id)), path=path)
+            history.path = path
+            real = measure in module.real or (measure not in module.stubs)
+            if history.measured is None and real:
+                fields0[claim_id] = set(module.protocol)
+                fp = _fingerprint(stmt, tol, module.protocol, fields0[claim_id])
+                history.measured = Event(short, date, subject, fp, text=module.texts.get(claim_id))
+                history.with_measure = history.registered.commit == short
+                state[claim_id] = (fp, module.texts.get(claim_id), stmt, tol, module.protocol)
+                continue
+            fp = _fingerprint(stmt, tol, module.protocol, fields0.get(claim_id))
+            state[claim_id] = (fp, module.texts.get(claim_id), stmt, tol, module.protocol)
+            if history.measured is None:
+                continue
+            before = [states[p][claim_id] for p in parents if p in states and claim_id in states[p]]
+            if not before or fp in {b[0] for b in before}:
+                continue
+            old_fp, old_text, old_stmt, old_tol, old_proto = before[0]
+            parts = (["statement"] if stmt != old_stmt else []) + (["tolerances"] if tol != old_tol else [])
+            parts += [f"protocol:{n}" for n in sorted(fields0[claim_id]) if module.protocol.get(n) != old_proto.get(n)]
+            history.changes.append(Event(short, date, subject, fp, tuple(parts), text=module.texts.get(claim_id),
+                                         previous_text=old_text))
+        states[commit] = state
 
     try:
-        for commit, date, subject, paths in _commits(root):
-            if paths:
-                step(commit[:7], date, subject, {p: blobs.get(commit, p) for p in paths})
+        commits = _commits(root)
+        for commit, date, subject, parents in commits:
+            snap = _snapshot(root, commit)
+            visit(commit, date, subject, parents, {p: module_of(b, commit, p) for p, b in snap.items()})
+        if include_worktree and commits:
+            head = _git(root, "rev-parse", "HEAD").strip()
+            files = {str(p.relative_to(root)): p for p in (root / "rgbook").rglob("*.py")}
+            modules = {rel: _read_module(path.read_text()) for rel, path in files.items()}
+            visit("working tree", "uncommitted", "", [head], modules)
     finally:
         blobs.close()
-    if include_worktree:
-        changed = _git(root, "status", "--porcelain", "--", "rgbook").splitlines()
-        paths = [line[3:].split(" -> ")[-1] for line in changed]
-        paths = [p for p in paths if p.endswith(".py")]
-        if paths:
-            sources = {p: (root / p).read_text() if (root / p).is_file() else "" for p in paths}
-            step("working tree", "uncommitted", "", sources)
     return result
 
 
@@ -315,8 +330,9 @@ def main(root: Path, ids: list[str], *, verbose: bool = False) -> int:
         measured = history.measured
         how = ("registered with its measuring code" if history.with_measure else
                f"measured from {measured.commit} ({measured.date})" if measured else "not measured yet")
+        entries = f"{len(claim.log)} log entr{'y' if len(claim.log) == 1 else 'ies'}"
         print(f"{claim_id}: registered {reg.commit} ({reg.date}), {how}; "
-              f"{len(history.changes)} change(s) after data, {len(claim.log)} log entr{'y' if len(claim.log) == 1 else 'ies'}"
+              f"{len(history.changes)} change(s) after data, {entries}"
               + (f", {len(missing)} NOT LOGGED" if missing else ""))
         for event in history.changes if verbose else missing:
             mark = "NOT LOGGED" if event in missing else "logged"

@@ -28,7 +28,8 @@ def main() -> int:
         path = copy / TARGET
         source = path.read_text()
         if source.count(BEFORE) != 1:
-            print(f"check-mutation: {TARGET} no longer holds exactly one {BEFORE!r}; update this script", file=sys.stderr)
+            print(f"check-mutation: {TARGET} no longer holds exactly one {BEFORE!r}; update this script",
+                  file=sys.stderr)
             return 2
         path.write_text(source.replace(BEFORE, AFTER))
         env = dict(os.environ, RGBOOK_ROOT=str(copy), PYTHONPATH=str(copy))

@@ -53,6 +53,15 @@ def _commit(repo: Path, message: str, *, restarts=4, body="raise NotImplementedE
     _git(repo, "commit", "-q", "-m", message)
 
 
+@pytest.fixture(scope="module")
+def book_histories():
+    """This book's claim histories (read once: the walk over git history takes seconds)."""
+    root = claims.book_root()
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout: the audit reads git history")
+    return audit.histories(root)
+
+
 @pytest.fixture
 def repo(tmp_path):
     _git(tmp_path, "init", "-q")
@@ -116,11 +125,8 @@ def test_in_place_changes_end_with_the_amendment_rule():
         claims.Change("2026-12-06", "amendment", "no id")
 
 
-def test_this_book_has_no_unlogged_change():
-    root = claims.book_root()
-    if not (root / ".git").exists():
-        pytest.skip("not a git checkout: the audit reads git history")
-    found = audit.histories(root)
+def test_this_book_has_no_unlogged_change(book_histories):
+    found = book_histories
     problems = []
     for claim_id, claim in claims.registry().items():
         history = found.get(claim_id)
@@ -139,3 +145,47 @@ def test_every_amendment_is_logged_on_its_original():
         if claim.amends:
             original = registry[claim.amends]
             assert any(c.kind == "amendment" and c.amendment == claim_id for c in original.log), claim_id
+
+
+def test_amended_originals_keep_their_registered_statement(book_histories):
+    """An original beside its amendment renders exactly a statement it had before the amending change."""
+    found = book_histories
+    for claim_id, claim in claims.registry().items():
+        amendments = [c for c in claim.log if c.kind == "amendment"]
+        if not amendments:
+            continue
+        history = found[claim_id]
+        amending = {c.fingerprint for c in amendments}
+        before = [history.measured.text]
+        for event in history.changes:
+            if event.fingerprint in amending:
+                break
+            before.append(event.text)
+        texts = [t for t in before if t is not None]
+        assert texts, f"{claim_id}: no statically readable statement before its amendment"
+        normalise = str.split   # line wrapping and "1e-6" vs "1e-06" aside, the words must agree
+        assert any(normalise(claim.text.replace("1e-06", "1e-6")) == normalise(t.replace("1e-06", "1e-6"))
+                   for t in texts), f"{claim_id}: statement differs from its registered text"
+
+
+def test_editorial_entries_keep_the_rendered_statement(book_histories):
+    """A change logged as editorial (or a revert) must leave the rendered statement as it was: the current
+    statement equals the last statically readable one when only editorial changes followed it."""
+    found = book_histories
+    checked = 0
+    for claim_id, claim in claims.registry().items():
+        history = found.get(claim_id)
+        if history is None or history.measured is None:
+            continue
+        kinds = {c.fingerprint: c.kind for c in claim.log if c.fingerprint}
+        last_text, clean = history.measured.text, True
+        for event in history.changes:
+            if event.text is not None:
+                last_text, clean = event.text, True
+            elif kinds.get(event.fingerprint) not in ("editorial", "reverted"):
+                clean = False
+        if last_text is None or not clean or not history.changes or history.changes[-1].text is not None:
+            continue
+        checked += 1
+        assert claim.text.replace("1e-06", "1e-6").split() == last_text.replace("1e-06", "1e-6").split(), claim_id
+    assert checked or not found
