@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["as_int", "as_real", "as_real_array", "as_coupling", "as_covariance", "as_generator",
-           "as_spin_distribution", "MAX_COUPLING"]
+           "as_spin_distribution", "as_samples", "MAX_COUPLING"]
 
 #: Largest ``|K|`` or ``|h|`` accepted for a spin chain: Boltzmann weights :math:`e^{K s s'}` stay
 #: representable in log space (``N |K|`` finite) for every chain length used.
@@ -135,3 +135,11 @@ def as_spin_distribution(configs: Any, probs: Any, *, min_sites: int = 1,
     if not np.all(np.isfinite(p)) or np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
         raise ValueError("probs must be finite, non-negative and sum to 1")
     return s.astype(np.float64), p
+
+
+def as_samples(name: str, value: Any, *, min_rows: int = 1) -> np.ndarray:
+    """Check an ``(n, units)`` array of real samples with ``n >= min_rows`` and ``units >= 1``; return it as float64."""
+    u = as_real_array(name, value)
+    if u.ndim != 2 or u.shape[0] < min_rows or u.shape[1] < 1:
+        raise ValueError(f"{name} must be an (n >= {min_rows}, units >= 1) array of samples, got shape {u.shape}")
+    return u

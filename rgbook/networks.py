@@ -33,7 +33,7 @@ import torch
 from scipy.special import expit
 
 from ._protocol import binned_parameter
-from ._validate import as_int, as_real, as_real_array, as_spin_distribution
+from ._validate import as_int, as_real, as_real_array, as_samples, as_spin_distribution
 from .couplings import canonical_layer, project_chain
 from .ising import all_configurations, sample_chain
 from .training import DTYPE, Minibatches, fit, init_normal
@@ -975,13 +975,6 @@ def continue_autoencoders(models, configs, probs, *, steps: int, lr: float = 0.0
 # --------------------------------------------------------------------------------------
 # nonlinear (tanh) autoencoders on samples of continuous chains, batched over seeds and data sets
 
-def _sample_matrix(name: str, x, min_rows: int = 1) -> np.ndarray:
-    x = as_real_array(name, x)
-    if x.ndim != 2 or x.shape[0] < min_rows or x.shape[1] < 1:
-        raise ValueError(f"{name} must be an (n >= {min_rows}, units >= 1) array of samples, got shape {x.shape}")
-    return x
-
-
 #: Parameter names of an autoencoder: encoder (W1, b1) tanh, features (W2, b2), decoder (V1, c1) tanh, (V2, c2).
 TANH_AE_PARAMS = ("W1", "b1", "W2", "b2", "V1", "c1", "V2", "c2")
 
@@ -1021,7 +1014,7 @@ def _tanh_decode(p, u: torch.Tensor) -> torch.Tensor:
 def tanh_encode(params: dict[str, np.ndarray], x) -> np.ndarray:
     """Feature-layer outputs of every autoencoder in ``params`` (leading axis ``R``) on samples ``x`` (n, N):
     shape ``(R, n, m)``."""
-    x = _sample_matrix("x", x)
+    x = as_samples("x", x)
     p = {k: torch.as_tensor(v) for k, v in params.items()}
     with torch.no_grad():
         return _tanh_encode(p, torch.as_tensor(x)).numpy()
@@ -1029,7 +1022,7 @@ def tanh_encode(params: dict[str, np.ndarray], x) -> np.ndarray:
 
 def tanh_reconstruction_loss(params: dict[str, np.ndarray], x) -> np.ndarray:
     """Mean squared reconstruction error per site of every autoencoder on samples ``x``: shape ``(R,)``."""
-    x = _sample_matrix("x", x)
+    x = as_samples("x", x)
     p = {k: torch.as_tensor(v) for k, v in params.items()}
     with torch.no_grad():
         X = torch.as_tensor(x)
@@ -1113,7 +1106,7 @@ def plateau_change(losses, window: float) -> np.ndarray:
 
 def pca_loss(x, m: int) -> float:
     """Eckart–Young loss per site of the best affine rank-``m`` reconstruction of samples ``x`` (PCA)."""
-    x = _sample_matrix("x", x, min_rows=8)
+    x = as_samples("x", x, min_rows=8)
     m = as_int("m", m, minimum=1, maximum=x.shape[1] - 1)
     ev = np.linalg.eigvalsh(np.cov(x.T, bias=True))
     return float(ev[: x.shape[1] - m].sum() / x.shape[1])
