@@ -46,6 +46,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "statement rewritten when the chapter's claims moved into rgbook.chapters.ising_rg (commit "
                "283d90a; changed: statement, tolerances)",
                fingerprint="f672068536ca"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="49dfb12480c5"),
     ),
     "II.rg.cumulants": (
         Change("2026-11-25", "in-place",
@@ -75,6 +79,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                " with the correlation route; nu from a ring's correlation length added (commit a9418cf; changed:"
                " statement, tolerances)",
                fingerprint="bb0a9ee87ac7"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="cf72061ebb41"),
     ),
     "II.rg.even-poly": (
         Change("2026-11-23", "in-place",
@@ -94,6 +102,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "the eigenvalue 1 of the x^2 direction became a consistency row (marginal by construction) "
                "(commit 85fa0c9; changed: statement)",
                fingerprint="d9481e24a84f"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="a3095dd34cbe"),
     ),
     "I.net.kernel": (
         Change("2026-11-25", "in-place",
@@ -103,6 +115,10 @@ LOG: dict[str, tuple[Change, ...]] = {
         Change("2026-12-06", "roles",
                "the three K'(beta = 20) rows became consistency checks (soft decimation at beta = 20 is "
                "decimation up to sigma(-40)); the claim is a theorem checked numerically"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="f04dc21fd6c6"),
     ),
     "I.A1": (
         Change("2026-11-25", "in-place",
@@ -113,6 +129,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "relabelled as our stronger reading, with random-layer controls added and the decimation stack "
                "made a consistency check (commit 2c64408; changed: statement)",
                fingerprint="00e15f9c050d"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="ea44e587adf7"),
     ),
     "I.A2": (
         Change("2026-11-25", "in-place",
@@ -123,6 +143,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "relabelled as our stronger reading, with random-layer controls added and the decimation stack "
                "made a consistency check (commit 2c64408; changed: statement)",
                fingerprint="7514892c437a"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="c41fb8f120bf"),
     ),
     "I.B": (
         Change("2026-11-25", "in-place",
@@ -133,6 +157,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "relabelled as our stronger reading, with random-layer controls added and the decimation stack "
                "made a consistency check (commit 2c64408; changed: statement)",
                fingerprint="eab288a70dc3"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="4dbe4862c94d"),
     ),
     "II.A": (
         Change("2026-11-25", "in-place",
@@ -147,6 +175,14 @@ LOG: dict[str, tuple[Change, ...]] = {
         Change("2026-12-06", "reverted",
                "back to its registered statement, tolerances and protocol; the change lives on as the post-hoc "
                "amendment II.Aa"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="61f2f1d25291"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged (merged beside the restored originals and their amendments)",
+               fingerprint="6274f53f4e7b"),
     ),
     "II.B": (
         Change("2026-11-25", "editorial",
@@ -163,6 +199,10 @@ LOG: dict[str, tuple[Change, ...]] = {
         Change("2026-12-06", "roles",
                "the beyond-nearest-neighbour and KL-residual rows of the optimal unit's coarse chain became "
                "consistency checks (they follow once the optimal unit is decimation)"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="fce0963ac1db"),
     ),
     "I.C2": (
         Change("2026-11-25", "amendment",
@@ -177,6 +217,14 @@ LOG: dict[str, tuple[Change, ...]] = {
         Change("2026-12-06", "roles",
                "the twelve K_l and beyond-nearest-neighbour rows became consistency checks (they follow once the"
                " chosen unit is decimation); the fraction of random stacks stays its evidence, as registered"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="b50e4b3e0a15"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged (merged beside the restored originals and their amendments)",
+               fingerprint="b35ca523b16b"),
     ),
     "I.C3": (
         Change("2026-11-25", "in-place",
@@ -184,6 +232,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "the claim had to meet) became 'the claim is not specific to training if a fraction 0.5 or more "
                "come as close' (a control that cannot fail the claim) (commit bd2c125; changed: statement)",
                fingerprint="013e7cb466da"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="2f02afb02bb7"),
     ),
     "I.L": (
         Change("2026-11-25", "amendment",
@@ -194,6 +246,14 @@ LOG: dict[str, tuple[Change, ...]] = {
         Change("2026-12-06", "reverted",
                "back to its registered statement, tolerances and protocol; the change lives on as the post-hoc "
                "amendment I.La"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="a39d744a0da6"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged (merged beside the restored originals and their amendments)",
+               fingerprint="a7ae679d8ed1"),
     ),
     "II.MS": (
         Change("2026-12-05", "in-place",
@@ -201,6 +261,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "bound compounded over levels, decimation and the block average joined the controls (can only "
                "weaken the verdict), the t-ratio rows became consistency (commit cea7aad; changed: statement)",
                fingerprint="807d3b4a4263"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="32d9f0258cc4"),
     ),
     "II.L1": (
         Change("2026-12-05", "in-place",
@@ -208,6 +272,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "bound compounded over levels, decimation and the block average joined the controls (can only "
                "weaken the verdict), the t-ratio rows became consistency (commit cea7aad; changed: statement)",
                fingerprint="3c519ba6746b"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="8d873b9a0a38"),
     ),
     "II.L2": (
         Change("2026-12-05", "in-place",
@@ -215,6 +283,10 @@ LOG: dict[str, tuple[Change, ...]] = {
                "bound compounded over levels, decimation and the block average joined the controls (can only "
                "weaken the verdict), the t-ratio rows became consistency (commit cea7aad; changed: statement)",
                fingerprint="0563e86264ba"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="d395fa606c3c"),
     ),
     "2D.L1": (
         Change("2026-12-05", "in-place",
@@ -242,16 +314,82 @@ LOG: dict[str, tuple[Change, ...]] = {
     "II.N1": (
         Change("2026-12-06", "roles",
                "every row became a consistency check: each checks a statement the chapter proves"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="9479ebcdc67c"),
     ),
     "II.N2": (
         Change("2026-12-06", "roles",
                "the loss-plateau row became a precondition (the claim presupposes optimal layers; a failing "
                "plateau makes the verdict inconclusive)"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="f80b850c7fcf"),
     ),
     "II.N3": (
         Change("2026-12-06", "roles",
                "the loss-plateau row became a precondition (the claim presupposes optimal layers; a failing "
                "plateau makes the verdict inconclusive)"),
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="01b38188fa5b"),
+    ),
+    "I.La": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged (merged beside the restored originals and their amendments)",
+               fingerprint="a7ae679d8ed1"),
+    ),
+    "I.C2a": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged (merged beside the restored originals and their amendments)",
+               fingerprint="a8b8c5a35c16"),
+    ),
+    "II.rg.phi4-small-K": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="61013db9895a"),
+    ),
+    "II.rg.momentum-shell": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="12ff3d6844b5"),
+    ),
+    "II.Aa": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged (merged beside the restored originals and their amendments)",
+               fingerprint="56af6a4712fe"),
+    ),
+    "II.B1": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="09ba4e71385e"),
+    ),
+    "II.B2": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="d838deac5a21"),
+    ),
+    "II.B3": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="30cde8e4db92"),
+    ),
+    "II.N4": (
+        Change("2026-12-06", "editorial",
+               "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
+               "rendered text is unchanged",
+               fingerprint="22e2a90c0bab"),
     ),
 }
 

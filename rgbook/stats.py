@@ -2,9 +2,9 @@ r"""Seed-bootstrap intervals: the one resampling routine of the book's network d
 
 from __future__ import annotations
 
-import numpy as np
-
 from dataclasses import dataclass
+
+import numpy as np
 
 from ._validate import as_int
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _format_problems(nb, name: str) -> list[str]:
-    """Why the notebook ``nb`` (read from the file ``name``) is not a valid nbformat 4 notebook with a python3 kernel."""
+    """Why the notebook ``nb`` (read from ``name``) is not a valid nbformat 4 notebook with a python3 kernel."""
     import nbformat
 
     problems = []

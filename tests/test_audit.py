@@ -159,6 +159,7 @@ def test_amended_originals_keep_their_registered_statement(book_histories):
         before = [history.measured.text]
         for event in history.changes:
             if event.fingerprint in amending:
+                before.append(event.previous_text)   # the statement just before the amending change
                 break
             before.append(event.text)
         texts = [t for t in before if t is not None]

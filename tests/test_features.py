@@ -223,7 +223,7 @@ def test_bayes_risk_closed_form_against_monte_carlo(task, N):
 
 
 def test_bayes_risk_bounds():
-    """Below the prior variance, decreasing in N, and never above the squared error of any other estimator of the sum."""
+    """Below the prior variance, decreasing in N, never above the squared error of any other estimator of the sum."""
     for task in features.BAYES_FAMILIES:
         mids = features.bin_midpoints(task)
         risks = [features.bayes_risk(task, N) for N in (1, 4, 16, 64)]
