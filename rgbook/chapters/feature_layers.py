@@ -416,7 +416,8 @@ def even_poly_features(P: ReadingA) -> EvenPolyFeatures:
     whole = _standardized_k4(None, powers, n).reshape(len(maps), m).mean(axis=1)
     rng = np.random.default_rng(P.even_poly_seed + 1)
     boot = np.array(
-        [_standardized_k4(rng.multinomial(n, np.full(n, 1.0 / n)).astype(float), powers, n) for _ in range(P.sample_boot)]
+        [_standardized_k4(rng.multinomial(n, np.full(n, 1.0 / n)).astype(float), powers, n)
+         for _ in range(P.sample_boot)]
     ).reshape(P.sample_boot, len(maps), m).mean(axis=2)             # (resamples, kinds): means over units
     kinds = list(maps)
     i_tr, i_bs = kinds.index(TRAINED_RF), kinds.index(BLOCK_SUM)
@@ -543,7 +544,8 @@ def trained_networks(
             controls = []
             if N in P.control_Ns:
                 controls += [
-                    (t, m, 0) for t in tasks for m in ("random", "selection", "block_sum") if not (m == "block_sum" and hidden)
+                    (t, m, 0) for t in tasks for m in ("random", "selection", "block_sum")
+                    if not (m == "block_sum" and hidden)
                 ]
             if N in P.many_Ns:
                 controls += [(t, "random", s) for t in tasks if t in P.bayes_tasks for s in P.many_seeds]
@@ -624,7 +626,8 @@ def network_results(P: ReadingB, progress: bool = False) -> tuple[NetworkResult,
     """Feature-unit statistics of every network of :func:`trained_networks` (trained first, then controls); the
     units' kurtosis is sampled only where no exact route exists (chain and hidden-layer tasks)."""
     nets = trained_networks(P, progress)
-    keys = sorted(nets, key=lambda k: (k[2] != "trained", P.tasks.index(k[0]), k[1], list(features.MODES).index(k[2]), k[3]))
+    keys = sorted(nets, key=lambda k: (k[2] != "trained", P.tasks.index(k[0]), k[1], list(features.MODES).index(k[2]),
+                                       k[3]))
     # sampled kurtosis where no exact route exists (chain and hidden-layer tasks)
     return tuple(_layer_result(P, nets[k], sample=not _linear_iid(k[0])) for k in keys)
 
@@ -721,15 +724,18 @@ def _rate_of(P: ReadingB, results, task: str, mode: str) -> TwoPointRate:
     def y(r):
         return r.n_rho / r.N if exact else r.kappa4
 
-    seeds = sorted({r.seed for r in _select(results, task=task, mode=mode, N=N1)} & {r.seed for r in _select(results, task=task, mode=mode, N=N2)})
+    seeds = sorted({r.seed for r in _select(results, task=task, mode=mode, N=N1)}
+                   & {r.seed for r in _select(results, task=task, mode=mode, N=N2)})
     p = np.array(
         [
-            np.log(y(_select(results, task=task, mode=mode, N=N2, seed=s)[0]) / y(_select(results, task=task, mode=mode, N=N1, seed=s)[0]))
+            np.log(y(_select(results, task=task, mode=mode, N=N2, seed=s)[0])
+                   / y(_select(results, task=task, mode=mode, N=N1, seed=s)[0]))
             / np.log(N2 / N1)
             for s in seeds
         ]
     )
-    return TwoPointRate(task, mode, "exact (weights)" if exact else "samples", N1, N2, p, seed_interval(p, P.n_boot, P.boot_seed))
+    return TwoPointRate(task, mode, "exact (weights)" if exact else "samples", N1, N2, p,
+                        seed_interval(p, P.n_boot, P.boot_seed))
 
 
 def two_point_rates(P: ReadingB) -> tuple[TwoPointRate, ...]:
@@ -883,10 +889,12 @@ def bayes_table(P: ReadingB):
                     "task": task,
                     "N": N,
                     "exact Bayes RMSE": float(np.sqrt(features.bayes_risk(task, N))),
-                    "trained test RMSE (mean)": float(np.mean([r.test_rmse for r in _select(res, task=task, N=N, mode="trained")])),
+                    "trained test RMSE (mean)": float(np.mean([r.test_rmse
+                                                               for r in _select(res, task=task, N=N, mode="trained")])),
                     "trained / Bayes (same test set)": iv[task, N, "trained"].text(".3f"),
                     "random layer / Bayes": iv[task, N, "random"].text(".3f"),
-                    "block sum / Bayes (seed 0)": block[0].test_rmse / block[0].bayes_test_rmse if block else float("nan"),
+                    "block sum / Bayes (seed 0)": (block[0].test_rmse / block[0].bayes_test_rmse
+                                                   if block else float("nan")),
                 }
             )
     return pd.DataFrame(rows)
@@ -1118,7 +1126,8 @@ def measure_reconstruction(P: Protocol, tol) -> list[Row]:
                     lo=loss.lo,
                     hi=loss.hi,
                 ),
-                Row(f"(ii) trained features' r / RG iterate r_3^l ({tag}; rf gauge)", 1.0, lev.r_trained / lev.r_rg, tol["ratio"]),
+                Row(f"(ii) trained features' r / RG iterate r_3^l ({tag}; rf gauge)", 1.0, lev.r_trained / lev.r_rg,
+                    tol["ratio"]),
                 Row(
                     f"(ii) random maps' r / RG iterate, seed mean [95% interval] ({ratio.n} seeds; {tag}; rf gauge)",
                     1.0,
@@ -1208,8 +1217,8 @@ def measure_span(P: Protocol, tol) -> list[Row]:
             rows.append(Row(f"{task}, N={N}: trained test RMSE / exact Bayes estimator's on the same test set, upper "
                             f"interval end ({iv.n} seeds)", 1.0, iv.hi, tol["bayes"]))
             iv = bi[task, N, "random"]
-            rows.append(Row(f"{task}, N={N}: random frozen layer with trained head, RMSE / Bayes, interval end nearest 1 "
-                            f"({iv.n} seeds)", 1.0, iv.near(1.0), tol["bayes"], role="control"))
+            rows.append(Row(f"{task}, N={N}: random frozen layer with trained head, RMSE / Bayes, "
+                            f"interval end nearest 1 ({iv.n} seeds)", 1.0, iv.near(1.0), tol["bayes"], role="control"))
     return rows
 
 
@@ -1226,8 +1235,8 @@ def measure_units(P: Protocol, tol) -> list[Row]:
         rows.append(Row(f"{task}, N={N}: mean N rho of the trained units, upper interval end ({t.n} seeds)", 1.0, t.hi,
                         tol["n_rho"]))
     r = iv["poisson", N, "random"]
-    rows.append(Row(f"random frozen layers, N={N}: mean N rho, interval end nearest 1 ({r.n} seeds; the same weights for "
-                    "every i.i.d. task)", 1.0, r.near(1.0), tol["n_rho"], role="control"))
+    rows.append(Row(f"random frozen layers, N={N}: mean N rho, interval end nearest 1 ({r.n} seeds; "
+                    "the same weights for every i.i.d. task)", 1.0, r.near(1.0), tol["n_rho"], role="control"))
     rows.append(Row(f"selection layer, N={N}: N rho (= N)", 1.0, iv["poisson", N, "selection"].mean, tol["n_rho"],
                     role="control"))
     return rows
