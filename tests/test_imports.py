@@ -153,3 +153,22 @@ def test_cycle_detection_can_fail(tmp_path):
     assert find_cycle(graph) == ["rgbook.a", "rgbook.b", "rgbook.c", "rgbook.sub.d", "rgbook.a"]
     (pkg / "sub" / "d.py").write_text("import numpy\n")
     assert find_cycle(import_graph(pkg)) is None
+
+
+def test_a_chapter_imports_no_other_chapter():
+    """A chapter module (``rgbook.chapters.<name>``) and its sibling modules (``<name>_plots``, ``<name>_runs``,
+    ...) import one another only within that chapter, never another chapter's modules."""
+    from rgbook.chapters import CHAPTER_MODULES
+
+    def chapter_of(module: str) -> str | None:
+        owners = [c for c in CHAPTER_MODULES if module == c or module.startswith(c + "_")]
+        return max(owners, key=len) if owners else None
+
+    graph = import_graph(PACKAGE)
+    prefix = "rgbook.chapters."
+    for name, edges in graph.items():
+        if not name.startswith(prefix):
+            continue
+        for target in (t for t in edges if t.startswith(prefix)):
+            here, there = chapter_of(name[len(prefix):]), chapter_of(target[len(prefix):])
+            assert here is not None and here == there, f"{name} imports {target}, a module of another chapter"
