@@ -195,7 +195,8 @@ def check_text(text: str, single_html: str) -> tuple[list[str], dict]:
     claim_ids = list(claims.registry())
     for cid in claim_ids:
         verdict = claims.record_verdict(records.get(cid))
-        if not (found(re.escape(verdict) + r"\s*" + re.escape(cid) + r"(?![\w.])") or _near_heading(flat, cid, verdict)):
+        pattern = re.escape(verdict) + r"\s*" + re.escape(cid) + r"(?![\w.])"
+        if not (found(pattern) or _near_heading(flat, cid, verdict)):
             problems.append(f"claim {cid} with verdict {verdict!r} (ledger order: verdict, id) not in the PDF text")
     missing_glue = [g for g in want["glued"] if not found(re.escape(_norm(g)))]
     problems += [f"glued value {g!r} not in the PDF text" for g in missing_glue]

@@ -4,8 +4,8 @@ Checks per page: HTTP 200; no console errors or uncaught page errors; MathJax fi
 left no raw TeX in prose; every image loaded; every theorem-like box and every figure
 caption carries a number; every download link to an executed notebook (``.ipynb``) or to the
 PDF edition answers 200, every code chapter offers its notebook and, once ``make pdf`` has
-run, every page offers the PDF; the figure gallery shows every figure of the chapter modules. A full-page screenshot of each page is kept in
-``_build/screenshots/``. Exits non-zero, listing every problem, if any check fails.
+run, every page offers the PDF; the figure gallery shows every figure of the chapter modules. A full-page
+screenshot of each page is kept in ``_build/screenshots/``. Exits non-zero, listing every problem, if any check fails.
 
 Uses Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
 Usage: ``python scripts/check_book.py [BUILD_HTML_DIR]`` (default ``_build/html``).
@@ -142,7 +142,8 @@ def main(argv: list[str]) -> int:
             uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
             if uses_mathjax:
                 page.wait_for_function(
-                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=PAGE_TIMEOUT_MS)
+                    "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
+                    timeout=PAGE_TIMEOUT_MS)
                 page.evaluate("() => window.MathJax.startup.promise")
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")
