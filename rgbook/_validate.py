@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["as_int", "as_real", "as_real_array", "as_coupling", "as_covariance", "as_generator",
-           "as_spin_distribution", "as_spins", "as_int_array", "as_bool", "as_shape", "MAX_COUPLING"]
+           "as_spin_distribution", "as_spins", "as_int_array", "as_bool", "as_shape", "as_samples", "MAX_COUPLING"]
 
 #: Largest ``|K|`` or ``|h|`` accepted for a spin chain: Boltzmann weights :math:`e^{K s s'}` stay
 #: representable in log space (``N |K|`` finite) for every chain length used.
@@ -202,3 +202,11 @@ def as_shape(name: str, value: Any, *, max_size: int) -> tuple[int, ...]:
     if total > max_size:
         raise ValueError(f"{name} must have at most {max_size:g} elements in all, got {total:g}")
     return shape
+
+
+def as_samples(name: str, value: Any, *, min_rows: int = 1) -> np.ndarray:
+    """Check an ``(n, units)`` array of real samples with ``n >= min_rows`` and ``units >= 1``; return it as float64."""
+    u = as_real_array(name, value)
+    if u.ndim != 2 or u.shape[0] < min_rows or u.shape[1] < 1:
+        raise ValueError(f"{name} must be an (n >= {min_rows}, units >= 1) array of samples, got shape {u.shape}")
+    return u

@@ -19,12 +19,12 @@ from ._validate import (
     as_covariance,
     as_generator,
     as_int,
-    as_int_array,
     as_real,
     as_real_array,
     as_spin_distribution,
     as_spins,
 )
+from .information import mutual_information, total_correlation
 from .ising import log_partition, log_transfer_matrix
 from .rg import gaussian_ring_precision
 
@@ -467,65 +467,6 @@ def connected_correlations(configs, probs) -> np.ndarray:
     y = s.astype(np.float64)
     mean = p @ y
     return (y * p[:, None]).T @ y - np.outer(mean, mean)
-
-
-def mutual_information(configs, probs, left, right) -> float:
-    r"""Exact mutual information :math:`I(y_A; y_B)` (nats) between two disjoint groups of sites.
-
-    Parameters
-    ----------
-    configs, probs : array_like
-        Enumerated distribution over :math:`\{\pm1\}^n`.
-    left, right : sequence of int
-        The sites of :math:`A` and :math:`B` (disjoint, non-empty).
-
-    Notes
-    -----
-    Invariant under flipping the sign of any site and under permutations within each group.
-    """
-    s, p = _check_enumerated(configs, probs)
-    left, right = _as_sites("left", left), _as_sites("right", right)
-    n = s.shape[1]
-    if not left or not right or set(left) & set(right) or not set(left + right) <= set(range(n)):
-        raise ValueError(f"left and right must be disjoint non-empty sets of sites in 0..{n - 1}, got {left}, {right}")
-    bits = (s > 0).astype(np.int64)
-
-    def code(sites):
-        return bits[:, sites] @ (1 << np.arange(len(sites)))
-
-    a, b = code(left), code(right)
-    nb = 1 << len(right)
-    joint = np.bincount(a * nb + b, weights=p, minlength=(1 << len(left)) * nb).reshape(-1, nb)
-    pa, pb = joint.sum(axis=1), joint.sum(axis=0)
-    nz = joint > 0
-    return float(np.sum(joint[nz] * (np.log(joint[nz]) - np.log(np.outer(pa, pb)[nz]))))
-
-
-def _as_sites(name: str, sites) -> list[int]:
-    arr = as_int_array(name, sites)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-d sequence of site indices, got shape {arr.shape}")
-    return arr.tolist()
-
-
-def total_correlation(configs, probs) -> float:
-    r"""Total correlation (multi-information) :math:`\sum_j H(y_j) - H(y)` in nats of an enumerated distribution.
-
-    Zero exactly when the sites are independent; invariant under flipping the sign of any
-    site and under any permutation of the sites, so it needs no sign or order convention.
-    """
-    s, p = _check_enumerated(configs, probs)
-    bits = (s > 0).astype(np.int64)
-    codes = bits @ (1 << np.arange(s.shape[1]))
-    joint = np.bincount(codes, weights=p)
-    up = p @ bits                                     # P(y_j = +1)
-    marg = np.stack([up, 1.0 - up])
-
-    def entropy(q):
-        q = q[q > 0]
-        return float(-np.sum(q * np.log(q)))
-
-    return float(entropy(marg.ravel()) - entropy(joint))
 
 
 def correlation_length(configs, probs) -> float:

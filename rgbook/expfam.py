@@ -654,6 +654,9 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
     the support (Poisson cut where its tail is below :math:`10^{-16}`).
     Gamma, even polynomial: the same on ``n_grid`` cells with a uniform position inside the
     chosen cell, a discretization whose error shrinks with the cell width (stated, not exact).
+    The backward step draws each site from its conditional cumulative table (one table per
+    state of the next site, shared by all samples) by bisection, with one uniform number per
+    sample and site, then one per sample and site for the position inside the cell.
     Unbounded families with :math:`e^{Kxy}`, :math:`K > 0`, are not normalizable (Poisson,
     Gamma; the Gaussian needs a positive-definite precision) and raise ``ValueError``.
     Returns an array of shape ``(size, n_sites)``.
@@ -686,21 +689,26 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
     # forward messages alpha_i(x_i) = p(x_1..x_i part) summed over x_1..x_{i-1}, in logs
     alphas = [logw - logw.max()]
     for _ in range(n_sites - 1):
-        a = alphas[-1][:, None] + logpair
-        m = a.max(axis=0)
-        nxt = m + np.log(np.exp(a - m).sum(axis=0)) + logw
+        nxt = logsumexp(alphas[-1][:, None] + logpair, axis=0) + logw
         alphas.append(nxt - nxt.max())
+    steps = int(np.ceil(np.log2(x.size))) + 1
+
+    def draw(cdf, rows):                                 # smallest j with cdf[row, j] >= u (u uniform)
+        u = rng.random(size)
+        lo, up = np.zeros(size, dtype=np.int64), np.full(size, x.size - 1, dtype=np.int64)
+        for _ in range(steps):
+            mid = (lo + up) // 2
+            below = (cdf[mid] if rows is None else cdf[rows, mid]) < u
+            lo, up = np.where(below, mid + 1, lo), np.where(below, up, mid)
+        return lo
+
     out = np.empty((size, n_sites), dtype=np.int64)
-
-    def draw(logp):                                    # one categorical draw per row of logp
-        p = np.exp(logp - logp.max(axis=-1, keepdims=True))
-        c = np.cumsum(p, axis=-1)
-        u = rng.random(c.shape[:-1] + (1,)) * c[..., -1:]
-        return np.minimum((c < u).sum(axis=-1), x.size - 1)
-
-    out[:, -1] = draw(np.broadcast_to(alphas[-1], (size, x.size)))
+    c = np.cumsum(np.exp(alphas[-1] - alphas[-1].max()))
+    out[:, -1] = draw(c / c[-1], None)
     for i in range(n_sites - 2, -1, -1):
-        out[:, i] = draw(alphas[i][None, :] + K * np.outer(x[out[:, i + 1]], x))
+        logp = alphas[i][None, :] + logpair                 # row: the state of x_{i+1}
+        c = np.cumsum(np.exp(logp - logp.max(axis=1, keepdims=True)), axis=1)
+        out[:, i] = draw(c / c[:, -1:], out[:, i + 1])
     values = x[out]
     if h > 0:
         values = values + h * (rng.random(values.shape) - 0.5)

@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from scipy.special import expit
 
 from ._protocol import binned_parameter
-from ._validate import as_int, as_real, as_spin_distribution
+from ._validate import as_int, as_real, as_real_array, as_samples, as_spin_distribution
 from .couplings import canonical_layer, project_chain
 from .ising import all_configurations, sample_chain
-from .training import DTYPE, Minibatches, fit
+from .training import DTYPE, Minibatches, fit, init_normal
 
 __all__ = [
     "MAX_INPUT_SITES",
@@ -47,7 +48,10 @@ __all__ = [
     "sign_layer",
     "decimation_weights",
     "random_weights",
+    "binary_entropy",
     "conditional_entropy_loss",
+    "layer_information",
+    "channel_information_t",
     "decimation_reference_loss",
     "reconstruction_loss",
     "train_autoencoder",
@@ -65,6 +69,14 @@ __all__ = [
     "reconstruction_gradient_norms",
     "continue_autoencoders",
     "train_autoencoders_sampled",
+    "TANH_AE_PARAMS",
+    "init_tanh_autoencoders",
+    "tanh_encode",
+    "tanh_reconstruction_loss",
+    "TanhAutoencoderRun",
+    "train_tanh_autoencoders",
+    "plateau_change",
+    "pca_loss",
 ]
 
 #: Largest input chain that exact evaluation accepts (2^16 configurations).
@@ -227,12 +239,33 @@ def random_weights(m: int, N: int, *, seed: int, scale: float = 1.0) -> tuple[np
 # reconstruction (reading A)
 
 
-def _h(p: np.ndarray) -> np.ndarray:
+def binary_entropy(p: np.ndarray) -> np.ndarray:
     """Binary entropy in nats, with 0 ln 0 = 0."""
     p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
     return out
+
+
+_h = binary_entropy
+
+
+def layer_information(W, c, configs, probs) -> float:
+    r"""Exact :math:`I(s; y) = H(y) - H(y\mid s)` in nats of a stochastic binary layer on an enumerated law."""
+    y, q = output_distribution(W, c, configs, probs)
+    a = np.asarray(configs, dtype=np.float64) @ np.asarray(W).T + np.asarray(c)
+    h_cond = float(np.asarray(probs) @ _h(expit(2 * a)).sum(axis=1))
+    nz = q > 0
+    return float(-np.sum(q[nz] * np.log(q[nz])) - h_cond)
+
+
+def channel_information_t(q: torch.Tensor, joint: torch.Tensor) -> torch.Tensor:
+    """Differentiable :func:`rgbook.information.channel_information` for a batch (a training loss):
+    ``q`` (R, n_v), ``joint`` (R, n_v, n_e) -> (R,)."""
+    ph = torch.stack([torch.einsum("rv,rve->re", q, joint), torch.einsum("rv,rve->re", 1 - q, joint)], dim=1)
+    pe = joint.sum(dim=1, keepdim=True)
+    hm = ph.sum(dim=2, keepdim=True)
+    return (ph * (torch.log(ph.clamp_min(1e-300)) - torch.log(hm) - torch.log(pe))).sum(dim=(1, 2))
 
 
 def conditional_entropy_loss(W, c, configs, probs) -> float:
@@ -1033,3 +1066,143 @@ def train_autoencoders_sampled(configs, probs, m: int, *, restarts: int = 8, ste
                           history=history[:, i].copy())
               for i in range(D * restarts)]
     return tuple(tuple(models[d * restarts:(d + 1) * restarts]) for d in range(D))
+
+
+# --------------------------------------------------------------------------------------
+# nonlinear (tanh) autoencoders on samples of continuous chains, batched over seeds and data sets
+
+#: Parameter names of an autoencoder: encoder (W1, b1) tanh, features (W2, b2), decoder (V1, c1) tanh, (V2, c2).
+TANH_AE_PARAMS = ("W1", "b1", "W2", "b2", "V1", "c1", "V2", "c2")
+
+
+def init_tanh_autoencoders(n_in: int, hidden: int, m: int, seeds) -> dict[str, torch.Tensor]:
+    r"""Initial parameters of ``len(seeds)`` autoencoders ``n_in -> hidden -> m -> hidden -> n_in``.
+
+    Weights :math:`\mathcal N(0, 1/\text{fan-in})` from ``torch.Generator().manual_seed(seed)``
+    (in the order of :data:`TANH_AE_PARAMS`), biases zero. Weights are stored (in, out).
+    """
+    n_in = as_int("n_in", n_in, minimum=2)
+    hidden = as_int("hidden", hidden, minimum=1)
+    m = as_int("m", m, minimum=1, maximum=n_in - 1)
+    seeds = [as_int("seed", s, minimum=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must be non-empty")
+    shapes = {"W1": (n_in, hidden), "b1": (1, hidden), "W2": (hidden, m), "b2": (1, m),
+              "V1": (m, hidden), "c1": (1, hidden), "V2": (hidden, n_in), "c2": (1, n_in)}
+    out = {k: [] for k in TANH_AE_PARAMS}
+    for s in seeds:
+        gen = torch.Generator().manual_seed(s)
+        for k in TANH_AE_PARAMS:
+            shape = shapes[k]
+            out[k].append(init_normal(shape, 1 / np.sqrt(shape[0]), gen) if k[0] in "WV"
+                          else torch.zeros(shape, dtype=DTYPE))
+    return {k: torch.stack(v) for k, v in out.items()}
+
+
+def _tanh_encode(p, x: torch.Tensor) -> torch.Tensor:
+    return torch.matmul(torch.tanh(torch.matmul(x, p["W1"]) + p["b1"]), p["W2"]) + p["b2"]
+
+
+def _tanh_decode(p, u: torch.Tensor) -> torch.Tensor:
+    return torch.matmul(torch.tanh(torch.matmul(u, p["V1"]) + p["c1"]), p["V2"]) + p["c2"]
+
+
+def tanh_encode(params: dict[str, np.ndarray], x) -> np.ndarray:
+    """Feature-layer outputs of every autoencoder in ``params`` (leading axis ``R``) on samples ``x`` (n, N):
+    shape ``(R, n, m)``."""
+    x = as_samples("x", x)
+    p = {k: torch.as_tensor(v) for k, v in params.items()}
+    with torch.no_grad():
+        return _tanh_encode(p, torch.as_tensor(x)).numpy()
+
+
+def tanh_reconstruction_loss(params: dict[str, np.ndarray], x) -> np.ndarray:
+    """Mean squared reconstruction error per site of every autoencoder on samples ``x``: shape ``(R,)``."""
+    x = as_samples("x", x)
+    p = {k: torch.as_tensor(v) for k, v in params.items()}
+    with torch.no_grad():
+        X = torch.as_tensor(x)
+        return ((_tanh_decode(p, _tanh_encode(p, X)) - X) ** 2).mean(dim=(1, 2)).numpy()
+
+
+@dataclass(frozen=True)
+class TanhAutoencoderRun:
+    """Autoencoders trained on ``D`` data sets with ``S`` seeds each; model ``r = d S + s``.
+
+    ``initial`` and ``trained`` hold numpy parameter arrays with leading axis ``D S``;
+    ``steps`` and ``losses`` (shape ``(records, D S)``) are the recorded minibatch losses.
+    """
+
+    initial: dict = field(repr=False)
+    trained: dict = field(repr=False)
+    steps: np.ndarray = field(repr=False)
+    losses: np.ndarray = field(repr=False)
+    n_sets: int = 1
+    seeds: tuple[int, ...] = ()
+
+    def params(self, which: str, d: int) -> dict[str, np.ndarray]:
+        """``"trained"`` or ``"initial"`` parameters of the ``S`` models of data set ``d``."""
+        src = {"trained": self.trained, "initial": self.initial}[which]
+        S = len(self.seeds)
+        return {k: v[d * S:(d + 1) * S] for k, v in src.items()}
+
+    def loss_curves(self, d: int) -> np.ndarray:
+        """Recorded losses of data set ``d``'s models, shape ``(records, S)``."""
+        S = len(self.seeds)
+        return self.losses[:, d * S:(d + 1) * S]
+
+
+def train_tanh_autoencoders(data, seeds, *, hidden: int, m: int, steps: int, lr: float, batch_size: int,
+                       record_every: int = 10, progress: bool = False) -> TanhAutoencoderRun:
+    r"""Train one autoencoder per (data set, seed) on the mean squared reconstruction error per site.
+
+    ``data`` has shape ``(D, n, N)`` (``D`` data sets of ``n`` samples, stored in the order they were
+    drawn). All ``D S`` models train in one :func:`rgbook.training.fit` call on the same
+    schedule of minibatch windows (:class:`rgbook.training.Minibatches`, seed 0), each on its
+    own data set; model ``d S + s`` starts from :func:`init_tanh_autoencoders` with ``seeds[s]``.
+    """
+    X = as_real_array("data", data)
+    if X.ndim != 3 or X.shape[1] < 2 or X.shape[2] < 2:
+        raise ValueError(f"data must have shape (data sets, samples >= 2, sites >= 2), got {X.shape}")
+    seeds = tuple(as_int("seed", s, minimum=0) for s in seeds)
+    D, n, N = X.shape
+    S = len(seeds)
+    initial = init_tanh_autoencoders(N, hidden, m, seeds * D)
+    start = {k: v.numpy().copy() for k, v in initial.items()}
+    Xt = torch.as_tensor(X)[:, None]                   # (D, 1, n, N): broadcast over the seeds, no copies
+    batches = Minibatches(n, as_int("batch_size", batch_size, minimum=1), seed=0)
+
+    def loss(p):
+        x = Xt if batches.window is None else Xt[:, :, batches.window]
+        q = {k: v.view(D, S, *v.shape[1:]) for k, v in p.items()}
+        return ((_tanh_decode(q, _tanh_encode(q, x)) - x) ** 2).mean(dim=(2, 3)).reshape(D * S)
+
+    log = fit(initial, loss, steps=steps, lr=lr, record_every=record_every, progress=progress,
+              desc="nonlinear autoencoders", minibatches=batches)
+    return TanhAutoencoderRun(initial=start, trained={k: v.numpy().copy() for k, v in initial.items()},
+                          steps=log.steps, losses=log.losses, n_sets=D, seeds=seeds)
+
+
+def plateau_change(losses, window: float) -> np.ndarray:
+    r"""Relative change :math:`|\bar L_{\text{last}} - \bar L_{\text{previous}}|/\bar L_{\text{last}}` per model.
+
+    ``losses`` has shape ``(records, R)``; the two windows are the last ``window`` share of the
+    records and the same share before it.
+    """
+    L = as_real_array("losses", losses)
+    window = as_real("window", window, minimum=0.0, strict_minimum=True, maximum=0.5)
+    if L.ndim != 2:
+        raise ValueError(f"losses must have shape (records, models), got {L.shape}")
+    w = max(int(round(window * L.shape[0])), 1)
+    if 2 * w > L.shape[0]:
+        raise ValueError(f"need at least {2 * w} records for two windows of {w}, got {L.shape[0]}")
+    last, prev = L[-w:].mean(axis=0), L[-2 * w:-w].mean(axis=0)
+    return np.abs(last - prev) / last
+
+
+def pca_loss(x, m: int) -> float:
+    """Eckart–Young loss per site of the best affine rank-``m`` reconstruction of samples ``x`` (PCA)."""
+    x = as_samples("x", x, min_rows=8)
+    m = as_int("m", m, minimum=1, maximum=x.shape[1] - 1)
+    ev = np.linalg.eigvalsh(np.cov(x.T, bias=True))
+    return float(ev[: x.shape[1] - m].sum() / x.shape[1])

@@ -9,7 +9,8 @@ library is evidence, not a tautology.
 * :func:`open_chain_moments`: :math:`\ln Z_n` of the open chain and the mean sufficient
   statistics :math:`(\langle\sum s_is_{i+1}\rangle, \langle\sum s_i\rangle)`;
 * :func:`open_chain_log_partition_grad_autograd`: the PyTorch-autograd route the library used
-  before its NumPy forward-backward (torch imported only when called).
+  before its NumPy forward-backward (torch imported only when called);
+* :func:`mutual_information_by_sums`: :math:`I(H;E)` of a deterministic block unit by explicit sums.
 """
 
 from __future__ import annotations
@@ -91,3 +92,16 @@ def open_chain_log_partition_grad_autograd(n: int, K: float, h: float) -> tuple[
     logz = torch.logsumexp(v + end, dim=0)
     logz.backward()
     return float(logz.detach()), x.grad.numpy().copy()
+
+
+def mutual_information_by_sums(h, joint) -> float:
+    """I(H;E) of a deterministic unit h (+-1 per block state) by explicit sums over (h, e) (independent route)."""
+    pe = joint.sum(axis=0)
+    total = 0.0
+    for value in (1, -1):
+        phe = joint[h == value].sum(axis=0)
+        ph = phe.sum()
+        for e in range(joint.shape[1]):
+            if phe[e] > 0:
+                total += phe[e] * np.log(phe[e] / (ph * pe[e]))
+    return total

@@ -88,6 +88,39 @@ def test_gaussian_chain_samples_and_grid_route_agree_with_inverse_precision():
     assert np.abs(np.cov(grid.T) - exact).max() < 0.04      # sampling s.e. ~0.01
 
 
+def _per_sample_table_chain(fam, eta, K, n_sites, size, rng, n_grid=800):
+    """Forward filtering / backward sampling with one cumulative table per sample (the former, slow route)."""
+    x, logw, h = expfam._chain_support(fam, np.asarray(eta, float), K, n_grid)
+    alphas = [logw - logw.max()]
+    for _ in range(n_sites - 1):
+        a = alphas[-1][:, None] + K * np.outer(x, x)
+        m = a.max(axis=0)
+        nxt = m + np.log(np.exp(a - m).sum(axis=0)) + logw
+        alphas.append(nxt - nxt.max())
+
+    def draw(logp):
+        c = np.cumsum(np.exp(logp - logp.max(axis=-1, keepdims=True)), axis=-1)
+        u = rng.random(c.shape[:-1] + (1,)) * c[..., -1:]
+        return np.minimum((c < u).sum(axis=-1), x.size - 1)
+
+    out = np.empty((size, n_sites), dtype=np.int64)
+    out[:, -1] = draw(np.broadcast_to(alphas[-1], (size, x.size)))
+    for i in range(n_sites - 2, -1, -1):
+        out[:, i] = draw(alphas[i][None, :] + K * np.outer(x[out[:, i + 1]], x))
+    values = x[out]
+    return values + h * (rng.random(values.shape) - 0.5) if h > 0 else values
+
+
+@pytest.mark.parametrize("name,eta,K,n_grid", [("even_poly", [-0.5, -0.1], 0.3, 300), ("bernoulli", [-1.0], 0.5, 800),
+                                               ("poisson", [0.2], -0.4, 800), ("gamma", [1.0, -1.0], -0.3, 200)])
+def test_chain_sampler_by_bisection_equals_per_sample_tables(name, eta, K, n_grid):
+    """The shared-table bisection draws the same samples from the same random numbers as one table per sample."""
+    fam = expfam.family(name)
+    a = expfam.sample_chain(fam, eta, K, 6, 2000, rng=np.random.default_rng(7), n_grid=n_grid)
+    b = _per_sample_table_chain(fam, eta, K, 6, 2000, np.random.default_rng(7), n_grid=n_grid)
+    np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("call", [
     lambda: expfam.sample_chain(expfam.family("poisson"), [0.0], 0.1, 4, 10, rng=0),
     lambda: expfam.sample_chain(expfam.family("gamma"), [0.0, -1.0], 0.5, 4, 10, rng=0),

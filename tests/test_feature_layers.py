@@ -5,6 +5,7 @@ import pytest
 
 from rgbook import expfam
 from rgbook.chapters import feature_layers as ch
+from rgbook.chapters.feature_layers_a import _standardized_k4
 
 
 def _powers(u):
@@ -14,7 +15,7 @@ def _powers(u):
 def test_standardized_k4_from_power_sums_equals_k_statistics():
     u = np.random.default_rng(0).gamma(2.0, size=(500, 3))
     k = expfam.sample_cumulants(u.T)
-    np.testing.assert_allclose(ch._standardized_k4(None, _powers(u), 500), k[:, 3] / k[:, 1] ** 2, rtol=1e-9)
+    np.testing.assert_allclose(_standardized_k4(None, _powers(u), 500), k[:, 3] / k[:, 1] ** 2, rtol=1e-9)
 
 
 def test_standardized_k4_with_counts_equals_the_repeated_sample():
@@ -24,7 +25,7 @@ def test_standardized_k4_with_counts_equals_the_repeated_sample():
     counts = rng.multinomial(200, np.full(200, 1 / 200))
     repeated = np.repeat(u, counts, axis=0)
     k = expfam.sample_cumulants(repeated.T)
-    np.testing.assert_allclose(ch._standardized_k4(counts.astype(float), _powers(u), 200), k[:, 3] / k[:, 1] ** 2,
+    np.testing.assert_allclose(_standardized_k4(counts.astype(float), _powers(u), 200), k[:, 3] / k[:, 1] ** 2,
                                rtol=1e-8)
 
 

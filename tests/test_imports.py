@@ -15,14 +15,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "rgbook"
 
-#: The physics core and what each of its modules may import: ``_validate -> ising, expfam -> rg -> couplings``.
+#: The physics core and what each of its modules may import:
+#: ``_validate -> ising, expfam, information -> rg -> couplings``.
 CORE = {
     "_validate": set(),
+    "information": {"_validate"},
     "ising": {"_validate"},
     "ising2d": {"_validate"},
     "expfam": {"_validate"},
     "rg": {"_validate", "ising", "expfam"},
-    "couplings": {"_validate", "ising", "expfam", "rg"},
+    "couplings": {"_validate", "ising", "expfam", "information", "rg"},
 }
 
 
@@ -95,7 +97,8 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_ising_chapter_and_core_do_not_load_torch():
     code = textwrap.dedent("""
         import sys
-        import rgbook.ising, rgbook.ising2d, rgbook.rg, rgbook.couplings, rgbook.expfam, rgbook.chapters.ising_rg
+        import rgbook.ising, rgbook.ising2d, rgbook.rg, rgbook.couplings, rgbook.expfam, rgbook.information
+        import rgbook.chapters.ising_rg
         loaded = sorted(m for m in sys.modules if m == "torch" or m.startswith("torch."))
         print(len(loaded))
     """)
@@ -111,14 +114,14 @@ def test_no_import_cycle_among_rgbook_modules():
 
 
 def test_core_layering():
-    """``_validate -> ising, expfam -> rg -> couplings``: a core module imports only the layers below it."""
+    """``_validate -> ising, expfam, information -> rg -> couplings``: a core module imports only the layers below."""
     graph = import_graph(PACKAGE)
     for name, allowed in CORE.items():
         extra = graph[f"rgbook.{name}"] - {f"rgbook.{m}" for m in allowed}
         assert not extra, f"rgbook.{name} imports {sorted(extra)}; the core is layered as {CORE}"
 
 
-@pytest.mark.parametrize("name", ["_validate", "ising", "ising2d", "rg", "couplings"])
+@pytest.mark.parametrize("name", ["_validate", "ising", "ising2d", "information", "rg", "couplings"])
 def test_core_has_no_function_local_imports_and_no_foreign_private_names(name):
     tree = ast.parse((PACKAGE / f"{name}.py").read_text())
     for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
@@ -150,3 +153,22 @@ def test_cycle_detection_can_fail(tmp_path):
     assert find_cycle(graph) == ["rgbook.a", "rgbook.b", "rgbook.c", "rgbook.sub.d", "rgbook.a"]
     (pkg / "sub" / "d.py").write_text("import numpy\n")
     assert find_cycle(import_graph(pkg)) is None
+
+
+def test_a_chapter_imports_no_other_chapter():
+    """A chapter module (``rgbook.chapters.<name>``) and its sibling modules (``<name>_plots``, ``<name>_runs``,
+    ...) import one another only within that chapter, never another chapter's modules."""
+    from rgbook.chapters import CHAPTER_MODULES
+
+    def chapter_of(module: str) -> str | None:
+        owners = [c for c in CHAPTER_MODULES if module == c or module.startswith(c + "_")]
+        return max(owners, key=len) if owners else None
+
+    graph = import_graph(PACKAGE)
+    prefix = "rgbook.chapters."
+    for name, edges in graph.items():
+        if not name.startswith(prefix):
+            continue
+        for target in (t for t in edges if t.startswith(prefix)):
+            here, there = chapter_of(name[len(prefix):]), chapter_of(target[len(prefix):])
+            assert here is not None and here == there, f"{name} imports {target}, a module of another chapter"

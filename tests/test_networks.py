@@ -295,3 +295,38 @@ def test_network_claims_run_at_smoke_size(claim_id):
     for row in result.rows:
         assert math.isfinite(row.measured) and math.isfinite(row.predicted)
         assert row.tolerance in claim.tolerances.values()
+
+
+def test_tanh_autoencoders_batched_training_equals_separate_runs():
+    rng = np.random.default_rng(6)
+    data = rng.normal(size=(2, 256, 6))
+    kw = dict(hidden=4, m=2, steps=10, lr=0.01, batch_size=64)
+    run = networks.train_tanh_autoencoders(data, (3, 4), **kw)
+    for d, s, seed in ((0, 0, 3), (1, 1, 4)):                         # one model of each data set, alone
+        alone = networks.train_tanh_autoencoders(data[d:d + 1], (seed,), **kw)
+        for k in networks.TANH_AE_PARAMS:
+            np.testing.assert_allclose(run.params("trained", d)[k][s], alone.trained[k][0], atol=1e-10)
+        np.testing.assert_allclose(run.loss_curves(d)[:, s], alone.losses[:, 0], atol=1e-10)
+    init = networks.init_tanh_autoencoders(6, 4, 2, (3,))
+    np.testing.assert_array_equal(run.params("initial", 1)["W1"][0], init["W1"][0].numpy())
+    losses = networks.tanh_reconstruction_loss(run.params("trained", 0), data[0])
+    before = networks.tanh_reconstruction_loss(run.params("initial", 0), data[0])
+    assert losses.shape == (2,) and np.all(losses < before)
+
+
+def test_plateau_change_and_pca_loss():
+    L = np.concatenate([np.full((10, 1), 2.0), np.full((10, 1), 1.0)])
+    assert networks.plateau_change(L, 0.5)[0] == pytest.approx(1.0)
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(4000, 5)) @ rng.normal(size=(5, 5))
+    c = x - x.mean(0)
+    _, _, Vt = np.linalg.svd(c, full_matrices=False)
+    P = Vt[:2].T @ Vt[:2]
+    assert networks.pca_loss(x, 2) == pytest.approx(((c - c @ P) ** 2).mean(), rel=1e-10)
+
+
+def test_tanh_autoencoders_bad_input():
+    with pytest.raises(ValueError, match="data must have shape"):
+        networks.train_tanh_autoencoders(np.zeros((10, 3)), (0,), hidden=2, m=1, steps=1, lr=0.1, batch_size=4)
+    with pytest.raises(ValueError, match="x must be"):
+        networks.pca_loss(np.zeros((4, 3)), 1)

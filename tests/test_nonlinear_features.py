@@ -1,186 +1,20 @@
-"""Chapter *Beyond linear and Gaussian*: its tools against independent routes (the library's own sampler and
-RG map, closed forms, brute-force quadrature, scipy's Poisson moments, separate training runs)."""
+"""Chapter *Beyond linear and Gaussian*: the chapter's own pieces (its tools are tested in test_continuous.py,
+test_information.py, test_networks.py and test_expfam.py)."""
 
 import numpy as np
 import pytest
-from scipy import integrate
-from scipy.stats import poisson
 
-from rgbook import expfam, rg
+from rgbook import expfam
 from rgbook.chapters import nonlinear_features as nf
 
 
-def test_fast_sampler_reproduces_expfam_sampler_exactly():
-    theta, K = (0.5, 0.1), 0.3
-    a = nf.sample_phi4_chain(theta, K, 6, 2000, rng=np.random.default_rng(7), n_grid=300)
-    b = expfam.sample_chain(expfam.family("even_poly"), -np.array(theta), K, 6, 2000, rng=np.random.default_rng(7),
+def test_phi4_chain_is_the_even_poly_chain_of_expfam():
+    a = nf.sample_phi4_chain((0.5, 0.1), 0.3, 5, 300, rng=np.random.default_rng(7), n_grid=300)
+    b = expfam.sample_chain(expfam.family("even_poly"), [-0.5, -0.1], 0.3, 5, 300, rng=np.random.default_rng(7),
                             n_grid=300)
     np.testing.assert_array_equal(a, b)
-
-
-def test_chain_decimation_b2_is_the_book_map_and_gaussian_b3_is_exact():
-    th, K, res, _ = nf.chain_decimate_b([0.5, 0.1], 0.3, 2)
-    th2, K2, res2 = rg.grid_chain_decimate([0.5, 0.1], 0.3)
-    np.testing.assert_allclose(th, th2, atol=1e-12)
-    assert K == pytest.approx(K2, abs=1e-12) and res == pytest.approx(res2, abs=1e-12)
-    d, Kg = 1.3, 0.4
-    th, Kp, res, s2 = nf.chain_decimate_b([d / 2], Kg, 3)
-    Pm = rg.gaussian_ring_marginal_precision(Kg, d, m=12, b=3)       # Schur complement: exact
-    assert 2 * th[0] == pytest.approx(Pm[3, 3], abs=1e-9) and Kp == pytest.approx(-Pm[3, 4], abs=1e-9)
-    assert res < 1e-9
-    bulk = np.linalg.inv(rg.gaussian_ring_precision(80, Kg, d))[0, 0]   # site variance of a long ring
-    assert s2 == pytest.approx(bulk, rel=1e-9)
-
-
-def _two_site_log_partition(t2, t4, K, L=8.0, n=321):
-    z = np.linspace(-L, L, n)
-    dz = z[1] - z[0]
-    V = t2 * z**2 + t4 * z**4
-    w = np.exp(-V[:, None] - V[None, :] + K * np.outer(z, z))
-    return np.log(w.sum() * dz**2)
-
-
-def test_chain_objective_against_brute_force_quadrature_and_finite_differences():
-    z = np.linspace(-8.0, 8.0, 321)
-    t = np.array([2.0, 6.5, 0.3])
-    v = np.array([0.45, 0.05, 0.25])
-    f, g = nf._chain_objective(v, t, z, 2)
-    logz = _two_site_log_partition(*v)
-    assert f == pytest.approx(logz + v[0] * t[0] + v[1] * t[1] - v[2] * t[2], abs=1e-10)
-    eps = 1e-5
-    for k in range(3):
-        dv = np.zeros(3)
-        dv[k] = eps
-        num = (nf._chain_objective(v + dv, t, z, 2)[0] - nf._chain_objective(v - dv, t, z, 2)[0]) / (2 * eps)
-        assert g[k] == pytest.approx(num, abs=1e-6)
-
-
-def test_chain_projection_recovers_a_gaussian_chain_from_exact_samples():
-    d, K, n_sites = 1.4, 0.4, 8
-    x = expfam.sample_chain(expfam.family("gaussian"), expfam.Gaussian.natural(0.0, 1 / d) * [0, 1], K, n_sites,
-                            100_000, rng=np.random.default_rng(3))
-    p = nf.project_phi4_chain(x)
-    assert p.theta_2 == pytest.approx(d / 2, abs=0.01) and p.K == pytest.approx(K, abs=0.01)
-    assert p.theta_4 < 0.005
-
-
-def test_chain_projection_recovers_the_phi4_chain():
-    x = nf.sample_phi4_chain((0.5, 0.1), 0.3, 12, 20_000, rng=np.random.default_rng(0))
-    p = nf.project_phi4_chain(x)
-    assert (p.theta_2, p.theta_4, p.K) == pytest.approx((0.5, 0.1, 0.3), abs=0.02)
-    assert p.mismatch < 1e-6
-
-
-def test_marginal_projection_matches_quadrature_moments():
-    u = nf.sample_phi4_chain((0.5, 0.1), 0.0, 1, 50_000, rng=np.random.default_rng(1))
-    th2, th4 = nf.project_marginals(u)[0]
-    z = nf.standardize(u)[:, 0]
-    m2, m4, _ = nf.even_poly_moments([th2, th4])
-    assert m2 == pytest.approx(1.0, abs=1e-7) and m4 == pytest.approx((z**4).mean(), abs=1e-6)
-
-
-def test_mardia_kurtosis_is_affine_invariant_and_reduces_to_mean_kurtosis():
-    rng = np.random.default_rng(2)
-    u = rng.uniform(-1, 1, size=(200_000, 4))
-    A = rng.normal(size=(4, 4))
-    k = nf.excess_mardia_kurtosis(u)
-    assert nf.excess_mardia_kurtosis(u @ A.T + 3.0) == pytest.approx(k, abs=1e-9)
-    assert k == pytest.approx(-1.2, abs=0.02)                          # uniform: kappa_4 / kappa_2^2 = -6/5
-    assert abs(nf.excess_mardia_kurtosis(rng.normal(size=(200_000, 4)))) < 0.03
-
-
-def test_receptive_field_gauge_and_decodable_share():
-    rng = np.random.default_rng(4)
-    u = rng.normal(size=(5000, 3))
-    T = u @ rng.normal(size=(3, 2)) + 1.0
-    np.testing.assert_allclose(nf.receptive_field_gauge(u, T), T, atol=1e-10)
-    np.testing.assert_allclose(nf.decodable_share(u, T), 1.0, atol=1e-12)
-    B = u @ rng.normal(size=(3, 3)) - 2.0                              # an affine map of the features
-    np.testing.assert_allclose(nf.receptive_field_gauge(B, T), nf.receptive_field_gauge(u, T), atol=1e-9)
-    assert np.all(nf.decodable_share(rng.normal(size=(5000, 3)), T) < 0.01)
-
-
-def test_binned_mutual_information():
-    rng = np.random.default_rng(5)
-    g = rng.normal(size=(20_000, 2))
-    assert abs(nf.binned_mutual_information(g[:, 0], g[:, 1])) < 0.005
-    rho = 0.6
-    y = rho * g[:, 0] + np.sqrt(1 - rho**2) * g[:, 1]
-    mi = nf.binned_mutual_information(g[:, 0], y)
-    assert mi == pytest.approx(-0.5 * np.log(1 - rho**2), rel=0.1)   # binning loses a little
-    assert nf.binned_mutual_information(np.exp(g[:, 0]), y**3) == pytest.approx(mi, abs=1e-12)
-
-
-def test_poisson_flow_against_scipy_moments():
-    f = nf.poisson_flow(1.5, 3, 3)
-    assert f.closure < 1e-14
-    for n in range(4):
-        mu = 1.5 * 3**n
-        skew, kurt = poisson.stats(mu, moments="sk")
-        assert f.kappa[n] == pytest.approx([float(skew), float(kurt)], rel=1e-9)
-    np.testing.assert_allclose(f.kappa[1:] / f.kappa[:-1], [[3**-0.5, 3**-1.0]] * 3, rtol=1e-9)
-
-
-@pytest.mark.parametrize("theta", [(0.5, 0.1), (-1.0, 0.5), (0.0, 1.0)])
-def test_kurtosis_identity_against_adaptive_quadrature(theta):
-    t2, t4 = theta
-    m = [integrate.quad(lambda z, k=k: z**k * np.exp(-t2 * z**2 - t4 * z**4), -np.inf, np.inf)[0] for k in (0, 2, 4, 6)]
-    m2, m4, m6 = (v / m[0] for v in m[1:])
-    assert (m4 - 3 * m2**2) == pytest.approx(-4 * t4 * (m6 * m2 - m4**2), abs=1e-9)
-    assert nf.kurtosis_identity_gap(theta) < 1e-10
-    assert -2 < m4 / m2**2 - 3 < 0
-
-
-def test_kurtosis_near_the_gaussian_is_minus_24_theta4():
-    p = nf.project_standardized_law("small", -0.0024)              # the slope at the Gaussian, 4 (15 - 9) = 24
-    assert p.theta_4 == pytest.approx(1e-4, rel=0.01)
-
-
-def test_projection_inside_and_outside_the_family():
-    inside = nf.project_standardized_law("uniform", -1.2)
-    assert inside.unmatched == pytest.approx(0.0, abs=1e-6)
-    outside = nf.project_standardized_law("poisson", 1.0)
-    assert outside.theta_4 == 0.0 and outside.theta_2 == pytest.approx(0.5, abs=1e-9)
-    assert outside.unmatched == pytest.approx(1.0, abs=1e-6)
-
-
-def test_batched_training_equals_separate_runs():
-    rng = np.random.default_rng(6)
-    data = rng.normal(size=(2, 256, 6))
-    kw = dict(hidden=4, m=2, steps=10, lr=0.01, batch_size=64)
-    run = nf.train_autoencoders(data, (3, 4), **kw)
-    for d, s, seed in ((0, 0, 3), (1, 1, 4)):                         # one model of each data set, alone
-        alone = nf.train_autoencoders(data[d:d + 1], (seed,), **kw)
-        for k in nf.AE_PARAMS:
-            np.testing.assert_allclose(run.params("trained", d)[k][s], alone.trained[k][0], atol=1e-10)
-        np.testing.assert_allclose(run.loss_curves(d)[:, s], alone.losses[:, 0], atol=1e-10)
-    init = nf.init_autoencoders(6, 4, 2, (3,))
-    np.testing.assert_array_equal(run.params("initial", 1)["W1"][0], init["W1"][0].numpy())
-    losses = nf.reconstruction_loss(run.params("trained", 0), data[0])
-    assert losses.shape == (2,) and np.all(losses < nf.reconstruction_loss(run.params("initial", 0), data[0]))
-
-
-def test_plateau_change_and_pca_loss():
-    L = np.concatenate([np.full((10, 1), 2.0), np.full((10, 1), 1.0)])
-    assert nf.plateau_change(L, 0.5)[0] == pytest.approx(1.0)
-    rng = np.random.default_rng(8)
-    x = rng.normal(size=(4000, 5)) @ rng.normal(size=(5, 5))
-    c = x - x.mean(0)
-    _, _, Vt = np.linalg.svd(c, full_matrices=False)
-    P = Vt[:2].T @ Vt[:2]
-    assert nf.pca_loss(x, 2) == pytest.approx(((c - c @ P) ** 2).mean(), rel=1e-10)
 
 
 def test_bad_input():
     with pytest.raises(ValueError, match="theta"):
         nf.sample_phi4_chain((0.5, 0.0), 0.3, 4, 10, rng=0)
-    with pytest.raises(ValueError, match="outside the quadrature grid"):
-        nf.project_phi4_chain(np.full((20, 3), 9.0))
-    with pytest.raises(ValueError, match="u must have at least 2 columns"):
-        nf.project_phi4_chain(np.zeros((20, 1)))
-    with pytest.raises(ValueError, match="zero variance"):
-        nf.standardize(np.zeros((20, 2)))
-    with pytest.raises(ValueError, match="data must have shape"):
-        nf.train_autoencoders(np.zeros((10, 3)), (0,), hidden=2, m=1, steps=1, lr=0.1, batch_size=4)
-    with pytest.raises(ValueError, match="excess"):
-        nf.project_standardized_law("x", -2.5)

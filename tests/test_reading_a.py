@@ -148,29 +148,6 @@ def test_output_measures_of_decimation_are_the_chain_at_R2():
 # threshold encoders
 
 
-def test_threshold_units_are_distinct_and_reproduced_by_their_weights():
-    outs, w, theta = ch.threshold_units(6, 3)
-    s = ising.all_configurations(6)
-    assert np.array_equal(outs, np.where(s @ w.T - theta > 0, 1, -1).T)
-    keys = {(o if o[0] > 0 else -o).tobytes() for o in outs}
-    assert len(keys) == len(outs)
-    assert np.all(np.abs(outs.sum(axis=1)) < outs.shape[1])  # no constant unit
-    assert np.all(np.abs(s @ w.T - theta) >= 1)  # never on the threshold
-
-
-def test_deterministic_loss_matches_the_stochastic_route():
-    s, p = ising.enumerate_chain(8, 1.0)
-    outs, w, theta = ch.threshold_units(8, 3)
-    rng = np.random.default_rng(2)
-    up = (s > 0).astype(float).T
-    for _ in range(3):
-        idx = rng.choice(len(outs), 4, replace=False)
-        codes = np.array([1 << 3, 1 << 2, 1 << 1, 1]) @ (outs[idx] > 0)
-        fast = ch._deterministic_losses(codes[None], up, p, 16)[0]
-        slow = networks.conditional_entropy_loss(ch.THRESHOLD_BETA * w[idx], -ch.THRESHOLD_BETA * theta[idx], s, p)
-        assert abs(fast - slow) < 1e-12
-
-
 def test_threshold_search_smoke_finds_decimation_at_weak_coupling():
     P = ch.PROTOCOL.smoke()
     res = ch.threshold_search(P, 0.5)
@@ -195,10 +172,3 @@ def test_diagnostics_run_at_smoke_size():
     rs = ch.random_stacks(P)
     assert len(rs) == P.stack_control_stacks
     assert rs[0] == tuple(f for f in ch.run_stacks(P) if f.mode == "random")
-
-
-def test_mirror_images_of_decimation():
-    even = ch.ThresholdEncoder(*networks.decimation_weights(8, 2, 40.0), 0.0, None)
-    odd = ch.ThresholdEncoder(*networks.decimation_weights(8, 2, 40.0, offset=1), 0.0, None)
-    assert ch.mirror_images(even, odd) and ch.mirror_images(odd, even)
-    assert not ch.mirror_images(even, even)

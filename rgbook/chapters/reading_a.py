@@ -13,14 +13,26 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
-import pandas as pd
-from scipy.special import entr
 
-from .. import couplings, ising, networks, rg
+from .. import couplings, ising, networks, rg, thresholds
 from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
-from ..stats import seed_bootstrap
+from ..thresholds import mirror_images, threshold_units
+from .reading_a_plots import (
+    convergence_table,
+    gap_table,
+    measures_table,
+    near_optimal_table,
+    plot_coupling_spread,
+    plot_loss_curves,
+    plot_pair_couplings,
+    plot_restart_losses,
+    plot_stack_flow,
+    single_layer_table,
+    stack_flow,
+    stack_measures_table,
+)
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
            "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights", "plot_pair_couplings",
@@ -256,14 +268,6 @@ def random_stacks(P: Protocol) -> tuple[tuple[StackFlow, ...], ...]:
         for k in range(P.stack_control_stacks))
 
 
-def stack_flow(flows: tuple[StackFlow, ...], K: float, mode: str) -> StackFlow:
-    """The flow of ``mode`` at input ``K`` among ``flows``."""
-    for f in flows:
-        if f.K == K and f.mode == mode:
-            return f
-    raise KeyError(f"no {mode!r} stack at K={K}")
-
-
 # --------------------------------------------------------------------------------------
 # optimality made visible, and measures that need no convention
 
@@ -435,69 +439,10 @@ def continue_near_optimal(P: Protocol) -> tuple[Continued, ...]:
 
 # threshold encoders
 
-#: Weight scale at which a threshold unit sign(w.s - theta) is written as a stochastic unit.
-THRESHOLD_BETA = 40.0
-
-
-def threshold_units(N: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Distinct non-constant threshold units :math:`\operatorname{sign}(w\cdot s - \theta)` on ``N`` spins.
-
-    :math:`w\in\{-1,0,1\}^N` is non-zero only on a window of at most ``width`` consecutive
-    spins, :math:`\theta` runs between the attainable values of :math:`w\cdot s`; units equal
-    up to a global sign (which changes no loss) are kept once.
-
-    Returns
-    -------
-    outputs : numpy.ndarray, shape (n_units, 2^N)
-        Each unit's output (±1) on every configuration (:func:`rgbook.ising.all_configurations` order).
-    w : numpy.ndarray, shape (n_units, N)
-    theta : numpy.ndarray, shape (n_units,)
-    """
-    s = ising.all_configurations(N).astype(np.float64)
-    seen, outs, ws, thetas = set(), [], [], []
-    for start in range(N):
-        for k in range(1, width + 1):
-            if start + k > N:
-                break
-            for signs in np.ndindex(*(3,) * k):
-                w = np.zeros(N)
-                w[start:start + k] = np.array(signs) - 1
-                if w[start] == 0 or w[start + k - 1] == 0:  # the window is the support's span
-                    continue
-                n_nz = int(np.count_nonzero(w))
-                for theta in range(-n_nz + 1, n_nz, 2):
-                    y = np.where(s @ w - theta > 0, 1, -1).astype(np.int8)
-                    key = (y if y[0] > 0 else -y).tobytes()
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    outs.append(y)
-                    ws.append(w)
-                    thetas.append(float(theta))
-    return np.array(outs), np.array(ws), np.array(thetas)
-
-
-def _deterministic_losses(codes: np.ndarray, up: np.ndarray, p: np.ndarray, n_codes: int) -> np.ndarray:
-    r""":math:`\frac1N\sum_i H(s_i|y)` for many deterministic encoders at once.
-
-    ``codes`` (n_enc, n_s) is each encoder's output index of every input, ``up`` (N, n_s) the
-    indicator :math:`s_i = +1`, ``p`` the input probabilities.
-    """
-    n_enc, n_s = codes.shape
-    flat = (codes + n_codes * np.arange(n_enc)[:, None]).ravel()
-    py = np.bincount(flat, weights=np.tile(p, n_enc), minlength=n_enc * n_codes)
-    total = 0.0
-    for u in up:
-        pu = np.bincount(flat, weights=np.tile(p * u, n_enc), minlength=n_enc * n_codes)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.where(py > 0, pu / py, 0.0)
-        total = total + py * networks._h(q)
-    return total.reshape(n_enc, n_codes).sum(axis=1) / up.shape[0]
-
-
 @dataclass(frozen=True)
 class ThresholdEncoder:
-    """A deterministic threshold encoder found by the search, as a layer of weight scale :data:`THRESHOLD_BETA`."""
+    """A deterministic threshold encoder found by the search, as a layer of weight scale
+    :data:`rgbook.thresholds.THRESHOLD_BETA`."""
 
     W: np.ndarray
     c: np.ndarray
@@ -531,299 +476,21 @@ class ThresholdSearch:
                      if abs(a.loss - b.loss) <= tol and abs(a.measures.coupling - b.measures.coupling) > 1e-6)
 
 
-def _swap_losses(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, M: np.ndarray) -> np.ndarray:
-    r"""Loss :math:`\frac1N\sum_i H(s_i|y)` when one unit of a deterministic encoder is replaced by each pool unit.
-
-    ``rest`` (n_s,) is the code of the other units (values below ``n_rest``), ``pool_bits``
-    (n_pool, n_s) the candidates' outputs as 0/1, ``M`` (n_s, N + 1) the columns
-    :math:`P(s)` and :math:`P(s)[s_i = +1]`. The joint weights of (code, candidate bit) are one
-    matrix product: :math:`C_1 = \text{pool\_bits}\,(M \otimes \mathbb 1[\text{rest} = r])`.
-    """
-    R = np.zeros((len(rest), n_rest))
-    R[np.arange(len(rest)), rest] = 1.0
-    MR = (M[:, None, :] * R[:, :, None]).reshape(len(rest), -1)  # (n_s, n_rest * (N + 1))
-    C1 = pool_bits @ MR
-    # the complement MR.sum - C1 can round to -1e-17 where it is 0, and entr(< 0) = -inf: clip at 0
-    C = np.clip(np.stack((MR.sum(axis=0)[None] - C1, C1), axis=1), 0.0, None).reshape(len(pool_bits), 2 * n_rest, -1)
-    py, pup = C[..., :1], C[..., 1:]  # P(y) and P(y, s_i = +1)
-    # py h(pup / py) = entr(pup) + entr(py - pup) - entr(py), entr(x) = -x ln x
-    H = entr(pup) + entr(np.clip(py - pup, 0.0, None)) - entr(py)
-    return H.sum(axis=(1, 2)) / (M.shape[1] - 1)
-
-
-def _search_from(bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.ndarray,
-                 max_sweeps: int = 20) -> tuple[np.ndarray, list[int], float]:
-    """Coordinate descent over the units: replace one unit at a time by the pool's best, until no change.
-
-    ``bits`` (m, n_s) are the start's unit outputs as 0/1. Returns the final bits, for each unit
-    its pool index (-1 if it is still the start's own unit) and the loss.
-    """
-    bits = bits.astype(np.int64).copy()
-    m = bits.shape[0]
-    weights = 2 ** np.arange(m)[::-1]
-    M = np.column_stack([p, (p * up).T])
-    pool_f = pool_bits.astype(np.float64)
-    source = [-1] * m
-    loss = float(_deterministic_losses((weights @ bits)[None], up, p, 2**m)[0])
-    for _ in range(max_sweeps):
-        improved = False
-        for j in range(m):
-            others = [k for k in range(m) if k != j]
-            rest = 2 ** np.arange(m - 1)[::-1] @ bits[others]
-            cand = _swap_losses(rest, 2 ** (m - 1), pool_f, M)
-            k = int(np.argmin(cand))
-            if cand[k] < loss - 1e-13:
-                bits[j], source[j], loss, improved = pool_bits[k], k, float(cand[k]), True
-        if not improved:
-            break
-    return bits, source, loss
-
-
-def _hard_rows(W: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rescale each unit so that its smallest |pre-activation| is THRESHOLD_BETA / 2 (deterministic to e^-40)."""
-    a = np.abs(s @ W.T + c).min(axis=0)
-    k = THRESHOLD_BETA / 2 / np.where(a > 0, a, 1.0)
-    return W * k[:, None], c * k
-
-
 @cache
 def threshold_search(P: Protocol, K: float) -> ThresholdSearch:
     """Local search over deterministic threshold encoders ``N -> N/2`` at coupling ``K``, optimal decoder.
 
-    Starts: decimation, the sign limit of every trained restart, and ``P.search_starts`` random
-    draws of ``N/2`` pool units (:func:`threshold_units`). Each unit in turn is replaced by the
-    pool unit that lowers the loss most, until no replacement helps. Every local optimum is
-    kept once (as a set of units, up to their signs).
+    :func:`rgbook.thresholds.search_encoders` with the starts: decimation, the sign limit of every
+    trained restart, and ``P.search_starts`` random draws of ``N/2`` pool units (seed
+    ``P.search_seed``, window ``P.search_width``). Every local optimum is kept once.
     """
     s, p = ising.enumerate_chain(P.N, K)
-    m = P.N // 2
-    pool, w, theta = threshold_units(P.N, P.search_width)
-    pool_bits = (pool > 0).astype(np.int64)
-    up = (s > 0).astype(np.float64).T
     starts = [networks.decimation_weights(P.N, 2, 1.0)]
     starts += [(mdl.W, mdl.c) for mdl in run_single_layer(P).at(K).models]
-    rng = np.random.default_rng(P.search_seed)
-    for _ in range(P.search_starts):
-        idx = rng.choice(len(pool), m, replace=False)
-        starts.append((w[idx], -theta[idx]))
-    found = {}
-    for W0, c0 in starts:
-        W0, c0 = _hard_rows(np.asarray(W0, dtype=np.float64), np.asarray(c0, dtype=np.float64), s)
-        bits, source, loss = _search_from((networks.sign_layer(W0, c0, s) > 0).T, pool_bits, up, p)
-        W = np.array([THRESHOLD_BETA * w[k] if k >= 0 else W0[j] for j, k in enumerate(source)])
-        c = np.array([-THRESHOLD_BETA * theta[k] if k >= 0 else c0[j] for j, k in enumerate(source)])
-        key = tuple(sorted(min(b.tobytes(), (1 - b).tobytes()) for b in bits))
-        found.setdefault(key, (W, c, loss))
-    optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p))
-                   for W, c, loss in sorted(found.values(), key=lambda x: x[2]))
-    return ThresholdSearch(K, len(pool), len(starts), optima)
-
-
-def mirror_images(a: ThresholdEncoder, b: ThresholdEncoder) -> bool:
-    """Whether ``b`` computes ``a``'s units (up to their signs) on the mirrored chain ``s_i -> s_{N-1-i}``."""
-    N = a.W.shape[1]
-    s = ising.all_configurations(N)
-
-    def units(W, c, inputs):
-        return {min(u.tobytes(), (-u).tobytes()) for u in networks.sign_layer(W, c, inputs).T}
-
-    return units(a.W, a.c, s) == units(b.W, b.c, s[:, ::-1])
-
-
-# --------------------------------------------------------------------------------------
-# display
-
-
-#: Display-only thresholds of the single-layer table.
-BELOW_MARGIN = 1e-4
-NEAR_MARGIN = 1e-3
-
-
-def single_layer_table(res: SingleLayer):
-    """Per K: reference loss, best and worst restart, restarts below/at the reference, and the best
-    network's output coupling against R_2(K) (a DataFrame for display)."""
-
-    rows = []
-    for r in res.by_K:
-        losses = r.losses
-        Kp, hp, kl = r.best_coupling
-        below = int(np.sum(losses < r.reference_loss - BELOW_MARGIN))
-        near = int(np.sum(np.abs(losses - r.reference_loss) <= NEAR_MARGIN))
-        rows.append({
-            "K": r.K, "decimation loss (closed form)": r.reference_loss, "best loss": losses.min(),
-            "worst loss": losses.max(), "restarts below decimation": below,
-            f"restarts within {NEAR_MARGIN:g} of decimation": near,
-            "best K'": Kp, "R_2(K)": r.rg_coupling, "best h'": hp, "KL residual": kl,
-        })
-    return pd.DataFrame(rows)
-
-
-def plot_restart_losses(ax, res: SingleLayer, N: int) -> None:
-    """Loss per spin of every restart (dots) against the decimation reference (bars)."""
-    for i, r in enumerate(res.by_K):
-        losses = r.losses
-        jitter = np.linspace(-0.15, 0.15, len(losses))
-        ax.plot(i + jitter, losses, "o", color="C0", ms=5, alpha=0.8, label="trained restarts" if i == 0 else None)
-        ax.plot([i - 0.3, i + 0.3], [r.reference_loss] * 2, color="C3", lw=2,
-                label="decimation + optimal decoder" if i == 0 else None)
-    ax.set_xticks(range(len(res.by_K)), [f"$K={r.K:g}$" for r in res.by_K])
-    ax.set(ylabel="reconstruction loss (nats per spin)",
-           title=f"{len(res.by_K[0].models)} restarts, $N={N}\\to{N // 2}$")
-    ax.legend(fontsize="small")
-
-
-def plot_pair_couplings(ax, J, title: str) -> None:
-    """Heat map of fitted all-pairs couplings J_jk."""
-    vmax = float(np.max(np.abs(J))) or 1.0
-    im = ax.imshow(J, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
-    ax.set(xlabel="output unit $k$", ylabel="output unit $j$", title=title)
-    ax.set_xticks(range(J.shape[0]))
-    ax.set_yticks(range(J.shape[0]))
-    ax.grid(False)
-    ax.figure.colorbar(im, ax=ax, label="$J_{jk}$", shrink=0.85)
-
-
-def plot_stack_flow(ax, flows: tuple[StackFlow, ...], K: float, N: int) -> None:
-    """K_l against depth l for trained, decimation and random stacks, with the RG iterates R_2^l(K)."""
-    depth = len(flows[0].couplings) - 1
-    levels = np.arange(depth + 1)
-    ax.plot(levels, rg.flow(K, 0.0, 2, steps=depth)[0], "k-", lw=6, alpha=0.2, label="RG iterates $R_2^l(K)$")
-    for mode, style in (("trained", "o-"), ("decimation", "s--"), ("random", "^:")):
-        ax.plot(levels, stack_flow(flows, K, mode).couplings, style, label=f"{mode} stack")
-    ax.axhline(0.0, color="k", lw=0.8, ls="--", label="stable fixed point $K^*=0$")
-    ax.set_xticks(levels, [f"{lev}\n({N // 2**lev} spins)" for lev in levels])
-    ax.set(xlabel="depth $l$ (layer outputs)", ylabel="output coupling $K_l$", title=f"input $K={K:g}$")
-    ax.legend(fontsize="x-small")
-
-
-def _fmt_interval(values, n_boot: int, seed: int) -> str:
-    """``mean [lo, hi]`` with the percentile bootstrap interval of the mean."""
-    mean, lo, hi = seed_bootstrap(values, n_boot, seed)
-    return f"{mean:.3f} [{lo:.3f}, {hi:.3f}]"
-
-
-def convergence_table(conv: tuple[Convergence, ...], cont: tuple[Continued, ...]):
-    """Per K: restarts at a plateau, the largest relative change and gradient norm, and what further
-    training of the near-optimal restarts changes (a DataFrame for display)."""
-    rows = []
-    for c in conv:
-        mine = [x for x in cont if x.K == c.K]
-        rows.append({
-            "K": c.K, f"restarts at plateau (rel. change < {c.rtol:g})": f"{int(c.plateau.sum())} / {len(c.final)}",
-            "median rel. change": float(np.median(c.relative_change)),
-            "largest rel. change": float(c.relative_change.max()),
-            "largest gradient norm": float(c.gradient_norm.max()),
-            "near-optimal restarts continued": len(mine),
-            "their loss change": float(max(x.before.loss - x.after.loss for x in mine)),
-            f"of them at plateau after (|rel. change| < {c.rtol:g})":
-                int(sum(abs(x.relative_change) < c.rtol for x in mine)),
-            "their |ΔK'|": float(max(abs(x.measures_after.coupling - x.measures_before.coupling) for x in mine)),
-        })
-    return pd.DataFrame(rows)
-
-
-def _span(measures, attr: str) -> str:
-    """``min to max`` of one attribute over a list of :class:`OutputMeasures`."""
-    v = [getattr(m, attr) for m in measures]
-    return f"{min(v):.3f} to {max(v):.3f}"
-
-
-def near_optimal_table(rm: tuple[RestartMeasures, ...], searches: tuple[ThresholdSearch, ...], eps: float):
-    """Per K: the spread of the signed K' and of the convention-free measures over the trained restarts
-    and over the threshold encoders within ``eps`` of their best (a DataFrame for display)."""
-    rows = []
-    for r, ts in zip(rm, searches):
-        for name, losses, meas in (
-                ("trained restarts", r.losses[r.near_optimal(eps)], [r.restarts[i] for i in r.near_optimal(eps)]),
-                ("threshold encoders", np.array([e.loss for e in ts.near(eps)]), [e.measures for e in ts.near(eps)])):
-            rows.append({"K": r.K, "within ε of the best": name, "n": len(meas), "best loss": float(losses.min()),
-                         "signed K'": _span(meas, "coupling"), "KL residual": _span(meas, "kl"),
-                         "I(halves)": _span(meas, "halves_information"), "ξ": _span(meas, "correlation_length"),
-                         "R_2(K)": float(rg.zero_field_map(r.K, 2))})
-    return pd.DataFrame(rows)
-
-
-def gap_table(rm: tuple[RestartMeasures, ...]):
-    """Exact decomposition of the loss per spin of decimation and of the best restart (a DataFrame)."""
-    rows = []
-    for r in rm:
-        for name, g, trained in (("decimation", r.gap_decimation, None), ("best restart", r.gap_best, r.best_loss)):
-            rows.append({"K": r.K, "encoder": name, "lower bound (H(s) - m ln 2)/N": g.lower_bound,
-                         "output entropy deficit": g.output_entropy_deficit, "encoder noise": g.encoder_noise,
-                         "factorized-decoder cost": g.factorization_cost,
-                         "= loss, optimal decoder": g.optimal_decoder_loss,
-                         "trained decoder's excess": 0.0 if trained is None else trained - g.optimal_decoder_loss})
-    return pd.DataFrame(rows)
-
-
-def measures_table(rm: tuple[RestartMeasures, ...], n_boot: int, seed: int = 0):
-    """Per K: signed K' and the convention-free measures of decimation, the best restart, all restarts and
-    the random layers; the last two as mean [95 % bootstrap interval over restarts / seeds]."""
-    rows = []
-    keys = (("signed K'", "coupling"), ("KL residual", "kl"), ("‖J‖ all pairs", "pairs_norm"),
-            ("I(halves)", "halves_information"), ("ξ", "correlation_length"))
-    for r in rm:
-        best = r.restarts[int(np.argmin(r.losses))]
-        for name, m in (("decimation (NN chain at R_2(K))", r.decimation), ("best restart", best)):
-            rows.append({"K": r.K, "layer": name, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
-        for name, ms in ((f"all {len(r.restarts)} restarts", r.restarts), (f"{len(r.random)} random layers", r.random)):
-            rows.append({"K": r.K, "layer": name,
-                         **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys}})
-    return pd.DataFrame(rows)
-
-
-def stack_measures_table(flows: tuple[StackFlow, ...], randoms: tuple[tuple[StackFlow, ...], ...], n_boot: int,
-                         seed: int = 0):
-    """Per K and level: signed K' and the convention-free measures of the trained and decimation stacks and
-    of the random stacks (mean [95 % bootstrap interval over seeds])."""
-    rows = []
-    keys = (("signed K'", "coupling"), ("KL residual", "kl"), ("‖J‖ all pairs", "pairs_norm"),
-            ("I(halves)", "halves_information"), ("ξ", "correlation_length"))
-    Ks = sorted({f.K for f in flows})
-    depth = len(flows[0].couplings) - 1
-    for K in Ks:
-        for lev in range(1, depth + 1):
-            for mode in ("trained", "decimation"):
-                m = stack_flow(flows, K, mode).measures[lev]
-                rows.append({"K": K, "level": lev, "stack": mode, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
-            ms = [stack_flow(rs, K, "random").measures[lev] for rs in randoms]
-            rows.append({"K": K, "level": lev, "stack": f"{len(randoms)} random",
-                         **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys}})
-    return pd.DataFrame(rows)
-
-
-def plot_loss_curves(axes, conv: tuple[Convergence, ...], res: SingleLayer) -> None:
-    """Loss curve of every restart (solid: at a plateau; dotted: still falling), decimation's loss (red)."""
-    for ax, c, r in zip(axes, conv, res.by_K):
-        for h, ok in zip(c.histories, c.plateau):
-            ax.plot(c.steps, h, "-" if ok else ":", color="C0", lw=1, alpha=0.8)
-        ax.axhline(r.reference_loss, color="C3", lw=1.5, label="decimation + optimal decoder")
-        lo = min(c.final.min(), r.reference_loss)
-        ax.set(ylim=(lo - 0.02 * abs(lo) - 0.002, r.reference_loss + 0.1), xlabel="Adam step",
-               title=f"$K={c.K:g}$: {int(c.plateau.sum())}/{len(c.final)} at a plateau")
-    axes[0].plot([], [], "-", color="C0", lw=1, label="restart at a plateau")
-    axes[0].plot([], [], ":", color="C0", lw=1, label="restart not at a plateau")
-    axes[0].set_ylabel("loss per spin (nats)")
-    axes[0].legend(fontsize="small")
-
-
-def plot_coupling_spread(axes, rm: tuple[RestartMeasures, ...], searches: tuple[ThresholdSearch, ...],
-                         eps: float) -> None:
-    """Signed K' against loss for every trained restart and every threshold-encoder local optimum,
-    with decimation (star), R_2(K) (grey) and the band within ``eps`` of the best loss."""
-    for ax, r, ts in zip(axes, rm, searches):
-        best = min(r.losses.min(), ts.best.loss)
-        ax.axvspan(best, best + eps, color="C2", alpha=0.15, label=f"within ε = {eps:g} of the best")
-        ax.axhline(float(rg.zero_field_map(r.K, 2)), color="k", lw=4, alpha=0.2, label="$R_2(K)$")
-        ax.plot([e.loss for e in ts.optima], [e.measures.coupling for e in ts.optima], "s", mfc="none", color="C1",
-                label="threshold encoders (optimal decoder)")
-        ax.plot(r.losses, [m.coupling for m in r.restarts], "o", color="C0", ms=4, label="trained restarts")
-        ax.plot([r.gap_decimation.optimal_decoder_loss], [r.decimation.coupling], "*", color="C3", ms=12,
-                label="decimation")
-        ax.set(xlabel="loss per spin (nats)", title=f"$K={r.K:g}$", xlim=(best - 0.005, best + 0.06))
-    axes[0].set_ylabel("signed output coupling $K'$")
-    handles, labels = axes[0].get_legend_handles_labels()
-    axes[0].figure.legend(handles, labels, loc="outside lower center", ncols=5, fontsize="small")
+    n_pool, n_starts, found = thresholds.search_encoders(s, p, P.N // 2, starts, width=P.search_width,
+                                                         n_random=P.search_starts, seed=P.search_seed)
+    optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p)) for W, c, loss in found)
+    return ThresholdSearch(K, n_pool, n_starts, optima)
 
 
 FIGURES = ("fig-reading-a-restarts", "fig-reading-a-weights", "fig-reading-a-pairs", "fig-reading-a-stack",

@@ -25,8 +25,22 @@ from scipy.special import expit
 
 from .. import couplings, ising, networks, rg, training
 from .._protocol import arrow_chain
-from .._validate import as_int, as_real
 from ..claims import PAPER_I_CLAIM, Claim, Row
+from ..information import channel_information as rsmi
+from ..networks import layer_information
+from ..rsmi import (
+    beyond_nn_norm,
+    block_environment_from_distribution,
+    block_environment_joint,
+    boolean_optimum,
+    coarse_distribution,
+    decimation_margin,
+    describe_unit,
+    ring_block_environment_joint,
+    threshold_optimum,
+    unit_table,
+)
+from ..thresholds import threshold_tables
 
 __all__ = ["CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
            "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
@@ -135,194 +149,6 @@ class Protocol:
 PROTOCOL = Protocol()
 
 # --------------------------------------------------------------------------------------
-# exact real-space mutual information of one block
-
-
-def _chain_with_bonds(bond_couplings) -> np.ndarray:
-    r"""Probabilities of all configurations of an open zero-field chain with bond couplings :math:`K_i`.
-
-    :math:`P(x) \propto \exp\sum_i K_i x_i x_{i+1}` over ``len(bond_couplings) + 1`` sites, in
-    :func:`rgbook.ising.all_configurations` order.
-    """
-    Kb = np.asarray(bond_couplings, dtype=np.float64)
-    x = ising.all_configurations(Kb.size + 1).astype(np.float64)
-    logw = (x[:, :-1] * x[:, 1:]) @ Kb
-    w = np.exp(logw - logw.max())
-    return w / w.sum()
-
-
-def block_environment_joint(K: float, b: int, buffer: int) -> np.ndarray:
-    r"""Exact joint law :math:`P(v, e_L, e_R)` of a block and the two environment sites nearest it.
-
-    In the infinite (or open) zero-field chain the bonds are independent, so the marginal of
-    the sites :math:`e_L, v_1, \dots, v_b, e_R` (with :math:`L_B` buffer sites between
-    :math:`e_L` and :math:`v_1` and between :math:`v_b` and :math:`e_R`) is again an open chain,
-    with couplings :math:`K` inside the block and :math:`K_B = \operatorname{artanh}(\tanh^{L_B+1}K)`
-    on the two outer bonds. By the Markov property the rest of the environment is
-    conditionally independent of the block given :math:`(e_L, e_R)`, so
-    :math:`I(H;E) = I(H; e_L, e_R)` for any coarse variable :math:`H` of the block.
-
-    Returns
-    -------
-    numpy.ndarray, shape (2**b, 4)
-        ``joint[v, e]`` with ``v`` indexing :func:`rgbook.ising.all_configurations` ``(b)`` and
-        ``e`` indexing ``(e_L, e_R)`` the same way.
-    """
-    K = as_real("K", K)
-    b = as_int("b", b, minimum=1, maximum=8)
-    buffer = as_int("buffer", buffer, minimum=0, maximum=50)
-    KB = float(np.arctanh(np.tanh(K) ** (buffer + 1))) if K != 0 else 0.0
-    p = _chain_with_bonds([KB, *([K] * (b - 1)), KB]).reshape(2, 2**b, 2)  # (e_L, v, e_R)
-    return p.transpose(1, 0, 2).reshape(2**b, 4)
-
-
-def block_environment_from_distribution(configs, probs, start: int, b: int, buffer: int,
-                                        window: int | None = None) -> np.ndarray:
-    r"""Joint law :math:`P(v, E)` of the block ``start .. start+b-1`` and its environment, by marginalization.
-
-    The environment :math:`E` is every site farther than ``buffer`` from the block (at most
-    ``window`` sites on each side, if given). Returns shape ``(2**b, 2**|E|)``.
-    """
-    s = np.asarray(configs)
-    n = s.shape[1]
-    start = as_int("start", start, minimum=0, maximum=n - 1)
-    b = as_int("b", b, minimum=1, maximum=n - start)
-    buffer = as_int("buffer", buffer, minimum=0)
-    left = list(range(0, start - buffer))
-    right = list(range(start + b + buffer, n))
-    if window is not None:
-        window = as_int("window", window, minimum=1)
-        left, right = left[-window:], right[:window]
-    if not left and not right:
-        raise ValueError(f"no environment left: chain of {n} sites, block at {start}, b={b}, buffer={buffer}")
-    keep = list(range(start, start + b)) + left + right
-    _, marg = ising.marginalize(s, probs, keep)
-    return marg.reshape(2**b, -1)
-
-
-def unit_table(w, c: float, beta: float = 1.0) -> np.ndarray:
-    r"""Truth table :math:`q_v = P(h=+1\mid v) = \sigma(2\beta(w\cdot v + c))` of a block unit.
-
-    ``beta = inf`` is the deterministic limit: :math:`q_v = 1, 0, \tfrac12` for
-    :math:`w\cdot v + c` positive, negative, zero. Rows ``v`` in
-    :func:`rgbook.ising.all_configurations` order.
-    """
-    w = np.asarray(w, dtype=np.float64)
-    if w.ndim != 1 or not np.all(np.isfinite(w)):
-        raise ValueError(f"w must be a finite 1-d array, got {w!r}")
-    c = as_real("c", c)
-    beta = float(beta)
-    if not beta > 0:
-        raise ValueError(f"beta must be > 0 (inf allowed), got {beta}")
-    a = ising.all_configurations(w.size) @ w + c
-    if np.isinf(beta):
-        return np.where(a > 1e-12, 1.0, np.where(a < -1e-12, 0.0, 0.5))
-    return expit(2 * beta * a)
-
-
-def rsmi(q, joint) -> np.ndarray:
-    r"""Exact :math:`I(H;E)` in nats of units with truth tables ``q`` on the block law ``joint``.
-
-    :math:`P(h, e) = \sum_v P(v, e)\,P(h\mid v)`,
-    :math:`I = \sum_{h,e} P(h,e)\ln\frac{P(h,e)}{P(h)P(e)}`. ``q`` may carry leading axes
-    (one per unit); ``joint`` is ``(2**b, n_e)``.
-    """
-    q = np.asarray(q, dtype=np.float64)
-    joint = np.asarray(joint, dtype=np.float64)
-    if q.shape[-1] != joint.shape[0]:
-        raise ValueError(f"q must end with the {joint.shape[0]} block states, got shape {q.shape}")
-    ph = np.stack([q @ joint, (1 - q) @ joint], axis=-2)  # (..., 2, n_e)
-    pe = joint.sum(axis=0)
-    hmarg = ph.sum(axis=-1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(ph > 0, ph * (np.log(ph) - np.log(hmarg) - np.log(pe)), 0.0)
-    return terms.sum(axis=(-2, -1))
-
-
-def _rsmi_t(q: torch.Tensor, joint: torch.Tensor) -> torch.Tensor:
-    """Differentiable :func:`rsmi` for a batch: ``q`` (R, 2**b), ``joint`` (R, 2**b, n_e) -> (R,)."""
-    ph = torch.stack([torch.einsum("rv,rve->re", q, joint), torch.einsum("rv,rve->re", 1 - q, joint)], dim=1)
-    pe = joint.sum(dim=1, keepdim=True)
-    hm = ph.sum(dim=2, keepdim=True)
-    return (ph * (torch.log(ph.clamp_min(1e-300)) - torch.log(hm) - torch.log(pe))).sum(dim=(1, 2))
-
-
-def threshold_tables(b: int) -> np.ndarray:
-    """All distinct non-constant threshold functions of ``b`` spins (``b <= 3``) as 0/1 truth tables.
-
-    Enumerated as :math:`\\operatorname{sign}(w\\cdot v + c)` with integer :math:`|w_k| \\le 2` and
-    half-integer :math:`c`, which realizes every threshold function of up to three inputs.
-    """
-    b = as_int("b", b, minimum=1, maximum=3)
-    v = ising.all_configurations(b).astype(np.float64)
-    grid = np.array(np.meshgrid(*[np.arange(-2, 3)] * b, indexing="ij")).reshape(b, -1).T
-    seen = {}
-    for w in grid:
-        for c in np.arange(-2 * b - 0.5, 2 * b + 1, 1.0):
-            t = (v @ w + c > 0).astype(np.float64)
-            if 0 < t.sum() < t.size:
-                seen.setdefault(tuple(t), None)
-    return np.array(list(seen))
-
-
-def boolean_optimum(joint) -> tuple[np.ndarray, float]:
-    """The Boolean function of the block (any of the :math:`2^{2^b}`) with the largest :math:`I(H;E)`."""
-    n = np.asarray(joint).shape[0]
-    tables = ((np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(np.float64)
-    info = rsmi(tables, joint)
-    k = int(np.argmax(np.round(info, 12)))
-    return tables[k], float(info[k])
-
-
-def threshold_optimum(joint, b: int) -> tuple[np.ndarray, float]:
-    r"""The threshold function (deterministic limit of the unit) with the largest :math:`I(H;E)`.
-
-    Since :math:`I(H;E)` is convex in the channel :math:`P(h\mid v)` and the unit's family is
-    closed under :math:`\beta\to\infty`, this is the supremum over all ``(w, c)``.
-    Ties (``v_1`` against ``v_b`` by reflection) resolve to the first table.
-    """
-    tables = threshold_tables(b)
-    info = rsmi(tables, joint)
-    k = int(np.argmax(np.round(info, 12)))
-    best = tables[k] if tables[k][-1] > 0.5 else 1.0 - tables[k]  # orient: h = +1 on the all-up block
-    return best, float(info[k])
-
-
-def decimation_margin(joint, b: int) -> float:
-    r""":math:`I(v_1;E)` minus the largest :math:`I(H;E)` of the Boolean functions of the block that are
-    neither a decimation (:math:`\pm v_k`) nor constant: how far decimation is ahead of the
-    runner-up (negative if some other function beats it)."""
-    joint = np.asarray(joint, dtype=np.float64)
-    b = as_int("b", b, minimum=1, maximum=3)
-    if joint.shape[0] != 2**b:
-        raise ValueError(f"joint must have 2**b = {2**b} rows for b = {b}, got shape {joint.shape}")
-    n = 2**b
-    tables = ((np.arange(2**n)[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(np.float64)
-    v = ising.all_configurations(b) > 0
-    decimations = {tuple(v[:, k] * 1.0) for k in range(b)} | {tuple(1.0 - v[:, k]) for k in range(b)}
-    other = [t for t in tables if 0 < t.sum() < n and tuple(t) not in decimations]
-    return float(rsmi(v[:, 0] * 1.0, joint) - rsmi(np.array(other), joint).max())
-
-
-def describe_unit(q) -> str:
-    """Name a truth table: decimation of site k, block sign (majority), or its threshold form."""
-    q = np.asarray(q, dtype=np.float64)
-    b = int(round(np.log2(q.size)))
-    v = ising.all_configurations(b)
-    for k in range(b):
-        for sign, name in ((1, ""), (-1, "-")):
-            if np.allclose(q, (sign * v[:, k] > 0)):
-                return f"decimation h = {name}v_{k + 1}"
-    total = v.sum(axis=1)
-    if np.allclose(q, np.where(total > 0, 1.0, np.where(total < 0, 0.0, 0.5))):
-        return "block sign (majority, ties at random)"
-    if np.allclose(q, total > 0):
-        return "majority"
-    plus = [("".join("+" if x > 0 else "-" for x in row)) for row, t in zip(v, q) if t > 0.5]
-    return "h = +1 iff v in {" + ", ".join(plus) + "}"
-
-
-# --------------------------------------------------------------------------------------
 # run: optimum, gradient ascent, direct search, controls
 
 
@@ -398,7 +224,7 @@ def _train_units(P: Protocol, joints: list[np.ndarray]):
 
     def loss(p):
         q = torch.sigmoid(2 * (p["w"] @ V.T + p["c"][:, None]))
-        return -_rsmi_t(q, J)
+        return -networks.channel_information_t(q, J)
 
     log = training.fit(params, loss, steps=P.steps, lr=P.lr, desc="Reading C: RSMI units")
     n = len(joints)
@@ -458,32 +284,6 @@ class RingCheck:
     margin: float
 
 
-def ring_block_environment_joint(N: int, K: float, b: int, buffer: int) -> np.ndarray:
-    r"""Exact joint law :math:`P(v, e_L, e_R)` of a block and its two nearest environment sites on a ring of ``N``.
-
-    On the periodic zero-field ring, :math:`e_L` and :math:`e_R` cut the ring into the block's
-    arc and the rest, so (Markov property) :math:`I(H;E) = I(H; e_L, e_R)` as on the open
-    chain; but :math:`e_L, e_R` are now also joined through the far side of the ring, a path
-    of :math:`N - b - 2L_B - 1` bonds. Summing out the buffer sites and that path leaves a ring
-    :math:`e_L, v_1, \dots, v_b, e_R` with couplings :math:`K_B =
-    \operatorname{artanh}(\tanh^{L_B+1}K)` on the outer bonds and
-    :math:`K_F = \operatorname{artanh}(\tanh^{N-b-2L_B-1}K)` between :math:`e_R` and :math:`e_L`.
-    Returns shape ``(2**b, 4)`` in the layout of :func:`block_environment_joint`.
-    """
-    K = as_real("K", K)
-    b = as_int("b", b, minimum=1, maximum=8)
-    buffer = as_int("buffer", buffer, minimum=0, maximum=50)
-    N = as_int("N", N, minimum=b + 2 * buffer + 2)
-    t = np.tanh(K)
-    KB, KF = (float(np.arctanh(t**n)) if K != 0 else 0.0 for n in (buffer + 1, N - b - 2 * buffer - 1))
-    x = ising.all_configurations(b + 2).astype(np.float64)            # (e_L, v_1..v_b, e_R)
-    bonds = np.array([KB, *([K] * (b - 1)), KB])
-    logw = (x[:, :-1] * x[:, 1:]) @ bonds + KF * x[:, -1] * x[:, 0]
-    w = np.exp(logw - logw.max())
-    p = (w / w.sum()).reshape(2, 2**b, 2)
-    return p.transpose(1, 0, 2).reshape(2**b, 4)
-
-
 @cache
 def run_ring_checks(P: Protocol) -> tuple[RingCheck, ...]:
     """Exact RSMI optimum of the ``b``-block on periodic rings of ``P.ring_Ns`` spins (ring reduction,
@@ -509,38 +309,6 @@ def rsmi_at(results: tuple[RsmiAtK, ...], K: float, buffer: int) -> RsmiAtK:
 
 # --------------------------------------------------------------------------------------
 # coarse chains
-
-
-def coarse_distribution(configs, probs, q, b: int) -> tuple[np.ndarray, np.ndarray]:
-    r"""Exact law of :math:`y_j = h(v_j)` for the same unit on every block of ``b`` consecutive sites.
-
-    :math:`P'(y) = \sum_s P(s)\prod_j P(y_j\mid v_j)`: ``probs`` is reshaped to one axis per
-    block (block states in :func:`rgbook.ising.all_configurations` order) and each axis is
-    contracted with the unit's :math:`(2^b \times 2)` kernel, so no :math:`2^N\times 2^m` kernel is formed.
-    """
-    s = np.asarray(configs)
-    n = s.shape[1]
-    b = as_int("b", b, minimum=1, maximum=n)
-    if n % b:
-        raise ValueError(f"chain length {n} must be a multiple of b={b}")
-    q = np.asarray(q, dtype=np.float64)
-    if q.shape != (2**b,):
-        raise ValueError(f"q must be a truth table of shape ({2**b},), got {q.shape}")
-    m = n // b
-    T = np.stack([1 - q, q], axis=1)  # (2^b, 2): column 0 is y = -1
-    t = np.asarray(probs, dtype=np.float64).reshape((2**b,) * m)
-    for _ in range(m):
-        t = np.tensordot(t, T, axes=([0], [0]))  # contracts the leading block axis, appends y axis at the end
-    return ising.all_configurations(m), t.reshape(-1)
-
-
-def beyond_nn_norm(configs, probs) -> tuple[np.ndarray, float]:
-    r"""All-pairs couplings :math:`J` (:func:`rgbook.couplings.fit_all_pairs`) and the Frobenius norm of
-    :math:`J_{jk}` over :math:`|j-k|\ge2` (upper triangle)."""
-    J, _ = couplings.fit_all_pairs(configs, probs)
-    n = J.shape[0]
-    iu = np.triu_indices(n, 2)
-    return J, float(np.sqrt(np.sum(J[iu] ** 2)))
 
 
 @dataclass(frozen=True)
@@ -622,15 +390,6 @@ def coarse_flow(flows: tuple[CoarseChain, ...], K: float, mode: str) -> CoarseCh
 
 # --------------------------------------------------------------------------------------
 # infomax layer
-
-
-def layer_information(W, c, configs, probs) -> float:
-    r"""Exact :math:`I(s; y) = H(y) - H(y\mid s)` in nats of a stochastic binary layer on an enumerated law."""
-    y, q = networks.output_distribution(W, c, configs, probs)
-    a = np.asarray(configs, dtype=np.float64) @ np.asarray(W).T + np.asarray(c)
-    h_cond = float(np.asarray(probs) @ networks._h(expit(2 * a)).sum(axis=1))
-    nz = q > 0
-    return float(-np.sum(q[nz] * np.log(q[nz])) - h_cond)
 
 
 @dataclass(frozen=True)

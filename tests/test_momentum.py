@@ -1,0 +1,56 @@
+"""rgbook.momentum: momentum-shell RG on spectra against matrix routes (numpy FFT, eigh) and large rings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rgbook import couplings, features, momentum
+
+
+def test_circulant_and_ring_ratio_routes_agree():
+    N, r = 27, 0.35
+    S = momentum.ring_spectrum(N, r)
+    C = momentum.circulant(S)
+    P = np.eye(N) - r * (np.roll(np.eye(N), 1, 0) + np.roll(np.eye(N), -1, 0))
+    np.testing.assert_allclose(C, np.linalg.inv(P), atol=1e-12)
+    assert momentum.ring_ratio_of_spectrum(S) == pytest.approx(r, abs=1e-10)      # a ring projects onto itself
+    S2 = momentum.momentum_shell_spectrum(S, 3)
+    d, K, _ = couplings.project_gaussian_ring(momentum.circulant(S2))
+    assert momentum.ring_ratio_of_spectrum(S2) == pytest.approx(K / d, abs=1e-10)
+
+
+def test_fourier_flow_rates_from_the_expansion():
+    """Stable side: r_{l+1}/r_l -> b^-2; critical side: t grows by b^2 (closed form, large ring)."""
+    r = momentum.fourier_flow(3**9, 3, 0.3, 6)
+    assert r[6] / r[5] == pytest.approx(1 / 9, rel=0.02)
+    t = 1 - 2 * momentum.fourier_flow(3**9, 3, 0.5 - 1e-8, 4)
+    assert t[3] / t[2] == pytest.approx(9, rel=0.03)
+
+
+def test_angle_bound_theorem_on_random_subspaces():
+    """thm-angle-bound: excess >= gap sin^2(theta_V) for V = span(C^1/2 W^T), and
+    tan(theta_W) <= sqrt(lambda_1/lambda_N) tan(theta_V)."""
+    rng = np.random.default_rng(0)
+    C = momentum.circulant(momentum.ring_spectrum(27, 0.4))
+    lam, vec = np.linalg.eigh(C)
+    gap, top = lam[-9] - lam[-10], vec[:, -9:].T
+    root = vec @ np.diag(np.sqrt(lam)) @ vec.T
+    for scale in (0.01, 0.1, 0.5):
+        for _ in range(10):
+            W = top + scale * rng.standard_normal(top.shape)
+            excess = features.optimal_linear_loss(C, W) - features.eckart_young_loss(C, 9)
+            theta_v = features.largest_principal_angle((root @ W.T).T, top)
+            assert excess >= gap * np.sin(theta_v) ** 2 - 1e-12
+            theta_w = features.largest_principal_angle(W, top)
+            assert np.tan(theta_w) <= np.sqrt(lam[-1] / lam[0]) * np.tan(theta_v) + 1e-12
+
+
+@pytest.mark.slow
+def test_infinite_line_growth_matches_a_large_ring():
+    growth = momentum.infinite_line_growth(3, 3)
+    t = 1 - 2 * momentum.fourier_flow(3**12, 3, 0.5 - 1e-8, 3)        # 1 << correlation length << N
+    np.testing.assert_allclose(t[1:] / t[:-1], growth, rtol=2e-3)
+    assert growth[0] == pytest.approx((1 + 5 * np.sqrt(3) / (2 * np.pi)) ** 2, rel=1e-10)
+
+
