@@ -103,7 +103,10 @@ def _dispatch(args) -> int:
         return write_figures(args.chapter)
     if args.command == "ledger":
         try:
-            path = claims.write_ledger(root, expect=claims.registry() if args.require_all else ())
+            from .audit import histories_or_empty
+
+            path = claims.write_ledger(root, expect=claims.registry() if args.require_all else (),
+                                       histories=histories_or_empty(root))
         except RuntimeError as exc:
             raise UsageError(f"{exc} (build the book first: make book)") from None
         print(f"claims ledger written to {path}")

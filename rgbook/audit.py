@@ -28,7 +28,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Event", "History", "histories", "fingerprint_source", "main"]
+__all__ = ["Event", "History", "histories", "histories_or_empty", "fingerprint_source", "main"]
 
 _HASH_LEN = 12
 
@@ -322,6 +322,16 @@ def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History
     finally:
         blobs.close()
     return result
+
+
+def histories_or_empty(root: Path) -> dict[str, History]:
+    """:func:`histories`, or {} outside a git checkout (a tarball of the book has no history to read)."""
+    if not (Path(root) / ".git").exists():
+        return {}
+    try:
+        return histories(root)
+    except (subprocess.CalledProcessError, FileNotFoundError, OSError):
+        return {}
 
 
 def unlogged(history: History, logged: set[str]) -> list[Event]:

@@ -18,7 +18,7 @@ Dates are commit dates (UTC).
 
 from __future__ import annotations
 
-from .claims import Change
+from .changes import Change
 
 __all__ = ["LOG", "NOTES"]
 

@@ -72,12 +72,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .changes import AMENDMENT_RULE_DATE, Change
+
 __all__ = [
     "PAPER_I_CLAIM",
     "Claim",
     "Row",
     "Result",
     "Change",
+    "AMENDMENT_RULE_DATE",
     "NETWORK_VERDICTS",
     "PAPERS",
     "ProtocolView",
@@ -191,52 +194,6 @@ class Row:
 def _within(measured: float, predicted: float, tolerance: float) -> bool:
     diff = abs(float(measured) - float(predicted))
     return bool(math.isfinite(diff) and diff <= tolerance)
-
-
-#: From this date on, a change after data is an amendment (a new claim id), never an in-place change.
-AMENDMENT_RULE_DATE = "2026-12-06"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One entry of a claim's log: a change of its statement, tolerances, protocol or row roles.
-
-    ``fingerprint`` is the claim's registration fingerprint after the change, as
-    ``python -m rgbook audit`` prints it (it ties the entry to the change in git history);
-    ``data_seen`` says whether the claim had been measured before; ``kind`` is
-    ``"editorial"`` (the rendered statement, tolerances and protocol values are unchanged),
-    ``"roles"`` (row roles relabelled; no verdict changes), ``"amendment"`` (the change lives
-    on as the claim named in ``amendment``; the original keeps its registered statement) or
-    ``"reverted"`` (a change undone: the claim is back at an earlier fingerprint) or
-    ``"in-place"`` (changed in place after data before the amendment rule took effect on
-    :data:`AMENDMENT_RULE_DATE`; disclosed, not amended; no later entry may use this kind).
-    """
-
-    date: str
-    kind: str
-    reason: str
-    data_seen: bool = True
-    fingerprint: str = ""
-    amendment: str = ""
-
-    KINDS = ("editorial", "roles", "amendment", "reverted", "in-place")
-
-    def __post_init__(self) -> None:
-        if self.kind not in self.KINDS:
-            raise ValueError(f"Change.kind must be one of {self.KINDS}, got {self.kind!r}")
-        if len(self.date) != 10 or self.date[4] != "-" or self.date[7] != "-":
-            raise ValueError(f"Change.date must be YYYY-MM-DD, got {self.date!r}")
-        if self.kind == "in-place" and self.date >= AMENDMENT_RULE_DATE:
-            raise ValueError(f"a change after data on or after {AMENDMENT_RULE_DATE} is an amendment (a new claim id), "
-                             "never an in-place change")
-        if not self.reason.strip():
-            raise ValueError("Change.reason must say why the claim changed")
-        if self.kind == "amendment" and not self.amendment:
-            raise ValueError("a Change of kind 'amendment' names the amending claim (amendment=...)")
-
-    def to_json(self) -> dict:
-        return {"date": self.date, "kind": self.kind, "reason": self.reason, "data_seen": self.data_seen,
-                "fingerprint": self.fingerprint, "amendment": self.amendment}
 
 
 def _format_number(value: float) -> str:
@@ -640,8 +597,12 @@ def clear_records(claim_ids: Iterable[str], root: Path | None = None) -> None:
         (out / f"{claim_id}.json").unlink(missing_ok=True)
 
 
-def write_ledger(root: Path | None = None, expect: Iterable[str] | None = None) -> Path:
+def write_ledger(root: Path | None = None, expect: Iterable[str] | None = None,
+                 histories: Mapping[str, Any] | None = None) -> Path:
     """Gather recorded results into ``_build/claims.json``.
+
+    ``histories`` (from :func:`rgbook.audit.histories`, passed by ``python -m rgbook ledger``) gives
+    each claim's registration; without it the ledger records none.
 
     ``claims`` lists the measured claims (status ``holds`` or ``fails``) in registry order;
     ``not_run`` lists registered ids with no record. If ``expect`` is given, a missing record
@@ -659,30 +620,15 @@ def write_ledger(root: Path | None = None, expect: Iterable[str] | None = None) 
     # Logs and registrations join at ledger time, never in a chapter's kernel: editing the log
     # must not re-execute every chapter (rgbook.build tracks the modules a kernel loads).
     claims_by_id = registry()
-    histories = _histories(root)
     for rec in measured:
         claim = claims_by_id[rec["id"]]
         rec["log"] = [entry.to_json() for entry in claim.log]
         rec["amends"], rec["post_hoc"] = claim.amends, claim.post_hoc
         rec["registration_note"] = claim.registration_note
         rec["amended_by"] = [c.id for c in claims_by_id.values() if c.amends == claim.id]
-        history = histories.get(rec["id"])
+        history = (histories or {}).get(rec["id"])
         rec["registration"] = history.to_json() if history is not None else None
     path = root / "_build" / "claims.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"claims": measured, "not_run": not_run}, indent=2, sort_keys=True))
     return path
-
-
-def _histories(root: Path) -> dict:
-    """Registration histories from git (:mod:`rgbook.audit`), or {} outside a git checkout."""
-    import subprocess
-
-    from .audit import histories
-
-    if not (root / ".git").exists():
-        return {}
-    try:
-        return histories(root)
-    except (subprocess.CalledProcessError, FileNotFoundError, OSError):
-        return {}

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from tqdm import tqdm  # the plain terminal bar: tqdm.auto writes a TqdmWarning to a notebook's stderr
 
 from ._validate import as_bool, as_generator, as_int, as_real, as_real_array
 
@@ -128,8 +129,8 @@ def _log_partition(K: np.ndarray, L: int) -> np.ndarray:
     K = K[..., None]
     two_K = 2.0 * K
     c = np.cosh(two_K) / np.tanh(two_K)
-    l = np.arange(2 * L)
-    gamma = np.arccosh(np.maximum(c - np.cos(np.pi * l / L), 1.0))
+    j = np.arange(2 * L)
+    gamma = np.arccosh(np.maximum(c - np.cos(np.pi * j / L), 1.0))
     gamma[..., 0] = (two_K + np.log(np.tanh(K)))[..., 0]
     half = 0.5 * L * gamma
     odd, even = half[..., 1::2], half[..., 0::2]
@@ -411,10 +412,6 @@ def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn
     measured = [] if measure is not None else None
     sweeps = range(n_burn + n_sweeps)
     if progress:
-        # imported here, and the plain terminal bar: importing tqdm.auto in a notebook without ipywidgets writes a
-        # TqdmWarning to the page's stderr even when no bar is shown
-        from tqdm import tqdm
-
         sweeps = tqdm(sweeps, desc=f"SW L={L} K={K:.4f}", leave=False)
     start = time.perf_counter()
     for t in sweeps:
@@ -949,7 +946,8 @@ def mcrg_linearized(ops, n: int = 1, n_ops: int = 2, *, n_groups: int = 16) -> M
 
         \underbrace{\langle S^{(n+1)}_a S^{(n)}_b\rangle - \langle S^{(n+1)}_a\rangle\langle S^{(n)}_b\rangle}_{A_{ab}
         = \partial\langle S^{(n+1)}_a\rangle/\partial K^{(n)}_b}
-        = \sum_c \underbrace{\left(\langle S^{(n+1)}_a S^{(n+1)}_c\rangle - \langle S^{(n+1)}_a\rangle\langle S^{(n+1)}_c\rangle\right)}_{B_{ac}}
+        = \sum_c \underbrace{\left(\langle S^{(n+1)}_a S^{(n+1)}_c\rangle
+        - \langle S^{(n+1)}_a\rangle\langle S^{(n+1)}_c\rangle\right)}_{B_{ac}}
         T_{cb},
 
     so :math:`T = B^{-1}A`, :math:`T_{cb} = \partial K^{(n+1)}_c/\partial K^{(n)}_b`. At the fixed

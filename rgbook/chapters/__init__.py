@@ -30,3 +30,7 @@ CHAPTER_MODULES = (
     "expfam_rg", "chain_rg", "momentum_shell", "feature_layers", "nonlinear_features",
     "ising2d_critical", "ising2d_exponents",
 )
+
+#: A chapter that continues another and reuses its trained maps: it may import that chapter's module (and is
+#: then re-executed when that module changes, as it should be); no other chapter imports another.
+COMPANIONS: dict[str, tuple[str, ...]] = {"ising2d_exponents": ("ising2d_critical",)}
