@@ -116,8 +116,12 @@ def fold_mode(code: str, has_output: bool, table: bool, figure: bool) -> tuple[s
         if len(statements) <= 1 or (statements and statements[-1].startswith("claims.summary(")):
             return "output", True
         return ("input+output" if glues >= 2 else "output"), False
-    if not has_output and statements and glues and all(ln.startswith("glue(") or ln.startswith("for ")
-                                                       for ln in statements):
+    if (
+        not has_output
+        and statements
+        and glues
+        and all(ln.startswith("glue(") or ln.startswith("for ") for ln in statements)
+    ):
         return None, True
     return None, False
 
@@ -151,21 +155,24 @@ class FoldCells(SphinxPostTransform):
                 continue
             figure = output is not None and any(True for _ in output.findall(nodes.figure))
             figure = figure or bool(((cell.get("cell_metadata") or {}).get("mystnb") or {}).get("figure"))
-            mode, remove_input = fold_mode(source.astext(), output is not None and bool(output.children),
-                                           _is_table_output(output), figure)
+            mode, remove_input = fold_mode(
+                source.astext(), output is not None and bool(output.children), _is_table_output(output), figure
+            )
             if remove_input:
                 cell.remove(source)
                 if output is None or not output.children:
                     cell.parent.remove(cell)
                     continue
                 if mode == "output":
-                    mode = "all"       # no input left: myst-nb folds the output under one summary
+                    mode = "all"  # no input left: myst-nb folds the output under one summary
             if mode:
                 cell["hide_mode"] = mode
-                cell["prompt_show"] = "Show evidence table" if mode in ("output", "all") and not figure \
-                    else "Show code cell {type}"
-                cell["prompt_hide"] = "Hide evidence table" if mode in ("output", "all") and not figure \
-                    else "Hide code cell {type}"
+                cell["prompt_show"] = (
+                    "Show evidence table" if mode in ("output", "all") and not figure else "Show code cell {type}"
+                )
+                cell["prompt_hide"] = (
+                    "Hide evidence table" if mode in ("output", "all") and not figure else "Hide code cell {type}"
+                )
 
 
 def _gallery_has_math(app, doctree) -> None:
@@ -234,11 +241,12 @@ def _relative_prefix(app, docname: str) -> str:
 
 
 def _cite_paragraph(label: str, meta: dict, number: str, title, prefix: str) -> nodes.paragraph:
-    """"Cite this figure: Figure n, "chapter", in rgbook version (commit; label). Files: PDF · PNG · provenance"."""
+    """ "Cite this figure: Figure n, "chapter", in rgbook version (commit; label). Files: PDF · PNG · provenance"."""
     para = nodes.paragraph(classes=["rgbook-cite-figure"])
     para += nodes.strong(text="Cite this figure: ")
     para += nodes.Text(
-        (f"Figure {number}" if number else "Figure") + (f", \u201c{title}\u201d" if title is not None else "")
+        (f"Figure {number}" if number else "Figure")
+        + (f", \u201c{title}\u201d" if title is not None else "")
         + f", in rgbook {meta.get('rgbook_version', '?')} (commit {str(meta.get('git_commit', '?'))[:12]}; "
         f"label {label}). Files: "
     )
@@ -258,7 +266,7 @@ def _doc_of(node, default: str) -> str:
     while node is not None:
         if isinstance(node, addnodes.start_of_file):
             return node["docname"]
-        if isinstance(node, nodes.section) and node.get("docname"):   # inline_all_toctrees marks the sections
+        if isinstance(node, nodes.section) and node.get("docname"):  # inline_all_toctrees marks the sections
             return node["docname"]
         node = node.parent
     return default
@@ -269,15 +277,17 @@ def _cite_figures(app, doctree, docname: str) -> None:
         chapter = _doc_of(fig, docname)
         fignumbers = app.env.toc_fignumbers.get(chapter, {}).get("figure", {})
         title = nodes.Text(app.env.titles[chapter].astext()) if chapter in app.env.titles else None
-        labels = ([i for i in fig["ids"] if i.startswith("fig-")]
-                  + [n for n in fig.get("names", []) if n.startswith("fig-")])
+        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [
+            n for n in fig.get("names", []) if n.startswith("fig-")
+        ]
         if not labels:
             continue
         label = labels[0]
         sidecar = _figures_dir(app) / f"{label}.json"
         if not sidecar.is_file():
-            logger.warning(f"figure {label!r} has no files in _build/figures (call rgbook.figures.save)",
-                           location=docname)
+            logger.warning(
+                f"figure {label!r} has no files in _build/figures (call rgbook.figures.save)", location=docname
+            )
             continue
         meta = json.loads(sidecar.read_text())
         number = ".".join(map(str, fignumbers.get(fig["ids"][0], ()))) if fig["ids"] else ""
@@ -302,8 +312,13 @@ def _table(headers, widths, classes) -> tuple[nodes.table, nodes.tbody]:
     return table, tbody
 
 
-_READING_TITLES = {"L": "the paper's literal claim", "A": "ours: Reading A", "B": "ours: Reading B",
-                   "C": "ours: Reading C", "RG": "RG side (standard physics)"}
+_READING_TITLES = {
+    "L": "the paper's literal claim",
+    "A": "ours: Reading A",
+    "B": "ours: Reading B",
+    "C": "ours: Reading C",
+    "RG": "RG side (standard physics)",
+}
 
 
 def _verdict_class(verdict: str) -> str:
@@ -328,8 +343,10 @@ def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
     if claim.figure:
         number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
         para += nodes.Text(" (")
-        para += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
-                                refuri=f"{chapter_uri}#{claim.figure}")
+        para += nodes.reference(
+            text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
+            refuri=f"{chapter_uri}#{claim.figure}",
+        )
         para += nodes.Text(")")
     return para
 
@@ -344,9 +361,17 @@ def _summary_table(app, docname: str) -> nodes.Node:
     from rgbook import claims
 
     records = claims.load_records(root)
-    table, tbody = _table(["paper", "the paper's claim (abstract, paraphrased)", "literal claim (verdict)",
-                           "ours: stronger readings (verdicts)", "RG side (standard physics)"],
-                          (5, 35, 20, 25, 15), ["rgbook-ledger", "rgbook-summary"])
+    table, tbody = _table(
+        [
+            "paper",
+            "the paper's claim (abstract, paraphrased)",
+            "literal claim (verdict)",
+            "ours: stronger readings (verdicts)",
+            "RG side (standard physics)",
+        ],
+        (5, 35, 20, 25, 15),
+        ["rgbook-ledger", "rgbook-summary"],
+    )
     by_paper: dict[str, list] = {}
     for claim in claims.registry().values():
         by_paper.setdefault(claim.paper, []).append(claim)
@@ -370,13 +395,43 @@ def _summary_table(app, docname: str) -> nodes.Node:
 
 
 #: ASCII mathematics of claim statements, as typeset by :func:`typeset`.
-_GREEK = {name: chr(code) for name, code in (
-    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5), ("zeta", 0x3B6),
-    ("eta", 0x3B7), ("theta", 0x3B8), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD),
-    ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6),
-    ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Pi", 0x3A0), ("Sigma", 0x3A3), ("Lambda", 0x39B))}
-_SYMBOLS = (("<=", "\u2264"), (">=", "\u2265"), ("->", "\u2192"), ("+-", "\u00b1"), ("infinity", "\u221e"),
-            ("sqrt", "\u221a"))
+_GREEK = {
+    name: chr(code)
+    for name, code in (
+        ("alpha", 0x3B1),
+        ("beta", 0x3B2),
+        ("gamma", 0x3B3),
+        ("delta", 0x3B4),
+        ("epsilon", 0x3B5),
+        ("zeta", 0x3B6),
+        ("eta", 0x3B7),
+        ("theta", 0x3B8),
+        ("kappa", 0x3BA),
+        ("lambda", 0x3BB),
+        ("mu", 0x3BC),
+        ("nu", 0x3BD),
+        ("xi", 0x3BE),
+        ("pi", 0x3C0),
+        ("rho", 0x3C1),
+        ("sigma", 0x3C3),
+        ("tau", 0x3C4),
+        ("phi", 0x3C6),
+        ("chi", 0x3C7),
+        ("psi", 0x3C8),
+        ("omega", 0x3C9),
+        ("Pi", 0x3A0),
+        ("Sigma", 0x3A3),
+        ("Lambda", 0x39B),
+    )
+}
+_SYMBOLS = (
+    ("<=", "\u2264"),
+    (">=", "\u2265"),
+    ("->", "\u2192"),
+    ("+-", "\u00b1"),
+    ("infinity", "\u221e"),
+    ("sqrt", "\u221a"),
+)
 
 
 def _script_token():
@@ -389,11 +444,10 @@ def _script_token():
 def _plain(text: str) -> str:
     import re
 
-    text = re.sub(r"\b(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")\b",
-                  lambda m: _GREEK[m.group(1)], text)
+    text = re.sub(r"\b(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")\b", lambda m: _GREEK[m.group(1)], text)
     for ascii_, symbol in _SYMBOLS:
         text = text.replace(ascii_, symbol)
-    return re.sub(r"(?<=[0-9])\*(?=[0-9])", "\u00b7", text)         # 2*3 -> 2·3
+    return re.sub(r"(?<=[0-9])\*(?=[0-9])", "\u00b7", text)  # 2*3 -> 2·3
 
 
 def typeset(text: str) -> list[nodes.Node]:
@@ -422,7 +476,7 @@ def typeset(text: str) -> list[nodes.Node]:
             arg = arg[1:-1]
         if start > pos:
             before = _plain(text[pos:start])
-            if m.group("op") == "_":   # sum_i, prod_j: the operator's symbol
+            if m.group("op") == "_":  # sum_i, prod_j: the operator's symbol
                 before = re.sub(r"\b(sum|prod)$", lambda m: {"sum": "\u03a3", "prod": "\u220f"}[m.group(1)], before)
             out.append(nodes.Text(before))
         inner = typeset(arg)
@@ -444,13 +498,22 @@ def _number(x) -> str:
 def _evidence_table(rows) -> nodes.table:
     from rgbook import claims
 
-    table, tbody = _table(["role", "quantity", "predicted", "measured", "tolerance", "passes"],
-                          (12, 52, 9, 9, 9, 9), ["rgbook-ledger", "rgbook-evidence"])
+    table, tbody = _table(
+        ["role", "quantity", "predicted", "measured", "tolerance", "passes"],
+        (12, 52, 9, 9, 9, 9),
+        ["rgbook-ledger", "rgbook-evidence"],
+    )
     order = {role: i for i, role in enumerate(claims.ROLES)}
     for r in sorted(rows, key=lambda r: order.get(r.get("role", "evidence"), 9)):
         row = nodes.row(classes=["rgbook-pass" if r["passes"] else "rgbook-fail"])
-        cells = [r.get("role", "evidence"), None, _number(r["predicted"]), _number(r["measured"]),
-                 _number(r["tolerance"]), "\u2713 yes" if r["passes"] else "\u2717 no"]
+        cells = [
+            r.get("role", "evidence"),
+            None,
+            _number(r["predicted"]),
+            _number(r["measured"]),
+            _number(r["tolerance"]),
+            "\u2713 yes" if r["passes"] else "\u2717 no",
+        ]
         for i, cell in enumerate(cells):
             para = nodes.paragraph("", "", *typeset(r["quantity"])) if i == 1 else nodes.paragraph(text=cell)
             row += nodes.entry("", para)
@@ -475,11 +538,17 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         rows = rec["rows"] if rec else []
         status = claims.record_verdict(rec)
         by_role = {role: [r for r in rows if r.get("role", "evidence") == role] for role in claims.ROLES}
-        worst = max((abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
-                     for r in by_role["evidence"]), default=float("nan"))
+        worst = max(
+            (
+                abs(r["measured"] - r["predicted"]) / r["tolerance"] if r["tolerance"] > 0 else float("inf")
+                for r in by_role["evidence"]
+            ),
+            default=float("nan"),
+        )
         if claim.chapter not in app.env.all_docs:
-            logger.warning(f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book",
-                           location=docname)
+            logger.warning(
+                f"claim {claim.id} names chapter {claim.chapter!r}, which is not in the book", location=docname
+            )
         chapter_uri = app.builder.get_relative_uri(docname, claim.chapter)
         chapter_title = app.env.titles[claim.chapter].astext() if claim.chapter in app.env.titles else claim.chapter
         reading = {"L": "literal", "RG": "RG"}.get(claim.reading, f"{claim.reading}, ours")
@@ -495,28 +564,39 @@ def _ledger_table(app, docname: str) -> nodes.Node:
         if claim.figure:
             number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
             head += nodes.Text(" \u00b7 ")
-            head += nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
-                                    refuri=f"{chapter_uri}#{claim.figure}")
+            head += nodes.reference(
+                text="Fig. " + ".".join(map(str, number)) if number else claim.figure,
+                refuri=f"{chapter_uri}#{claim.figure}",
+            )
         block += head
         statement = rec["statement"] if rec and rec.get("statement") else claim.text
         block += nodes.paragraph("", "", *typeset(statement), classes=["rgbook-claim-statement"])
 
         def count(group):
             return f"{sum(r['passes'] for r in group)} / {len(group)}" if group else "none"
-        counts = (f"evidence rows passing {count(by_role['evidence'])} \u00b7 controls passing "
-                  f"{count(by_role['control'])} \u00b7 consistency checks (cannot fail short of a bug) passing "
-                  f"{count(by_role['consistency'])} \u00b7 worst |diff| / tol (evidence) {worst:.3g}")
+
+        counts = (
+            f"evidence rows passing {count(by_role['evidence'])} \u00b7 controls passing "
+            f"{count(by_role['control'])} \u00b7 consistency checks (cannot fail short of a bug) passing "
+            f"{count(by_role['consistency'])} \u00b7 worst |diff| / tol (evidence) {worst:.3g}"
+        )
         block += nodes.paragraph(text=counts, classes=["rgbook-claim-counts"])
-        block += nodes.paragraph(text=_registration_line(claim, ledger.get(claim.id)),
-                                 classes=["rgbook-claim-counts"])
+        block += nodes.paragraph(text=_registration_line(claim, ledger.get(claim.id)), classes=["rgbook-claim-counts"])
         if claim.log:
-            block += nodes.raw("", f"<details class=\"rgbook-evidence\"><summary>Log ({len(claim.log)} "
-                                   f"entr{'y' if len(claim.log) == 1 else 'ies'})</summary>", format="html")
+            block += nodes.raw(
+                "",
+                f'<details class="rgbook-evidence"><summary>Log ({len(claim.log)} '
+                f"entr{'y' if len(claim.log) == 1 else 'ies'})</summary>",
+                format="html",
+            )
             block += _log_list(claim)
             block += nodes.raw("", "</details>", format="html")
         if rows:
-            block += nodes.raw("", f"<details class=\"rgbook-evidence\"><summary>Evidence table ({len(rows)} rows)"
-                                   "</summary>", format="html")
+            block += nodes.raw(
+                "",
+                f'<details class="rgbook-evidence"><summary>Evidence table ({len(rows)} rows)</summary>',
+                format="html",
+            )
             block += _evidence_table(rows)
             block += nodes.raw("", "</details>", format="html")
         else:
@@ -535,7 +615,7 @@ def _ledger_json(app) -> dict[str, dict]:
 
 
 def _registration_line(claim, entry: dict | None) -> str:
-    """"registered 1a2b3c4 (2026-12-05) · measured from ... · amended n times" for one claim."""
+    """ "registered 1a2b3c4 (2026-12-05) · measured from ... · amended n times" for one claim."""
     parts = []
     reg = (entry or {}).get("registration") or {}
     first, measured = reg.get("registered"), reg.get("measured")
@@ -565,8 +645,12 @@ def _registration_line(claim, entry: dict | None) -> str:
 def _log_list(claim) -> nodes.Node:
     items = nodes.bullet_list()
     for c in claim.log:
-        text = f"{c.date} \u00b7 {c.kind}" + (f" (now {c.amendment})" if c.amendment else "") + \
-            ("" if c.data_seen else " \u00b7 before data") + f": {c.reason}"
+        text = (
+            f"{c.date} \u00b7 {c.kind}"
+            + (f" (now {c.amendment})" if c.amendment else "")
+            + ("" if c.data_seen else " \u00b7 before data")
+            + f": {c.reason}"
+        )
         items += nodes.list_item("", nodes.paragraph(text=text))
     return items
 
@@ -617,10 +701,11 @@ def _times_table(app, docname: str) -> nodes.Node:
     from rgbook import build
 
     container = nodes.container(classes=["rgbook-build-times"])
-    table, tbody = _table(["chapter", "execution (s)", "threads", "executed (UTC)"], (40, 15, 10, 35),
-                          ["rgbook-ledger", "rgbook-times"])
+    table, tbody = _table(
+        ["chapter", "execution (s)", "threads", "executed (UTC)"], (40, 15, 10, 35), ["rgbook-ledger", "rgbook-times"]
+    )
     total = 0.0
-    for doc in build.code_chapters(root):     # book order
+    for doc in build.code_chapters(root):  # book order
         rec = build.load_deps(doc, root)
         if rec is None:
             continue
@@ -639,31 +724,42 @@ def _times_table(app, docname: str) -> nodes.Node:
         row += nodes.entry("", nodes.paragraph(text=str(rec.get("finished", "-"))[:19].replace("T", " ")))
         tbody += row
     container += table
-    container += nodes.paragraph(text=f"Sum of chapter execution times: {total:.0f} s (a cold build executes "
-                                      "the chapters two at a time).")
+    container += nodes.paragraph(
+        text=f"Sum of chapter execution times: {total:.0f} s (a cold build executes the chapters two at a time)."
+    )
     bench = root / "_build" / "bench-build.json"
     if bench.is_file():
         times = json.loads(bench.read_text())
-        lines = [f"cold build (make book from an empty _build): {times['cold_seconds']:.0f} s "
-                 f"(target 360 s; ratio {times['cold_seconds'] / 360:.2f})"]
+        lines = [
+            f"cold build (make book from an empty _build): {times['cold_seconds']:.0f} s "
+            f"(target 360 s; ratio {times['cold_seconds'] / 360:.2f})"
+        ]
         if "warm_seconds" in times:
-            lines.append(f"warm build (nothing changed, every chapter from the cache): {times['warm_seconds']:.1f} s; "
-                         f"ratio cold / warm {times['cold_seconds'] / times['warm_seconds']:.1f}")
+            lines.append(
+                f"warm build (nothing changed, every chapter from the cache): {times['warm_seconds']:.1f} s; "
+                f"ratio cold / warm {times['cold_seconds'] / times['warm_seconds']:.1f}"
+            )
         if "pdf_seconds" in times:
             lines.append(f"PDF edition (make pdf after the warm build): {times['pdf_seconds']:.0f} s")
         for line in lines:
             container += nodes.paragraph(text=line)
     else:
-        container += nodes.paragraph(text="Cold and warm build times were not measured for this build: run "
-                                          "`make bench` (it builds the book from cold) and rebuild to show them here.")
+        container += nodes.paragraph(
+            text="Cold and warm build times were not measured for this build: run "
+            "`make bench` (it builds the book from cold) and rebuild to show them here."
+        )
     pdf = root / "_build" / "pdf-build.json"
     if pdf.is_file():
         info = json.loads(pdf.read_text())
-        container += nodes.paragraph(text=(
-            f"Last PDF edition (make pdf): {info.get('pages', '?')} pages in {info.get('total_seconds', 0):.0f} s "
-            f"(one-page HTML {info.get('singlehtml_seconds', 0):.0f} s, printing {info.get('print_seconds', 0):.0f} s, "
-            f"text check {info.get('check_seconds', 0):.0f} s, "
-            f"HTML re-linked {info.get('html_relink_seconds', 0):.0f} s)."))
+        container += nodes.paragraph(
+            text=(
+                f"Last PDF edition (make pdf): {info.get('pages', '?')} pages in {info.get('total_seconds', 0):.0f} s "
+                f"(one-page HTML {info.get('singlehtml_seconds', 0):.0f} s, "
+                f"printing {info.get('print_seconds', 0):.0f} s, "
+                f"text check {info.get('check_seconds', 0):.0f} s, "
+                f"HTML re-linked {info.get('html_relink_seconds', 0):.0f} s)."
+            )
+        )
     return container
 
 
@@ -675,8 +771,9 @@ def _figure_captions(app, chapter: str, chapter_uri: str) -> dict[str, nodes.Nod
         return {}
     out = {}
     for fig in doctree.findall(nodes.figure):
-        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [n for n in fig.get("names", [])
-                                                                      if n.startswith("fig-")]
+        labels = [i for i in fig["ids"] if i.startswith("fig-")] + [
+            n for n in fig.get("names", []) if n.startswith("fig-")
+        ]
         caption = fig.next_node(nodes.caption)
         if not labels or caption is None:
             continue
@@ -684,7 +781,7 @@ def _figure_captions(app, chapter: str, chapter_uri: str) -> dict[str, nodes.Nod
         for child in caption.children:
             para += child.deepcopy()
         for ref in list(para.findall(nodes.reference)):
-            if ref.get("refid"):    # a link inside the chapter: point it at the chapter
+            if ref.get("refid"):  # a link inside the chapter: point it at the chapter
                 ref["refuri"] = f"{chapter_uri}#{ref['refid']}"
                 del ref["refid"]
         for target in list(para.findall(nodes.target)):
@@ -735,8 +832,12 @@ def _gallery(app, docname: str) -> nodes.Node:
         card = nodes.container(classes=["rgbook-gallery-card"], ids=[f"gallery-{label}"])
         png = next((f for f in meta.get("files", []) if f.endswith(".png")), None)
         if png:
-            image = nodes.image(uri=f"{prefix}figures/{png}", alt=f"Figure {number or label}",
-                                classes=["rgbook-thumb"], candidates={"*": f"{prefix}figures/{png}"})
+            image = nodes.image(
+                uri=f"{prefix}figures/{png}",
+                alt=f"Figure {number or label}",
+                classes=["rgbook-thumb"],
+                candidates={"*": f"{prefix}figures/{png}"},
+            )
             target = f"{chapter_uri}#{label}" if in_book else f"{prefix}figures/{png}"
             link = nodes.reference("", "", image, refuri=target)
             card += nodes.paragraph("", "", link, classes=["rgbook-gallery-image"])
@@ -746,8 +847,11 @@ def _gallery(app, docname: str) -> nodes.Node:
         head += nodes.reference(text=title, refuri=chapter_uri) if in_book else nodes.Text(title)
         card += head
         caption = captions.get(chapter, {}).get(label)
-        card += caption.deepcopy() if caption is not None else nodes.paragraph(
-            text="(This figure's file was saved but the figure is not shown in a chapter.)")
+        card += (
+            caption.deepcopy()
+            if caption is not None
+            else nodes.paragraph(text="(This figure's file was saved but the figure is not shown in a chapter.)")
+        )
         supported = by_figure.get(label, [])
         claims_para = nodes.paragraph(classes=["rgbook-gallery-claims"])
         claims_para += nodes.Text("Supports: " if supported else "Supports no registered claim (illustration).")
@@ -755,10 +859,14 @@ def _gallery(app, docname: str) -> nodes.Node:
             if i:
                 claims_para += nodes.Text("; ")
             verdict = claims.record_verdict(records.get(claim.id))
-            claims_para += nodes.reference("", "", nodes.literal(text=claim.id),
-                                           refuri=app.builder.get_relative_uri(docname, "book/ledger")
-                                           + f"#claim-{_slug(claim.id)}" if "book/ledger" in app.env.all_docs
-                                           else f"{chapter_uri}")
+            claims_para += nodes.reference(
+                "",
+                "",
+                nodes.literal(text=claim.id),
+                refuri=app.builder.get_relative_uri(docname, "book/ledger") + f"#claim-{_slug(claim.id)}"
+                if "book/ledger" in app.env.all_docs
+                else f"{chapter_uri}",
+            )
             if claim.title:
                 claims_para += nodes.Text(f" ({claim.title})")
             claims_para += nodes.Text(" ")
@@ -784,7 +892,7 @@ def _rgbook(app) -> Path:
 def _ledger_uri(app, docname: str, claim_id: str) -> str:
     if "book/ledger" not in app.env.all_docs:
         return ""
-    if app.builder.name == "singlehtml":      # one page: the ledger's blocks are on it
+    if app.builder.name == "singlehtml":  # one page: the ledger's blocks are on it
         return f"#claim-{_slug(claim_id)}"
     return app.builder.get_relative_uri(docname, "book/ledger") + f"#claim-{_slug(claim_id)}"
 
@@ -804,8 +912,11 @@ def _figure_link(app, docname: str, claim) -> nodes.Node | None:
     if claim is None or not claim.figure:
         return None
     number = app.env.toc_fignumbers.get(claim.chapter, {}).get("figure", {}).get(claim.figure)
-    uri = (f"#{claim.figure}" if app.builder.name == "singlehtml"
-           else app.builder.get_relative_uri(docname, claim.chapter) + f"#{claim.figure}")
+    uri = (
+        f"#{claim.figure}"
+        if app.builder.name == "singlehtml"
+        else app.builder.get_relative_uri(docname, claim.chapter) + f"#{claim.figure}"
+    )
     return nodes.reference(text="Fig. " + ".".join(map(str, number)) if number else claim.figure, refuri=uri)
 
 
@@ -839,7 +950,7 @@ def _answer_table(app, docname: str) -> nodes.Node:
             first += nodes.strong(text=q.label)
             first += nodes.Text(". " + q.question)
             row += nodes.entry("", first)
-            badges = nodes.paragraph(classes=["rgbook-answer-verdict"])     # inline: they wrap, compactly
+            badges = nodes.paragraph(classes=["rgbook-answer-verdict"])  # inline: they wrap, compactly
             for i, cid in enumerate(q.claims):
                 if i:
                     badges += nodes.Text(" \u00b7 ")
@@ -866,8 +977,12 @@ def _answer_table(app, docname: str) -> nodes.Node:
             tbody += row
     out += table
     # the ids of the table, defined in one line each (folded)
-    out += nodes.raw("", "<details class=\"rgbook-evidence rgbook-answer-ids\"><summary>What the ids above test "
-                         f"({len(used)} claims; every id is in the ledger)</summary>", format="html")
+    out += nodes.raw(
+        "",
+        '<details class="rgbook-evidence rgbook-answer-ids"><summary>What the ids above test '
+        f"({len(used)} claims; every id is in the ledger)</summary>",
+        format="html",
+    )
     items = nodes.bullet_list(classes=["rgbook-glossary"])
     for cid in used:
         para = nodes.paragraph()
@@ -900,7 +1015,8 @@ def _claim_verdicts(app, docname: str, node=None, page: str | None = None) -> no
             continue
         para = _id_badge(app, page or docname, cid, claims.record_verdict(records.get(cid)))
         reading = {"L": "the paper's literal claim", "RG": "standard physics", "X": "ours, beyond the papers"}.get(
-            claim.reading, f"ours, Reading {claim.reading}")
+            claim.reading, f"ours, Reading {claim.reading}"
+        )
         if claim.amends:
             reading += f"; amends {claim.amends}, post hoc"
         para += nodes.Text(f" ({reading}): ")
@@ -924,8 +1040,9 @@ def _counts_table(app, docname: str) -> nodes.Node:
         counts.setdefault(claim.paper, {}).setdefault(verdict, 0)
         counts[claim.paper][verdict] += 1
     shown = [v for v in claims.VERDICTS if any(c.get(v) for c in counts.values())]
-    table, tbody = _table(["paper"] + shown + ["all"], [12] + [14] * len(shown) + [8],
-                          ["rgbook-ledger", "rgbook-counts"])
+    table, tbody = _table(
+        ["paper"] + shown + ["all"], [12] + [14] * len(shown) + [8], ["rgbook-ledger", "rgbook-counts"]
+    )
     head = table.next_node(nodes.thead).next_node(nodes.row)
     for entry, verdict in zip(list(head.children)[1:-1], shown):
         entry.children[0].replace_self(nodes.paragraph("", "", _badge(verdict)))
@@ -971,9 +1088,16 @@ def _glossary(app, docname: str) -> nodes.Node:
     return out
 
 
-_LAYOUTS = {"summary": _summary_table, "ledger": _ledger_table, "times": _times_table, "gallery": _gallery,
-            "disclosures": _disclosures, "answer": _answer_table, "counts": _counts_table, "glossary": _glossary}
-
+_LAYOUTS = {
+    "summary": _summary_table,
+    "ledger": _ledger_table,
+    "times": _times_table,
+    "gallery": _gallery,
+    "disclosures": _disclosures,
+    "answer": _answer_table,
+    "counts": _counts_table,
+    "glossary": _glossary,
+}
 
 
 def _doctree_resolved(app, doctree, docname: str) -> None:
@@ -1018,8 +1142,10 @@ def _copy_mathjax(app, exception) -> None:
     spec = importlib.util.find_spec("mathjax")
     src = Path(spec.origin).parent / "static" / "mathjax" / "es5" if spec and spec.origin else None
     if src is None or not (src / "tex-mml-chtml.js").is_file():
-        logger.warning("MathJax files not found: install the book extra (pip install -e '.[book]', "
-                       "which brings django-static-mathjax) so that the book renders math offline")
+        logger.warning(
+            "MathJax files not found: install the book extra (pip install -e '.[book]', "
+            "which brings django-static-mathjax) so that the book renders math offline"
+        )
         return
     dest = Path(app.outdir) / "_static" / "mathjax" / "es5"
     if not (dest / "tex-mml-chtml.js").is_file():
@@ -1118,11 +1244,15 @@ def _executed_notebook(app, pagename, templatename, context, doctree) -> None:
     from rgbook import figures, notebooks
 
     try:
-        notebooks.write_downloadable(pagename, Path(app.outdir) / "_sources" / f"{pagename}.ipynb", root=root,
-                                     commit=figures.git_commit(root))
+        notebooks.write_downloadable(
+            pagename, Path(app.outdir) / "_sources" / f"{pagename}.ipynb", root=root, commit=figures.git_commit(root)
+        )
     except KeyError:
-        logger.warning(f"{pagename}: no execution of its current code cells in the execution cache, so no "
-                       "executed notebook to download (run python -m rgbook.build execute)", location=pagename)
+        logger.warning(
+            f"{pagename}: no execution of its current code cells in the execution cache, so no "
+            "executed notebook to download (run python -m rgbook.build execute)",
+            location=pagename,
+        )
         return
     context["ipynb_source"] = f"{pagename}.ipynb"
 
@@ -1138,9 +1268,16 @@ def _link_book_pdf(app, pagename, templatename, context, doctree) -> None:
         return
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
-            button["buttons"].append({"type": "link", "url": context["pathto"]("rgbook.pdf", 1), "text": "Book (PDF)",
-                                      "tooltip": "The whole book as one PDF", "icon": "fas fa-book",
-                                      "label": "download-book-pdf-button"})
+            button["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"]("rgbook.pdf", 1),
+                    "text": "Book (PDF)",
+                    "tooltip": "The whole book as one PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-book-pdf-button",
+                }
+            )
 
 
 def _rewrite_for_new_pdf(app, env, added, changed, removed):
@@ -1181,7 +1318,7 @@ def setup(app):
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     # sphinx-book-theme builds the download menu at priority 501 and lists "ipynb_source".
     app.connect("html-page-context", _executed_notebook, priority=450)
-    app.connect("html-page-context", _link_book_pdf, priority=510)   # after the theme's download menu
+    app.connect("html-page-context", _link_book_pdf, priority=510)  # after the theme's download menu
     app.connect("env-get-outdated", _rewrite_for_new_pdf)
     app.connect("build-finished", _copy_book_pdf)  # after the theme's handlers
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

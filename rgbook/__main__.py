@@ -57,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("claim", help="claim id, e.g. I.A2")
     rep = sub.add_parser("reproduce", help="re-run claims and compare them with the committed record")
     rep.add_argument("claim", nargs="*", help="claim ids (default: every registered claim)")
-    rep.add_argument("--record", action="store_true",
-                     help="also overwrite the build's records (_build/claims/) with the new results")
+    rep.add_argument(
+        "--record", action="store_true", help="also overwrite the build's records (_build/claims/) with the new results"
+    )
     ver = sub.add_parser("verify", help="compare the build's claim records with the committed record verdicts.json")
     ver.add_argument("claim", nargs="*", help="claim ids (default: every registered claim and every recorded one)")
     acc = sub.add_parser("accept", help="take the build's records of claims into verdicts.json")
@@ -68,8 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("claim", nargs="*", help="claim ids (default: every registered claim)")
     aud.add_argument("--verbose", "-v", action="store_true", help="also list the logged changes")
     led = sub.add_parser("ledger", help="write _build/claims.json from the recorded results")
-    led.add_argument("--require-all", action="store_true",
-                     help="fail unless every registered claim was measured by the build")
+    led.add_argument(
+        "--require-all", action="store_true", help="fail unless every registered claim was measured by the build"
+    )
     fig = sub.add_parser("figures", help="execute chapters headless and write every figure file")
     fig.add_argument("chapter", nargs="*", help="chapter names, e.g. ising_rg (default: every chapter in _toc.yml)")
     return parser
@@ -105,8 +107,9 @@ def _dispatch(args) -> int:
         try:
             from .audit import histories_or_empty
 
-            path = claims.write_ledger(root, expect=claims.registry() if args.require_all else (),
-                                       histories=histories_or_empty(root))
+            path = claims.write_ledger(
+                root, expect=claims.registry() if args.require_all else (), histories=histories_or_empty(root)
+            )
         except RuntimeError as exc:
             raise UsageError(f"{exc} (build the book first: make book)") from None
         print(f"claims ledger written to {path}")
@@ -149,13 +152,16 @@ def verify(root: Path, registry: dict[str, claims.Claim], ids: list[str] | None 
     records = claims.load_records(root)
     if not records:
         raise UsageError("no claim records in _build/claims/ (build the book first: make book)")
-    problems = verdict_record.compare({i: r for i, r in records.items() if i in registry}, expected,
-                                      ids or sorted(set(registry) | set(expected)))
+    problems = verdict_record.compare(
+        {i: r for i, r in records.items() if i in registry}, expected, ids or sorted(set(registry) | set(expected))
+    )
     for line in problems:
         print(f"record differs: {line}")
     if problems:
-        print(f"\n{len(problems)} difference(s) from {verdict_record.RECORD_FILE}. If a change is intended, "
-              "take it in with `python -m rgbook accept CLAIM ...` and give the reason in the commit message.")
+        print(
+            f"\n{len(problems)} difference(s) from {verdict_record.RECORD_FILE}. If a change is intended, "
+            "take it in with `python -m rgbook accept CLAIM ...` and give the reason in the commit message."
+        )
         return 1
     print(f"every verdict and row equals {verdict_record.RECORD_FILE} ({len(ids or expected)} claims)")
     return 0
@@ -188,7 +194,8 @@ def _status(record: dict | None) -> str:
 
 def _reading_label(claim: claims.Claim) -> str:
     return {"L": "L (the paper's literal claim)", "RG": "RG (standard physics)"}.get(
-        claim.reading, f"{claim.reading} (ours: a stronger reading)")
+        claim.reading, f"{claim.reading} (ours: a stronger reading)"
+    )
 
 
 def list_claims(registry: dict[str, claims.Claim]) -> int:
@@ -204,9 +211,11 @@ def list_claims(registry: dict[str, claims.Claim]) -> int:
 
 def _print_rows(rows: list[dict], indent: str = "    ") -> None:
     """Recorded rows grouped by role; consistency rows apart ("cannot fail short of a bug")."""
-    titles = {"evidence": "evidence",
-              "control": "controls (never make the claim fail; decide whether it discriminates)",
-              "consistency": "consistency checks (cannot fail short of a bug)"}
+    titles = {
+        "evidence": "evidence",
+        "control": "controls (never make the claim fail; decide whether it discriminates)",
+        "consistency": "consistency checks (cannot fail short of a bug)",
+    }
     for role in claims.ROLES:
         group = [r for r in rows if r.get("role", "evidence") == role]
         if not group:
@@ -214,8 +223,10 @@ def _print_rows(rows: list[dict], indent: str = "    ") -> None:
         print(f"  {titles[role]}:")
         for r in group:
             mark = "pass" if r.get("passes") else "FAIL"
-            print(f"{indent}[{mark}] {r['quantity']}: measured {r['measured']:.6g}, predicted {r['predicted']:.6g}, "
-                  f"tolerance {r['tolerance']:g}")
+            print(
+                f"{indent}[{mark}] {r['quantity']}: measured {r['measured']:.6g}, predicted {r['predicted']:.6g}, "
+                f"tolerance {r['tolerance']:g}"
+            )
 
 
 def _relative(path: Path | str | None, root: Path) -> str:
@@ -271,8 +282,10 @@ def _test_functions(tree: ast.Module):
 
 def _mentions(node: ast.AST, claim_id: str, names: set[str], module: str) -> bool:
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and (
-            sub.value == claim_id or module in sub.value
+        if (
+            isinstance(sub, ast.Constant)
+            and isinstance(sub.value, str)
+            and (sub.value == claim_id or module in sub.value)
         ):
             return True
         if isinstance(sub, ast.Name) and sub.id in names:
@@ -307,8 +320,11 @@ def tests_for(claim: claims.Claim, root: Path) -> list[str]:
             found.append(f"tests/{path.name} (does not parse)")
             continue
         names = _module_aliases(tree, claim.module)
-        hits = [f"tests/{path.name}::{name}" for name, node in _test_functions(tree)
-                if _mentions(node, claim.id, names, claim.module)]
+        hits = [
+            f"tests/{path.name}::{name}"
+            for name, node in _test_functions(tree)
+            if _mentions(node, claim.id, names, claim.module)
+        ]
         if not hits and (names or claim.id in text):
             hits = [f"tests/{path.name}"]
         found.extend(hits)
@@ -321,8 +337,10 @@ def show(claim: claims.Claim) -> int:
     module = sys.modules[claim.module]
     record = claims.load_records(root).get(claim.id)
     doc = root / f"{claim.chapter}.md"
-    print(f"{claim.id}  (paper {claim.paper}, reading {_reading_label(claim)})"
-          + (f": {claim.title}" if claim.title else ""))
+    print(
+        f"{claim.id}  (paper {claim.paper}, reading {_reading_label(claim)})"
+        + (f": {claim.title}" if claim.title else "")
+    )
     print(f"  chapter    {claim.chapter}  ({_relative(doc, root) if doc.is_file() else f'{doc} missing'})")
     print(f"  module     {claim.module}  ({_source_location(module, root)})")
     print(f"  measure    {claim.function}  ({_source_location(inspect.unwrap(claim.measure), root)})")
@@ -343,12 +361,13 @@ def show(claim: claims.Claim) -> int:
         passing = sum(bool(r.get("passes")) for r in rows)
         stale = "" if record.get("statement") == claim.text else " (recorded under a different statement)"
         path = _relative(root / "_build" / "claims" / f"{claim.id}.json", root)
-        print(f"  recorded   {_status(record)} (status {record['status']}), {passing}/{len(rows)} rows pass "
-              f"({path}){stale}")
+        print(
+            f"  recorded   {_status(record)} (status {record['status']}), {passing}/{len(rows)} rows pass "
+            f"({path}){stale}"
+        )
         _print_rows(rows)
     else:
-        print("  recorded   no record yet (build the book, or: python -m rgbook reproduce --record "
-              f"{claim.id})")
+        print(f"  recorded   no record yet (build the book, or: python -m rgbook reproduce --record {claim.id})")
     tests = tests_for(claim, root)
     print("  tests      " + ("\n             ".join(tests) if tests else "none found"))
     return 0
@@ -397,8 +416,10 @@ def reproduce(selected: list[claims.Claim], *, record: bool = False) -> int:
         note = "  equals the committed record" if not problems else f"  DIFFERS from {verdict_record.RECORD_FILE}"
         if problems:
             differing.append(claim.id)
-        print(f"{claim.id:28s} {result.verdict} ({len(result.rows)} rows, "
-              f"{time.perf_counter() - start:.1f} s){note}", flush=True)
+        print(
+            f"{claim.id:28s} {result.verdict} ({len(result.rows)} rows, {time.perf_counter() - start:.1f} s){note}",
+            flush=True,
+        )
         for line in problems:
             print(f"    {line}")
         for line in _moved_rows(result, recorded.get(claim.id)):
@@ -442,8 +463,9 @@ def write_figures(chapters: list[str]) -> int:
         print(f"[{n}/{len(wanted)}] executing {chapter} ...", flush=True)
         start = time.perf_counter()
         nb = jupytext.read(root / f"{chapter}.md")
-        client = NotebookClient(nb, timeout=1800, kernel_name="python3",
-                                resources={"metadata": {"path": str(root / "book")}})
+        client = NotebookClient(
+            nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(root / "book")}}
+        )
         client.execute()
         print(f"        done in {time.perf_counter() - start:.1f} s", flush=True)
     files = sorted(p.name for p in out.glob("*")) if out.is_dir() else []

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def binned_parameter(lo: float, hi: float, n: int, rng: np.random.Generator,
-                     n_bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def binned_parameter(
+    lo: float, hi: float, n: int, rng: np.random.Generator, n_bins: int = 32
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` parameter values uniform over the midpoints of ``n_bins`` equal bins of ``[lo, hi]``.
 
     Returns the bin index of each draw and the midpoints. Exact samplers take one parameter at

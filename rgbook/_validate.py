@@ -13,8 +13,21 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_int", "as_real", "as_real_array", "as_coupling", "as_covariance", "as_generator",
-           "as_spin_distribution", "as_spins", "as_int_array", "as_bool", "as_shape", "as_samples", "MAX_COUPLING"]
+__all__ = [
+    "as_int",
+    "as_real",
+    "as_real_array",
+    "as_coupling",
+    "as_covariance",
+    "as_generator",
+    "as_spin_distribution",
+    "as_spins",
+    "as_int_array",
+    "as_bool",
+    "as_shape",
+    "as_samples",
+    "MAX_COUPLING",
+]
 
 #: Largest ``|K|`` or ``|h|`` accepted for a spin chain: Boltzmann weights :math:`e^{K s s'}` stay
 #: representable in log space (``N |K|`` finite) for every chain length used.
@@ -109,14 +122,12 @@ def as_generator(name: str, rng: Any) -> np.random.Generator:
         if int(rng) < 0:
             raise ValueError(f"{name} seed must be >= 0, got {rng}")
         return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"{name} must be a numpy.random.Generator or a non-negative integer seed, "
-        f"got {type(rng).__name__}"
-    )
+    raise TypeError(f"{name} must be a numpy.random.Generator or a non-negative integer seed, got {type(rng).__name__}")
 
 
-def as_spin_distribution(configs: Any, probs: Any, *, min_sites: int = 1,
-                         max_sites: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def as_spin_distribution(
+    configs: Any, probs: Any, *, min_sites: int = 1, max_sites: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Check an enumerated distribution over spin configurations; return float64 copies.
 
     ``configs`` must be an ``(n, N)`` array of ±1 with ``min_sites <= N <= max_sites`` and

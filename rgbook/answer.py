@@ -23,8 +23,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["HD", "HN", "H", "F", "INC", "NR", "Paper", "Question", "PAPERS", "PAPER_I_LITERAL",
-           "questions", "outcome", "sentence_for", "claim_ids", "one_line", "ONE_LINE"]
+__all__ = [
+    "HD",
+    "HN",
+    "H",
+    "F",
+    "INC",
+    "NR",
+    "Paper",
+    "Question",
+    "PAPERS",
+    "PAPER_I_LITERAL",
+    "questions",
+    "outcome",
+    "sentence_for",
+    "claim_ids",
+    "one_line",
+    "ONE_LINE",
+]
 
 #: Verdicts, as :func:`rgbook.claims.verdict_of` writes them.
 HD = "holds and discriminates"
@@ -44,20 +60,22 @@ PAPER_I_LITERAL = "I.Llim"
 class Question:
     """One row of *The answer*: a question, the claims that decide it, one sentence per outcome."""
 
-    key: str                        #: e.g. "I.a"
-    label: str                      #: e.g. "(a) the literal claim"
-    question: str                   #: the question in one line
-    claims: tuple[str, ...]         #: claim ids whose recorded verdicts decide the row, in order
-    sentences: Mapping[tuple[str, ...], str]   #: outcome (verdicts in the order of ``claims``) -> sentence
-    figure: str = ""                #: claim id whose figure the row links ("" = the first claim's)
+    key: str  #: e.g. "I.a"
+    label: str  #: e.g. "(a) the literal claim"
+    question: str  #: the question in one line
+    claims: tuple[str, ...]  #: claim ids whose recorded verdicts decide the row, in order
+    sentences: Mapping[tuple[str, ...], str]  #: outcome (verdicts in the order of ``claims``) -> sentence
+    figure: str = ""  #: claim id whose figure the row links ("" = the first claim's)
 
     def __post_init__(self) -> None:
         if not self.claims:
             raise ValueError(f"question {self.key}: claims must name at least one claim id")
         for outcome_, text in self.sentences.items():
             if len(outcome_) != len(self.claims):
-                raise ValueError(f"question {self.key}: outcome {outcome_} has {len(outcome_)} verdicts for "
-                                 f"{len(self.claims)} claims {self.claims}")
+                raise ValueError(
+                    f"question {self.key}: outcome {outcome_} has {len(outcome_)} verdicts for "
+                    f"{len(self.claims)} claims {self.claims}"
+                )
             bad = [v for v in outcome_ if v not in (HD, HN, H, F, INC, NR)]
             if bad:
                 raise ValueError(f"question {self.key}: unknown verdict(s) {bad} in outcome {outcome_}")
@@ -67,9 +85,9 @@ class Question:
 
 @dataclass(frozen=True)
 class Paper:
-    key: str                        #: "I", "II" or "2D"
-    title: str                      #: e.g. "Paper I (1D Ising data)"
-    claim: str                      #: the paper's claim in one line ("" for the question beyond the papers)
+    key: str  #: "I", "II" or "2D"
+    title: str  #: e.g. "Paper I (1D Ising data)"
+    claim: str  #: the paper's claim in one line ("" for the question beyond the papers)
     questions: tuple[Question, ...] = field(default=())
 
 
@@ -79,72 +97,99 @@ class Paper:
 _PAPER_I_LITERAL_SENTENCES: dict[str, dict[tuple[str, ...], str]] = {
     # today's I.L: the finite-depth rate proxy (trained 8 -> 4 -> 2 stacks no slower than decimation)
     "I.L": {
-        (F,): ("As a limit it holds: K* = 0 is reached by every stack whose receptive fields separate with "
-               "depth, trained or not (a theorem of the chapter). What fails is our finite-depth test of it, "
-               "that trained 8 \u2192 4 \u2192 2 stacks flow no slower than decimation: at K = 0.5 they do not, "
-               "and untrained dense stacks miss the same bound, so depth 2 is too short to probe the limit."),
-        (HN,): ("It holds, at the depth tested, but untrained stacks flow to K* = 0 as fast: the limit is a "
-                "theorem for every stack whose receptive fields separate with depth."),
+        (F,): (
+            "As a limit it holds: K* = 0 is reached by every stack whose receptive fields separate with "
+            "depth, trained or not (a theorem of the chapter). What fails is our finite-depth test of it, "
+            "that trained 8 \u2192 4 \u2192 2 stacks flow no slower than decimation: at K = 0.5 they do not, "
+            "and untrained dense stacks miss the same bound, so depth 2 is too short to probe the limit."
+        ),
+        (HN,): (
+            "It holds, at the depth tested, but untrained stacks flow to K* = 0 as fast: the limit is a "
+            "theorem for every stack whose receptive fields separate with depth."
+        ),
         (HD,): ("It holds, and at the depth tested trained stacks flow to K* = 0 where untrained ones do not."),
-        (INC,): ("Undecided: the controls of the finite-depth test neither pass nor fail decisively; the limit "
-                 "itself is a theorem for every stack whose receptive fields separate with depth."),
+        (INC,): (
+            "Undecided: the controls of the finite-depth test neither pass nor fail decisively; the limit "
+            "itself is a theorem for every stack whose receptive fields separate with depth."
+        ),
     },
     # the limit claim (K_l -> 0 for dense trained stacks 16 -> 8 -> 4 -> 2, against a K = 0 null)
     "I.Llim": {
-        (INC,): ("As a limit it is a theorem for every stack whose receptive fields separate with depth, trained or "
-                 "not. For dense trained stacks 16 \u2192 8 \u2192 4 \u2192 2 our test is inconclusive: some "
-                 "layers had not reached a loss plateau, the premise of optimal layers, and with two output units "
-                 "the K = 0 null band is so wide that even the copy layer, which never flows, falls inside it at "
-                 "K = 0.5."),
-        (HN,): ("It holds: the output coupling of trained dense stacks falls to the K = 0 null, the fixed point "
-                "K* = 0, but so does that of untrained stacks, as the theorem for receptive fields that separate "
-                "with depth predicts: the limit cannot tell a trained network from an untrained one."),
-        (HD,): ("It holds, and it discriminates: trained dense stacks reach the K = 0 null, the fixed point "
-                "K* = 0, where untrained stacks of the same shape do not."),
-        (F,): ("It fails: trained dense stacks keep an output coupling above what uncorrelated input (K = 0) "
-               "gives the same stacks, so they do not reach K* = 0 at the depth tested."),
+        (INC,): (
+            "As a limit it is a theorem for every stack whose receptive fields separate with depth, trained or "
+            "not. For dense trained stacks 16 \u2192 8 \u2192 4 \u2192 2 our test is inconclusive: some "
+            "layers had not reached a loss plateau, the premise of optimal layers, and with two output units "
+            "the K = 0 null band is so wide that even the copy layer, which never flows, falls inside it at "
+            "K = 0.5."
+        ),
+        (HN,): (
+            "It holds: the output coupling of trained dense stacks falls to the K = 0 null, the fixed point "
+            "K* = 0, but so does that of untrained stacks, as the theorem for receptive fields that separate "
+            "with depth predicts: the limit cannot tell a trained network from an untrained one."
+        ),
+        (HD,): (
+            "It holds, and it discriminates: trained dense stacks reach the K = 0 null, the fixed point "
+            "K* = 0, where untrained stacks of the same shape do not."
+        ),
+        (F,): (
+            "It fails: trained dense stacks keep an output coupling above what uncorrelated input (K = 0) "
+            "gives the same stacks, so they do not reach K* = 0 at the depth tested."
+        ),
     },
 }
 
 _PAPER_I = Paper(
     key="I",
     title="Paper I (1D Ising data)",
-    claim=("For 1D Ising input, the coupling constant of an optimally trained fully connected network's output "
-           "tends to the stable fixed point of real-space RG, K* = 0."),
+    claim=(
+        "For 1D Ising input, the coupling constant of an optimally trained fully connected network's output "
+        "tends to the stable fixed point of real-space RG, K* = 0."
+    ),
     questions=(
         Question(
-            key="I.a", label="(a) the literal claim",
+            key="I.a",
+            label="(a) the literal claim",
             question="Does the output coupling of optimal layers tend to K* = 0?",
             claims=(PAPER_I_LITERAL,),
             sentences=_PAPER_I_LITERAL_SENTENCES.get(PAPER_I_LITERAL, {}),
         ),
         Question(
-            key="I.b", label="(b) what training adds",
+            key="I.b",
+            label="(b) what training adds",
             question="Does the flow to K* = 0 tell trained layers from untrained ones?",
             claims=(PAPER_I_LITERAL, "I.C2", "I.C2a"),
             sentences={
-                (F, F, HN): ("No: untrained random stacks also flow towards K* = 0 (they meet the finite-depth bound "
-                             "where trained stacks do, at K = 1 and 1.5), and at weak coupling most random stacks come "
-                             "as close to the RG iterates as the information-optimal stack, more than the registered "
-                             "depth test of Reading C allowed (I.C2 fails; its post-hoc amendment I.C2a, which "
-                             "counts them as a control, holds but is not specific to training)."),
-                (HN, F, HN): ("No: untrained stacks flow to K* = 0 as well, and at weak coupling most random stacks "
-                              "come as close to the RG iterates as the information-optimal stack (I.C2 fails as "
-                              "registered; I.C2a, post hoc, is not specific to training)."),
-                (HD, F, HN): ("In the flow, yes: trained stacks reach K* = 0 where untrained ones do not; but at weak "
-                              "coupling most random stacks follow the RG iterates as closely as the "
-                              "information-optimal stack (I.C2 fails as registered; I.C2a, post hoc, is not "
-                              "specific to training)."),
-                (INC, F, HN): ("Not shown: the dense-stack limit test is inconclusive (its optimality premise is "
-                               "unmet), random stacks sit on a coupling floor made by units sharing inputs rather than "
-                               "flowing, and at weak coupling most random stacks come as close to the RG iterates as "
-                               "the information-optimal stack (I.C2 fails as registered; I.C2a, post hoc, is not "
-                               "specific to training)."),
+                (F, F, HN): (
+                    "No: untrained random stacks also flow towards K* = 0 (they meet the finite-depth bound "
+                    "where trained stacks do, at K = 1 and 1.5), and at weak coupling most random stacks come "
+                    "as close to the RG iterates as the information-optimal stack, more than the registered "
+                    "depth test of Reading C allowed (I.C2 fails; its post-hoc amendment I.C2a, which "
+                    "counts them as a control, holds but is not specific to training)."
+                ),
+                (HN, F, HN): (
+                    "No: untrained stacks flow to K* = 0 as well, and at weak coupling most random stacks "
+                    "come as close to the RG iterates as the information-optimal stack (I.C2 fails as "
+                    "registered; I.C2a, post hoc, is not specific to training)."
+                ),
+                (HD, F, HN): (
+                    "In the flow, yes: trained stacks reach K* = 0 where untrained ones do not; but at weak "
+                    "coupling most random stacks follow the RG iterates as closely as the "
+                    "information-optimal stack (I.C2 fails as registered; I.C2a, post hoc, is not "
+                    "specific to training)."
+                ),
+                (INC, F, HN): (
+                    "Not shown: the dense-stack limit test is inconclusive (its optimality premise is "
+                    "unmet), random stacks sit on a coupling floor made by units sharing inputs rather than "
+                    "flowing, and at weak coupling most random stacks come as close to the RG iterates as "
+                    "the information-optimal stack (I.C2 fails as registered; I.C2a, post hoc, is not "
+                    "specific to training)."
+                ),
             },
             figure="I.C2",
         ),
         Question(
-            key="I.c", label="(c) our stronger readings",
+            key="I.c",
+            label="(c) our stronger readings",
             question="Is the optimal layer an RG step (decimation), in depth, in size or in information?",
             claims=("I.A1", "I.A2", "I.B", "I.C1", "I.C3", "I.L"),
             sentences={
@@ -153,7 +198,8 @@ _PAPER_I = Paper(
                     "is exactly decimation, and random units are not (I.C1). Reconstruction-optimal layers are not "
                     "decimation and do not follow the RG steps (I.A1, I.A2), the feature coupling does not vanish "
                     "with size (I.B), infomax decorrelates instead of renormalizing (I.C3), and trained 8 \u2192 4 "
-                    "\u2192 2 stacks flow slower than decimation at K = 0.5 (I.L, the finite-depth rate)."),
+                    "\u2192 2 stacks flow slower than decimation at K = 0.5 (I.L, the finite-depth rate)."
+                ),
             },
             figure="I.C1",
         ),
@@ -165,11 +211,14 @@ _PAPER_I = Paper(
 _PAPER_II = Paper(
     key="II",
     title="Paper II (exponential-family data)",
-    claim=("For continuous exponential-family input, the characteristic parameters of an optimally trained "
-           "network's feature layer coincide with the fixed points of RG for continuous fields."),
+    claim=(
+        "For continuous exponential-family input, the characteristic parameters of an optimally trained "
+        "network's feature layer coincide with the fixed points of RG for continuous fields."
+    ),
     questions=(
         Question(
-            key="II.a", label="(a) the literal claim",
+            key="II.a",
+            label="(a) the literal claim",
             question="Do optimal feature layers reach the RG fixed points?",
             claims=("II.L1", "II.L2", "II.N2", "II.N3"),
             sentences={
@@ -178,18 +227,21 @@ _PAPER_II = Paper(
                     "fixed point r* = 0 (II.L1) and keep the critical point r* = 1/2, whose distance grows by b\u00b2 "
                     "per step (II.L2). For nonlinear autoencoders on \u03c6\u2074-type and Ising chains the test is "
                     "inconclusive: their training has not reached a loss plateau, the premise of an optimal layer "
-                    "(II.N2, II.N3)."),
+                    "(II.N2, II.N3)."
+                ),
                 (HN, HN, F, F): (
                     "On Gaussian rings, where the optimum is known, yes: trained linear layers flow to the stable "
                     "fixed point r* = 0 (II.L1) and keep the critical point r* = 1/2, whose distance grows by b\u00b2 "
                     "per step (II.L2). Nonlinear autoencoders at b = 3 miss the fixed point on \u03c6\u2074-type and "
                     "Ising chains (II.N2, II.N3), but so does one RG step of that ratio, so these rows do not "
-                    "discriminate."),
+                    "discriminate."
+                ),
             },
             figure="II.L2",
         ),
         Question(
-            key="II.b", label="(b) what training adds",
+            key="II.b",
+            label="(b) what training adds",
             question="Do the fixed points tell trained layers from untrained ones?",
             claims=("II.L1", "II.L2", "II.MS"),
             sentences={
@@ -198,12 +250,14 @@ _PAPER_II = Paper(
                     "by all blocks) flow to r* = 0 and keep the critical point as well; only untrained dense layers "
                     "lose them in the book's projection. What training adds, by a wide margin, is the map itself: "
                     "out of all linear maps it selects Wilson's momentum-shell RG (II.MS), the known result that "
-                    "principal components of a field are its momentum shells (Bradde and Bialek, 2017)."),
+                    "principal components of a field are its momentum shells (Bradde and Bialek, 2017)."
+                ),
             },
             figure="II.MS",
         ),
         Question(
-            key="II.c", label="(c) our stronger readings",
+            key="II.c",
+            label="(c) our stronger readings",
             question="Are the trained features the RG iterates, unit by unit or as the size grows?",
             claims=("II.A", "II.B1", "II.B2", "II.B3", "II.N4"),
             sentences={
@@ -212,7 +266,8 @@ _PAPER_II = Paper(
                     "comes from the central limit theorem, for random weights as well (II.B1); the trained span "
                     "holds the block sum where random spans do not, but the registered Bayes-risk tolerance is "
                     "missed at one size (II.B2); per-unit statistics depend on a basis the loss does not fix (II.B3); "
-                    "nonlinear features are not one block-sum RG step (II.N4)."),
+                    "nonlinear features are not one block-sum RG step (II.N4)."
+                ),
             },
             figure="II.B2",
         ),
@@ -227,7 +282,8 @@ _BEYOND = Paper(
     claim="",
     questions=(
         Question(
-            key="2D.d", label="(d) a real critical point",
+            key="2D.d",
+            label="(d) a real critical point",
             question="Does a trained 2\u00d72 \u2192 1 coarse-graining keep the 2D Ising critical point?",
             claims=("2D.L1", "2D.MI1", "2D.FC1"),
             sentences={
@@ -236,11 +292,13 @@ _BEYOND = Paper(
                     "maximize mutual information with its environment (2D.MI1) learns the majority rule and keeps "
                     "the critical point, as the hand-made majority rule does, so it is not specific to training. A "
                     "fully connected network on 8\u00d78 windows learns no block spins, and its coarse-graining "
-                    "loses the critical point (2D.FC1)."),
+                    "loses the critical point (2D.FC1)."
+                ),
                 (HN, HN, HN): (
                     "Yes, but not specifically by training: block units trained to reconstruct (2D.L1) or to "
                     "maximize mutual information (2D.MI1), and the coarse-graining of the fully connected network "
-                    "(2D.FC1), keep the critical point as the hand-made majority rule does."),
+                    "(2D.FC1), keep the critical point as the hand-made majority rule does."
+                ),
             },
             figure="2D.L1",
         ),
@@ -272,8 +330,9 @@ def outcome(question: Question, verdicts: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(verdicts.get(cid, NR) for cid in question.claims)
 
 
-def sentence_for(question: Question, verdicts: Mapping[str, str],
-                 registered: frozenset[str] | set[str] | None = None) -> str:
+def sentence_for(
+    question: Question, verdicts: Mapping[str, str], registered: frozenset[str] | set[str] | None = None
+) -> str:
     """The sentence that states the recorded outcome of ``question``.
 
     ``verdicts`` maps claim ids to recorded verdicts; ``registered`` (optional) is the set of claim
@@ -284,15 +343,19 @@ def sentence_for(question: Question, verdicts: Mapping[str, str],
     if registered is not None:
         missing = [cid for cid in question.claims if cid not in registered]
         if missing:
-            raise LookupError(f"answer question {question.key} ({question.label}) names claim(s) {missing}, which no "
-                              f"chapter registers: rename them in rgbook/answer.py")
+            raise LookupError(
+                f"answer question {question.key} ({question.label}) names claim(s) {missing}, which no "
+                f"chapter registers: rename them in rgbook/answer.py"
+            )
     key = outcome(question, verdicts)
     try:
         return question.sentences[key]
     except KeyError:
         recorded = ", ".join(f"{cid}: {v}" for cid, v in zip(question.claims, key))
-        raise LookupError(f"answer question {question.key} ({question.label}) has no sentence for the recorded "
-                          f"verdicts ({recorded}): write one in rgbook/answer.py") from None
+        raise LookupError(
+            f"answer question {question.key} ({question.label}) has no sentence for the recorded "
+            f"verdicts ({recorded}): write one in rgbook/answer.py"
+        ) from None
 
 
 #: One line for each claim that carries no ``title`` (the others use their title): the glossary of ids
@@ -320,4 +383,4 @@ def one_line(claim) -> str:
         return ONE_LINE[claim.id]
     text = claim.text
     cut = min((i for i in (text.find(": "), text.find(". ")) if i > 0), default=len(text))
-    return text[:min(cut, 140)].rstrip(" ,;") + ("\u2026" if cut > 140 else "")
+    return text[: min(cut, 140)].rstrip(" ,;") + ("\u2026" if cut > 140 else "")

@@ -35,19 +35,22 @@ _HASH_LEN = 12
 
 @dataclass
 class Event:
-    commit: str           # short hash, or "working tree"
+    commit: str  # short hash, or "working tree"
     date: str
     subject: str
     fingerprint: str
-    parts: tuple[str, ...] = ()   # what changed: "statement", "tolerances", "protocol:<field>"
-    text: str | None = None       # the statement rendered statically (None when it needs the protocol)
+    parts: tuple[str, ...] = ()  # what changed: "statement", "tolerances", "protocol:<field>"
+    text: str | None = None  # the statement rendered statically (None when it needs the protocol)
     previous_text: str | None = None  # the same, before this change
 
     @property
     def editorial(self) -> bool:
         """True when the change provably keeps the rendered statement and the protocol values."""
-        return (self.text is not None and self.text == self.previous_text
-                and not any(p.startswith("protocol:") for p in self.parts))
+        return (
+            self.text is not None
+            and self.text == self.previous_text
+            and not any(p.startswith("protocol:") for p in self.parts)
+        )
 
 
 @dataclass
@@ -55,16 +58,30 @@ class History:
     claim_id: str
     registered: Event
     measured: Event | None = None
-    with_measure: bool = False      # registered in the same commit as its measuring code
-    changes: list[Event] = field(default_factory=list)   # fingerprint changes after the measure commit
+    with_measure: bool = False  # registered in the same commit as its measuring code
+    changes: list[Event] = field(default_factory=list)  # fingerprint changes after the measure commit
     path: str = ""
 
     def to_json(self) -> dict:
         def ev(e):
-            return None if e is None else {"commit": e.commit, "date": e.date, "subject": e.subject,
-                                           "fingerprint": e.fingerprint, "parts": list(e.parts)}
-        return {"registered": ev(self.registered), "measured": ev(self.measured),
-                "registered_with_measure": self.with_measure, "changes": [ev(e) for e in self.changes]}
+            return (
+                None
+                if e is None
+                else {
+                    "commit": e.commit,
+                    "date": e.date,
+                    "subject": e.subject,
+                    "fingerprint": e.fingerprint,
+                    "parts": list(e.parts),
+                }
+            )
+
+        return {
+            "registered": ev(self.registered),
+            "measured": ev(self.measured),
+            "registered_with_measure": self.with_measure,
+            "changes": [ev(e) for e in self.changes],
+        }
 
 
 # ----------------------------------------------------------------------------------------
@@ -77,8 +94,12 @@ def _dump(node: ast.AST | None) -> str:
 
 def _is_stub(fn: ast.FunctionDef) -> bool:
     body = list(fn.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(getattr(body[0], "value", None), ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         body = body[1:]
     if not body:
         return True
@@ -91,19 +112,19 @@ def _is_stub(fn: ast.FunctionDef) -> bool:
 
 @dataclass
 class _Module:
-    claims: dict[str, tuple[str, str, str]]   # id -> (statement dump, tolerances dump, measure name)
-    texts: dict[str, str | None]              # id -> statement rendered statically, if it can be
-    protocol: dict[str, str]                  # field -> value dump
-    real: set[str]                            # functions with a real body
-    stubs: set[str]                           # functions that are stubs
-    nested: dict[str, str] = field(default_factory=dict)    # Protocol field -> class named by its default
-    classes: dict[str, dict[str, str]] = field(default_factory=dict)   # class name -> field -> value dump
+    claims: dict[str, tuple[str, str, str]]  # id -> (statement dump, tolerances dump, measure name)
+    texts: dict[str, str | None]  # id -> statement rendered statically, if it can be
+    protocol: dict[str, str]  # field -> value dump
+    real: set[str]  # functions with a real body
+    stubs: set[str]  # functions that are stubs
+    nested: dict[str, str] = field(default_factory=dict)  # Protocol field -> class named by its default
+    classes: dict[str, dict[str, str]] = field(default_factory=dict)  # class name -> field -> value dump
 
 
 def _read_module(source: str) -> _Module:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")   # old sources may hold invalid escapes
+            warnings.simplefilter("ignore")  # old sources may hold invalid escapes
             tree = ast.parse(source)
     except SyntaxError:
         return _Module({}, {}, {}, set(), set())
@@ -122,8 +143,11 @@ def _read_module(source: str) -> _Module:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             (stubs if _is_stub(node) else real).add(node.name)
         elif isinstance(node, ast.ClassDef):
-            fields = {item.target.id: item.value for item in node.body
-                      if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)}
+            fields = {
+                item.target.id: item.value
+                for item in node.body
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+            }
             classes[node.name] = {name: _dump(value) for name, value in fields.items()}
             if node.name == "Protocol":
                 for name, value in fields.items():
@@ -148,8 +172,11 @@ def _read_module(source: str) -> _Module:
 
         measure = kw.get("measure")
         measure_name = measure.id if isinstance(measure, ast.Name) else _dump(measure)
-        found[kw["id"].value] = (_dump(resolve(kw.get("statement"))), _dump(resolve(kw.get("tolerances"))),
-                                 measure_name)
+        found[kw["id"].value] = (
+            _dump(resolve(kw.get("statement"))),
+            _dump(resolve(kw.get("tolerances"))),
+            measure_name,
+        )
         texts[kw["id"].value] = _render(resolve(kw.get("statement")), resolve(kw.get("tolerances")))
     return _Module(found, texts, protocol, real, stubs, nested, classes)
 
@@ -203,8 +230,9 @@ class _Blobs:
     """``git cat-file --batch``: file contents at commits, one process for the whole walk."""
 
     def __init__(self, root: Path) -> None:
-        self.proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
 
     def get(self, commit: str, path: str) -> str:
         self.proc.stdin.write(f"{commit}:{path}\n".encode())
@@ -260,8 +288,8 @@ def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History
     """
     root = Path(root)
     blobs = _Blobs(root)
-    parsed: dict[str, _Module] = {}          # blob id -> module
-    states: dict[str, dict[str, tuple]] = {}   # commit -> claim id -> (fp, text, stmt, tol, protocol)
+    parsed: dict[str, _Module] = {}  # blob id -> module
+    states: dict[str, dict[str, tuple]] = {}  # commit -> claim id -> (fp, text, stmt, tol, protocol)
     result: dict[str, History] = {}
     fields0: dict[str, set[str]] = {}
 
@@ -284,8 +312,9 @@ def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History
             history = result.get(claim_id)
             if history is None:
                 fp = _fingerprint(stmt, tol, protocol, None)
-                history = result[claim_id] = History(claim_id, Event(short, date, subject, fp,
-                                                                     text=module.texts.get(claim_id)), path=path)
+                history = result[claim_id] = History(
+                    claim_id, Event(short, date, subject, fp, text=module.texts.get(claim_id)), path=path
+                )
             history.path = path
             real = measure in module.real or (measure not in module.stubs)
             if history.measured is None and real:
@@ -305,8 +334,9 @@ def histories(root: Path, *, include_worktree: bool = True) -> dict[str, History
             old_fp, old_text, old_stmt, old_tol, old_proto = before[0]
             parts = (["statement"] if stmt != old_stmt else []) + (["tolerances"] if tol != old_tol else [])
             parts += [f"protocol:{n}" for n in sorted(fields0[claim_id]) if protocol.get(n) != old_proto.get(n)]
-            history.changes.append(Event(short, date, subject, fp, tuple(parts), text=module.texts.get(claim_id),
-                                         previous_text=old_text))
+            history.changes.append(
+                Event(short, date, subject, fp, tuple(parts), text=module.texts.get(claim_id), previous_text=old_text)
+            )
         states[commit] = state
 
     try:
@@ -363,20 +393,31 @@ def main(root: Path, ids: list[str], *, verbose: bool = False) -> int:
         missing = unlogged(history, logged)
         reg = history.registered
         measured = history.measured
-        how = ("registered with its measuring code" if history.with_measure else
-               f"measured from {measured.commit} ({measured.date})" if measured else "not measured yet")
+        how = (
+            "registered with its measuring code"
+            if history.with_measure
+            else f"measured from {measured.commit} ({measured.date})"
+            if measured
+            else "not measured yet"
+        )
         entries = f"{len(claim.log)} log entr{'y' if len(claim.log) == 1 else 'ies'}"
-        print(f"{claim_id}: registered {reg.commit} ({reg.date}), {how}; "
-              f"{len(history.changes)} change(s) after data, {entries}"
-              + (f", {len(missing)} NOT LOGGED" if missing else ""))
+        print(
+            f"{claim_id}: registered {reg.commit} ({reg.date}), {how}; "
+            f"{len(history.changes)} change(s) after data, {entries}"
+            + (f", {len(missing)} NOT LOGGED" if missing else "")
+        )
         for event in history.changes if verbose else missing:
             mark = "NOT LOGGED" if event in missing else "logged"
-            print(f"    {event.commit} {event.date} [{mark}] fingerprint {event.fingerprint} "
-                  f"({', '.join(event.parts) or 'reverted'}): {event.subject[:100]}")
+            print(
+                f"    {event.commit} {event.date} [{mark}] fingerprint {event.fingerprint} "
+                f"({', '.join(event.parts) or 'reverted'}): {event.subject[:100]}"
+            )
         bad += len(missing)
     if bad:
-        print(f"\n{bad} change(s) after data are not in their claim's log: add a Change(fingerprint=...) entry "
-              "(kind 'editorial' or 'roles' only when the rendered statement and verdict are unchanged; otherwise "
-              "restore the registered statement and register the change as an amendment with a new id)")
+        print(
+            f"\n{bad} change(s) after data are not in their claim's log: add a Change(fingerprint=...) entry "
+            "(kind 'editorial' or 'roles' only when the rendered statement and verdict are unchanged; otherwise "
+            "restore the registered statement and register the change as an amendment with a new id)"
+        )
         return 1
     return 0

@@ -15,13 +15,26 @@ import torch
 
 from . import build, ising, training
 
-__all__ = ["metropolis_chain", "integrated_autocorrelation", "sampler_vs_metropolis", "enumeration_throughput",
-           "training_step_vs_bare_torch", "chapter_times", "all_micro"]
+__all__ = [
+    "metropolis_chain",
+    "integrated_autocorrelation",
+    "sampler_vs_metropolis",
+    "enumeration_throughput",
+    "training_step_vs_bare_torch",
+    "chapter_times",
+    "all_micro",
+]
 
 
 def _row(benchmark: str, unit: str, ours: float, reference: float, method: str) -> dict:
-    return {"benchmark": benchmark, "unit": unit, "rgbook": ours, "reference": reference,
-            "reference method": method, "ratio reference / rgbook": reference / ours}
+    return {
+        "benchmark": benchmark,
+        "unit": unit,
+        "rgbook": ours,
+        "reference": reference,
+        "reference method": method,
+        "ratio reference / rgbook": reference / ours,
+    }
 
 
 def _best_time(fn, repeat: int = 3) -> float:
@@ -84,8 +97,13 @@ def sampler_vs_metropolis(N: int = 64, K: float = 1.0, n_chains: int = 64, sweep
     t_exact = _best_time(lambda: ising.sample_chain(n_exact, N, K, rng=np.random.default_rng(seed)))
     per_metro = t_metro * (sweeps - burn) / sweeps / ess
     per_exact = t_exact / n_exact
-    return _row(f"sampling, open chain N={N}, K={K}", "s per effective sample", per_exact, per_metro,
-                f"checkerboard Metropolis, tau_int = {tau:.1f} sweeps (bond observable)")
+    return _row(
+        f"sampling, open chain N={N}, K={K}",
+        "s per effective sample",
+        per_exact,
+        per_metro,
+        f"checkerboard Metropolis, tau_int = {tau:.1f} sweeps (bond observable)",
+    )
 
 
 def enumeration_throughput(N: int = 20, K: float = 1.0) -> dict:
@@ -99,8 +117,13 @@ def enumeration_throughput(N: int = 20, K: float = 1.0) -> dict:
             sum(K * s[i] * s[i + 1] for i in range(N - 1))
 
     t_loop = _best_time(loop, repeat=1) * (2**N / n_loop)
-    return _row(f"exact enumeration, N={N}", "s per configuration", t_vec / 2**N, t_loop / 2**N,
-                "pure-Python energy loop (timed on 4096 configurations)")
+    return _row(
+        f"exact enumeration, N={N}",
+        "s per configuration",
+        t_vec / 2**N,
+        t_loop / 2**N,
+        "pure-Python energy loop (timed on 4096 configurations)",
+    )
 
 
 def _autoencoder_loss(s: torch.Tensor, logp: torch.Tensor, y: torch.Tensor, W, c, V, d) -> torch.Tensor:
@@ -132,13 +155,18 @@ def training_step_vs_bare_torch(N: int = 8, K: float = 1.0, steps: int = 100, se
 
     def init():
         g = torch.Generator().manual_seed(seed)
-        return {"W": training.init_normal((1, M, N), N**-0.5, g), "c": torch.zeros(1, M, dtype=training.DTYPE),
-                "V": training.init_normal((1, N, M), 1.0, g), "d": torch.zeros(1, N, dtype=training.DTYPE)}
+        return {
+            "W": training.init_normal((1, M, N), N**-0.5, g),
+            "c": torch.zeros(1, M, dtype=training.DTYPE),
+            "V": training.init_normal((1, N, M), 1.0, g),
+            "d": torch.zeros(1, N, dtype=training.DTYPE),
+        }
 
     def ours():
         params = init()
-        training.fit(params, lambda p: _autoencoder_loss(s, logp, y, p["W"], p["c"], p["V"], p["d"]),
-                     steps=steps, lr=0.05)
+        training.fit(
+            params, lambda p: _autoencoder_loss(s, logp, y, p["W"], p["c"], p["V"], p["d"]), steps=steps, lr=0.05
+        )
 
     def bare():
         params = [t.requires_grad_() for t in init().values()]
@@ -150,8 +178,13 @@ def training_step_vs_bare_torch(N: int = 8, K: float = 1.0, steps: int = 100, se
 
     t_fit = _best_time(ours, repeat=2) / steps
     t_bare = _best_time(bare, repeat=2) / steps
-    return _row(f"training step, {N}->{M} autoencoder (exact loss)", "s per Adam step", t_fit, t_bare,
-                "bare PyTorch Adam loop, same loss, no guards")
+    return _row(
+        f"training step, {N}->{M} autoencoder (exact loss)",
+        "s per Adam step",
+        t_fit,
+        t_bare,
+        "bare PyTorch Adam loop, same loss, no guards",
+    )
 
 
 def chapter_times(root=None):
@@ -160,8 +193,12 @@ def chapter_times(root=None):
 
     times = build.chapter_times(root)
     total = sum(t for t in times.values() if t is not None)
-    return pd.DataFrame([{"chapter": c, "execution (s)": t, "share of the total": (t / total if t and total else None)}
-                         for c, t in times.items()])
+    return pd.DataFrame(
+        [
+            {"chapter": c, "execution (s)": t, "share of the total": (t / total if t and total else None)}
+            for c, t in times.items()
+        ]
+    )
 
 
 def all_micro():

@@ -54,9 +54,24 @@ from pathlib import Path
 from .claims import book_root, clear_records, load_records
 
 __all__ = [
-    "begin", "finish", "chapter_name", "deps_path", "load_deps", "code_chapters", "read_notebook", "notebook_hash",
-    "stale_reasons", "stale_chapters", "invalidate", "remove_orphan_figures", "prepare", "execute", "chapter_times",
-    "ExecutionReport", "main", "THREADS_ENV",
+    "begin",
+    "finish",
+    "chapter_name",
+    "deps_path",
+    "load_deps",
+    "code_chapters",
+    "read_notebook",
+    "notebook_hash",
+    "stale_reasons",
+    "stale_chapters",
+    "invalidate",
+    "remove_orphan_figures",
+    "prepare",
+    "execute",
+    "chapter_times",
+    "ExecutionReport",
+    "main",
+    "THREADS_ENV",
 ]
 
 #: Environment variable holding the number of torch threads a chapter should use.
@@ -241,8 +256,9 @@ def read_notebook(chapter: str, root: Path | None = None):
 
     root = root or book_root()
     path = _source(chapter, root)
-    return read_myst_markdown_notebook(path.read_text("utf8"), config=_md_config(root), add_source_map=True,
-                                       path=str(path))
+    return read_myst_markdown_notebook(
+        path.read_text("utf8"), config=_md_config(root), add_source_map=True, path=str(path)
+    )
 
 
 def _cache(root: Path):
@@ -423,8 +439,9 @@ def _kernel_base_dir() -> str | None:
     return tempfile.mkdtemp(prefix="rgbook-kernels-", dir=parent)
 
 
-def _execute_one(chapter: str, root: str, threads: int, timeout: int | None,
-                 kernel_base: str | None = None) -> tuple[str, float, str | None, str | None]:
+def _execute_one(
+    chapter: str, root: str, threads: int, timeout: int | None, kernel_base: str | None = None
+) -> tuple[str, float, str | None, str | None]:
     """Worker: execute one chapter with ``threads`` BLAS/torch threads; returns the executed notebook (JSON).
 
     With ``kernel_base``, the chapter's kernel uses IPC sockets in a fresh subdirectory of it
@@ -446,8 +463,14 @@ def _execute_one(chapter: str, root: str, threads: int, timeout: int | None,
     kernel_dir = None if kernel_base is None else tempfile.mkdtemp(prefix="", dir=kernel_base)
     start = time.perf_counter()
     try:
-        result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False,
-                                     meta_override=True, config=_kernel_config(kernel_dir))
+        result = single_nb_execution(
+            nb,
+            cwd=str(path.parent),
+            timeout=timeout,
+            allow_errors=False,
+            meta_override=True,
+            config=_kernel_config(kernel_dir),
+        )
     except Exception:  # noqa: BLE001 - reported by the parent, which fails the build
         return chapter, time.perf_counter() - start, None, traceback.format_exc()
     finally:
@@ -483,7 +506,7 @@ def _stop_descendants(grace: float = 5.0) -> None:
     """
     import psutil  # ships with ipykernel (the book extra)
 
-    def tracker(proc) -> bool:   # multiprocessing's resource tracker cleans up after the pool itself
+    def tracker(proc) -> bool:  # multiprocessing's resource tracker cleans up after the pool itself
         with contextlib.suppress(psutil.Error):
             return "resource_tracker" in " ".join(proc.cmdline())
         return False
@@ -503,7 +526,7 @@ def _stop_descendants(grace: float = 5.0) -> None:
     for proc in alive + workers:
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    psutil.wait_procs(workers, timeout=grace)   # reaps them (they are our children)
+    psutil.wait_procs(workers, timeout=grace)  # reaps them (they are our children)
 
 
 def _wait_gone(procs: list, timeout: float) -> list:
@@ -587,9 +610,13 @@ def execute(chapters: list[str], root: Path | None = None, *, jobs: int = 2, log
             if error is None:
                 source = str(_source(chapter, root).absolute())
                 stage = cache.add_nb_to_project(source, read_data={"type": "plugin", "name": "myst_nb_md"})
-                cache.cache_notebook_bundle(CacheBundleIn(nbformat.reads(nb_json, as_version=4), stage.uri,
-                                                          data={"execution_seconds": seconds}),
-                                            check_validity=False, overwrite=True)
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(
+                        nbformat.reads(nb_json, as_version=4), stage.uri, data={"execution_seconds": seconds}
+                    ),
+                    check_validity=False,
+                    overwrite=True,
+                )
                 log(f"  executed {chapter} in {seconds:.1f} s")
                 history[chapter] = round(seconds, 1)
                 history_path.parent.mkdir(parents=True, exist_ok=True)
@@ -622,15 +649,20 @@ def chapter_times(root: Path | None = None) -> dict[str, float | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rgbook.build",
-                                     description="Per-chapter invalidation and execution of the book.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rgbook.build", description="Per-chapter invalidation and execution of the book."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     st = sub.add_parser("stale", help="list the stale chapters and why")
     st.add_argument("--json", action="store_true", help="print a JSON object {chapter: [reasons]}")
     sub.add_parser("prepare", help="invalidate every stale chapter (cache record, claims, figures, deps)")
     ex = sub.add_parser("execute", help="invalidate, then execute the stale chapters into the execution cache")
-    ex.add_argument("--jobs", type=int, default=int(os.environ.get("RGBOOK_JOBS", "2")),
-                    help="chapters executed at once (default $RGBOOK_JOBS or 2)")
+    ex.add_argument(
+        "--jobs",
+        type=int,
+        default=int(os.environ.get("RGBOOK_JOBS", "2")),
+        help="chapters executed at once (default $RGBOOK_JOBS or 2)",
+    )
     ex.add_argument("--log", type=Path, help="also append what is printed to this file")
     sub.add_parser("times", help="each chapter's last execution seconds")
     args = parser.parse_args(argv)
@@ -674,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
         reports = execute(list(stale), root, jobs=args.jobs, log=log)
     except KeyboardInterrupt as exc:
         log("interrupted: the unfinished chapters have no deps record and re-execute on the next build")
-        return 128 + getattr(exc, "signum", signal.SIGINT)   # the shell's status of a process the signal killed
+        return 128 + getattr(exc, "signum", signal.SIGINT)  # the shell's status of a process the signal killed
     failed = [r.chapter for r in reports if r.error]
     log(f"execution: {time.perf_counter() - start:.1f} s wall" + (f"; FAILED: {failed}" if failed else ""))
     return 1 if failed else 0

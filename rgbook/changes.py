@@ -45,13 +45,21 @@ class Change:
         if len(self.date) != 10 or self.date[4] != "-" or self.date[7] != "-":
             raise ValueError(f"Change.date must be YYYY-MM-DD, got {self.date!r}")
         if self.kind == "in-place" and self.date >= AMENDMENT_RULE_DATE:
-            raise ValueError(f"a change after data on or after {AMENDMENT_RULE_DATE} is an amendment (a new claim id), "
-                             "never an in-place change")
+            raise ValueError(
+                f"a change after data on or after {AMENDMENT_RULE_DATE} is an amendment (a new claim id), "
+                "never an in-place change"
+            )
         if not self.reason.strip():
             raise ValueError("Change.reason must say why the claim changed")
         if self.kind == "amendment" and not self.amendment:
             raise ValueError("a Change of kind 'amendment' names the amending claim (amendment=...)")
 
     def to_json(self) -> dict:
-        return {"date": self.date, "kind": self.kind, "reason": self.reason, "data_seen": self.data_seen,
-                "fingerprint": self.fingerprint, "amendment": self.amendment}
+        return {
+            "date": self.date,
+            "kind": self.kind,
+            "reason": self.reason,
+            "data_seen": self.data_seen,
+            "fingerprint": self.fingerprint,
+            "amendment": self.amendment,
+        }

@@ -115,8 +115,14 @@ ROLES = ("evidence", "control", "precondition", "consistency")
 #: The four verdicts of a claim about networks (see :func:`verdict_of`).
 NETWORK_VERDICTS = ("holds and discriminates", "holds but not specific to training", "fails", "inconclusive")
 #: Every verdict a record can carry: the four above, "holds" (RG side) and "not-run".
-VERDICTS = ("holds and discriminates", "holds but not specific to training", "holds", "fails", "inconclusive",
-            "not-run")
+VERDICTS = (
+    "holds and discriminates",
+    "holds but not specific to training",
+    "holds",
+    "fails",
+    "inconclusive",
+    "not-run",
+)
 
 #: Readings: "L" the paper's literal claim, "A"/"B"/"C" our stronger readings, "X" our questions beyond
 #: the papers (the 2D Ising critical point), "RG" standard physics.
@@ -168,12 +174,14 @@ class Row:
 
     @property
     def decision(self) -> str:
-        """"passes", "fails" or "undecided": with an interval, "passes" needs the whole interval inside
+        """ "passes", "fails" or "undecided": with an interval, "passes" needs the whole interval inside
         the tolerance band and "fails" the whole interval outside it; without one, :attr:`passes`."""
         if self.lo is None:
             return "passes" if self.passes else "fails"
-        inside_lo, inside_hi = _within(self.lo, self.predicted, self.tolerance), _within(self.hi, self.predicted,
-                                                                                          self.tolerance)
+        inside_lo, inside_hi = (
+            _within(self.lo, self.predicted, self.tolerance),
+            _within(self.hi, self.predicted, self.tolerance),
+        )
         if inside_lo and inside_hi:
             return "passes"
         band_lo, band_hi = self.predicted - self.tolerance, self.predicted + self.tolerance
@@ -184,8 +192,14 @@ class Row:
         return "undecided"
 
     def to_json(self) -> dict:
-        out = {"quantity": self.quantity, "predicted": self.predicted, "measured": self.measured,
-               "tolerance": self.tolerance, "passes": self.passes, "role": self.role}
+        out = {
+            "quantity": self.quantity,
+            "predicted": self.predicted,
+            "measured": self.measured,
+            "tolerance": self.tolerance,
+            "passes": self.passes,
+            "role": self.role,
+        }
         if self.lo is not None:
             out.update(lo=self.lo, hi=self.hi, decision=self.decision)
         return out
@@ -294,8 +308,9 @@ class Claim:
             raise ValueError(f"Claim.reading must be one of {READINGS}, got {self.reading!r}")
         if not callable(self.measure):
             raise TypeError(f"Claim.measure of {self.id} must be callable")
-        fields = {name.split(".")[0].split("[")[0]
-                  for _, name, _, _ in string.Formatter().parse(self.statement) if name}
+        fields = {
+            name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(self.statement) if name
+        }
         keys = set(self.tolerances)
         if fields - {"protocol"} != keys:
             raise ValueError(
@@ -353,8 +368,9 @@ class Claim:
         spec, e.g. ``{protocol.steps:,}``) read the protocol, so a protocol number is never
         written by hand: numbers format as ``:g``, tuples and lists as comma-separated numbers.
         """
-        return self.statement.format(protocol=ProtocolView(protocol),
-                                     **{k: _format_number(v) for k, v in self.tolerances.items()})
+        return self.statement.format(
+            protocol=ProtocolView(protocol), **{k: _format_number(v) for k, v in self.tolerances.items()}
+        )
 
     @property
     def module(self) -> str:
@@ -390,7 +406,7 @@ class Result:
 
     @property
     def status(self) -> str:
-        """"holds" when every evidence and consistency row passes, "fails" otherwise ("not-run": no rows)."""
+        """ "holds" when every evidence and consistency row passes, "fails" otherwise ("not-run": no rows)."""
         if not self.rows:
             return "not-run"
         return "holds" if all(r.passes for r in self.rows if r.role in ("evidence", "consistency")) else "fails"
@@ -398,8 +414,9 @@ class Result:
     @property
     def verdict(self) -> str:
         """The verdict (see :func:`verdict_of`)."""
-        return verdict_of(self.claim.reading, self.status, [r.decision for r in self.controls],
-                          [r.passes for r in self.preconditions])
+        return verdict_of(
+            self.claim.reading, self.status, [r.decision for r in self.controls], [r.passes for r in self.preconditions]
+        )
 
     @property
     def preconditions(self) -> list[Row]:
@@ -439,17 +456,29 @@ class Result:
     def to_json(self) -> dict:
         c = self.claim
         return {
-            "id": c.id, "paper": c.paper, "reading": c.reading, "paper_claim": c.paper_claim,
-            "statement": c.text, "tolerances": dict(c.tolerances), "chapter": c.chapter,
-            "module": c.module, "measure": c.function, "figure": c.figure,
-            "title": c.title, "status": self.status, "verdict": self.verdict, "literal": c.literal, "ours": c.ours,
-            "amends": c.amends, "post_hoc": c.post_hoc, "registration_note": c.registration_note,
+            "id": c.id,
+            "paper": c.paper,
+            "reading": c.reading,
+            "paper_claim": c.paper_claim,
+            "statement": c.text,
+            "tolerances": dict(c.tolerances),
+            "chapter": c.chapter,
+            "module": c.module,
+            "measure": c.function,
+            "figure": c.figure,
+            "title": c.title,
+            "status": self.status,
+            "verdict": self.verdict,
+            "literal": c.literal,
+            "ours": c.ours,
+            "amends": c.amends,
+            "post_hoc": c.post_hoc,
+            "registration_note": c.registration_note,
             "rows": [r.to_json() for r in self.rows],
         }
 
 
-def verdict_of(reading: str, status: str, controls: Iterable[bool | str],
-               preconditions: Iterable[bool] = ()) -> str:
+def verdict_of(reading: str, status: str, controls: Iterable[bool | str], preconditions: Iterable[bool] = ()) -> str:
     """The verdict of a claim: the one place where verdicts are defined.
 
     ``controls`` holds, per control row, its decision: ``"passes"`` (the control satisfies the
@@ -476,7 +505,7 @@ def verdict_of(reading: str, status: str, controls: Iterable[bool | str],
     if bad:
         raise ValueError(f"control decisions must be 'passes', 'fails' or 'undecided', got {bad}")
     if not decisions:
-        return "inconclusive"   # nothing decides whether the result is specific to training
+        return "inconclusive"  # nothing decides whether the result is specific to training
     if "passes" in decisions:
         return "holds but not specific to training"
     if "undecided" in decisions:
@@ -492,9 +521,12 @@ def record_verdict(record: dict | None) -> str:
         return record["verdict"]
     try:
         rows = record.get("rows", [])
-        return verdict_of(record.get("reading", "RG"), record["status"],
-                          [r.get("decision", r["passes"]) for r in rows if r.get("role") == "control"],
-                          [r["passes"] for r in rows if r.get("role") == "precondition"])
+        return verdict_of(
+            record.get("reading", "RG"),
+            record["status"],
+            [r.get("decision", r["passes"]) for r in rows if r.get("role") == "control"],
+            [r["passes"] for r in rows if r.get("role") == "precondition"],
+        )
     except ValueError:
         return record["status"]
 
@@ -508,9 +540,14 @@ def summary(results: Iterable[Result]):
 
     return pd.DataFrame(
         [
-            {"claim": r.claim.id, "reading": r.claim.reading + (" (ours)" if r.claim.ours else ""),
-             "evidence passing": count(r.evidence), "controls passing": count(r.controls),
-             "consistency passing": count(r.consistency), "verdict": r.verdict}
+            {
+                "claim": r.claim.id,
+                "reading": r.claim.reading + (" (ours)" if r.claim.ours else ""),
+                "evidence passing": count(r.evidence),
+                "controls passing": count(r.controls),
+                "consistency passing": count(r.consistency),
+                "verdict": r.verdict,
+            }
             for r in results
         ]
     )
@@ -597,8 +634,9 @@ def clear_records(claim_ids: Iterable[str], root: Path | None = None) -> None:
         (out / f"{claim_id}.json").unlink(missing_ok=True)
 
 
-def write_ledger(root: Path | None = None, expect: Iterable[str] | None = None,
-                 histories: Mapping[str, Any] | None = None) -> Path:
+def write_ledger(
+    root: Path | None = None, expect: Iterable[str] | None = None, histories: Mapping[str, Any] | None = None
+) -> Path:
     """Gather recorded results into ``_build/claims.json``.
 
     ``histories`` (from :func:`rgbook.audit.histories`, passed by ``python -m rgbook ledger``) gives

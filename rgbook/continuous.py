@@ -24,9 +24,20 @@ from . import expfam
 from ._validate import as_int, as_real, as_real_array, as_samples
 
 __all__ = [
-    "standardize", "MARGINAL_GRID", "project_marginals", "ChainProjection", "project_phi4_chain",
-    "excess_mardia_kurtosis", "receptive_field_gauge", "decodable_share", "chain_decimate_b",
-    "PoissonFlow", "poisson_flow", "even_poly_moments", "kurtosis_identity_gap", "MarginalProjection",
+    "standardize",
+    "MARGINAL_GRID",
+    "project_marginals",
+    "ChainProjection",
+    "project_phi4_chain",
+    "excess_mardia_kurtosis",
+    "receptive_field_gauge",
+    "decodable_share",
+    "chain_decimate_b",
+    "PoissonFlow",
+    "poisson_flow",
+    "even_poly_moments",
+    "kurtosis_identity_gap",
+    "MarginalProjection",
     "project_standardized_law",
 ]
 
@@ -125,15 +136,23 @@ def project_phi4_chain(u, half_width: float = 8.0, n_grid: int = 321) -> ChainPr
     half_width = as_real("half_width", half_width, minimum=1.0)
     n_grid = as_int("n_grid", n_grid, minimum=51, maximum=4001)
     if np.abs(u).max() > half_width:
-        raise ValueError(f"samples reach |u| = {np.abs(u).max():.3g}, outside the quadrature grid [-{half_width}, "
-                         f"{half_width}]; rescale u or widen half_width")
+        raise ValueError(
+            f"samples reach |u| = {np.abs(u).max():.3g}, outside the quadrature grid [-{half_width}, "
+            f"{half_width}]; rescale u or widen half_width"
+        )
     n_sites = u.shape[1]
     t = np.array([(u**2).sum(1).mean(), (u**4).sum(1).mean(), (u[:, :-1] * u[:, 1:]).sum(1).mean()])
     z = np.linspace(-half_width, half_width, n_grid)
     start = np.array([0.5 * n_sites / t[0], 0.0, 0.0])
-    res = minimize(_chain_objective, start, args=(t, z, n_sites), jac=True, method="L-BFGS-B",
-                   bounds=[(None, None), (0.0, None), (None, None)],
-                   options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+    res = minimize(
+        _chain_objective,
+        start,
+        args=(t, z, n_sites),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(None, None), (0.0, None), (None, None)],
+        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000},
+    )
     _, g = _chain_objective(res.x, t, z, n_sites)
     return ChainProjection(float(res.x[0]), float(res.x[1]), float(res.x[2]), float(np.abs(g).max() / n_sites))
 
@@ -180,8 +199,9 @@ def decodable_share(u, targets) -> np.ndarray:
     return 1.0 - resid.var(axis=0) / T.var(axis=0)
 
 
-def chain_decimate_b(theta, K: float, b: int, half_width: float = 10.0, n_grid: int = 1201,
-                     fit_width: float = 2.5) -> tuple[np.ndarray, float, float, float]:
+def chain_decimate_b(
+    theta, K: float, b: int, half_width: float = 10.0, n_grid: int = 1201, fit_width: float = 2.5
+) -> tuple[np.ndarray, float, float, float]:
     r"""Decimation by ``b`` of the chain :math:`-H = -\sum_i V(x_i) + K\sum_i x_ix_{i+1}` on a grid, projected back.
 
     The generalization of :func:`rgbook.rg.grid_chain_decimate` (``b = 2``) to any ``b``: the
@@ -201,7 +221,7 @@ def chain_decimate_b(theta, K: float, b: int, half_width: float = 10.0, n_grid: 
     dx = x[1] - x[0]
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
     T = np.exp(-(V[:, None] + V[None, :]) / 2 + K * np.outer(x, x) + V.min()) * dx
-    psi = np.exp(-V / 4)                                  # power iteration for the top eigenvector
+    psi = np.exp(-V / 4)  # power iteration for the top eigenvector
     for _ in range(10_000):
         nxt = T @ psi
         nxt /= np.linalg.norm(nxt)
@@ -218,8 +238,11 @@ def chain_decimate_b(theta, K: float, b: int, half_width: float = 10.0, n_grid: 
     win = np.abs(x) <= fit_width
     logTb = np.log(Tb[np.ix_(win, win)]) + log_scale - b * V.min() - np.log(dx)
     X, Z = np.meshgrid(x[win], x[win], indexing="ij")
-    cols = ([np.ones(X.size)] + [-(X ** (2 * k) + Z ** (2 * k)).ravel() / 2 for k in range(1, theta.size + 1)]
-            + [(X * Z).ravel()])
+    cols = (
+        [np.ones(X.size)]
+        + [-(X ** (2 * k) + Z ** (2 * k)).ravel() / 2 for k in range(1, theta.size + 1)]
+        + [(X * Z).ravel()]
+    )
     A = np.column_stack(cols)
     y = logTb.ravel()
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
@@ -257,7 +280,7 @@ def poisson_flow(lam: float, b: int, steps: int, tail: float = 1e-18) -> Poisson
     b = as_int("b", b, minimum=2, maximum=10)
     steps = as_int("steps", steps, minimum=1, maximum=4)
     k = np.arange(int(lam + 60 * np.sqrt(lam) + 60))
-    k = k[: int(np.argmax(poisson.sf(k, lam) < tail)) + 1]    # cut where the remaining tail is below ``tail``
+    k = k[: int(np.argmax(poisson.sf(k, lam) < tail)) + 1]  # cut where the remaining tail is below ``tail``
     pmf = poisson.pmf(k, lam)
     pmf = pmf / pmf.sum()
     s3 = expfam.block_sum_pmf(pmf, b)

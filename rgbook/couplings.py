@@ -209,9 +209,9 @@ def open_chain_log_partition_grad(n: int, K: float, h: float) -> tuple[float, np
         msg = np.logaddexp(logT[:, 0] + bwd[i + 1, 0], logT[:, 1] + bwd[i + 1, 1])
         bwd[i] = msg - msg.max()
     logz += float(np.logaddexp(fwd[-1, 0] + end[0], fwd[-1, 1] + end[1]))
-    site = fwd + bwd                                             # (n, 2): ln P(s_i) + const_i
+    site = fwd + bwd  # (n, 2): ln P(s_i) + const_i
     site = np.exp(site - logsumexp(site, axis=1, keepdims=True))
-    pair = fwd[:-1, :, None] + logT[None] + bwd[1:, None, :]     # (n-1, 2, 2): ln P(s_i, s_{i+1}) + const_i
+    pair = fwd[:-1, :, None] + logT[None] + bwd[1:, None, :]  # (n-1, 2, 2): ln P(s_i, s_{i+1}) + const_i
     pair = np.exp(pair - logsumexp(pair, axis=(1, 2), keepdims=True))
     grad = np.array([np.sum(pair * _BOND_SIGNS), np.sum(site[:, 0] - site[:, 1])])
     return logz, grad
@@ -341,8 +341,9 @@ def fit_all_pairs(configs, probs, l2: float = 0.0) -> tuple[np.ndarray, np.ndarr
     return J + J.T, res_x[n_pairs:].copy()
 
 
-def project_chain_from_samples(samples, *, rng, n_boot: int = 200,
-                               level: float = 0.95) -> tuple[float, float, tuple[float, float]]:
+def project_chain_from_samples(
+    samples, *, rng, n_boot: int = 200, level: float = 0.95
+) -> tuple[float, float, tuple[float, float]]:
     r"""Maximum-likelihood NN-chain coupling :math:`(K, h)` of sampled configurations, with a
     bootstrap percentile interval for :math:`K` (``n_boot`` resamples of the configurations).
 
@@ -356,14 +357,17 @@ def project_chain_from_samples(samples, *, rng, n_boot: int = 200,
     n_boot = as_int("n_boot", n_boot, minimum=10, maximum=100_000)
     stats = _chain_stats(s)
     K, h = project_chain_moments(*stats.mean(axis=0), s.shape[1])
-    boot = [project_chain_moments(*stats[rng.integers(0, len(stats), len(stats))].mean(axis=0), s.shape[1])[0]
-            for _ in range(n_boot)]
+    boot = [
+        project_chain_moments(*stats[rng.integers(0, len(stats), len(stats))].mean(axis=0), s.shape[1])[0]
+        for _ in range(n_boot)
+    ]
     lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
     return K, h, (float(lo), float(hi))
 
 
-def project_chain_batches(configs, probs, batch_probs,
-                          level: float = 0.95) -> tuple[float, float, float, tuple[float, float]]:
+def project_chain_batches(
+    configs, probs, batch_probs, level: float = 0.95
+) -> tuple[float, float, float, tuple[float, float]]:
     r"""KL projection of an estimated distribution, with a t-interval from independent batches.
 
     ``probs`` is a pooled estimate of :math:`P(y)` and ``batch_probs`` (shape ``(B, 2^n)``)
@@ -421,7 +425,7 @@ def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, fl
     Needs :math:`10^{-100} \le a \le 10^{100}` and :math:`\min_q \cos q < c/a < 1` (:math:`|c| < a` for even ``n``).
     Returns ``(d, K)``.
     """
-    n = as_int("n", n, minimum=3, maximum=10_000_000)   # the book projects rings of 3^12 sites
+    n = as_int("n", n, minimum=3, maximum=10_000_000)  # the book projects rings of 3^12 sites
     a = as_real("a", a, minimum=1e-100, maximum=1e100)
     c = as_real("c", c)
     if not abs(c) < a:
@@ -430,8 +434,9 @@ def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, fl
     # c / a is an average of cos q weighted by 1/lambda_q > 0: strictly between the smallest cos q and 1
     # (-1 for even n, -cos(pi/n) for odd n); at the edge the ring's parameters are infinite.
     if not c > cos.min() * a:
-        raise ValueError(f"c must be > {cos.min():.6g} a for a ring of n = {n} sites (c/a is an average of cos q), "
-                         f"got a={a}, c={c}")
+        raise ValueError(
+            f"c must be > {cos.min():.6g} a for a ring of n = {n} sites (c/a is an average of cos q), got a={a}, c={c}"
+        )
 
     def f(z):
         lam = z[0] - 2 * z[1] * cos

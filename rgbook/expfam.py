@@ -23,11 +23,28 @@ from scipy.stats import poisson
 
 from ._validate import as_generator, as_int, as_real, as_real_array, as_shape
 
-__all__ = ["FAMILIES", "FAMILY_NAMES", "Family", "Gaussian", "Poisson", "Bernoulli", "Gamma", "EvenPoly", "family",
-           "sample_chain",
-           "cumulants", "sample", "sample_cumulants", "cumulants_from_pmf", "block_sum_pmf",
-           "even_poly_density", "grid_even_moments", "project_even_poly", "project_even_poly_moments",
-           "check_even_poly"]
+__all__ = [
+    "FAMILIES",
+    "FAMILY_NAMES",
+    "Family",
+    "Gaussian",
+    "Poisson",
+    "Bernoulli",
+    "Gamma",
+    "EvenPoly",
+    "family",
+    "sample_chain",
+    "cumulants",
+    "sample",
+    "sample_cumulants",
+    "cumulants_from_pmf",
+    "block_sum_pmf",
+    "even_poly_density",
+    "grid_even_moments",
+    "project_even_poly",
+    "project_even_poly_moments",
+    "check_even_poly",
+]
 
 FAMILIES = ("gaussian", "poisson", "bernoulli", "gamma")
 
@@ -69,8 +86,12 @@ def _params(family: str, params: dict) -> dict:
         raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict, got {type(params).__name__}")
-    spec = {"gaussian": {"mu": None, "var": 0.0}, "poisson": {"lam": 0.0}, "bernoulli": {"p": 0.0},
-            "gamma": {"k": 0.0, "theta": 0.0}}[family]
+    spec = {
+        "gaussian": {"mu": None, "var": 0.0},
+        "poisson": {"lam": 0.0},
+        "bernoulli": {"p": 0.0},
+        "gamma": {"k": 0.0, "theta": 0.0},
+    }[family]
     if set(params) != set(spec):
         raise ValueError(f"params: {family} needs parameters {sorted(spec)}, got {sorted(params)}")
     out = {name: as_real(name, params[name], minimum=lo, strict_minimum=lo is not None) for name, lo in spec.items()}
@@ -92,11 +113,12 @@ def cumulants(family: str, params: dict) -> np.ndarray:
     k, th = p["k"], p["theta"]
     try:
         out = np.array([k * th, k * th**2, 2 * k * th**3, 6 * k * th**4])
-    except OverflowError:                      # th**n of a Python float
+    except OverflowError:  # th**n of a Python float
         out = np.array([np.inf])
     if not np.all(np.isfinite(out)):
-        raise ValueError(f"k and theta must keep the cumulants k theta^n (n - 1)! within float64, "
-                         f"got k={k}, theta={th}")
+        raise ValueError(
+            f"k and theta must keep the cumulants k theta^n (n - 1)! within float64, got k={k}, theta={th}"
+        )
     return out
 
 
@@ -120,8 +142,9 @@ def sample_cumulants(x) -> np.ndarray:
     if x.ndim == 0 or x.shape[-1] < 4:
         raise ValueError(f"x must have at least 4 samples along its last axis, got shape {x.shape}")
     if np.max(np.abs(x)) > 1e60:
-        raise ValueError(f"|x| must be <= 1e60 (fourth powers of larger samples overflow float64), "
-                         f"got {np.max(np.abs(x))}")
+        raise ValueError(
+            f"|x| must be <= 1e60 (fourth powers of larger samples overflow float64), got {np.max(np.abs(x))}"
+        )
     n = x.shape[-1]
     mean = x.mean(axis=-1)
     c = x - mean[..., None]
@@ -164,8 +187,10 @@ def block_sum_pmf(pmf, b: int) -> np.ndarray:
     n = base.size
     if b * b * n * n // 2 > MAX_CONVOLUTION_WORK:
         b_max = max(1, int(np.sqrt(2 * MAX_CONVOLUTION_WORK) / n))
-        raise ValueError(f"b must be <= {b_max} for a pmf of {n} entries (the {b}-fold convolution would cost about "
-                         f"b^2 n^2 / 2 = {b * b * n * n / 2:.2g} operations, more than {MAX_CONVOLUTION_WORK:.0e})")
+        raise ValueError(
+            f"b must be <= {b_max} for a pmf of {n} entries (the {b}-fold convolution would cost about "
+            f"b^2 n^2 / 2 = {b * b * n * n / 2:.2g} operations, more than {MAX_CONVOLUTION_WORK:.0e})"
+        )
     out = np.array([1.0])
     for _ in range(b):
         out = np.convolve(out, base)
@@ -249,7 +274,7 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     if target.ndim != 1 or target.size == 0 or not np.all(np.isfinite(target)) or not np.all(target > 0):
         raise ValueError(f"target must be a 1-d array of finite, positive even moments E x^2, E x^4, ...; got {target}")
     s = np.concatenate([[1.0], target])
-    for shift in (0, 1):                       # Hankel matrices [s_(i+j)] and [s_(i+j+1)]
+    for shift in (0, 1):  # Hankel matrices [s_(i+j)] and [s_(i+j+1)]
         n = (target.size - shift) // 2 + 1
         hankel = np.array([[s[i + j + shift] for j in range(n)] for i in range(n)])
         try:
@@ -264,7 +289,7 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     if theta0 is not None:
         _check_theta0(theta0, m)
     dx = x[1] - x[0]
-    powers = np.stack([x ** (2 * k) for k in range(1, m + 1)])        # (m, n)
+    powers = np.stack([x ** (2 * k) for k in range(1, m + 1)])  # (m, n)
 
     def objective(theta):
         logw = -(theta @ powers)
@@ -279,8 +304,14 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     # theta_m >= 0 keeps exp(-V) normalizable on the real line; the Gaussian fixed point lies on
     # that boundary (theta_m = 0), so the bound is part of the family, not a numerical device.
     bounds = [(None, None)] * (m - 1) + [(0.0, None)]
-    res = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
-                   options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 5000})
+    res = minimize(
+        objective,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 5000},
+    )
     try:
         return check_even_poly(res.x)
     except ValueError:
@@ -291,9 +322,11 @@ def project_even_poly_moments(target, x, theta0=None) -> np.ndarray:
     try:
         return check_even_poly(theta)
     except ValueError:
-        raise ValueError(f"target {target} lies outside the moment range of the even-polynomial family of degree "
-                         f"{2 * m} on the grid x: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which "
-                         "is not a normalizable law; project onto a smaller family (fewer moments)") from None
+        raise ValueError(
+            f"target {target} lies outside the moment range of the even-polynomial family of degree "
+            f"{2 * m} on the grid x: its KL projection is on the boundary theta_{m} = 0 at {res.x}, which "
+            "is not a normalizable law; project onto a smaller family (fewer moments)"
+        ) from None
 
 
 # ------------------------------------------------------------------------------------------
@@ -375,11 +408,13 @@ class Family:
         level = as_real("level", level, minimum=0.5, maximum=0.999)
         T = self.sufficient(x)
         try:
-            boots = np.array([self.natural_from_means(T[rng.integers(0, x.size, x.size)].mean(axis=0))
-                              for _ in range(n_boot)])
+            boots = np.array(
+                [self.natural_from_means(T[rng.integers(0, x.size, x.size)].mean(axis=0)) for _ in range(n_boot)]
+            )
         except ValueError as err:
-            raise ValueError(f"{self.name}: the samples x or a bootstrap resample of them have no projection onto "
-                             f"the family ({err})") from None
+            raise ValueError(
+                f"{self.name}: the samples x or a bootstrap resample of them have no projection onto the family ({err})"
+            ) from None
         a = (1 - level) / 2
         return self.natural_from_means(T.mean(axis=0)), np.quantile(boots, [a, 1 - a], axis=0)
 
@@ -407,7 +442,7 @@ class Gaussian(Family):
 
     def log_partition(self, eta):
         e1, e2 = self.check_natural(eta)
-        return float(-e1**2 / (4 * e2) + 0.5 * np.log(np.pi / -e2))
+        return float(-(e1**2) / (4 * e2) + 0.5 * np.log(np.pi / -e2))
 
     def mean_statistics(self, eta):
         e1, e2 = self.check_natural(eta)
@@ -514,9 +549,10 @@ class Gamma(Family):
         t = self.check_means(t)
         s = np.log(t[1]) - t[0] if t[1] > 0 else -1.0
         if not s > 0:
-            raise ValueError(f"gamma: t = (E ln x, E x) must have ln E x > E ln x (Jensen gap > 0) to project, "
-                             f"got gap {s}")
-        k = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)        # Minka's starting point
+            raise ValueError(
+                f"gamma: t = (E ln x, E x) must have ln E x > E ln x (Jensen gap > 0) to project, got gap {s}"
+            )
+        k = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)  # Minka's starting point
         for _ in range(100):
             f, fp = np.log(k) - digamma(k) - s, 1 / k - polygamma(1, k)
             k_new = k - f / fp
@@ -557,8 +593,10 @@ class EvenPoly(Family):
         with np.errstate(over="ignore"):
             V_edge = np.sum(np.abs(eta) * self.x[-1] ** (2.0 * np.arange(1, self.dim + 1)))
         if not np.isfinite(V_edge):
-            raise ValueError(f"even_poly: eta must keep V(x) = -eta . (x^2, ..., x^(2m)) within float64 on the grid "
-                             f"|x| <= {self.x[-1]}, got {eta}")
+            raise ValueError(
+                f"even_poly: eta must keep V(x) = -eta . (x^2, ..., x^(2m)) within float64 on the grid "
+                f"|x| <= {self.x[-1]}, got {eta}"
+            )
         return eta
 
     def sufficient(self, x):
@@ -592,7 +630,7 @@ class EvenPoly(Family):
         _check_size(size)
         rng = as_generator("rng", rng)
         s2 = float(self.mean_statistics(eta)[0])
-        coeffs = np.concatenate([[0.0], theta])              # g(u), coefficients from u^0 upward
+        coeffs = np.concatenate([[0.0], theta])  # g(u), coefficients from u^0 upward
         coeffs[1] -= 0.5 / s2
         roots = np.roots(np.polynomial.polynomial.polyder(coeffs)[::-1])
         crit = [r.real for r in roots if abs(r.imag) < 1e-12 and r.real > 0]
@@ -614,11 +652,15 @@ def family(name: str, **options) -> Family:
     if name not in classes:
         raise ValueError(f"family must be one of {sorted(classes)}, got {name!r}")
     if options and name != "even_poly":
-        raise TypeError(f"family {name!r} takes no options (m, half_width, n_grid are options of 'even_poly'), "
-                        f"got {', '.join(sorted(options))}")
+        raise TypeError(
+            f"family {name!r} takes no options (m, half_width, n_grid are options of 'even_poly'), "
+            f"got {', '.join(sorted(options))}"
+        )
     if name == "even_poly" and set(options) - {"m", "half_width", "n_grid"}:
-        raise TypeError(f"family 'even_poly' takes the options m, half_width, n_grid, got "
-                        f"{', '.join(sorted(set(options) - {'m', 'half_width', 'n_grid'}))}")
+        raise TypeError(
+            f"family 'even_poly' takes the options m, half_width, n_grid, got "
+            f"{', '.join(sorted(set(options) - {'m', 'half_width', 'n_grid'}))}"
+        )
     return classes[name](**options)
 
 
@@ -642,7 +684,7 @@ def _chain_support(fam: Family, eta: np.ndarray, K: float, n_grid: int):
         hi = 12.0 / np.sqrt(-eta[0]) if fam.dim == 1 else max(6.0, (40 / -eta[-1]) ** (1 / (2 * fam.dim)))
     lo = 0.0 if fam.name == "gamma" else -hi
     h = (hi - lo) / n_grid
-    x = lo + h * (np.arange(n_grid) + 0.5)                 # cell midpoints
+    x = lo + h * (np.arange(n_grid) + 0.5)  # cell midpoints
     return x, fam.sufficient(x) @ eta, h
 
 
@@ -669,8 +711,10 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
     size = as_int("size", size, minimum=1, maximum=10_000_000)
     rng = as_generator("rng", rng)
     if fam.name in ("poisson", "gamma") and K > 0:
-        raise ValueError(f"{fam.name} chain: K must be <= 0 (e^(K x y) with K > 0 is not normalizable "
-                             f"on an unbounded support), got {K}")
+        raise ValueError(
+            f"{fam.name} chain: K must be <= 0 (e^(K x y) with K > 0 is not normalizable "
+            f"on an unbounded support), got {K}"
+        )
     if fam.name == "even_poly" and fam.dim == 1 and abs(K) >= -eta[0]:
         raise ValueError(f"even_poly chain with m = 1: need |K| < theta_1 = {-eta[0]}, got {K}")
     if fam.name == "gaussian":
@@ -679,8 +723,10 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
         try:
             L = np.linalg.cholesky(P)
         except np.linalg.LinAlgError:
-            raise ValueError(f"gaussian chain: precision of this open chain is not positive definite "
-                             f"(any length is fine when |K| < -eta_2 = {-eta[1]}), got K={K}") from None
+            raise ValueError(
+                f"gaussian chain: precision of this open chain is not positive definite "
+                f"(any length is fine when |K| < -eta_2 = {-eta[1]}), got K={K}"
+            ) from None
         mean = np.linalg.solve(P, np.full(n_sites, eta[0]))
         z = rng.standard_normal((size, n_sites))
         return mean + np.linalg.solve(L.T, z.T).T
@@ -693,7 +739,7 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
         alphas.append(nxt - nxt.max())
     steps = int(np.ceil(np.log2(x.size))) + 1
 
-    def draw(cdf, rows):                                 # smallest j with cdf[row, j] >= u (u uniform)
+    def draw(cdf, rows):  # smallest j with cdf[row, j] >= u (u uniform)
         u = rng.random(size)
         lo, up = np.zeros(size, dtype=np.int64), np.full(size, x.size - 1, dtype=np.int64)
         for _ in range(steps):
@@ -706,7 +752,7 @@ def sample_chain(fam: Family, eta, K: float, n_sites: int, size: int, *, rng, n_
     c = np.cumsum(np.exp(alphas[-1] - alphas[-1].max()))
     out[:, -1] = draw(c / c[-1], None)
     for i in range(n_sites - 2, -1, -1):
-        logp = alphas[i][None, :] + logpair                 # row: the state of x_{i+1}
+        logp = alphas[i][None, :] + logpair  # row: the state of x_{i+1}
         c = np.cumsum(np.exp(logp - logp.max(axis=1, keepdims=True)), axis=1)
         out[:, i] = draw(c / c[:, -1:], out[:, i + 1])
     values = x[out]

@@ -118,8 +118,9 @@ class LinearAutoencoder:
     seed: int
 
 
-def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000, lr: float = 0.01,
-                             seed: int = 0, progress: bool = False) -> list[LinearAutoencoder]:
+def train_linear_autoencoder(
+    C, m: int, *, restarts: int = 4, steps: int = 3000, lr: float = 0.01, seed: int = 0, progress: bool = False
+) -> list[LinearAutoencoder]:
     r"""Train :math:`x\mapsto DWx` on the exact loss :math:`\operatorname{tr}[(I-DW)C(I-DW)^T]` by Adam.
 
     Restart ``r`` draws :math:`W, D^T \sim \mathcal N(0, 1/N)` from
@@ -152,10 +153,15 @@ def train_linear_autoencoder(C, m: int, *, restarts: int = 4, steps: int = 3000,
             losses.append(torch.trace(R @ Ct @ R.T))
         return torch.stack(losses)
 
-    log = fit(params, loss, steps=steps, lr=lr, record_every=steps, progress=progress,
-              desc="linear autoencoder restarts")
-    out = [LinearAutoencoder(W=params["W"][r].numpy().copy(), D=params["D"][r].numpy().copy(), loss=float(log.final[r]),
-                             seed=seed + r) for r in range(restarts)]
+    log = fit(
+        params, loss, steps=steps, lr=lr, record_every=steps, progress=progress, desc="linear autoencoder restarts"
+    )
+    out = [
+        LinearAutoencoder(
+            W=params["W"][r].numpy().copy(), D=params["D"][r].numpy().copy(), loss=float(log.final[r]), seed=seed + r
+        )
+        for r in range(restarts)
+    ]
     return sorted(out, key=lambda a: a.loss)
 
 
@@ -290,8 +296,10 @@ BAYES_FAMILIES = ("poisson", "bernoulli")
 def _bayes_task(task) -> Task:
     task = _as_task(task)
     if task.family not in BAYES_FAMILIES or task.K != 0.0 or task.hidden:
-        raise ValueError(f"the exact Bayes estimator needs an i.i.d. task of family {BAYES_FAMILIES} without a "
-                         f"hidden layer, got {task.name!r} (family {task.family!r}, K={task.K}, hidden={task.hidden})")
+        raise ValueError(
+            f"the exact Bayes estimator needs an i.i.d. task of family {BAYES_FAMILIES} without a "
+            f"hidden layer, got {task.name!r} (family {task.family!r}, K={task.K}, hidden={task.hidden})"
+        )
     if task.infer != 0 or len(task.eta) != 1:
         raise ValueError(f"task {task.name!r} must infer its only natural parameter")
     return task
@@ -315,7 +323,7 @@ def sum_likelihood(task: Task | str, N: int, n_bins: int = 32) -> tuple[np.ndarr
         rate = N * np.exp(eta)
         s = np.arange(int(np.ceil(rate.max() + 15 * np.sqrt(rate.max()))) + 31)
         P = poisson.pmf(s[None, :], rate[:, None])
-        if not np.allclose(P.sum(axis=1), 1.0, rtol=0, atol=1e-12):   # pragma: no cover (a bug, not an input)
+        if not np.allclose(P.sum(axis=1), 1.0, rtol=0, atol=1e-12):  # pragma: no cover (a bug, not an input)
             raise RuntimeError("the Poisson law of the sum is truncated too early")
     else:
         s = np.arange(N + 1)
@@ -396,7 +404,7 @@ def _feature_init(task: Task, N: int, M: int, mode: str, gen: torch.Generator) -
         p["V"] = torch.randn((task.hidden, N), generator=gen, dtype=DTYPE) / np.sqrt(N)
         p["v"] = 0.1 * torch.randn(task.hidden, generator=gen, dtype=DTYPE)
         width = task.hidden
-        if mode == "selection":   # hidden unit j reads site j only
+        if mode == "selection":  # hidden unit j reads site j only
             p["V"] = torch.zeros((task.hidden, N), dtype=DTYPE)
             p["V"][np.arange(task.hidden), np.arange(task.hidden) % N] = 1.0
     p["W"] = torch.randn((M, width), generator=gen, dtype=DTYPE) / np.sqrt(width)
@@ -404,7 +412,7 @@ def _feature_init(task: Task, N: int, M: int, mode: str, gen: torch.Generator) -
     if mode == "selection":
         p["W"] = torch.zeros((M, width), dtype=DTYPE)
         p["W"][np.arange(M), np.arange(M) % width] = 1.0
-    if mode == "block_sum":   # every unit is the block sum of all N data (linear layers only)
+    if mode == "block_sum":  # every unit is the block sum of all N data (linear layers only)
         p["W"] = torch.full((M, width), 1.0 / width, dtype=DTYPE)
     return p
 
@@ -422,9 +430,18 @@ def _features_t(p: dict, x: torch.Tensor) -> torch.Tensor:
     return h @ p["W"].mT + p["c"].unsqueeze(-2)
 
 
-def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 16, n_train: int = 8192,
-                               steps: int = 1500, lr: float = 0.01, batch_size: int = 1024,
-                               progress: bool = False) -> tuple[ParameterRegressor, ...]:
+def train_parameter_regressors(
+    runs,
+    N: int,
+    *,
+    M: int = 4,
+    hidden_head: int = 16,
+    n_train: int = 8192,
+    steps: int = 1500,
+    lr: float = 0.01,
+    batch_size: int = 1024,
+    progress: bool = False,
+) -> tuple[ParameterRegressor, ...]:
     r"""Train many natural-parameter regressors on ``N`` data in one batched :func:`rgbook.training.fit` call.
 
     ``runs`` is a sequence of ``(task, mode, seed)``; the tasks must share the architecture
@@ -453,14 +470,15 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         if mode == "block_sum" and task.hidden:
-            raise ValueError(f"mode 'block_sum' needs a linear feature layer on the data; "
-                             f"task {task.name!r} has a hidden layer")
+            raise ValueError(
+                f"mode 'block_sum' needs a linear feature layer on the data; task {task.name!r} has a hidden layer"
+            )
         if mode == "selection" and M > N:
             raise ValueError(f"selection needs M <= N, got M={M}, N={N}")
     if len({task.hidden for task, _, _ in runs}) > 1:
         raise ValueError("runs of one batch must share the architecture (the same task.hidden)")
     data = {}
-    for task, _, seed in runs:                     # one draw per (task, seed), as a separate run would make
+    for task, _, seed in runs:  # one draw per (task, seed), as a separate run would make
         if (task.name, seed) not in data:
             data[task.name, seed] = regression_data(task, N, n_train, seed)
     models, xs, etas, scales = [], [], [], []
@@ -469,10 +487,12 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
         mu, sd = x.mean(), x.std()
         gen = torch.Generator().manual_seed(seed)
         feat = _feature_init(task, N, M, mode, gen)
-        head = {"A": torch.randn((hidden_head, M), generator=gen, dtype=DTYPE) / np.sqrt(M),
-                "a": 0.1 * torch.randn(hidden_head, generator=gen, dtype=DTYPE),
-                "B": torch.randn(hidden_head, generator=gen, dtype=DTYPE) / np.sqrt(hidden_head),
-                "e": torch.tensor(float(eta.mean()), dtype=DTYPE)}
+        head = {
+            "A": torch.randn((hidden_head, M), generator=gen, dtype=DTYPE) / np.sqrt(M),
+            "a": 0.1 * torch.randn(hidden_head, generator=gen, dtype=DTYPE),
+            "B": torch.randn(hidden_head, generator=gen, dtype=DTYPE) / np.sqrt(hidden_head),
+            "e": torch.tensor(float(eta.mean()), dtype=DTYPE),
+        }
         models.append({**feat, **head})
         xs.append(torch.as_tensor((x - mu) / sd))
         etas.append(torch.as_tensor(eta))
@@ -480,7 +500,7 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
     params = {k: torch.stack([p[k] for p in models]) for k in models[0]}
     feature_names = [k for k in ("V", "v", "W", "c") if k in params]
     trained = torch.tensor([mode == "trained" for _, mode, _ in runs])
-    x_all, eta_all = torch.stack(xs), torch.stack(etas)            # (R, n_train, N), (R, n_train)
+    x_all, eta_all = torch.stack(xs), torch.stack(etas)  # (R, n_train, N), (R, n_train)
     batches = Minibatches(n_train, batch_size)
 
     def features_of(p):
@@ -506,12 +526,21 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
             q = features_of(p)
             return ((_head_t(q, _features_t(q, x)) - eta) ** 2).mean(dim=-1)
 
-    fit(params, loss, steps=steps, lr=lr, trainable=trainable, record_every=steps, progress=progress,
-        desc=f"{len(runs)} parameter regressors, N={N}", minibatches=batches)
+    fit(
+        params,
+        loss,
+        steps=steps,
+        lr=lr,
+        trainable=trainable,
+        record_every=steps,
+        progress=progress,
+        desc=f"{len(runs)} parameter regressors, N={N}",
+        minibatches=batches,
+    )
     out = []
     for r, ((task, mode, seed), (mu, sd)) in enumerate(zip(runs, scales)):
         arrays = {k: v[r].numpy().copy() for k, v in params.items()}
-        first = "V" if "V" in arrays else "W"          # fold the standardization into the first layer
+        first = "V" if "V" in arrays else "W"  # fold the standardization into the first layer
         bias = "v" if first == "V" else "c"
         arrays[bias] = arrays[bias] - arrays[first].sum(axis=1) * mu / sd
         arrays[first] = arrays[first] / sd
@@ -523,9 +552,19 @@ def train_parameter_regressors(runs, N: int, *, M: int = 4, hidden_head: int = 1
     return tuple(out)
 
 
-def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained", M: int = 4, hidden_head: int = 16,
-                              n_train: int = 8192, steps: int = 1500, lr: float = 0.01, batch_size: int = 1024,
-                              seed: int = 0) -> ParameterRegressor:
+def train_parameter_regressor(
+    task: Task | str,
+    N: int,
+    *,
+    mode: str = "trained",
+    M: int = 4,
+    hidden_head: int = 16,
+    n_train: int = 8192,
+    steps: int = 1500,
+    lr: float = 0.01,
+    batch_size: int = 1024,
+    seed: int = 0,
+) -> ParameterRegressor:
     r"""Train an FC network to infer the natural parameter of ``task`` from ``N`` data.
 
     Loss :math:`\E(\hat\eta - \eta)^2` on ``n_train`` exact samples, Adam on minibatches of
@@ -537,8 +576,16 @@ def train_parameter_regressor(task: Task | str, N: int, *, mode: str = "trained"
     data, i.e. the block-sum RG iterate) and train the head only: the controls. One run of
     :func:`train_parameter_regressors`.
     """
-    return train_parameter_regressors([(task, mode, seed)], N, M=M, hidden_head=hidden_head, n_train=n_train,
-                                      steps=steps, lr=lr, batch_size=batch_size)[0]
+    return train_parameter_regressors(
+        [(task, mode, seed)],
+        N,
+        M=M,
+        hidden_head=hidden_head,
+        n_train=n_train,
+        steps=steps,
+        lr=lr,
+        batch_size=batch_size,
+    )[0]
 
 
 def control_regressor(task: Task | str, N: int, mode: str, *, M: int = 4, seed: int = 0) -> ParameterRegressor:
@@ -546,10 +593,21 @@ def control_regressor(task: Task | str, N: int, mode: str, *, M: int = 4, seed: 
     task = _as_task(task)
     if mode not in MODES[1:]:
         raise ValueError(f"mode must be one of {MODES[1:]}, got {mode!r}")
-    feat = _feature_init(task, as_int("N", N, minimum=2), as_int("M", M, minimum=1), mode,
-                         torch.Generator().manual_seed(as_int("seed", seed, minimum=0)))
-    return ParameterRegressor(task=task.name, N=N, mode=mode, params={k: v.numpy().copy() for k, v in feat.items()},
-                              test_rmse=float("nan"), seed=seed)
+    feat = _feature_init(
+        task,
+        as_int("N", N, minimum=2),
+        as_int("M", M, minimum=1),
+        mode,
+        torch.Generator().manual_seed(as_int("seed", seed, minimum=0)),
+    )
+    return ParameterRegressor(
+        task=task.name,
+        N=N,
+        mode=mode,
+        params={k: v.numpy().copy() for k, v in feat.items()},
+        test_rmse=float("nan"),
+        seed=seed,
+    )
 
 
 def feature_values(reg: ParameterRegressor, x) -> np.ndarray:
@@ -571,7 +629,7 @@ def standardized_cumulants(u, n_batches: int = 20) -> tuple[np.ndarray, np.ndarr
         raise ValueError(f"u must be (n, units) with n >= {8 * n_batches}, got {u.shape}")
 
     def std_cum(v):
-        k = expfam.sample_cumulants(v.T)             # (units, 4)
+        k = expfam.sample_cumulants(v.T)  # (units, 4)
         return np.stack([k[:, 2] / k[:, 1] ** 1.5, k[:, 3] / k[:, 1] ** 2])
 
     whole = std_cum(u)
@@ -587,8 +645,9 @@ def block_sum_overlap(reg: ParameterRegressor) -> float:
     i.i.d. tasks and the block-sum RG iterate), and :math:`M/N` on average for random weights.
     """
     if "V" in reg.params:
-        raise ValueError("the block-sum overlap needs a linear feature layer on the data "
-                         "(this network has a hidden layer)")
+        raise ValueError(
+            "the block-sum overlap needs a linear feature layer on the data (this network has a hidden layer)"
+        )
     Q, _ = np.linalg.qr(reg.params["W"].T)
     return float(np.sum((Q.T @ np.ones(reg.N)) ** 2) / reg.N)
 
@@ -613,7 +672,8 @@ def span_unit_weights(reg: ParameterRegressor) -> np.ndarray:
     :math:`N\sum w^4/(\sum w^2)^2` shows what the per-unit quantity is in that basis.
     """
     if "V" in reg.params:
-        raise ValueError("the block-sum direction needs a linear feature layer on the data "
-                         "(this network has a hidden layer)")
+        raise ValueError(
+            "the block-sum direction needs a linear feature layer on the data (this network has a hidden layer)"
+        )
     Q, _ = np.linalg.qr(reg.params["W"].T)
     return Q @ (Q.T @ np.ones(reg.N))

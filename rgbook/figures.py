@@ -49,8 +49,15 @@ def apply_style() -> None:
     mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "axes.grid": True, "grid.alpha": 0.3})
 
 
-def save(fig, label: str, *, chapter: str, params: dict[str, Any] | None = None, seed: int | None = None,
-         root: Path | None = None) -> None:
+def save(
+    fig,
+    label: str,
+    *,
+    chapter: str,
+    params: dict[str, Any] | None = None,
+    seed: int | None = None,
+    root: Path | None = None,
+) -> None:
     """Write ``fig`` as PDF and PNG named after its book label, with a provenance sidecar.
 
     Returns ``None`` so that, as the last line of a notebook cell, it adds no output

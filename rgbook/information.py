@@ -92,7 +92,7 @@ def total_correlation(configs, probs) -> float:
     bits = (s > 0).astype(np.int64)
     codes = bits @ (1 << np.arange(s.shape[1]))
     joint = np.bincount(codes, weights=p)
-    up = p @ bits                                     # P(y_j = +1)
+    up = p @ bits  # P(y_j = +1)
     marg = np.stack([up, 1.0 - up])
 
     def entropy(q):

@@ -84,8 +84,10 @@ def transfer_matrix(K: float, h: float = 0.0) -> np.ndarray:
     """
     logT = log_transfer_matrix(K, h)
     if np.max(np.abs(logT)) > 700:
-        raise ValueError(f"|K| + |h| must be <= 700 for transfer_matrix (entries overflow float64), got K={K}, h={h}; "
-                         "use log_transfer_matrix")
+        raise ValueError(
+            f"|K| + |h| must be <= 700 for transfer_matrix (entries overflow float64), got K={K}, h={h}; "
+            "use log_transfer_matrix"
+        )
     return np.exp(logT)
 
 
@@ -130,9 +132,7 @@ def _energy(s: np.ndarray, K: float, h: float, boundary: str) -> np.ndarray:
     return K * bonds + h * s.sum(axis=1)
 
 
-def enumerate_chain(
-    N: int, K: float, h: float = 0.0, boundary: str = "open"
-) -> tuple[np.ndarray, np.ndarray]:
+def enumerate_chain(N: int, K: float, h: float = 0.0, boundary: str = "open") -> tuple[np.ndarray, np.ndarray]:
     r"""Exact Boltzmann distribution of an ``N``-site chain by enumeration.
 
     Parameters
@@ -156,7 +156,7 @@ def enumerate_chain(
     h = as_coupling("h", h)
     boundary = _check_boundary(boundary)
     configs = all_configurations(N)
-    logw = _energy(configs, K, h, boundary)      # configs are spins by construction: no check of 2^N rows
+    logw = _energy(configs, K, h, boundary)  # configs are spins by construction: no check of 2^N rows
     probs = np.exp(logw - logsumexp(logw))
     return configs, probs
 
@@ -167,7 +167,7 @@ def marginalize(configs: np.ndarray, probs: np.ndarray, keep) -> tuple[np.ndarra
     Returns the configurations of the kept sites (in :func:`all_configurations` order)
     and their probabilities, obtained by summing ``probs`` over the other sites.
     """
-    as_spin_distribution(configs, probs)           # spins ±1, probabilities >= 0 summing to 1
+    as_spin_distribution(configs, probs)  # spins ±1, probabilities >= 0 summing to 1
     configs = np.asarray(configs)
     probs = np.asarray(probs, dtype=np.float64)
     keep = as_int_array("keep", keep)
@@ -177,8 +177,9 @@ def marginalize(configs: np.ndarray, probs: np.ndarray, keep) -> tuple[np.ndarra
     if np.unique(keep).size != keep.size:
         raise ValueError(f"keep must list distinct sites, got {keep.tolist()}")
     if keep.size > MAX_ENUMERATION_SITES:
-        raise ValueError(f"keep must list at most {MAX_ENUMERATION_SITES} sites (2^len(keep) marginal states), "
-                         f"got {keep.size}")
+        raise ValueError(
+            f"keep must list at most {MAX_ENUMERATION_SITES} sites (2^len(keep) marginal states), got {keep.size}"
+        )
     bits = (configs[:, keep] > 0).astype(np.int64)
     index = bits @ (1 << np.arange(keep.size - 1, -1, -1, dtype=np.int64))
     marg = np.bincount(index, weights=probs, minlength=2**keep.size)
@@ -256,8 +257,9 @@ def free_energy_per_spin(K, h=0.0):
     K = as_real_array("K", K)
     h = as_real_array("h", h)
     if np.any(np.abs(K) > MAX_COUPLING) or np.any(np.abs(h) > MAX_COUPLING):
-        raise ValueError(f"|K| and |h| must be <= {MAX_COUPLING:g}, got max |K| = {np.max(np.abs(K))}, "
-                         f"max |h| = {np.max(np.abs(h))}")
+        raise ValueError(
+            f"|K| and |h| must be <= {MAX_COUPLING:g}, got max |K| = {np.max(np.abs(K))}, max |h| = {np.max(np.abs(h))}"
+        )
     K, h = np.broadcast_arrays(K, h)
     moderate = (K > -150.0) & (np.abs(h) < 350.0)
     Km, hm = np.where(moderate, K, 0.0), np.where(moderate, h, 0.0)
@@ -269,7 +271,7 @@ def free_energy_per_spin(K, h=0.0):
         a = np.abs(h)
         y_log = -2.0 * a
         with np.errstate(divide="ignore"):
-            log_b2 = 2.0 * np.log1p(-np.exp(y_log))            # ln (1 - y)^2, -inf at h = 0
+            log_b2 = 2.0 * np.log1p(-np.exp(y_log))  # ln (1 - y)^2, -inf at h = 0
         log_root = 0.5 * np.logaddexp(log_b2, np.log(4.0) - 4.0 * K + y_log)
         strong = K + a - np.log(2.0) + np.logaddexp(np.log1p(np.exp(y_log)), log_root)
         out = np.where(moderate, out, strong)
@@ -287,8 +289,9 @@ def correlation_length(K):
     """
     K = as_real_array("K", K)
     if np.any(np.abs(K) > 350):
-        raise ValueError("|K| must be <= 350 (the correlation length e^(2|K|)/2 overflows float64), "
-                         f"got max {np.abs(K).max()}")
+        raise ValueError(
+            f"|K| must be <= 350 (the correlation length e^(2|K|)/2 overflows float64), got max {np.abs(K).max()}"
+        )
     x = np.exp(-2 * np.abs(K))
     with np.errstate(divide="ignore"):
         out = -1.0 / (np.log1p(-x) - np.log1p(x))
@@ -348,7 +351,7 @@ def _markov_sample(n: int, N: int, K: float, h: float, rng: np.random.Generator)
     the whole array is built with cumulative operations, no loop over samples.
     """
     lam = _backward_log_ratios(N, K, h)
-    p_plus = expit(2.0 * K + h + lam[1:])   # P(next=+ | current=+)
+    p_plus = expit(2.0 * K + h + lam[1:])  # P(next=+ | current=+)
     p_minus = expit(-2.0 * K + h + lam[1:])  # P(next=+ | current=-)
     lo = np.minimum(p_plus, p_minus)
     hi = np.maximum(p_plus, p_minus)

@@ -99,6 +99,7 @@ MAX_SWEEPS = 10**7
 # Exact finite-torus results
 # ---------------------------------------------------------------------------------------------
 
+
 def _check_L(L, *, minimum: int = 2, even: bool = False, name: str = "L") -> int:
     L = as_int(name, L, minimum=minimum, maximum=4096)
     if even and L % 2:
@@ -134,10 +135,10 @@ def _log_partition(K: np.ndarray, L: int) -> np.ndarray:
     gamma[..., 0] = (two_K + np.log(np.tanh(K)))[..., 0]
     half = 0.5 * L * gamma
     odd, even = half[..., 1::2], half[..., 0::2]
-    logs = np.stack([_log_2cosh(odd).sum(-1), _log_abs_2sinh(odd).sum(-1),
-                     _log_2cosh(even).sum(-1), _log_abs_2sinh(even).sum(-1)])
-    signs = np.stack([np.ones_like(K[..., 0]), np.ones_like(K[..., 0]), np.ones_like(K[..., 0]),
-                      np.sign(even[..., 0])])
+    logs = np.stack(
+        [_log_2cosh(odd).sum(-1), _log_abs_2sinh(odd).sum(-1), _log_2cosh(even).sum(-1), _log_abs_2sinh(even).sum(-1)]
+    )
+    signs = np.stack([np.ones_like(K[..., 0]), np.ones_like(K[..., 0]), np.ones_like(K[..., 0]), np.sign(even[..., 0])])
     top = logs.max(axis=0)
     with np.errstate(invalid="ignore"):
         total = (signs * np.exp(logs - top)).sum(axis=0)
@@ -259,6 +260,7 @@ def specific_heat(K, L: int):
 # Swendsen–Wang sampling
 # ---------------------------------------------------------------------------------------------
 
+
 def lattice_energy(spins) -> np.ndarray:
     r"""Energy :math:`E(s) = -\sum_{\langle ij\rangle} s_i s_j` of each configuration of a batch.
 
@@ -347,9 +349,19 @@ def _sw_sweep(s: np.ndarray, p: float, rng: np.random.Generator) -> None:
     s *= flip[labels].reshape(s.shape)
 
 
-def swendsen_wang(K: float, L: int, n_chains: int, n_sweeps: int, rng, *, n_burn: int = 100,
-                  keep_every: int = 0, init: str = "random", progress: bool = False,
-                  measure=None) -> SWRun:
+def swendsen_wang(
+    K: float,
+    L: int,
+    n_chains: int,
+    n_sweeps: int,
+    rng,
+    *,
+    n_burn: int = 100,
+    keep_every: int = 0,
+    init: str = "random",
+    progress: bool = False,
+    measure=None,
+) -> SWRun:
     r"""Sample the :math:`L\times L` torus at coupling ``K`` with the Swendsen–Wang algorithm.
 
     ``n_chains`` independent chains are updated together (batch axis first). One sweep: activate
@@ -452,6 +464,7 @@ def benchmark_swendsen_wang(L: int = 64, n_chains: int = 16, n_sweeps: int = 50,
 # Autocorrelation and error bars
 # ---------------------------------------------------------------------------------------------
 
+
 def tau_int(series, *, c: float = 6.0) -> float:
     r"""Integrated autocorrelation time with Sokal's automatic windowing.
 
@@ -547,12 +560,30 @@ def sampled_moments(run: SWRun) -> MomentEstimate:
     c_chain = run.K**2 * N * ((e - u) ** 2).mean(axis=0)
     c = float(c_chain.mean())
     c_err = float(c_chain.std(ddof=1) / np.sqrt(B)) if B > 1 else float("nan")
-    return MomentEstimate(run.K, run.L, u, u_err, u_err_chains, energy_per_site(run.K, run.L), c, c_err,
-                          specific_heat(run.K, run.L), tau, B, T)
+    return MomentEstimate(
+        run.K,
+        run.L,
+        u,
+        u_err,
+        u_err_chains,
+        energy_per_site(run.K, run.L),
+        c,
+        c_err,
+        specific_heat(run.K, run.L),
+        tau,
+        B,
+        T,
+    )
 
 
-def validate_sampler(L: int = 16, factors=(0.95, 1.0, 1.05), n_chains: int = 32, n_sweeps: int = 500,
-                     seed: int = 0, progress: bool = False) -> list[MomentEstimate]:
+def validate_sampler(
+    L: int = 16,
+    factors=(0.95, 1.0, 1.05),
+    n_chains: int = 32,
+    n_sweeps: int = 500,
+    seed: int = 0,
+    progress: bool = False,
+) -> list[MomentEstimate]:
     r"""Sample at :math:`K = f K_c` for each factor and compare :math:`u`, :math:`c` with the exact torus.
 
     Parameters
@@ -578,8 +609,10 @@ def validate_sampler(L: int = 16, factors=(0.95, 1.0, 1.05), n_chains: int = 32,
     if fs.ndim != 1 or fs.size == 0 or np.any(fs <= 0) or np.any(fs > 10):
         raise ValueError(f"factors must be a non-empty sequence of values in (0, 10], got {factors!r}")
     if np.any(fs * K_C < MIN_K_DERIVATIVE):
-        raise ValueError(f"factors must be >= {MIN_K_DERIVATIVE / K_C:.3g} (K = f K_c >= {MIN_K_DERIVATIVE} for the "
-                         f"exact u and c), got {factors!r}")
+        raise ValueError(
+            f"factors must be >= {MIN_K_DERIVATIVE / K_C:.3g} (K = f K_c >= {MIN_K_DERIVATIVE} for the "
+            f"exact u and c), got {factors!r}"
+        )
     # tau_int needs 4 recorded sweeps, the error of c the spread over 2 chains at least
     n_chains = as_int("n_chains", n_chains, minimum=2, maximum=MAX_SITES // (L * L))
     n_sweeps = as_int("n_sweeps", n_sweeps, minimum=4, maximum=MAX_SWEEPS)
@@ -595,6 +628,7 @@ def validate_sampler(L: int = 16, factors=(0.95, 1.0, 1.05), n_chains: int = 32,
 # ---------------------------------------------------------------------------------------------
 # Block maps
 # ---------------------------------------------------------------------------------------------
+
 
 def _blocks(spins, b: int = 2) -> np.ndarray:
     """View ``(..., L, L)`` spins as ``(..., L/b, L/b, b, b)`` blocks (``L`` divisible by ``b``)."""
@@ -684,6 +718,7 @@ def block_linear_threshold(spins, weights) -> np.ndarray:
     field = np.einsum("...ab,ab->...", bl.astype(np.float64), w) + 1e-9 * scale * bl[..., 0, 0]
     return np.where(field > 0, 1, -1).astype(np.int8)
 
+
 # ---------------------------------------------------------------------------------------------
 # Block maps as truth tables over the 16 states of a 2x2 block, and tiled window maps
 # ---------------------------------------------------------------------------------------------
@@ -691,6 +726,7 @@ def block_linear_threshold(spins, weights) -> np.ndarray:
 #: The 16 states of a 2x2 block, shape (16, 2, 2); state ``k`` has spin ``v_j = 2 bit_j(k) - 1`` at
 #: flat position ``j = 2 a + b`` (row ``a``, column ``b``).
 BLOCK_STATES = (2 * ((np.arange(16)[:, None] >> np.arange(4)) & 1) - 1).reshape(16, 2, 2).astype(np.int8)
+
 
 def block_table(block_map) -> np.ndarray:
     """Truth table (16,) int8 of a 2x2 block map over :data:`BLOCK_STATES`.
@@ -737,10 +773,15 @@ def apply_tables(spins, tables) -> np.ndarray:
     shared = s.ndim == 3
     if shared:
         s = s[None]
-    if s.ndim != 4 or s.shape[0] not in (t.shape[0], 1) or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2 \
-            or (s.shape[0] == 1 and not shared and t.shape[0] != 1):
+    if (
+        s.ndim != 4
+        or s.shape[0] not in (t.shape[0], 1)
+        or s.shape[-1] != s.shape[-2]
+        or s.shape[-1] % 2
+        or (s.shape[0] == 1 and not shared and t.shape[0] != 1)
+    ):
         raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
-    idx = block_state_index(s)                  # computed once when every map blocks the same spins
+    idx = block_state_index(s)  # computed once when every map blocks the same spins
     if shared:
         return t[:, idx[0]]
     return t[np.arange(t.shape[0])[:, None, None, None], idx]
@@ -768,14 +809,17 @@ def window_blocking(spins, W, block, window: int) -> np.ndarray:
     nb = window // 2
     blk = np.asarray(block)
     if W.shape[2] != window * window or K != nb * nb or blk.shape != (F, K):
-        raise ValueError(f"W must be (F, (window/2)**2, window**2) and block (F, K) for window = {window}, "
-                         f"got {W.shape} and {blk.shape}")
+        raise ValueError(
+            f"W must be (F, (window/2)**2, window**2) and block (F, K) for window = {window}, "
+            f"got {W.shape} and {blk.shape}"
+        )
     s = np.asarray(spins)
     if s.ndim == 3:
         s = np.broadcast_to(s, (F, *s.shape))
     if s.ndim != 4 or s.shape[0] != F or s.shape[-1] != s.shape[-2] or s.shape[-1] % window:
-        raise ValueError(f"spins must have shape (B, L, L) or (F, B, L, L) with L a multiple of {window}, "
-                         f"got {np.shape(spins)}")
+        raise ValueError(
+            f"spins must have shape (B, L, L) or (F, B, L, L) with L a multiple of {window}, got {np.shape(spins)}"
+        )
     B, L = s.shape[1], s.shape[-1]
     T = L // window
     tiles = s.reshape(F, B, T, window, T, window).transpose(0, 1, 2, 4, 3, 5).reshape(F, B * T * T, window * window)
@@ -783,8 +827,8 @@ def window_blocking(spins, W, block, window: int) -> np.ndarray:
     # may differ from float64's; the map is deterministic either way
     if not np.array_equal(np.sort(blk, axis=1), np.broadcast_to(np.arange(K), blk.shape)):
         raise ValueError("every row of block must be a permutation of range(K)")
-    by_block = np.take_along_axis(W, np.argsort(blk, axis=1)[:, :, None], axis=1)    # row b: the unit at block b
-    pre = np.matmul(tiles.astype(np.float32), by_block.transpose(0, 2, 1).astype(np.float32))   # (F, B T T, K)
+    by_block = np.take_along_axis(W, np.argsort(blk, axis=1)[:, :, None], axis=1)  # row b: the unit at block b
+    pre = np.matmul(tiles.astype(np.float32), by_block.transpose(0, 2, 1).astype(np.float32))  # (F, B T T, K)
     coarse = np.where(pre >= 0, 1, -1).astype(np.int8).reshape(F, B, T, T, nb, nb)
     return coarse.transpose(0, 1, 2, 4, 3, 5).reshape(F, B, L // 2, L // 2)
 
@@ -847,8 +891,10 @@ def _block_map(name_or_weights, rng=None):
             return lambda x: block_majority(x, tie="random", rng=gen)
         if name_or_weights == "decimation":
             return block_decimate
-        raise ValueError("block_map must be 'majority', 'majority-random', 'decimation', a (2, 2) weight "
-                         f"array or a callable, got {name_or_weights!r}")
+        raise ValueError(
+            "block_map must be 'majority', 'majority-random', 'decimation', a (2, 2) weight "
+            f"array or a callable, got {name_or_weights!r}"
+        )
     if callable(name_or_weights):
         return name_or_weights
     w = as_real_array("block_map", name_or_weights)
@@ -881,9 +927,11 @@ def blocked_operators(spins, block_map="majority", n_levels: int = 2, *, rng=Non
     fmap = _block_map(block_map, rng)
     s = _check_spins(spins, "spins")
     if s.shape[-1] % 2**n_levels or s.shape[-1] < 2 ** (n_levels + 1):
-        raise ValueError(f"n_levels must leave blocks of at least 2 x 2 spins: L = {s.shape[-1]} must be a multiple "
-                         f"of 2**n_levels = {2**n_levels} and >= 2**(n_levels + 1) = {2 ** (n_levels + 1)}, "
-                         f"got n_levels = {n_levels}")
+        raise ValueError(
+            f"n_levels must leave blocks of at least 2 x 2 spins: L = {s.shape[-1]} must be a multiple "
+            f"of 2**n_levels = {2**n_levels} and >= 2**(n_levels + 1) = {2 ** (n_levels + 1)}, "
+            f"got n_levels = {n_levels}"
+        )
     out = [even_operators(s)]
     for _ in range(n_levels):
         s = fmap(s)
@@ -925,8 +973,8 @@ def _mcrg_T(ops: np.ndarray, n: int, k: int) -> np.ndarray:
     lo = ops[:, n, :k]
     hi = hi - hi.mean(axis=0)
     lo = lo - lo.mean(axis=0)
-    A = hi.T @ lo / len(ops)     # A_ab = <S^(n+1)_a S^(n)_b>_c = d<S^(n+1)_a>/dK^(n)_b
-    B = hi.T @ hi / len(ops)     # B_ac = <S^(n+1)_a S^(n+1)_c>_c = d<S^(n+1)_a>/dK^(n+1)_c
+    A = hi.T @ lo / len(ops)  # A_ab = <S^(n+1)_a S^(n)_b>_c = d<S^(n+1)_a>/dK^(n)_b
+    B = hi.T @ hi / len(ops)  # B_ac = <S^(n+1)_a S^(n+1)_c>_c = d<S^(n+1)_a>/dK^(n+1)_c
     return np.linalg.solve(B, A)
 
 
@@ -990,8 +1038,17 @@ def mcrg_linearized(ops, n: int = 1, n_ops: int = 2, *, n_groups: int = 16) -> M
     return MCRGResult(n, k, T, ev, lam, float(np.log(lam) / np.log(2.0)), err)
 
 
-def sample_blocked_operators(L: int = 32, block_map="majority", *, n_levels: int = 3, n_chains: int = 32,
-                  n_sweeps: int = 500, seed: int = 0, K: float = K_C, progress: bool = False) -> np.ndarray:
+def sample_blocked_operators(
+    L: int = 32,
+    block_map="majority",
+    *,
+    n_levels: int = 3,
+    n_chains: int = 32,
+    n_sweeps: int = 500,
+    seed: int = 0,
+    K: float = K_C,
+    progress: bool = False,
+) -> np.ndarray:
     """Sample at ``K`` (default :math:`K_c`) and return the blocked operators for :func:`mcrg_linearized`.
 
     Parameters
@@ -1014,14 +1071,23 @@ def sample_blocked_operators(L: int = 32, block_map="majority", *, n_levels: int
     L = _check_L(L)
     n_levels = as_int("n_levels", n_levels, minimum=1, maximum=12)
     if L % 2**n_levels or L < 2 ** (n_levels + 1):
-        raise ValueError(f"L must be a multiple of 2**n_levels = {2**n_levels} and >= 2**(n_levels + 1) = "
-                         f"{2 ** (n_levels + 1)} (n_levels blockings leave 2 x 2 spins at least), got L = {L}, "
-                         f"n_levels = {n_levels}")
+        raise ValueError(
+            f"L must be a multiple of 2**n_levels = {2**n_levels} and >= 2**(n_levels + 1) = "
+            f"{2 ** (n_levels + 1)} (n_levels blockings leave 2 x 2 spins at least), got L = {L}, "
+            f"n_levels = {n_levels}"
+        )
     seed = as_int("seed", seed, minimum=0)
     sample_seq, map_seq = np.random.SeedSequence(seed).spawn(2)
     fmap = _block_map(block_map, np.random.default_rng(map_seq))
-    run = swendsen_wang(K, L, n_chains, n_sweeps, np.random.default_rng(sample_seq), progress=progress,
-                        measure=lambda s: blocked_operators(s, fmap, n_levels))
+    run = swendsen_wang(
+        K,
+        L,
+        n_chains,
+        n_sweeps,
+        np.random.default_rng(sample_seq),
+        progress=progress,
+        measure=lambda s: blocked_operators(s, fmap, n_levels),
+    )
     return run.measurements
 
 
@@ -1073,7 +1139,7 @@ def lattice_operators(spins, n_even: int = 7, n_odd: int = 4) -> np.ndarray:
     n_odd = as_int("n_odd", n_odd, minimum=0, maximum=4)
     if n_even + n_odd == 0:
         raise ValueError("at least one operator is needed")
-    s = _check_spins(spins, "spins").astype(np.int8, copy=False)   # products of +-1 sums of at most 4 fit in int8
+    s = _check_spins(spins, "spins").astype(np.int8, copy=False)  # products of +-1 sums of at most 4 fit in int8
     L = s.shape[-1]
     cache = {}
 
@@ -1088,33 +1154,36 @@ def lattice_operators(spins, n_even: int = 7, n_odd: int = 4) -> np.ndarray:
 
     r, d, dr = at(0, 1), at(1, 0), at(1, 1)
     plaquette = s * r * d * dr
-    even = [lambda: total(s * (r + d)),
-            lambda: total(s * (dr + at(1, -1))),
-            lambda: total(s * (at(0, 2) + at(2, 0))),
-            lambda: total(plaquette),
-            lambda: total(s * (at(1, 2) + at(-1, 2) + at(2, 1) + at(2, -1))),
-            lambda: total(s * (at(2, 2) + at(2, -2))),
-            lambda: total(s * (at(0, 3) + at(3, 0)))]
-    odd = [lambda: total(s),
-           lambda: total(plaquette * (s + r + d + dr)),
-           lambda: total(s * (r * at(0, 2) + d * at(2, 0))),
-           lambda: total(s * (dr * at(2, 2) + at(1, -1) * at(2, -2)))]
+    even = [
+        lambda: total(s * (r + d)),
+        lambda: total(s * (dr + at(1, -1))),
+        lambda: total(s * (at(0, 2) + at(2, 0))),
+        lambda: total(plaquette),
+        lambda: total(s * (at(1, 2) + at(-1, 2) + at(2, 1) + at(2, -1))),
+        lambda: total(s * (at(2, 2) + at(2, -2))),
+        lambda: total(s * (at(0, 3) + at(3, 0))),
+    ]
+    odd = [
+        lambda: total(s),
+        lambda: total(plaquette * (s + r + d + dr)),
+        lambda: total(s * (r * at(0, 2) + d * at(2, 0))),
+        lambda: total(s * (dr * at(2, 2) + at(1, -1) * at(2, -2))),
+    ]
     cols = [f() for f in even[:n_even]] + [f() for f in odd[:n_odd]]
     return np.stack(cols, axis=-1).astype(np.float64)
 
 
-def operators_by_level(spins, n_maps: int, n_levels: int, block_once, *, n_even: int = 7,
-                       n_odd: int = 4) -> np.ndarray:
+def operators_by_level(spins, n_maps: int, n_levels: int, block_once, *, n_even: int = 7, n_odd: int = 4) -> np.ndarray:
     """:func:`lattice_operators` of ``spins`` (B, L, L) and of its images under ``block_once`` applied 1..n_levels
     times, for ``n_maps`` maps at once (``block_once`` maps (B, L, L) or (M, B, L, L) to (M, B, L/2, L/2), e.g.
     :func:`apply_tables` or :func:`window_blocking`): shape (B, M, n_levels + 1, n_even + n_odd), float64."""
     s = np.asarray(spins)
-    level0 = lattice_operators(s, n_even, n_odd)            # (B, k), shared by all maps
+    level0 = lattice_operators(s, n_even, n_odd)  # (B, k), shared by all maps
     out = [np.broadcast_to(level0, (n_maps, *level0.shape))]
     cur = s
     for _ in range(n_levels):
         cur = block_once(cur)
-        out.append(lattice_operators(cur, n_even, n_odd))   # (M, B, k)
+        out.append(lattice_operators(cur, n_even, n_odd))  # (M, B, k)
     return np.stack(out, axis=-2).transpose(1, 0, 2, 3)
 
 
@@ -1157,7 +1226,7 @@ class MomentAccumulator:
             yg = y[self.group == g]
             self.n[g] += yg.shape[0]
             self.s1[g] += yg.sum(axis=0)
-            t = yg.transpose(1, 0, 2)                           # (M, b, D)
+            t = yg.transpose(1, 0, 2)  # (M, b, D)
             self.s2[g] += t.transpose(0, 2, 1) @ t
 
     def moments(self) -> Moments:
@@ -1180,11 +1249,15 @@ class Moments:
 
     def shifted_to(self, shift) -> Moments:
         """The same sums for the operators minus ``shift`` instead of :attr:`shift`."""
-        d = (self.shift - np.asarray(shift))[None]                       # (1, M, D)
+        d = (self.shift - np.asarray(shift))[None]  # (1, M, D)
         n = self.n[:, None, None]
         s1 = self.s1 + n * d
-        s2 = (self.s2 + self.s1[..., :, None] * d[..., None, :] + d[..., :, None] * self.s1[..., None, :]
-              + n[..., None] * d[..., :, None] * d[..., None, :])
+        s2 = (
+            self.s2
+            + self.s1[..., :, None] * d[..., None, :]
+            + d[..., :, None] * self.s1[..., None, :]
+            + n[..., None] * d[..., :, None] * d[..., None, :]
+        )
         return Moments(self.n, s1, s2, self.n_ops, np.asarray(shift))
 
     @staticmethod
@@ -1193,8 +1266,13 @@ class Moments:
         parts = list(parts)
         shift = parts[0].shift
         parts = [p.shifted_to(shift) for p in parts]
-        return Moments(np.concatenate([p.n for p in parts]), np.concatenate([p.s1 for p in parts]),
-                       np.concatenate([p.s2 for p in parts]), parts[0].n_ops, shift)
+        return Moments(
+            np.concatenate([p.n for p in parts]),
+            np.concatenate([p.s1 for p in parts]),
+            np.concatenate([p.s2 for p in parts]),
+            parts[0].n_ops,
+            shift,
+        )
 
 
 def _eigen_from_sums(n, s1, s2, n_ops, step, cols, centred) -> np.ndarray:
@@ -1216,8 +1294,12 @@ def _eigen_from_sums(n, s1, s2, n_ops, step, cols, centred) -> np.ndarray:
         try:
             T = np.linalg.solve(Bm, A)
         except np.linalg.LinAlgError:
-            T = np.stack([np.linalg.lstsq(b, a, rcond=None)[0] for b, a in
-                          zip(Bm.reshape(-1, *Bm.shape[-2:]), A.reshape(-1, *A.shape[-2:]))]).reshape(A.shape)
+            T = np.stack(
+                [
+                    np.linalg.lstsq(b, a, rcond=None)[0]
+                    for b, a in zip(Bm.reshape(-1, *Bm.shape[-2:]), A.reshape(-1, *A.shape[-2:]))
+                ]
+            ).reshape(A.shape)
         lam = np.linalg.eigvals(T).real.max(axis=-1)
         return np.where(lam > 0, np.log2(np.where(lam > 0, lam, 1.0)), np.nan)
 
@@ -1257,8 +1339,9 @@ def mcrg_eigenvalue(ensembles, step: int, cols, *, centred: bool = True) -> Eige
     G = len(allm.n)
     loo = _eigen_from_sums(tot_n - allm.n, tot_1[None] - allm.s1, tot_2[None] - allm.s2, k, step, cols, centred)
     jack = np.sqrt((G - 1) / G * ((loo - loo.mean(axis=0)) ** 2).sum(axis=0))
-    per = np.stack([_eigen_from_sums(e.n.sum(), e.s1.sum(axis=0), e.s2.sum(axis=0), k, step, cols, centred)
-                    for e in ens])
+    per = np.stack(
+        [_eigen_from_sums(e.n.sum(), e.s1.sum(axis=0), e.s2.sum(axis=0), k, step, cols, centred) for e in ens]
+    )
     E = len(ens)
     spread = per.std(axis=0, ddof=1) / np.sqrt(E) if E > 1 else np.zeros_like(y)
     return Eigenvalue(y, jack, per, spread, np.fmax(jack, spread))

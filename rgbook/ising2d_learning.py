@@ -16,10 +16,24 @@ import torch
 
 from .ising2d import BLOCK_STATES
 
-__all__ = ["is_majority_rule", "reconstruction_loss", "MI_ENVIRONMENT", "MI_BUFFER", "block_environments",
-           "mi_cross_entropy", "normalised_filters", "lattice_windows", "window_reconstruction_loss",
-           "ReceptiveFields", "receptive_fields", "block_sum_functionals", "block_readout", "block_sum_overlap",
-           "subspace_overlap", "oriented_networks"]
+__all__ = [
+    "is_majority_rule",
+    "reconstruction_loss",
+    "MI_ENVIRONMENT",
+    "MI_BUFFER",
+    "block_environments",
+    "mi_cross_entropy",
+    "normalised_filters",
+    "lattice_windows",
+    "window_reconstruction_loss",
+    "ReceptiveFields",
+    "receptive_fields",
+    "block_sum_functionals",
+    "block_readout",
+    "block_sum_overlap",
+    "subspace_overlap",
+    "oriented_networks",
+]
 
 
 def is_majority_rule(table) -> bool:
@@ -34,9 +48,9 @@ def is_majority_rule(table) -> bool:
 def reconstruction_loss(prm, V: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
     """Per-model cross-entropy per block (nats) of the block autoencoder h = tanh(w.v + c), P(v_i | h) =
     sigma(2 v_i (a_i h + d_i)), exactly over the 16 block states ``V`` (16, 4) with frequencies ``p`` (16,)."""
-    h = torch.tanh(prm["w"] @ V.T + prm["c"])                                  # (R, 16)
+    h = torch.tanh(prm["w"] @ V.T + prm["c"])  # (R, 16)
     logits = 2.0 * (prm["a"][:, :, None] * h[:, None, :] + prm["d"][:, :, None])  # (R, 4, 16)
-    nll = torch.nn.functional.softplus(-V.T[None] * logits).sum(axis=1)        # -ln P(v | h), (R, 16)
+    nll = torch.nn.functional.softplus(-V.T[None] * logits).sum(axis=1)  # -ln P(v | h), (R, 16)
     return nll @ p
 
 
@@ -83,9 +97,9 @@ def mi_cross_entropy(prm, V: torch.Tensor, E: torch.Tensor) -> torch.Tensor:
     :math:`P(h\mid v) = (1 + h\tanh(w\cdot v))/2` and :math:`q(h\mid E) = \sigma(2h(u\cdot E + b))`; the flip
     :math:`(v, E)\to(-v, -E)` sends :math:`\tanh(w\cdot v)\to-\tanh(w\cdot v)` and :math:`u\cdot E\to-u\cdot E`.
     """
-    t = torch.tanh(prm["w"] @ V.T)                          # (R, n)
-    f = prm["u"] @ E.T                                      # (R, n)
-    b = prm["b"]                                            # (R, 1)
+    t = torch.tanh(prm["w"] @ V.T)  # (R, n)
+    f = prm["u"] @ E.T  # (R, n)
+    b = prm["b"]  # (R, 1)
     ls = torch.nn.functional.logsigmoid
 
     def ce(t, f):
@@ -113,13 +127,14 @@ def lattice_windows(spins, window: int, stride: int) -> np.ndarray:
         raise ValueError(f"window must be an integer in [2, {L}], got {window!r}")
     c = np.arange(0, L, stride)
     d = np.arange(window)
-    rows = (c[:, None, None, None] + d[None, None, :, None]) % L          # (Tc, 1, w, 1)
-    cols = (c[None, :, None, None] + d[None, None, None, :]) % L          # (1, Tc, 1, w)
+    rows = (c[:, None, None, None] + d[None, None, :, None]) % L  # (Tc, 1, w, 1)
+    cols = (c[None, :, None, None] + d[None, None, None, :]) % L  # (1, Tc, 1, w)
     return s[:, rows, cols].reshape(-1, window * window)
 
 
 def window_reconstruction_loss(prm, X: torch.Tensor) -> torch.Tensor:
-    """Per-model reconstruction cross-entropy per window, in nats: h = tanh(W v + c), P(v_i | h) = sigma(2 v_i (A h + d)_i)."""
+    """Per-model reconstruction cross-entropy per window, in nats: h = tanh(W v + c),
+    P(v_i | h) = sigma(2 v_i (A h + d)_i)."""
     H = torch.tanh(torch.einsum("rkx,nx->rnk", prm["W"], X) + prm["c"][:, None, :])
     logits = 2.0 * (H @ prm["A"].transpose(1, 2) + prm["d"][:, None, :])
     return torch.nn.functional.softplus(-X[None] * logits).sum(axis=2).mean(axis=1)
@@ -152,7 +167,7 @@ def receptive_fields(W, window: int) -> ReceptiveFields:
         raise ValueError(f"W must have shape (R, (window/2)**2, window**2) for window = {window}, got {W.shape}")
     nb = window // 2
     per_block = W.reshape(*W.shape[:2], nb, 2, nb, 2).transpose(0, 1, 2, 4, 3, 5).reshape(*W.shape[:2], nb * nb, 4)
-    mass = (per_block**2).sum(axis=-1)                                     # (R, K, blocks)
+    mass = (per_block**2).sum(axis=-1)  # (R, K, blocks)
     block = np.stack([linear_sum_assignment(m, maximize=True)[1] for m in mass])
     units = np.arange(W.shape[1])
     locality = np.stack([mass[r, units, block[r]] for r in range(len(W))]) / (W**2).sum(axis=2)
@@ -166,7 +181,7 @@ def block_sum_functionals(window: int) -> np.ndarray:
     B = np.zeros((nb, nb, window, window))
     for by in range(nb):
         for bx in range(nb):
-            B[by, bx, 2 * by:2 * by + 2, 2 * bx:2 * bx + 2] = 1.0
+            B[by, bx, 2 * by : 2 * by + 2, 2 * bx : 2 * bx + 2] = 1.0
     return B.reshape(nb * nb, window * window)
 
 
@@ -191,11 +206,14 @@ def subspace_overlap(W, V) -> np.ndarray:
     r"""Mean squared cosine of the principal angles between each network's row space and the row space of ``V``.
 
     :math:`\lVert P_W P_V\rVert_F^2 / k`, :math:`k` the dimension of span(V): 1 when span(V) lies in span(W),
-    :math:`\dim W / n` on average for a random span(W) in :math:`\mathbb R^n`. ``W`` (R, K, n), ``V`` (k, n); returns (R,).
+    :math:`\dim W / n` on average for a random span(W) in :math:`\mathbb R^n`. ``W`` (R, K, n), ``V`` (k, n);
+    returns (R,).
     """
     V = np.asarray(V, dtype=float)
     PV = np.linalg.pinv(V) @ V
-    return np.array([np.sum((np.linalg.pinv(w) @ w @ PV) ** 2) for w in np.asarray(W, dtype=float)]) / np.linalg.matrix_rank(V)
+    return np.array(
+        [np.sum((np.linalg.pinv(w) @ w @ PV) ** 2) for w in np.asarray(W, dtype=float)]
+    ) / np.linalg.matrix_rank(V)
 
 
 def oriented_networks(W: np.ndarray, fields: ReceptiveFields) -> np.ndarray:

@@ -18,8 +18,16 @@ from scipy.integrate import quad
 from . import couplings
 from ._validate import as_int, as_real
 
-__all__ = ["wavenumbers", "ring_spectrum", "momentum_shell_spectrum", "shell_modes", "circulant",
-           "ring_ratio_of_spectrum", "fourier_flow", "infinite_line_growth"]
+__all__ = [
+    "wavenumbers",
+    "ring_spectrum",
+    "momentum_shell_spectrum",
+    "shell_modes",
+    "circulant",
+    "ring_ratio_of_spectrum",
+    "fourier_flow",
+    "infinite_line_growth",
+]
 
 
 def wavenumbers(n: int) -> np.ndarray:
@@ -121,8 +129,14 @@ def infinite_line_growth(b: int, steps: int) -> np.ndarray:
         if level == 0:
             return 1.0
         # (1 - cos q)/(1 - cos(q/s)) = sin^2(q/2)/sin^2(q/2s), written so that it does not cancel; even in q
-        val, _ = quad(lambda q: (np.sin(q / 2) / np.sin(q / (2 * s))) ** 2 if q != 0 else s * s, 0, np.pi,
-                      limit=200, epsabs=0, epsrel=1e-13)
+        val, _ = quad(
+            lambda q: (np.sin(q / 2) / np.sin(q / (2 * s))) ** 2 if q != 0 else s * s,
+            0,
+            np.pi,
+            limit=200,
+            epsabs=0,
+            epsrel=1e-13,
+        )
         return val / (np.pi * s)
 
     a = np.array([A(level) for level in range(steps + 1)])

@@ -367,8 +367,15 @@ class _LossData:
         p_t = torch.as_tensor(np.asarray(p, dtype=np.float64))
         w = 1 + s_t
         conf = lambda k: torch.as_tensor(all_configurations(k).astype(np.float64) if k else np.zeros((1, 0)))  # noqa: E731
-        return cls(sT=s_t.T.contiguous(), p=p_t, wp=(w.T[None] * p_t[:, None, :]).contiguous(), pw=p_t @ w,
-                   y=conf(m), y1=conf(m // 2), y2=conf(m - m // 2))
+        return cls(
+            sT=s_t.T.contiguous(),
+            p=p_t,
+            wp=(w.T[None] * p_t[:, None, :]).contiguous(),
+            pw=p_t @ w,
+            y=conf(m),
+            y1=conf(m // 2),
+            y2=conf(m - m // 2),
+        )
 
 
 def _reconstruction_loss_t(params: dict[str, torch.Tensor], data: _LossData) -> torch.Tensor:
@@ -425,9 +432,19 @@ def reconstruction_loss(model: Autoencoder, configs, probs) -> float:
         return float(_reconstruction_loss_t(params, _LossData.of(s, p[None], W.shape[0]))[0])
 
 
-def train_autoencoders(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
-                       seed: int = 0, init_scale: float = 1.0, progress: bool = True,
-                       desc: str | None = None) -> tuple[tuple[Autoencoder, ...], ...]:
+def train_autoencoders(
+    configs,
+    probs,
+    m: int,
+    *,
+    restarts: int = 8,
+    steps: int = 1500,
+    lr: float = 0.05,
+    seed: int = 0,
+    init_scale: float = 1.0,
+    progress: bool = True,
+    desc: str | None = None,
+) -> tuple[tuple[Autoencoder, ...], ...]:
     r"""Train the autoencoder ``N -> m -> N`` on ``D`` input distributions, ``restarts`` each, in one batch.
 
     Restart ``r`` (on every distribution) draws its initial parameters from
@@ -477,17 +494,40 @@ def train_autoencoders(configs, probs, m: int, *, restarts: int = 8, steps: int 
     scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "V": 1 / np.sqrt(m), "d": 0.1}
     seeds = [seed + r for _ in range(D) for r in range(restarts)]
     params = _init_batch(shapes, scales, seeds)
-    log = fit(params, lambda prm: _reconstruction_loss_t(prm, data), steps=steps, lr=lr, record_every=50,
-              progress=progress, desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models)")
+    log = fit(
+        params,
+        lambda prm: _reconstruction_loss_t(prm, data),
+        steps=steps,
+        lr=lr,
+        record_every=50,
+        progress=progress,
+        desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models)",
+    )
     arrays = {k: v.detach().numpy() for k, v in params.items()}
-    models = [Autoencoder(**{k: arrays[k][i].copy() for k in shapes}, loss=float(log.final[i]), seed=seeds[i],
-                          history=log.losses[:, i].copy())
-              for i in range(D * restarts)]
-    return tuple(tuple(models[d * restarts:(d + 1) * restarts]) for d in range(D))
+    models = [
+        Autoencoder(
+            **{k: arrays[k][i].copy() for k in shapes},
+            loss=float(log.final[i]),
+            seed=seeds[i],
+            history=log.losses[:, i].copy(),
+        )
+        for i in range(D * restarts)
+    ]
+    return tuple(tuple(models[d * restarts : (d + 1) * restarts]) for d in range(D))
 
 
-def train_autoencoder(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
-                      seed: int = 0, init_scale: float = 1.0, progress: bool = True) -> list[Autoencoder]:
+def train_autoencoder(
+    configs,
+    probs,
+    m: int,
+    *,
+    restarts: int = 8,
+    steps: int = 1500,
+    lr: float = 0.05,
+    seed: int = 0,
+    init_scale: float = 1.0,
+    progress: bool = True,
+) -> list[Autoencoder]:
     r"""Train the autoencoder ``N -> m -> N`` on one input distribution from ``restarts`` random inits.
 
     :func:`train_autoencoders` with ``D = 1`` (see there for the initialization and the loss).
@@ -497,8 +537,19 @@ def train_autoencoder(configs, probs, m: int, *, restarts: int = 8, steps: int =
     list of Autoencoder
         One per restart, in restart order (not sorted), so that every restart's loss is kept.
     """
-    return list(train_autoencoders(configs, np.asarray(probs, dtype=np.float64)[None, :], m, restarts=restarts,
-                                   steps=steps, lr=lr, seed=seed, init_scale=init_scale, progress=progress)[0])
+    return list(
+        train_autoencoders(
+            configs,
+            np.asarray(probs, dtype=np.float64)[None, :],
+            m,
+            restarts=restarts,
+            steps=steps,
+            lr=lr,
+            seed=seed,
+            init_scale=init_scale,
+            progress=progress,
+        )[0]
+    )
 
 
 @dataclass(frozen=True)
@@ -512,8 +563,18 @@ class StackLevel:
     loss: float | None
 
 
-def stack_layers_batch(configs, probs, depth: int, *, b: int = 2, mode: str = "trained", beta: float = 8.0,
-                       seed: int = 0, progress: bool = True, **train_kwargs) -> tuple[tuple[StackLevel, ...], ...]:
+def stack_layers_batch(
+    configs,
+    probs,
+    depth: int,
+    *,
+    b: int = 2,
+    mode: str = "trained",
+    beta: float = 8.0,
+    seed: int = 0,
+    progress: bool = True,
+    **train_kwargs,
+) -> tuple[tuple[StackLevel, ...], ...]:
     r"""Greedy stacks of ``depth`` layers, each ``n -> n/b``, on ``D`` exact input distributions.
 
     ``probs`` has shape ``(D, n_s)``: ``D`` distributions on the same ``configs``. Every level
@@ -548,8 +609,14 @@ def stack_layers_batch(configs, probs, depth: int, *, b: int = 2, mode: str = "t
         configs_l = stacks[0][-1].configs
         n = configs_l.shape[1]
         if mode == "trained":
-            runs = train_autoencoders(configs_l, np.stack([st[-1].probs for st in stacks]), n // b,
-                                      seed=seed + 1000 * level, progress=progress, **train_kwargs)
+            runs = train_autoencoders(
+                configs_l,
+                np.stack([st[-1].probs for st in stacks]),
+                n // b,
+                seed=seed + 1000 * level,
+                progress=progress,
+                **train_kwargs,
+            )
             layers = []
             for models in runs:
                 best = min(models, key=lambda mdl: mdl.loss)
@@ -565,15 +632,36 @@ def stack_layers_batch(configs, probs, depth: int, *, b: int = 2, mode: str = "t
     return tuple(tuple(stack) for stack in stacks)
 
 
-def stack_layers(configs, probs, depth: int, *, b: int = 2, mode: str = "trained", beta: float = 8.0,
-                 seed: int = 0, progress: bool = True, **train_kwargs) -> list[StackLevel]:
+def stack_layers(
+    configs,
+    probs,
+    depth: int,
+    *,
+    b: int = 2,
+    mode: str = "trained",
+    beta: float = 8.0,
+    seed: int = 0,
+    progress: bool = True,
+    **train_kwargs,
+) -> list[StackLevel]:
     r"""Greedy stack of ``depth`` layers, each ``n -> n/b``, on one exact distribution.
 
     :func:`stack_layers_batch` with one distribution (see there for the modes and seeds).
     Returns ``depth + 1`` levels; level 0 is the input.
     """
-    return list(stack_layers_batch(configs, np.asarray(probs, dtype=np.float64)[None, :], depth, b=b, mode=mode,
-                                   beta=beta, seed=seed, progress=progress, **train_kwargs)[0])
+    return list(
+        stack_layers_batch(
+            configs,
+            np.asarray(probs, dtype=np.float64)[None, :],
+            depth,
+            b=b,
+            mode=mode,
+            beta=beta,
+            seed=seed,
+            progress=progress,
+            **train_kwargs,
+        )[0]
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -626,8 +714,13 @@ def _head_forward(params: dict[str, torch.Tensor], r: int, f: torch.Tensor) -> t
     return hidden @ params["B"][r] + params["e"][r]
 
 
-def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch.Tensor,
-                      batches: Minibatches | None = None, forward=_regressor_forward) -> torch.Tensor:
+def _regressor_losses(
+    params: dict[str, torch.Tensor],
+    s: torch.Tensor,
+    K: torch.Tensor,
+    batches: Minibatches | None = None,
+    forward=_regressor_forward,
+) -> torch.Tensor:
     r"""Mean squared error :math:`\mathbb E(\hat K - K)^2` of each network on its own data, shape (R,).
 
     The networks are evaluated one by one (each on its own (n, N) data, by the same
@@ -642,8 +735,9 @@ def _regressor_losses(params: dict[str, torch.Tensor], s: torch.Tensor, K: torch
     return torch.stack([((forward(params, r, s[r]) - K[r]) ** 2).mean() for r in range(s.shape[0])])
 
 
-def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator,
-                     n_bins: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def _regression_data(
+    N: int, K_range: tuple[float, float], n: int, rng: np.random.Generator, n_bins: int = 32
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` exact open-chain samples with ``K`` uniform over the ``n_bins`` bin midpoints of ``K_range``."""
     bins, mids = binned_parameter(*K_range, n, rng, n_bins)
     s = np.empty((n, N), dtype=np.float64)
@@ -654,12 +748,24 @@ def _regression_data(N: int, K_range: tuple[float, float], n: int, rng: np.rando
     return s, mids[bins]
 
 
-def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[float, float] = (0.1, 1.5),
-                              n_train: int = 8192, hidden: int = 16, steps: int = 2000, lr: float = 0.02,
-                              init_scale: float = 1.0, n_bins: int = 32, batch_size: int | None = None,
-                              depth: int = 1, features: tuple[np.ndarray, np.ndarray] | None = None,
-                              checkpoints: tuple[int, ...] = (),
-                              progress: bool = False) -> tuple[CouplingRegressor, ...]:
+def train_coupling_regressors(
+    N: int,
+    M: int = 4,
+    *,
+    seeds=(0,),
+    K_range: tuple[float, float] = (0.1, 1.5),
+    n_train: int = 8192,
+    hidden: int = 16,
+    steps: int = 2000,
+    lr: float = 0.02,
+    init_scale: float = 1.0,
+    n_bins: int = 32,
+    batch_size: int | None = None,
+    depth: int = 1,
+    features: tuple[np.ndarray, np.ndarray] | None = None,
+    checkpoints: tuple[int, ...] = (),
+    progress: bool = False,
+) -> tuple[CouplingRegressor, ...]:
     r"""Train one FC network per seed to infer :math:`K` from zero-field open-chain configurations.
 
     Architecture: feature layer :math:`f = \tanh(Ws + c)` (the mean of ``M`` stochastic binary
@@ -715,8 +821,10 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
     if features is not None:
         Wf, cf = (np.asarray(a, dtype=np.float64) for a in features)
         if Wf.shape != (M, N) or cf.shape != (M,):
-            raise ValueError(f"features must be (W, c) with W of shape ({M}, {N}) and c of shape ({M},), "
-                             f"got {Wf.shape} and {cf.shape}")
+            raise ValueError(
+                f"features must be (W, c) with W of shape ({M}, {N}) and c of shape ({M},), "
+                f"got {Wf.shape} and {cf.shape}"
+            )
         if not (np.all(np.isfinite(Wf)) and np.all(np.isfinite(cf))):
             raise ValueError("features must be finite")
     checkpoints = tuple(sorted({as_int("checkpoint", t, minimum=1, maximum=steps - 1) for t in checkpoints}))
@@ -750,34 +858,75 @@ def train_coupling_regressors(N: int, M: int = 4, *, seeds=(0,), K_range: tuple[
         """The training losses; at a checkpoint (fit calls this once per step), first record the state."""
         if calls[0] in checkpoints:
             with torch.no_grad():
-                recorded.append((calls[0], prm["W"].detach().numpy().copy(), prm["c"].detach().numpy().copy(),
-                                 _regressor_losses(prm, s_test, K_test, forward=forward).sqrt().numpy()))
+                recorded.append(
+                    (
+                        calls[0],
+                        prm["W"].detach().numpy().copy(),
+                        prm["c"].detach().numpy().copy(),
+                        _regressor_losses(prm, s_test, K_test, forward=forward).sqrt().numpy(),
+                    )
+                )
         calls[0] += 1
         return _regressor_losses(prm, s, K, batches, forward)
 
-    fit(params, loss_fn, steps=steps, lr=lr, trainable=trainable,
-        progress=progress, desc=f"regressors N={N} ({len(seeds)} seeds)", minibatches=batches)
+    fit(
+        params,
+        loss_fn,
+        steps=steps,
+        lr=lr,
+        trainable=trainable,
+        progress=progress,
+        desc=f"regressors N={N} ({len(seeds)} seeds)",
+        minibatches=batches,
+    )
     with torch.no_grad():
         rmse = _regressor_losses(params, s_test, K_test, forward=forward).sqrt().numpy()
     arrays = {k: v.detach().numpy() for k, v in params.items()}
     return tuple(
-        CouplingRegressor(W=arrays["W"][i].copy(), c=arrays["c"][i].copy(),
-                          head={k: arrays[k][i].copy() for k in arrays if k not in ("W", "c")},
-                          test_rmse=float(rmse[i]), seed=seed,
-                          checkpoints=tuple(RegressorCheckpoint(step, Wt[i].copy(), ct[i].copy(), float(e[i]))
-                                            for step, Wt, ct, e in recorded))
+        CouplingRegressor(
+            W=arrays["W"][i].copy(),
+            c=arrays["c"][i].copy(),
+            head={k: arrays[k][i].copy() for k in arrays if k not in ("W", "c")},
+            test_rmse=float(rmse[i]),
+            seed=seed,
+            checkpoints=tuple(
+                RegressorCheckpoint(step, Wt[i].copy(), ct[i].copy(), float(e[i])) for step, Wt, ct, e in recorded
+            ),
+        )
         for i, seed in enumerate(seeds)
     )
 
 
-def train_coupling_regressor(N: int, M: int = 4, *, K_range: tuple[float, float] = (0.1, 1.5), n_train: int = 8192,
-                             hidden: int = 16, steps: int = 2000, lr: float = 0.02, seed: int = 0,
-                             init_scale: float = 1.0, batch_size: int | None = None, depth: int = 1,
-                             features: tuple[np.ndarray, np.ndarray] | None = None) -> CouplingRegressor:
+def train_coupling_regressor(
+    N: int,
+    M: int = 4,
+    *,
+    K_range: tuple[float, float] = (0.1, 1.5),
+    n_train: int = 8192,
+    hidden: int = 16,
+    steps: int = 2000,
+    lr: float = 0.02,
+    seed: int = 0,
+    init_scale: float = 1.0,
+    batch_size: int | None = None,
+    depth: int = 1,
+    features: tuple[np.ndarray, np.ndarray] | None = None,
+) -> CouplingRegressor:
     r"""One network of :func:`train_coupling_regressors` (data and initialization seeded from ``seed``)."""
-    return train_coupling_regressors(N, M, seeds=(seed,), K_range=K_range, n_train=n_train, hidden=hidden,
-                                     steps=steps, lr=lr, init_scale=init_scale, batch_size=batch_size,
-                                     depth=depth, features=features)[0]
+    return train_coupling_regressors(
+        N,
+        M,
+        seeds=(seed,),
+        K_range=K_range,
+        n_train=n_train,
+        hidden=hidden,
+        steps=steps,
+        lr=lr,
+        init_scale=init_scale,
+        batch_size=batch_size,
+        depth=depth,
+        features=features,
+    )[0]
 
 
 def feature_distribution_from_samples(W, c, samples, n_batches: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -900,9 +1049,14 @@ def reconstruction_gap(W, c, configs, probs) -> ReconstructionGap:
     joint = p[:, None] * T
     py = joint.sum(axis=0)
     p_up = (joint.T @ (s > 0)) / np.where(py > 0, py, 1.0)[:, None]
-    return ReconstructionGap(N=int(s.shape[1]), m=int(W.shape[0]), H_s=_entropy(p), H_y=_entropy(py),
-                             H_y_given_s=float(-np.sum(joint * logT)),
-                             sum_H_si_given_y=float((py @ _h(p_up)).sum()))
+    return ReconstructionGap(
+        N=int(s.shape[1]),
+        m=int(W.shape[0]),
+        H_s=_entropy(p),
+        H_y=_entropy(py),
+        H_y_given_s=float(-np.sum(joint * logT)),
+        sum_H_si_given_y=float((py @ _h(p_up)).sum()),
+    )
 
 
 def reconstruction_gradient_norms(models, configs, probs) -> np.ndarray:
@@ -925,8 +1079,12 @@ def reconstruction_gradient_norms(models, configs, probs) -> np.ndarray:
         raise ValueError("models must hold at least one Autoencoder")
     s, p = _check_distribution(configs, probs)
     m = _check_layer(models[0].W, models[0].c, s.shape[1])[0].shape[0]
-    params = {k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models]))
-              .requires_grad_(True) for k in "WcVd"}
+    params = {
+        k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models])).requires_grad_(
+            True
+        )
+        for k in "WcVd"
+    }
     loss = _reconstruction_loss_t(params, _LossData.of(s, np.repeat(p[None], len(models), axis=0), m))
     loss.sum().backward()
     sq = sum((params[k].grad.reshape(len(models), -1) ** 2).sum(-1) for k in "WcVd")
@@ -965,12 +1123,21 @@ def continue_autoencoders(models, configs, probs, *, steps: int, lr: float = 0.0
     steps = as_int("steps", steps, minimum=1)
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
     data = _LossData.of(s, np.stack([p for _, p in checked]), m)
-    params = {k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models])).clone()
-              for k in "WcVd"}
+    params = {
+        k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models])).clone()
+        for k in "WcVd"
+    }
     log = fit(params, lambda prm: _reconstruction_loss_t(prm, data), steps=steps, lr=lr, record_every=50)
     arrays = {k: v.detach().numpy() for k, v in params.items()}
-    return tuple(Autoencoder(**{k: arrays[k][i].copy() for k in "WcVd"}, loss=float(log.final[i]), seed=mdl.seed,
-                             history=log.losses[:, i].copy()) for i, mdl in enumerate(models))
+    return tuple(
+        Autoencoder(
+            **{k: arrays[k][i].copy() for k in "WcVd"},
+            loss=float(log.final[i]),
+            seed=mdl.seed,
+            history=log.losses[:, i].copy(),
+        )
+        for i, mdl in enumerate(models)
+    )
 
 
 class _SampledStates:
@@ -998,8 +1165,9 @@ class _SampledStates:
             self.data = None
             with torch.no_grad():
                 self.history.append(self.loss(self.params).numpy().copy())
-        idx = np.minimum(np.searchsorted(self.cdf, self.rng.random(self.batch) * self.cdf[-1], side="right"),
-                         self.mix.size - 1)
+        idx = np.minimum(
+            np.searchsorted(self.cdf, self.rng.random(self.batch) * self.cdf[-1], side="right"), self.mix.size - 1
+        )
         u, counts = np.unique(idx, return_counts=True)
         self.data = _LossData.of(self.s[u], self.p[:, u] / self.mix[u] * (counts / self.batch), self.m)
 
@@ -1007,15 +1175,32 @@ class _SampledStates:
         if self.data is not None:
             return _reconstruction_loss_t(params, self.data)
         R = self.p.shape[0]
-        return torch.cat([_reconstruction_loss_t({k: v[i:i + self.chunk] for k, v in params.items()},
-                                                 _LossData.of(self.s, self.p[i:i + self.chunk], self.m))
-                          for i in range(0, R, self.chunk)])
+        return torch.cat(
+            [
+                _reconstruction_loss_t(
+                    {k: v[i : i + self.chunk] for k, v in params.items()},
+                    _LossData.of(self.s, self.p[i : i + self.chunk], self.m),
+                )
+                for i in range(0, R, self.chunk)
+            ]
+        )
 
 
-def train_autoencoders_sampled(configs, probs, m: int, *, restarts: int = 8, steps: int = 1500, lr: float = 0.05,
-                               batch: int = 1024, checkpoints: int = 4, seed: int = 0, init_scale: float = 1.0,
-                               progress: bool = False,
-                               desc: str | None = None) -> tuple[tuple[Autoencoder, ...], ...]:
+def train_autoencoders_sampled(
+    configs,
+    probs,
+    m: int,
+    *,
+    restarts: int = 8,
+    steps: int = 1500,
+    lr: float = 0.05,
+    batch: int = 1024,
+    checkpoints: int = 4,
+    seed: int = 0,
+    init_scale: float = 1.0,
+    progress: bool = False,
+    desc: str | None = None,
+) -> tuple[tuple[Autoencoder, ...], ...]:
     r"""Train the autoencoder ``N -> m -> N`` on ``D`` input distributions by exact-weight stochastic gradients.
 
     The models, their initialization (seeds ``seed + r``) and their loss are those of
@@ -1058,14 +1243,28 @@ def train_autoencoders_sampled(configs, probs, m: int, *, restarts: int = 8, ste
     seeds = [seed + r for _ in range(D) for r in range(restarts)]
     params = _init_batch(shapes, scales, seeds)
     states.params, states.every, states.checkpoints = params, steps // checkpoints, checkpoints
-    log = fit(params, states.loss, steps=steps, lr=lr, record_every=steps, minibatches=states, progress=progress,
-              desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models, sampled)")
+    log = fit(
+        params,
+        states.loss,
+        steps=steps,
+        lr=lr,
+        record_every=steps,
+        minibatches=states,
+        progress=progress,
+        desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models, sampled)",
+    )
     history = np.array(states.history)
     arrays = {k: v.detach().numpy() for k, v in params.items()}
-    models = [Autoencoder(**{k: arrays[k][i].copy() for k in shapes}, loss=float(log.final[i]), seed=seeds[i],
-                          history=history[:, i].copy())
-              for i in range(D * restarts)]
-    return tuple(tuple(models[d * restarts:(d + 1) * restarts]) for d in range(D))
+    models = [
+        Autoencoder(
+            **{k: arrays[k][i].copy() for k in shapes},
+            loss=float(log.final[i]),
+            seed=seeds[i],
+            history=history[:, i].copy(),
+        )
+        for i in range(D * restarts)
+    ]
+    return tuple(tuple(models[d * restarts : (d + 1) * restarts]) for d in range(D))
 
 
 # --------------------------------------------------------------------------------------
@@ -1087,15 +1286,24 @@ def init_tanh_autoencoders(n_in: int, hidden: int, m: int, seeds) -> dict[str, t
     seeds = [as_int("seed", s, minimum=0) for s in seeds]
     if not seeds:
         raise ValueError("seeds must be non-empty")
-    shapes = {"W1": (n_in, hidden), "b1": (1, hidden), "W2": (hidden, m), "b2": (1, m),
-              "V1": (m, hidden), "c1": (1, hidden), "V2": (hidden, n_in), "c2": (1, n_in)}
+    shapes = {
+        "W1": (n_in, hidden),
+        "b1": (1, hidden),
+        "W2": (hidden, m),
+        "b2": (1, m),
+        "V1": (m, hidden),
+        "c1": (1, hidden),
+        "V2": (hidden, n_in),
+        "c2": (1, n_in),
+    }
     out = {k: [] for k in TANH_AE_PARAMS}
     for s in seeds:
         gen = torch.Generator().manual_seed(s)
         for k in TANH_AE_PARAMS:
             shape = shapes[k]
-            out[k].append(init_normal(shape, 1 / np.sqrt(shape[0]), gen) if k[0] in "WV"
-                          else torch.zeros(shape, dtype=DTYPE))
+            out[k].append(
+                init_normal(shape, 1 / np.sqrt(shape[0]), gen) if k[0] in "WV" else torch.zeros(shape, dtype=DTYPE)
+            )
     return {k: torch.stack(v) for k, v in out.items()}
 
 
@@ -1144,16 +1352,26 @@ class TanhAutoencoderRun:
         """``"trained"`` or ``"initial"`` parameters of the ``S`` models of data set ``d``."""
         src = {"trained": self.trained, "initial": self.initial}[which]
         S = len(self.seeds)
-        return {k: v[d * S:(d + 1) * S] for k, v in src.items()}
+        return {k: v[d * S : (d + 1) * S] for k, v in src.items()}
 
     def loss_curves(self, d: int) -> np.ndarray:
         """Recorded losses of data set ``d``'s models, shape ``(records, S)``."""
         S = len(self.seeds)
-        return self.losses[:, d * S:(d + 1) * S]
+        return self.losses[:, d * S : (d + 1) * S]
 
 
-def train_tanh_autoencoders(data, seeds, *, hidden: int, m: int, steps: int, lr: float, batch_size: int,
-                       record_every: int = 10, progress: bool = False) -> TanhAutoencoderRun:
+def train_tanh_autoencoders(
+    data,
+    seeds,
+    *,
+    hidden: int,
+    m: int,
+    steps: int,
+    lr: float,
+    batch_size: int,
+    record_every: int = 10,
+    progress: bool = False,
+) -> TanhAutoencoderRun:
     r"""Train one autoencoder per (data set, seed) on the mean squared reconstruction error per site.
 
     ``data`` has shape ``(D, n, N)`` (``D`` data sets of ``n`` samples, stored in the order they were
@@ -1169,7 +1387,7 @@ def train_tanh_autoencoders(data, seeds, *, hidden: int, m: int, steps: int, lr:
     S = len(seeds)
     initial = init_tanh_autoencoders(N, hidden, m, seeds * D)
     start = {k: v.numpy().copy() for k, v in initial.items()}
-    Xt = torch.as_tensor(X)[:, None]                   # (D, 1, n, N): broadcast over the seeds, no copies
+    Xt = torch.as_tensor(X)[:, None]  # (D, 1, n, N): broadcast over the seeds, no copies
     batches = Minibatches(n, as_int("batch_size", batch_size, minimum=1), seed=0)
 
     def loss(p):
@@ -1177,10 +1395,24 @@ def train_tanh_autoencoders(data, seeds, *, hidden: int, m: int, steps: int, lr:
         q = {k: v.view(D, S, *v.shape[1:]) for k, v in p.items()}
         return ((_tanh_decode(q, _tanh_encode(q, x)) - x) ** 2).mean(dim=(2, 3)).reshape(D * S)
 
-    log = fit(initial, loss, steps=steps, lr=lr, record_every=record_every, progress=progress,
-              desc="nonlinear autoencoders", minibatches=batches)
-    return TanhAutoencoderRun(initial=start, trained={k: v.numpy().copy() for k, v in initial.items()},
-                          steps=log.steps, losses=log.losses, n_sets=D, seeds=seeds)
+    log = fit(
+        initial,
+        loss,
+        steps=steps,
+        lr=lr,
+        record_every=record_every,
+        progress=progress,
+        desc="nonlinear autoencoders",
+        minibatches=batches,
+    )
+    return TanhAutoencoderRun(
+        initial=start,
+        trained={k: v.numpy().copy() for k, v in initial.items()},
+        steps=log.steps,
+        losses=log.losses,
+        n_sets=D,
+        seeds=seeds,
+    )
 
 
 def plateau_change(losses, window: float) -> np.ndarray:
@@ -1196,7 +1428,7 @@ def plateau_change(losses, window: float) -> np.ndarray:
     w = max(int(round(window * L.shape[0])), 1)
     if 2 * w > L.shape[0]:
         raise ValueError(f"need at least {2 * w} records for two windows of {w}, got {L.shape[0]}")
-    last, prev = L[-w:].mean(axis=0), L[-2 * w:-w].mean(axis=0)
+    last, prev = L[-w:].mean(axis=0), L[-2 * w : -w].mean(axis=0)
     return np.abs(last - prev) / last
 
 

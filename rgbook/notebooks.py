@@ -96,7 +96,7 @@ def downloadable(nb, *, commit: str | None = None):
         raise ValueError(f"nb must be an nbformat 4 notebook (nbformat.read(..., as_version=4)), got {type(nb)!r}")
     out = copy.deepcopy(nb)
     out.metadata.pop("jupytext", None)
-    out.metadata.pop("source_map", None)   # MyST-NB's map to the .md source lines
+    out.metadata.pop("source_map", None)  # MyST-NB's map to the .md source lines
     out.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     out.metadata.setdefault("language_info", {"name": "python"})
     suffix = f", commit {commit[:12]}" if commit and commit != "unknown" else ""

@@ -53,8 +53,12 @@ def entry(record: Mapping) -> dict:
             if key in row and row[key] is not None:
                 out[key] = _number(row[key]) if key in _NUMBER_KEYS else row[key]
         rows.append(out)
-    return {"verdict": record["verdict"], "status": record["status"], "reading": record.get("reading", ""),
-            "rows": rows}
+    return {
+        "verdict": record["verdict"],
+        "status": record["status"],
+        "reading": record.get("reading", ""),
+        "rows": rows,
+    }
 
 
 def load(root: Path) -> dict[str, dict] | None:
@@ -82,8 +86,9 @@ def _close(a, b) -> bool:
     return abs(a - b) <= RTOL * max(abs(a), abs(b)) + ATOL
 
 
-def compare(records: Mapping[str, Mapping], expected: Mapping[str, Mapping],
-            ids: Iterable[str] | None = None) -> list[str]:
+def compare(
+    records: Mapping[str, Mapping], expected: Mapping[str, Mapping], ids: Iterable[str] | None = None
+) -> list[str]:
     """Differences between fresh claim records and the committed record, one line each ([] if none).
 
     ``ids`` restricts the comparison (default: every id in either); a claim measured but absent
@@ -94,8 +99,10 @@ def compare(records: Mapping[str, Mapping], expected: Mapping[str, Mapping],
     for claim_id in wanted:
         got, want = records.get(claim_id), expected.get(claim_id)
         if want is None:
-            problems.append(f"{claim_id}: measured, but not in {RECORD_FILE} (a new claim: "
-                            f"`python -m rgbook accept {claim_id}` takes it in)")
+            problems.append(
+                f"{claim_id}: measured, but not in {RECORD_FILE} (a new claim: "
+                f"`python -m rgbook accept {claim_id}` takes it in)"
+            )
             continue
         if got is None:
             problems.append(f"{claim_id}: in {RECORD_FILE}, but not measured by this build")
@@ -116,24 +123,26 @@ def compare(records: Mapping[str, Mapping], expected: Mapping[str, Mapping],
                 if (key in g) != (key in w):
                     problems.append(f"{name}: {key} {g.get(key)!r}, recorded {w.get(key)!r}")
                 elif key in g and not _close(g[key], w[key]):
-                    problems.append(f"{name}: {key} {g[key]!r}, recorded {w[key]!r} "
-                                    f"(beyond rtol {RTOL:g} + atol {ATOL:g})")
+                    problems.append(
+                        f"{name}: {key} {g[key]!r}, recorded {w[key]!r} (beyond rtol {RTOL:g} + atol {ATOL:g})"
+                    )
     return problems
 
 
 def write(root: Path, claims_by_id: Mapping[str, Mapping]) -> Path:
     """Write ``verdicts.json`` (sorted ids, one row per line)."""
     path = Path(root) / RECORD_FILE
-    lines = ['{', f'  "precision": {{"rtol": {RTOL!r}, "atol": {ATOL!r}}},', '  "claims": {']
+    lines = ["{", f'  "precision": {{"rtol": {RTOL!r}, "atol": {ATOL!r}}},', '  "claims": {']
     ids = sorted(claims_by_id)
     for n, claim_id in enumerate(ids):
         e = claims_by_id[claim_id]
         head = {k: e[k] for k in ("verdict", "status", "reading")}
         body = json.dumps(head, sort_keys=True)[1:-1]
         rows = ",\n".join(f"      {json.dumps(r, sort_keys=True)}" for r in e["rows"])
-        lines.append(f'    {json.dumps(claim_id)}: {{{body}, "rows": [\n{rows}\n    ]}}'
-                     + ("," if n < len(ids) - 1 else ""))
-    lines += ['  }', '}', '']
+        lines.append(
+            f'    {json.dumps(claim_id)}: {{{body}, "rows": [\n{rows}\n    ]}}' + ("," if n < len(ids) - 1 else "")
+        )
+    lines += ["  }", "}", ""]
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text("\n".join(lines))
     json.loads(tmp.read_text())  # never commit a record that does not parse

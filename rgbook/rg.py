@@ -60,8 +60,10 @@ def _check_decimation_range(K: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, n
     r"""Broadcast ``K, h`` and require :math:`|K| + |h| \le 10^{12}`."""
     K, h = np.broadcast_arrays(K, h)
     if np.any(np.abs(K) + np.abs(h) > 1e12):
-        raise ValueError("|K| + |h| must be <= 1e12: beyond that K' and h' differ from K and h by less than "
-                         f"float64 resolution; got max {np.max(np.abs(K) + np.abs(h))}")
+        raise ValueError(
+            "|K| + |h| must be <= 1e12: beyond that K' and h' differ from K and h by less than "
+            f"float64 resolution; got max {np.max(np.abs(K) + np.abs(h))}"
+        )
     return K, h
 
 
@@ -288,7 +290,7 @@ def gaussian_ring_marginal_precision(K: float, d: float, m: int, b: int = 2) -> 
     K = as_real("K", K)
     d = as_real("d", d, minimum=0.0, strict_minimum=True)
     m = as_int("m", m, minimum=3, maximum=500)
-    b = as_int("b", b, minimum=2, maximum=max(2, 4096 // m))     # the ring's b m sites: a (b m)^2 matrix
+    b = as_int("b", b, minimum=2, maximum=max(2, 4096 // m))  # the ring's b m sites: a (b m)^2 matrix
     N = b * m
     A = gaussian_ring_precision(N, K, d)
     if np.linalg.eigvalsh(A).min() <= 0:
@@ -316,8 +318,10 @@ def block_sum_cumulants(kappa, b: int = 2, zeta: float = 0.5, steps: int = 1) ->
     with np.errstate(over="ignore", invalid="ignore"):
         out = kappa[None, :] * factor[None, :] ** np.arange(steps + 1)[:, None]
     if not np.all(np.isfinite(out)):
-        raise ValueError("kappa, b, zeta and steps give cumulants beyond float64 (b^((1 - n zeta) steps) kappa_n "
-                         "overflows); use fewer steps or smaller kappa")
+        raise ValueError(
+            "kappa, b, zeta and steps give cumulants beyond float64 (b^((1 - n zeta) steps) kappa_n "
+            "overflows); use fewer steps or smaller kappa"
+        )
     return out
 
 
@@ -347,8 +351,10 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
         raise ValueError(f"fit_width must be <= half_width = {half_width}, got {fit_width}")
     x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=101, maximum=10_001))
     if not np.any(np.abs(x) <= fit_width):
-        raise ValueError(f"fit_width must hold points of the grid (half_width = {half_width}, n_grid = {x.size}: "
-                         f"spacing {x[1] - x[0]:.3g}), got {fit_width}")
+        raise ValueError(
+            f"fit_width must hold points of the grid (half_width = {half_width}, n_grid = {x.size}: "
+            f"spacing {x[1] - x[0]:.3g}), got {fit_width}"
+        )
     dx = x[1] - x[0]
     V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
     # T_2(x,z) = e^{-V(x)/2 - V(z)/2} sum_y e^{-V(y)} e^{Kxy} e^{Kzy} dy, as one matrix product
@@ -358,14 +364,19 @@ def grid_chain_decimate(theta, K: float, half_width: float = 10.0, n_grid: int =
     logT2 = -V[:, None] / 2 - V[None, :] / 2 + np.log(core) - V.min() + np.log(dx)
     win = np.abs(x) <= fit_width
     X, Z = np.meshgrid(x[win], x[win], indexing="ij")
-    cols = ([np.ones(X.size)] + [-(X ** (2 * k) + Z ** (2 * k)).ravel() / 2 for k in range(1, theta.size + 1)]
-            + [(X * Z).ravel()])
+    cols = (
+        [np.ones(X.size)]
+        + [-(X ** (2 * k) + Z ** (2 * k)).ravel() / 2 for k in range(1, theta.size + 1)]
+        + [(X * Z).ravel()]
+    )
     A = np.column_stack(cols)
     y = logT2[np.ix_(win, win)].ravel()
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"theta, K and half_width must keep the transfer kernel within float64 on the grid "
-                         f"(e^(K x y) up to e^({abs(K) * half_width**2:.3g}), e^-V(half_width) = "
-                         f"e^-{float(V.max() - V.min()):.3g}); lower |K| or half_width")
+        raise ValueError(
+            f"theta, K and half_width must keep the transfer kernel within float64 on the grid "
+            f"(e^(K x y) up to e^({abs(K) * half_width**2:.3g}), e^-V(half_width) = "
+            f"e^-{float(V.max() - V.min()):.3g}); lower |K| or half_width"
+        )
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     residual = float(np.max(np.abs(A @ coef - y)))
     return coef[1:-1], float(coef[-1]), residual
@@ -426,7 +437,7 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
     x = np.linspace(-half_width, half_width, n_grid)
     dx = x[1] - x[0]
     sd = float(np.sqrt(expfam.grid_even_moments(x, expfam.even_poly_density(theta, x), 1)[0]))
-    if not sd >= MIN_RESOLUTION * dx:   # the variance is preserved, so the initial law decides for every step
+    if not sd >= MIN_RESOLUTION * dx:  # the variance is preserved, so the initial law decides for every step
         raise ValueError(
             f"theta must give a law the grid resolves (the grid of half_width = {half_width} and n_grid = {n_grid}): "
             f"its standard deviation {sd:.3g} must be >= {MIN_RESOLUTION} grid spacings ({MIN_RESOLUTION * dx:.3g}), "
@@ -437,13 +448,15 @@ def block_sum_even_poly(theta, b: int = 2, steps: int = 1, half_width: float = 8
         p = expfam.even_poly_density(out[-1], x)
         s = p.copy()
         for _ in range(b - 1):
-            s = np.convolve(s, p) * dx                    # density of the sum on a grid b times wider
-        xs = np.linspace(b * x[0], b * x[-1], s.size) / np.sqrt(b)   # grid of x' = sum / sqrt(b)
-        w = s / s.sum()                                             # probabilities of the grid points
+            s = np.convolve(s, p) * dx  # density of the sum on a grid b times wider
+        xs = np.linspace(b * x[0], b * x[-1], s.size) / np.sqrt(b)  # grid of x' = sum / sqrt(b)
+        w = s / s.sum()  # probabilities of the grid points
         moments = np.array([(xs ** (2 * k)) @ w for k in range(1, theta.size + 1)])
         try:
             out.append(expfam.project_even_poly_moments(moments, x, theta0=out[-1]))
         except ValueError as err:
-            raise ValueError(f"theta = {theta} leads, after {len(out)} block-sum step(s), to moments with no "
-                             f"even-polynomial projection: {err}") from None
+            raise ValueError(
+                f"theta = {theta} leads, after {len(out)} block-sum step(s), to moments with no "
+                f"even-polynomial projection: {err}"
+            ) from None
     return np.array(out)

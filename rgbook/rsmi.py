@@ -24,9 +24,18 @@ from ._validate import as_int, as_real
 from .information import channel_information as rsmi
 from .thresholds import threshold_tables
 
-__all__ = ["block_environment_joint", "ring_block_environment_joint", "block_environment_from_distribution",
-           "unit_table", "boolean_optimum", "threshold_optimum", "decimation_margin", "describe_unit",
-           "coarse_distribution", "beyond_nn_norm"]
+__all__ = [
+    "block_environment_joint",
+    "ring_block_environment_joint",
+    "block_environment_from_distribution",
+    "unit_table",
+    "boolean_optimum",
+    "threshold_optimum",
+    "decimation_margin",
+    "describe_unit",
+    "coarse_distribution",
+    "beyond_nn_norm",
+]
 
 
 def _chain_with_bonds(bond_couplings) -> np.ndarray:
@@ -67,8 +76,9 @@ def block_environment_joint(K: float, b: int, buffer: int) -> np.ndarray:
     return p.transpose(1, 0, 2).reshape(2**b, 4)
 
 
-def block_environment_from_distribution(configs, probs, start: int, b: int, buffer: int,
-                                        window: int | None = None) -> np.ndarray:
+def block_environment_from_distribution(
+    configs, probs, start: int, b: int, buffer: int, window: int | None = None
+) -> np.ndarray:
     r"""Joint law :math:`P(v, E)` of the block ``start .. start+b-1`` and its environment, by marginalization.
 
     The environment :math:`E` is every site farther than ``buffer`` from the block (at most
@@ -186,7 +196,7 @@ def ring_block_environment_joint(N: int, K: float, b: int, buffer: int) -> np.nd
     N = as_int("N", N, minimum=b + 2 * buffer + 2)
     t = np.tanh(K)
     KB, KF = (float(np.arctanh(t**n)) if K != 0 else 0.0 for n in (buffer + 1, N - b - 2 * buffer - 1))
-    x = ising.all_configurations(b + 2).astype(np.float64)            # (e_L, v_1..v_b, e_R)
+    x = ising.all_configurations(b + 2).astype(np.float64)  # (e_L, v_1..v_b, e_R)
     bonds = np.array([KB, *([K] * (b - 1)), KB])
     logw = (x[:, :-1] * x[:, 1:]) @ bonds + KF * x[:, -1] * x[:, 0]
     w = np.exp(logw - logw.max())

@@ -20,8 +20,17 @@ from ._validate import as_int, as_spin_distribution
 from .ising import all_configurations
 from .networks import binary_entropy, sign_layer
 
-__all__ = ["THRESHOLD_BETA", "threshold_tables", "threshold_units", "deterministic_losses", "swap_losses",
-           "search_from", "hard_rows", "search_encoders", "mirror_images"]
+__all__ = [
+    "THRESHOLD_BETA",
+    "threshold_tables",
+    "threshold_units",
+    "deterministic_losses",
+    "swap_losses",
+    "search_from",
+    "hard_rows",
+    "search_encoders",
+    "mirror_images",
+]
 
 
 def threshold_tables(b: int) -> np.ndarray:
@@ -68,7 +77,7 @@ def threshold_units(N: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndar
                 break
             for signs in np.ndindex(*(3,) * k):
                 w = np.zeros(N)
-                w[start:start + k] = np.array(signs) - 1
+                w[start : start + k] = np.array(signs) - 1
                 if w[start] == 0 or w[start + k - 1] == 0:  # the window is the support's span
                     continue
                 n_nz = int(np.count_nonzero(w))
@@ -122,8 +131,9 @@ def swap_losses(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, M: np.ndar
     return H.sum(axis=(1, 2)) / (M.shape[1] - 1)
 
 
-def search_from(bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.ndarray,
-                 max_sweeps: int = 20) -> tuple[np.ndarray, list[int], float]:
+def search_from(
+    bits: np.ndarray, pool_bits: np.ndarray, up: np.ndarray, p: np.ndarray, max_sweeps: int = 20
+) -> tuple[np.ndarray, list[int], float]:
     """Coordinate descent over the units: replace one unit at a time by the pool's best, until no change.
 
     ``bits`` (m, n_s) are the start's unit outputs as 0/1. Returns the final bits, for each unit
@@ -157,8 +167,9 @@ def hard_rows(W: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, 
     return W * k[:, None], c * k
 
 
-def search_encoders(configs, probs, m: int, starts, *, width: int, n_random: int, seed: int,
-                    max_sweeps: int = 20) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray, float]]]:
+def search_encoders(
+    configs, probs, m: int, starts, *, width: int, n_random: int, seed: int, max_sweeps: int = 20
+) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray, float]]]:
     """Local search over deterministic threshold encoders ``N -> m`` on an enumerated law, optimal decoder.
 
     Starts: the layers ``starts`` (pairs ``(W, c)``, each made hard by :func:`hard_rows`) and

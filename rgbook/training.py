@@ -121,9 +121,18 @@ def _finite_or_raise(what: str, value: torch.Tensor, step: int) -> None:
     )
 
 
-def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torch.Tensor]], torch.Tensor], *,
-        steps: int, lr: float, trainable: tuple[str, ...] | None = None, record_every: int = 50,
-        progress: bool = False, desc: str = "training", minibatches: Minibatches | None = None) -> TrainingLog:
+def fit(
+    params: Mapping[str, torch.Tensor],
+    loss_fn: Callable[[Mapping[str, torch.Tensor]], torch.Tensor],
+    *,
+    steps: int,
+    lr: float,
+    trainable: tuple[str, ...] | None = None,
+    record_every: int = 50,
+    progress: bool = False,
+    desc: str = "training",
+    minibatches: Minibatches | None = None,
+) -> TrainingLog:
     r"""Minimize the per-model losses ``loss_fn(params)`` with Adam, in place.
 
     Parameters
@@ -166,7 +175,7 @@ def fit(params: Mapping[str, torch.Tensor], loss_fn: Callable[[Mapping[str, torc
         if not isinstance(t, torch.Tensor) or t.dtype != DTYPE:
             raise TypeError(f"parameter {n!r} must be a float64 torch.Tensor, got {getattr(t, 'dtype', type(t))}")
         t.requires_grad_(True)
-    opt = torch.optim.Adam(tensors, lr=lr, foreach=True)   # one kernel per op for all tensors; same numbers
+    opt = torch.optim.Adam(tensors, lr=lr, foreach=True)  # one kernel per op for all tensors; same numbers
     recorded_steps, history = [], []
     for step in progress_bar(range(steps), progress, desc):
         opt.zero_grad()

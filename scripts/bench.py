@@ -34,8 +34,12 @@ TARGET_SECONDS = 360.0
 
 def make_book_seconds(target: str = "book") -> float:
     start = time.perf_counter()
-    subprocess.run([os.environ.get("MAKE", "make"), "--no-print-directory", target], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [os.environ.get("MAKE", "make"), "--no-print-directory", target],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -56,20 +60,35 @@ def main(argv):
         print(bench.chapter_times(ROOT).to_string(index=False, float_format=fmt))
         return 0
     keep = ROOT / "_build" / "bench-build.json"
-    shutil.rmtree(ROOT / "_build", ignore_errors=True)     # a fresh clone has no _build
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)  # a fresh clone has no _build
     cold = make_book_seconds()
     warm = make_book_seconds()
     pdf = make_pdf_seconds()
-    keep.write_text(json.dumps({"cold_seconds": cold, "warm_seconds": warm}
-                               | ({} if pdf is None else {"pdf_seconds": pdf}), indent=2))
+    keep.write_text(
+        json.dumps(
+            {"cold_seconds": cold, "warm_seconds": warm} | ({} if pdf is None else {"pdf_seconds": pdf}), indent=2
+        )
+    )
     times = bench.chapter_times(ROOT)
     print()
-    print(pd.DataFrame([
-        {"build": "cold make book (empty _build, after install)", "seconds": cold, "target (s)": TARGET_SECONDS,
-         "ratio to target": cold / TARGET_SECONDS},
-        {"build": "warm make book (nothing changed)", "seconds": warm, "target (s)": TARGET_SECONDS,
-         "ratio to target": warm / TARGET_SECONDS},
-    ]).to_string(index=False, float_format=fmt))
+    print(
+        pd.DataFrame(
+            [
+                {
+                    "build": "cold make book (empty _build, after install)",
+                    "seconds": cold,
+                    "target (s)": TARGET_SECONDS,
+                    "ratio to target": cold / TARGET_SECONDS,
+                },
+                {
+                    "build": "warm make book (nothing changed)",
+                    "seconds": warm,
+                    "target (s)": TARGET_SECONDS,
+                    "ratio to target": warm / TARGET_SECONDS,
+                },
+            ]
+        ).to_string(index=False, float_format=fmt)
+    )
     print(f"ratio cold / warm: {cold / warm:.1f}")
     if pdf is not None:
         info = json.loads((ROOT / "_build" / "pdf-build.json").read_text())
@@ -79,11 +98,17 @@ def main(argv):
     print("chapter execution times of the cold build (two chapters at a time):")
     print(times.to_string(index=False, float_format=fmt))
     total = float(times["execution (s)"].sum())
-    print(f"sum of chapter execution times {total:.0f} s; cold build wall {cold:.0f} s; ratio sum / wall "
-          f"{total / cold:.2f} (above 1 when parallel execution saves more than the install checks and HTML cost)")
+    print(
+        f"sum of chapter execution times {total:.0f} s; cold build wall {cold:.0f} s; ratio sum / wall "
+        f"{total / cold:.2f} (above 1 when parallel execution saves more than the install checks and HTML cost)"
+    )
     # Re-render the Performance page so that it shows these times (nothing re-executes).
-    subprocess.run([os.environ.get("MAKE", "make"), "--no-print-directory", "book"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [os.environ.get("MAKE", "make"), "--no-print-directory", "book"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     stale = sorted(build.stale_chapters(ROOT))
     print(f"\nbuild times written to {keep.relative_to(ROOT)}; stale chapters now: {stale}")
     return 0

@@ -42,12 +42,22 @@ BUILD = ROOT / "_build"
 SINGLE = BUILD / "singlehtml"
 PDF = BUILD / "pdf" / "rgbook.pdf"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BIN = Path(sys.executable).parent
 
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
-          'rgbook &middot; page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+    'rgbook &middot; page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
 
 # Print layout: the one-page book without the site chrome (navigation, buttons, search).
 PRINT_CSS = """
@@ -117,8 +127,9 @@ SET_PAGES_JS = """
 
 def chapter_pages(pdf: Path, titles: list[str]) -> list[str]:
     """The page each chapter starts on: the first page (after the contents) whose text begins with its title."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     pages = [_norm(t).strip() for t in text.split("\f")]
     out, start = [], 1
     for title in titles:
@@ -188,12 +199,19 @@ def print_pdf(single: Path, out: Path) -> dict:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1100, "height": 1400})
-            page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith(("/favicon.ico", "/searchindex.js")) else None)
+            page.on(
+                "response",
+                lambda r: (
+                    failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith(("/favicon.ico", "/searchindex.js"))
+                    else None
+                ),
+            )
             url = f"http://127.0.0.1:{server.server_address[1]}/{single_page(single).name}"
             page.goto(url, wait_until="networkidle", timeout=180_000)
-            page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
-                                   timeout=120_000)
+            page.wait_for_function(
+                "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise", timeout=120_000
+            )
             page.evaluate("() => window.MathJax.startup.promise")
             math = page.evaluate("() => document.querySelectorAll('mjx-container').length")
             details = page.evaluate(OPEN_ALL_JS)
@@ -201,16 +219,25 @@ def print_pdf(single: Path, out: Path) -> dict:
             page.add_style_tag(content=PRINT_CSS)
             page.emulate_media(media="print")
             page.wait_for_function("() => Array.from(document.images).every((i) => i.complete)", timeout=120_000)
-            broken = page.evaluate("() => Array.from(document.images).filter((i) => !i.naturalWidth)"
-                                   ".map((i) => i.getAttribute('src'))")
+            broken = page.evaluate(
+                "() => Array.from(document.images).filter((i) => !i.naturalWidth).map((i) => i.getAttribute('src'))"
+            )
             if broken:
                 raise SystemExit(f"{len(broken)} image(s) did not load: {broken[:5]}")
-            options = dict(format="A4", print_background=True, prefer_css_page_size=True, display_header_footer=True,
-                           header_template="<span></span>", footer_template=FOOTER, outline=True, tagged=True)
-            page.pdf(path=str(out), **options)           # first print: where does each chapter start?
+            options = dict(
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                outline=True,
+                tagged=True,
+            )
+            page.pdf(path=str(out), **options)  # first print: where does each chapter start?
             numbers = chapter_pages(out, titles)
             page.evaluate(SET_PAGES_JS, numbers)
-            page.pdf(path=str(out), **options)           # second print: the contents with its page numbers
+            page.pdf(path=str(out), **options)  # second print: the contents with its page numbers
             browser.close()
     finally:
         server.shutdown()
@@ -225,7 +252,7 @@ def print_pdf(single: Path, out: Path) -> dict:
 
 def _norm(text: str) -> str:
     text = text.replace("\u00ad", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
-    text = re.sub(r"-\s*\n\s*", "-", text)           # a hyphenated id broken over two lines
+    text = re.sub(r"-\s*\n\s*", "-", text)  # a hyphenated id broken over two lines
     return re.sub(r"\s+", " ", text)
 
 
@@ -233,8 +260,10 @@ def expected(single_html: str) -> dict[str, list[str]]:
     """What the HTML shows that the PDF must show: figure numbers, glued numbers."""
     figs = re.findall(r'<span class="caption-number">\s*(Fig\.\s*[\d.]+)', single_html)
     glued = re.findall(r'<span class="pasted-text">([^<]*)</span>', single_html)
-    return {"figures": sorted({re.sub(r"\s+", " ", f).rstrip(".").strip() for f in figs}),
-            "glued": sorted({html_lib.unescape(g).strip() for g in glued if g.strip()})}
+    return {
+        "figures": sorted({re.sub(r"\s+", " ", f).rstrip(".").strip() for f in figs}),
+        "glued": sorted({html_lib.unescape(g).strip() for g in glued if g.strip()}),
+    }
 
 
 def _near_heading(flat: str, cid: str, verdict: str, window: int = 250) -> bool:
@@ -244,7 +273,7 @@ def _near_heading(flat: str, cid: str, verdict: str, window: int = 250) -> bool:
     heading, after the end of the previous claim's table, instead of right before the id.
     """
     for m in re.finditer(re.escape(cid) + r" \(Paper", flat):
-        if verdict in flat[max(0, m.start() - window):m.start()]:
+        if verdict in flat[max(0, m.start() - window) : m.start()]:
             return True
     return False
 
@@ -295,8 +324,9 @@ def main(argv: list[str]) -> int:
     info = print_pdf(SINGLE, PDF)
     times["print_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True, capture_output=True, text=True
+    ).stdout
     pdfinfo = subprocess.run(["pdfinfo", str(PDF)], check=True, capture_output=True, text=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", pdfinfo, re.M).group(1))
     problems, counts = check_text(text, (SINGLE / "rgbook.html").read_text())
@@ -305,9 +335,11 @@ def main(argv: list[str]) -> int:
     if problems:
         print("\n".join(["PDF text check failed:"] + problems), file=sys.stderr)
         return 1
-    print(f"PDF: {PDF.relative_to(ROOT)}, {pages} pages, {PDF.stat().st_size / 1e6:.1f} MB; {info['math']} formulas "
-          f"typeset, {info['details_opened']} folded blocks opened; text check: {counts['figure_numbers']} figure "
-          f"numbers, {counts['claims']} claims with their verdicts, {counts['glued_values']} glued values found")
+    print(
+        f"PDF: {PDF.relative_to(ROOT)}, {pages} pages, {PDF.stat().st_size / 1e6:.1f} MB; {info['math']} formulas "
+        f"typeset, {info['details_opened']} folded blocks opened; text check: {counts['figure_numbers']} figure "
+        f"numbers, {counts['claims']} claims with their verdicts, {counts['glued_values']} glued values found"
+    )
     if "--no-html" not in argv:
         times["html_relink_seconds"] = run(env_jb + ["--builder", "html"])
     times["total_seconds"] = time.perf_counter() - total

@@ -29,8 +29,16 @@ import threading
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 #: Time a page may take to load, typeset and settle, in milliseconds.
 PAGE_TIMEOUT_MS = 120_000
@@ -170,17 +178,21 @@ def check_answer(browser, port: int, shots: Path) -> list[str]:
             page.evaluate("() => window.MathJax.startup.promise")
         page.evaluate("() => window.scrollTo(0, 0)")
         shot = shots / f"answer-{doc.removeprefix('book/')}.png"
-        page.screenshot(path=str(shot))          # the window only: what a reader sees without scrolling
+        page.screenshot(path=str(shot))  # the window only: what a reader sees without scrolling
         info = page.evaluate(ANSWER_JS)
         page.close()
         if "error" in info:
             problems.append(f"{doc}: {info['error']}")
             continue
-        print(f"answer {doc:18}  table top {info['top']} px; {info['visible']} of {info['badges']} verdict badges "
-              f"visible without scrolling (first row {info['firstVisible']} of {info['first']}); screenshot {shot}")
+        print(
+            f"answer {doc:18}  table top {info['top']} px; {info['visible']} of {info['badges']} verdict badges "
+            f"visible without scrolling (first row {info['firstVisible']} of {info['first']}); screenshot {shot}"
+        )
         if info["first"] == 0 or info["firstVisible"] < info["first"]:
-            problems.append(f"{doc}: the verdict badges of The answer's first row are not all visible in a 1400 x 900 "
-                            f"window ({info['firstVisible']} of {info['first']})")
+            problems.append(
+                f"{doc}: the verdict badges of The answer's first row are not all visible in a 1400 x 900 "
+                f"window ({info['firstVisible']} of {info['first']})"
+            )
         if info["visible"] == 0:
             problems.append(f"{doc}: no verdict badge of The answer is visible without scrolling")
     return problems
@@ -217,17 +229,30 @@ def main(argv: list[str]) -> int:
             # A failed request is reported by its URL below; its console twin ("Failed to load resource")
             # carries no URL, so it is replaced by that list. A missing /favicon.ico (requested by the
             # browser on its own for the redirect page) is not part of the book and is ignored.
-            page.on("response", lambda r, failed=failed: failed.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-            page.on("console", lambda m, errors=errors: errors.append(m.text)
-                    if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+            page.on(
+                "response",
+                lambda r, failed=failed: (
+                    failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
+            page.on(
+                "console",
+                lambda m, errors=errors: (
+                    errors.append(m.text)
+                    if m.type == "error" and not m.text.startswith("Failed to load resource")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             response = page.goto(f"http://127.0.0.1:{port}/{rel}", wait_until="networkidle")
             uses_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
             if uses_mathjax:
                 page.wait_for_function(
                     "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
-                    timeout=PAGE_TIMEOUT_MS)
+                    timeout=PAGE_TIMEOUT_MS,
+                )
                 page.evaluate("() => window.MathJax.startup.promise")
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_load_state("networkidle")
@@ -260,8 +285,10 @@ def main(argv: list[str]) -> int:
             page.screenshot(path=str(shots / (rel.replace("/", "__").removesuffix(".html") + ".png")), full_page=True)
             page.close()
             status = "ok" if not problems else "FAIL"
-            print(f"{status:4}  {rel:28}  math={numbers['math']:4d}  figures={numbers['figures']:2d}  "
-                  f"theorems={numbers['theorems']:2d}  height={height} px")
+            print(
+                f"{status:4}  {rel:28}  math={numbers['math']:4d}  figures={numbers['figures']:2d}  "
+                f"theorems={numbers['theorems']:2d}  height={height} px"
+            )
             failures += [f"{rel}: {p}" for p in problems]
         failures += check_answer(browser, port, shots)
         browser.close()

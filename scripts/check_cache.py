@@ -36,8 +36,9 @@ class CheckFailed(AssertionError):
 
 
 def stale() -> dict[str, list[str]]:
-    out = subprocess.run([str(PY), "-m", "rgbook.build", "stale", "--json"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [str(PY), "-m", "rgbook.build", "stale", "--json"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out)
 
 
@@ -74,8 +75,9 @@ def expect(condition: bool, message: str) -> None:
 def build_and_check(label: str) -> None:
     before = {c: r.get("finished") for c, r in deps().items()}
     make = os.environ.get("MAKE", "make")
-    proc = subprocess.run([make, "--no-print-directory", "book"], cwd=ROOT, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(
+        [make, "--no-print-directory", "book"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     print(proc.stdout, end="")
     if proc.returncode:
         raise CheckFailed(f"{label}: make book failed (exit {proc.returncode})")
@@ -85,8 +87,10 @@ def build_and_check(label: str) -> None:
     missing = sorted(set(before) - set(after))
     expect(not missing, f"{label}: every other chapter kept its deps record (missing: {missing})")
     log = (ROOT / "_build" / "execute.log").read_text()
-    expect(f"executed {CHAPTER} in" in log and log.count("  executed ") == 1,
-           f"{label}: the execution log shows one chapter executed, {CHAPTER}")
+    expect(
+        f"executed {CHAPTER} in" in log and log.count("  executed ") == 1,
+        f"{label}: the execution log shows one chapter executed, {CHAPTER}",
+    )
     by_sphinx = sorted(c for c in after if f"{c}.md: Executing notebook" in proc.stdout)
     expect(not by_sphinx, f"{label}: Sphinx executed no chapter itself, it rendered them from the cache ({by_sphinx})")
     expect(stale() == {}, f"{label}: nothing is stale after the build")
@@ -101,14 +105,19 @@ def main() -> int:
         listing = sorted(c for c, r in records.items() if CORE_NAME in r.get("modules", {}))
         with appended_comment(CORE_MODULE):
             got = sorted(stale())
-        expect(got == listing, f"editing {CORE_MODULE.relative_to(ROOT)} marks stale exactly the chapters whose "
-                               f"deps list {CORE_NAME}: {listing}")
+        expect(
+            got == listing,
+            f"editing {CORE_MODULE.relative_to(ROOT)} marks stale exactly the chapters whose "
+            f"deps list {CORE_NAME}: {listing}",
+        )
         expect(stale() == {}, "restoring it leaves nothing stale")
 
         with appended_comment(CHAPTER_MODULE):
             got = sorted(stale())
-            expect(got == [CHAPTER], f"editing {CHAPTER_MODULE.relative_to(ROOT)} marks stale exactly {CHAPTER} "
-                                     f"(stale: {got})")
+            expect(
+                got == [CHAPTER],
+                f"editing {CHAPTER_MODULE.relative_to(ROOT)} marks stale exactly {CHAPTER} (stale: {got})",
+            )
             build_and_check("edited")
         expect(sorted(stale()) == [CHAPTER], f"restoring the module marks {CHAPTER} stale again")
         build_and_check("restored")

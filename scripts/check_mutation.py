@@ -28,27 +28,37 @@ def main() -> int:
         path = copy / TARGET
         source = path.read_text()
         if source.count(BEFORE) != 1:
-            print(f"check-mutation: {TARGET} no longer holds exactly one {BEFORE!r}; update this script",
-                  file=sys.stderr)
+            print(
+                f"check-mutation: {TARGET} no longer holds exactly one {BEFORE!r}; update this script", file=sys.stderr
+            )
             return 2
         path.write_text(source.replace(BEFORE, AFTER))
         env = dict(os.environ, RGBOOK_ROOT=str(copy), PYTHONPATH=str(copy))
         python = sys.executable
         print(f"mutated {TARGET}: {BEFORE!r} -> {AFTER!r}; executing book/reading_a in {copy}", flush=True)
-        subprocess.run([python, "-m", "rgbook", "figures", "reading_a"], cwd=copy, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        result = subprocess.run([python, "-m", "rgbook", "verify", "I.A1", "I.A2"], cwd=copy, env=env,
-                                capture_output=True, text=True)
+        subprocess.run(
+            [python, "-m", "rgbook", "figures", "reading_a"], cwd=copy, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        result = subprocess.run(
+            [python, "-m", "rgbook", "verify", "I.A1", "I.A2"], cwd=copy, env=env, capture_output=True, text=True
+        )
         print(result.stdout)
         lines = [line for line in result.stdout.splitlines() if line.startswith("record differs: I.A2")]
-        others = [line for line in result.stdout.splitlines()
-                  if line.startswith("record differs:") and not line.startswith("record differs: I.A2")]
+        others = [
+            line
+            for line in result.stdout.splitlines()
+            if line.startswith("record differs:") and not line.startswith("record differs: I.A2")
+        ]
         if result.returncode == 1 and lines and not others:
-            print(f"check-mutation: passed (the comparison failed as intended, {len(lines)} difference(s), "
-                  "all in I.A2)")
+            print(
+                f"check-mutation: passed (the comparison failed as intended, {len(lines)} difference(s), all in I.A2)"
+            )
             return 0
-        print(f"check-mutation: FAILED: verify exited {result.returncode}; differences in I.A2: {len(lines)}, "
-              f"elsewhere: {len(others)}\n{result.stderr}", file=sys.stderr)
+        print(
+            f"check-mutation: FAILED: verify exited {result.returncode}; differences in I.A2: {len(lines)}, "
+            f"elsewhere: {len(others)}\n{result.stderr}",
+            file=sys.stderr,
+        )
         return 1
 
 

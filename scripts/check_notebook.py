@@ -29,7 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
 def _format_problems(nb, name: str) -> list[str]:
     """Why the notebook ``nb`` (read from ``name``) is not a valid nbformat 4 notebook with a python3 kernel."""
     import nbformat
@@ -42,6 +41,7 @@ def _format_problems(nb, name: str) -> list[str]:
     if nb.metadata.get("kernelspec", {}).get("name") != "python3":
         problems.append(f"{name}: kernelspec is {nb.metadata.get('kernelspec')!r}, expected python3")
     return problems
+
 
 def glued(nb) -> dict[str, object]:
     """Every glued value of an executed notebook: name -> text/plain of its output."""
@@ -85,8 +85,10 @@ def check(chapter: str, html: Path, timeout: int) -> list[str]:
             client = NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": tmp}})
             client.execute(cwd=tmp)
         except Exception as exc:  # noqa: BLE001 - reported as a problem
-            problems.append(f"{src.name}: execution in a clean directory failed: {type(exc).__name__}: "
-                            + str(exc).strip().splitlines()[-1][:300])
+            problems.append(
+                f"{src.name}: execution in a clean directory failed: {type(exc).__name__}: "
+                + str(exc).strip().splitlines()[-1][:300]
+            )
             return problems
         finally:
             os.environ.update(env_backup)
@@ -97,12 +99,16 @@ def check(chapter: str, html: Path, timeout: int) -> list[str]:
         after = glued(run)
         moved = [k for k in before if k not in after or not _same(before[k], after[k])]
         if moved:
-            problems.append(f"{src.name}: glued values differ from the downloaded notebook's: "
-                            + ", ".join(f"{k}: {before[k]} -> {after.get(k)}" for k in moved[:8]))
+            problems.append(
+                f"{src.name}: glued values differ from the downloaded notebook's: "
+                + ", ".join(f"{k}: {before[k]} -> {after.get(k)}" for k in moved[:8])
+            )
         leftovers = sorted(p.name for p in work.iterdir() if p.name not in (src.name, "rgbook-output"))
-        print(f"{chapter}: executed the downloaded notebook in a clean directory in {seconds:.1f} s; "
-              f"{len(before)} glued values, {len(before) - len(moved)} equal after the re-run"
-              + (f"; other files written: {leftovers}" if leftovers else ""))
+        print(
+            f"{chapter}: executed the downloaded notebook in a clean directory in {seconds:.1f} s; "
+            f"{len(before)} glued values, {len(before) - len(moved)} equal after the re-run"
+            + (f"; other files written: {leftovers}" if leftovers else "")
+        )
     return problems
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from rgbook import audit, claims
 
-MODULE = '''
+MODULE = """
 from dataclasses import dataclass
 
 
@@ -35,17 +35,27 @@ CLAIMS = (
     Claim(id="T.1", paper="I", reading="A", statement={statement!r}, tolerances={{"t": {tol}}},
           measure=measure_x, protocol=PROTOCOL),
 )
-'''
+"""
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
 
 
-def _commit(repo: Path, message: str, *, restarts=4, body="raise NotImplementedError('stub')",
-            statement="K within {t}", tol=0.1) -> None:
+def _commit(
+    repo: Path, message: str, *, restarts=4, body="raise NotImplementedError('stub')", statement="K within {t}", tol=0.1
+) -> None:
     path = repo / "rgbook" / "chapters" / "m.py"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(MODULE.format(restarts=restarts, body=body, statement=statement, tol=tol)))
@@ -131,7 +141,7 @@ def test_this_book_has_no_unlogged_change(book_histories):
     for claim_id, claim in claims.registry().items():
         history = found.get(claim_id)
         if history is None:
-            continue   # stated in the working tree only: nothing measured yet
+            continue  # stated in the working tree only: nothing measured yet
         logged = {c.fingerprint for c in claim.log if c.fingerprint}
         problems += [f"{claim_id}: {e.commit} {e.parts}" for e in audit.unlogged(history, logged)]
         if claim.amends:
@@ -159,14 +169,15 @@ def test_amended_originals_keep_their_registered_statement(book_histories):
         before = [history.measured.text]
         for event in history.changes:
             if event.fingerprint in amending:
-                before.append(event.previous_text)   # the statement just before the amending change
+                before.append(event.previous_text)  # the statement just before the amending change
                 break
             before.append(event.text)
         texts = [t for t in before if t is not None]
         assert texts, f"{claim_id}: no statically readable statement before its amendment"
-        normalise = str.split   # line wrapping and "1e-6" vs "1e-06" aside, the words must agree
-        assert any(normalise(claim.text.replace("1e-06", "1e-6")) == normalise(t.replace("1e-06", "1e-6"))
-                   for t in texts), f"{claim_id}: statement differs from its registered text"
+        normalise = str.split  # line wrapping and "1e-6" vs "1e-06" aside, the words must agree
+        assert any(
+            normalise(claim.text.replace("1e-06", "1e-6")) == normalise(t.replace("1e-06", "1e-6")) for t in texts
+        ), f"{claim_id}: statement differs from its registered text"
 
 
 def test_editorial_entries_keep_the_rendered_statement(book_histories):

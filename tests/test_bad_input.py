@@ -33,12 +33,41 @@ from hypothesis import strategies as st
 from rgbook import couplings, expfam, ising, ising2d, rg, training
 
 # Values that are wrong for most arguments: wrong types, non-finite, out of range, wrong shape.
-special = st.sampled_from([
-    None, True, False, "", "1.0", "abc", b"1", 1j, {}, (), [], object(),
-    np.nan, np.inf, -np.inf, 1e308, -1e308, 0, 0.0, -1, 2.5, 10**30,
-    [1.0, [2.0]], [[1.0, 2.0], [3.0]], ["a", "b"], [np.nan, 1.0], np.zeros((2, 2)), np.array(["x"]),
-    np.float64(0.5), np.int64(3), np.bool_(True),
-])
+special = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        "",
+        "1.0",
+        "abc",
+        b"1",
+        1j,
+        {},
+        (),
+        [],
+        object(),
+        np.nan,
+        np.inf,
+        -np.inf,
+        1e308,
+        -1e308,
+        0,
+        0.0,
+        -1,
+        2.5,
+        10**30,
+        [1.0, [2.0]],
+        [[1.0, 2.0], [3.0]],
+        ["a", "b"],
+        [np.nan, 1.0],
+        np.zeros((2, 2)),
+        np.array(["x"]),
+        np.float64(0.5),
+        np.int64(3),
+        np.bool_(True),
+    ]
+)
 junk = st.one_of(
     special,
     st.integers(min_value=-5, max_value=14),
@@ -71,6 +100,7 @@ def _fit(**kwargs):
 # The first optimizer step imports torch submodules lazily; do it here, outside the time
 # limit below, so that an alarm never interrupts an import half-way.
 _fit()
+
 
 @dataclass(frozen=True)
 class Case:
@@ -157,14 +187,22 @@ CASES = [
     Case("couplings.project_chain_moments", "n_sites", lambda v: couplings.project_chain_moments(0.5, 0.1, v)),
     Case("couplings.project_chain", "probs", lambda v: couplings.project_chain(SPINS3, v)),
     Case("couplings.project_chain", "configs", lambda v: couplings.project_chain(v, P3)),
-    Case("couplings.project_chain_from_samples", "samples",
-         lambda v: couplings.project_chain_from_samples(v, rng=0, n_boot=10)),
-    Case("couplings.project_chain_from_samples", "level",
-         lambda v: couplings.project_chain_from_samples(SAMPLES, rng=0, n_boot=10, level=v)),
-    Case("couplings.project_chain_from_samples", "n_boot",
-         lambda v: couplings.project_chain_from_samples(SAMPLES, rng=0, n_boot=v)),
-    Case("couplings.project_chain_batches", "batch_probs",
-         lambda v: couplings.project_chain_batches(SPINS3, P3, v)),
+    Case(
+        "couplings.project_chain_from_samples",
+        "samples",
+        lambda v: couplings.project_chain_from_samples(v, rng=0, n_boot=10),
+    ),
+    Case(
+        "couplings.project_chain_from_samples",
+        "level",
+        lambda v: couplings.project_chain_from_samples(SAMPLES, rng=0, n_boot=10, level=v),
+    ),
+    Case(
+        "couplings.project_chain_from_samples",
+        "n_boot",
+        lambda v: couplings.project_chain_from_samples(SAMPLES, rng=0, n_boot=v),
+    ),
+    Case("couplings.project_chain_batches", "batch_probs", lambda v: couplings.project_chain_batches(SPINS3, P3, v)),
     Case("couplings.project_gaussian_ring", "cov", lambda v: couplings.project_gaussian_ring(v)),
     Case("couplings.receptive_field_order", "W", lambda v: couplings.receptive_field_order(v)),
     Case("couplings.fit_chain_loglinear", "log_probs", lambda v: couplings.fit_chain_loglinear(SPINS3, v)),
@@ -197,15 +235,17 @@ CASES = [
     Case("rg.block_sum_jacobian", "b", lambda v: rg.block_sum_jacobian([0.5, 0.1], v)),
     Case("rg.block_sum_jacobian", "eps", lambda v: rg.block_sum_jacobian([0.5], 2, v)),
     Case("rg.block_sum_even_poly", "steps", lambda v: rg.block_sum_even_poly([0.5, 0.1], 2, v, n_grid=801)),
-    Case("rg.block_sum_even_poly", "half_width",
-         lambda v: rg.block_sum_even_poly([0.5, 0.1], 2, 1, half_width=v, n_grid=801)),
+    Case(
+        "rg.block_sum_even_poly",
+        "half_width",
+        lambda v: rg.block_sum_even_poly([0.5, 0.1], 2, 1, half_width=v, n_grid=801),
+    ),
     Case("rg.block_sum_even_poly", "n_grid", lambda v: rg.block_sum_even_poly([0.5, 0.1], 2, 1, n_grid=v)),
     Case("rg.grid_chain_decimate", "theta", lambda v: rg.grid_chain_decimate(v, 0.2, n_grid=201)),
     Case("rg.grid_chain_decimate", "K", lambda v: rg.grid_chain_decimate([0.5], v, n_grid=201)),
     Case("rg.grid_chain_decimate", "half_width", lambda v: rg.grid_chain_decimate([0.5], 0.2, v, n_grid=201)),
     Case("rg.grid_chain_decimate", "n_grid", lambda v: rg.grid_chain_decimate([0.5], 0.2, n_grid=v)),
-    Case("rg.grid_chain_decimate", "fit_width",
-         lambda v: rg.grid_chain_decimate([0.5], 0.2, n_grid=201, fit_width=v)),
+    Case("rg.grid_chain_decimate", "fit_width", lambda v: rg.grid_chain_decimate([0.5], 0.2, n_grid=201, fit_width=v)),
     # expfam: the remaining functions
     Case("expfam.sample", "size", lambda v: expfam.sample("gaussian", {"mu": 0.0, "var": 1.0}, v, rng=0)),
     Case("expfam.sample", "rng", lambda v: expfam.sample("gaussian", {"mu": 0.0, "var": 1.0}, 3, rng=v)),
@@ -238,38 +278,53 @@ CASES = [
     Case("expfam.Gamma.natural_from_means", "t", lambda v: GAMMA.natural_from_means(v)),
     Case("expfam.EvenPoly.sample", "size", lambda v: EVEN.sample([-0.5, -0.1], v, rng=0)),
     Case("expfam.EvenPoly.natural_from_means", "t", lambda v: EVEN.natural_from_means(v)),
-    Case("expfam.Gaussian.project_with_interval", "x",
-         lambda v: GAUSS.project_with_interval(v, n_boot=20, rng=0)),
-    Case("expfam.Gaussian.project_with_interval", "n_boot",
-         lambda v: GAUSS.project_with_interval([0.0, 1.0, 3.0], n_boot=v, rng=0)),
-    Case("expfam.Gaussian.project_with_interval", "level",
-         lambda v: GAUSS.project_with_interval([0.0, 1.0, 3.0], n_boot=20, rng=0, level=v)),
+    Case("expfam.Gaussian.project_with_interval", "x", lambda v: GAUSS.project_with_interval(v, n_boot=20, rng=0)),
+    Case(
+        "expfam.Gaussian.project_with_interval",
+        "n_boot",
+        lambda v: GAUSS.project_with_interval([0.0, 1.0, 3.0], n_boot=v, rng=0),
+    ),
+    Case(
+        "expfam.Gaussian.project_with_interval",
+        "level",
+        lambda v: GAUSS.project_with_interval([0.0, 1.0, 3.0], n_boot=20, rng=0, level=v),
+    ),
     Case("expfam.sample_chain", "eta", lambda v: expfam.sample_chain(GAUSS, v, -0.2, 3, 5, rng=0)),
-    Case("expfam.sample_chain", "n_grid",
-         lambda v: expfam.sample_chain(expfam.family("gamma"), [0.5, -1.0], -0.2, 3, 5, rng=0, n_grid=v)),
+    Case(
+        "expfam.sample_chain",
+        "n_grid",
+        lambda v: expfam.sample_chain(expfam.family("gamma"), [0.5, -1.0], -0.2, 3, 5, rng=0, n_grid=v),
+    ),
     # couplings: the remaining functions
     Case("couplings.fit_chain_loglinear", "configs", lambda v: couplings.fit_chain_loglinear(v, np.log(P3))),
-    Case("couplings.fit_chain_loglinear", "periodic",
-         lambda v: couplings.fit_chain_loglinear(SPINS3, np.log(P3), v)),
+    Case("couplings.fit_chain_loglinear", "periodic", lambda v: couplings.fit_chain_loglinear(SPINS3, np.log(P3), v)),
     Case("couplings.orient_units", "W", lambda v: couplings.orient_units(v, [0.1, 0.2])),
     Case("couplings.orient_units", "c", lambda v: couplings.orient_units(W_LAYER, v)),
     Case("couplings.canonical_layer", "W", lambda v: couplings.canonical_layer(v, [0.1, 0.2])),
     Case("couplings.canonical_layer", "c", lambda v: couplings.canonical_layer(W_LAYER, v)),
-    Case("couplings.open_chain_log_partition_grad", "n",
-         lambda v: couplings.open_chain_log_partition_grad(v, 0.5, 0.1)),
+    Case(
+        "couplings.open_chain_log_partition_grad", "n", lambda v: couplings.open_chain_log_partition_grad(v, 0.5, 0.1)
+    ),
     Case("couplings.open_chain_log_partition_grad", "K", lambda v: couplings.open_chain_log_partition_grad(4, v, 0.1)),
     Case("couplings.open_chain_log_partition_grad", "h", lambda v: couplings.open_chain_log_partition_grad(4, 0.5, v)),
     Case("couplings.fit_all_pairs", "configs", lambda v: couplings.fit_all_pairs(v, P5)),
     Case("couplings.fit_all_pairs", "probs", lambda v: couplings.fit_all_pairs(C5, v)),
     Case("couplings.fit_all_pairs", "l2", lambda v: couplings.fit_all_pairs(C5, P5, v)),
-    Case("couplings.project_chain_from_samples", "rng",
-         lambda v: couplings.project_chain_from_samples(SAMPLES, rng=v, n_boot=10)),
-    Case("couplings.project_chain_batches", "level",
-         lambda v: couplings.project_chain_batches(SPINS3, P3, [P3, P3], level=v)),
+    Case(
+        "couplings.project_chain_from_samples",
+        "rng",
+        lambda v: couplings.project_chain_from_samples(SAMPLES, rng=v, n_boot=10),
+    ),
+    Case(
+        "couplings.project_chain_batches",
+        "level",
+        lambda v: couplings.project_chain_batches(SPINS3, P3, [P3, P3], level=v),
+    ),
     Case("couplings.project_gaussian_ring_moments", "a", lambda v: couplings.project_gaussian_ring_moments(v, 0.2, 5)),
     Case("couplings.project_gaussian_ring_moments", "c", lambda v: couplings.project_gaussian_ring_moments(1.0, v, 5)),
-    Case("couplings.project_gaussian_ring_moments", "n",
-         lambda v: couplings.project_gaussian_ring_moments(1.0, 0.2, v)),
+    Case(
+        "couplings.project_gaussian_ring_moments", "n", lambda v: couplings.project_gaussian_ring_moments(1.0, 0.2, v)
+    ),
     Case("couplings.connected_correlations", "probs", lambda v: couplings.connected_correlations(C5, v)),
     Case("couplings.connected_correlations", "configs", lambda v: couplings.connected_correlations(v, P5)),
     Case("couplings.mutual_information", "left", lambda v: couplings.mutual_information(C5, P5, v, [4])),
@@ -291,11 +346,11 @@ CASES = [
     Case("ising2d.swendsen_wang", "n_sweeps", lambda v: ising2d.swendsen_wang(0.4, 4, 2, v, 0, n_burn=2)),
     Case("ising2d.swendsen_wang", "rng", lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, v, n_burn=2)),
     Case("ising2d.swendsen_wang", "n_burn", lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=v)),
-    Case("ising2d.swendsen_wang", "keep_every",
-         lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=2, keep_every=v)),
+    Case(
+        "ising2d.swendsen_wang", "keep_every", lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=2, keep_every=v)
+    ),
     Case("ising2d.swendsen_wang", "init", lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=2, init=v)),
-    Case("ising2d.swendsen_wang", "measure",
-         lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=2, measure=v)),
+    Case("ising2d.swendsen_wang", "measure", lambda v: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=2, measure=v)),
     Case("ising2d.benchmark_swendsen_wang", "L", lambda v: ising2d.benchmark_swendsen_wang(v, 2, 2)),
     Case("ising2d.benchmark_swendsen_wang", "seed", lambda v: ising2d.benchmark_swendsen_wang(4, 2, 2, v)),
     Case("ising2d.tau_int", "series", lambda v: ising2d.tau_int(v)),
@@ -321,20 +376,41 @@ CASES = [
     Case("ising2d.mcrg_linearized", "n", lambda v: ising2d.mcrg_linearized(OPS, v, 2, n_groups=2)),
     Case("ising2d.mcrg_linearized", "n_ops", lambda v: ising2d.mcrg_linearized(OPS, 0, v, n_groups=2)),
     Case("ising2d.mcrg_linearized", "n_groups", lambda v: ising2d.mcrg_linearized(OPS, 0, 2, n_groups=v)),
-    Case("ising2d.sample_blocked_operators", "L",
-         lambda v: ising2d.sample_blocked_operators(v, n_levels=1, n_chains=2, n_sweeps=2)),
-    Case("ising2d.sample_blocked_operators", "block_map",
-         lambda v: ising2d.sample_blocked_operators(8, v, n_levels=1, n_chains=2, n_sweeps=2)),
-    Case("ising2d.sample_blocked_operators", "n_levels",
-         lambda v: ising2d.sample_blocked_operators(8, n_levels=v, n_chains=2, n_sweeps=2)),
-    Case("ising2d.sample_blocked_operators", "n_chains",
-         lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=v, n_sweeps=2)),
-    Case("ising2d.sample_blocked_operators", "n_sweeps",
-         lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=2, n_sweeps=v)),
-    Case("ising2d.sample_blocked_operators", "seed",
-         lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=2, n_sweeps=2, seed=v)),
-    Case("ising2d.sample_blocked_operators", "K",
-         lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=2, n_sweeps=2, K=v)),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "L",
+        lambda v: ising2d.sample_blocked_operators(v, n_levels=1, n_chains=2, n_sweeps=2),
+    ),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "block_map",
+        lambda v: ising2d.sample_blocked_operators(8, v, n_levels=1, n_chains=2, n_sweeps=2),
+    ),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "n_levels",
+        lambda v: ising2d.sample_blocked_operators(8, n_levels=v, n_chains=2, n_sweeps=2),
+    ),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "n_chains",
+        lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=v, n_sweeps=2),
+    ),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "n_sweeps",
+        lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=2, n_sweeps=v),
+    ),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "seed",
+        lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=2, n_sweeps=2, seed=v),
+    ),
+    Case(
+        "ising2d.sample_blocked_operators",
+        "K",
+        lambda v: ising2d.sample_blocked_operators(8, n_levels=1, n_chains=2, n_sweeps=2, K=v),
+    ),
     # training
     Case("training.fit", "steps", lambda v: _fit(steps=v)),
     Case("training.fit", "lr", lambda v: _fit(lr=v)),
@@ -400,8 +476,7 @@ def _params():
 
 
 @pytest.mark.parametrize("case", _params())
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=junk)
 def test_bad_argument_is_named_or_harmless(case, value):
     try:
@@ -445,79 +520,152 @@ SPINS8 = np.ones((2, 8, 8), dtype=np.int8)
         # issue #24: silently wrong results
         pytest.param(lambda: ising.energy([[0.3, 1, 1]], 0.5, 0.5), ValueError, "configs", id="energy-float-spins"),
         pytest.param(lambda: ising.energy([[2, 1, 1]], 0.5), ValueError, "configs", id="energy-spin-2"),
-        pytest.param(lambda: ising.marginalize(SPINS3, np.r_[-0.1, P3[1] + P3[0] + 0.1, P3[2:]], [0]), ValueError,
-                     "probs", id="marginalize-negative-probs"),
+        pytest.param(
+            lambda: ising.marginalize(SPINS3, np.r_[-0.1, P3[1] + P3[0] + 0.1, P3[2:]], [0]),
+            ValueError,
+            "probs",
+            id="marginalize-negative-probs",
+        ),
         pytest.param(lambda: ising.spin_correlation(1.5, 0.5), ValueError, "r", id="spin_correlation-r-1.5"),
         pytest.param(lambda: expfam.grid_even_moments(GRID, DENSITY, -1), ValueError, "m", id="grid_even_moments-m"),
-        pytest.param(lambda: expfam.sample_cumulants([0.0, 1.0, np.nan, 2.0, 3.0]), ValueError, "x",
-                     id="sample_cumulants-nan"),
+        pytest.param(
+            lambda: expfam.sample_cumulants([0.0, 1.0, np.nan, 2.0, 3.0]), ValueError, "x", id="sample_cumulants-nan"
+        ),
         # issue #24: errors that named the wrong argument (or none)
-        pytest.param(lambda: expfam.sample("gaussian", {"mu": 0.0, "var": 1.0}, -1, rng=0), ValueError, "size",
-                     id="sample-size-negative"),
-        pytest.param(lambda: expfam.sample("poisson", {"lam": 1.0}, (2, -3), rng=0), ValueError, "size",
-                     id="sample-size-tuple"),
-        pytest.param(lambda: expfam.sample("gamma", {"k": 1.0, "theta": 1.0}, "3", rng=0), TypeError, "size",
-                     id="sample-size-str"),
+        pytest.param(
+            lambda: expfam.sample("gaussian", {"mu": 0.0, "var": 1.0}, -1, rng=0),
+            ValueError,
+            "size",
+            id="sample-size-negative",
+        ),
+        pytest.param(
+            lambda: expfam.sample("poisson", {"lam": 1.0}, (2, -3), rng=0), ValueError, "size", id="sample-size-tuple"
+        ),
+        pytest.param(
+            lambda: expfam.sample("gamma", {"k": 1.0, "theta": 1.0}, "3", rng=0),
+            TypeError,
+            "size",
+            id="sample-size-str",
+        ),
         pytest.param(lambda: expfam.family("gaussian", m=3), TypeError, "m", id="family-gaussian-m"),
-        pytest.param(lambda: ising2d.blocked_operators(SPINS8, "majority", 3), ValueError, "n_levels",
-                     id="blocked_operators-levels"),
-        pytest.param(lambda: ising2d.validate_sampler(4, (1.0,), 2, 2), ValueError, "n_sweeps",
-                     id="validate_sampler-n_sweeps"),
+        pytest.param(
+            lambda: ising2d.blocked_operators(SPINS8, "majority", 3),
+            ValueError,
+            "n_levels",
+            id="blocked_operators-levels",
+        ),
+        pytest.param(
+            lambda: ising2d.validate_sampler(4, (1.0,), 2, 2), ValueError, "n_sweeps", id="validate_sampler-n_sweeps"
+        ),
         # found beyond the issue's list
         pytest.param(lambda: ising.marginalize(SPINS3, P3, [0.5]), ValueError, "keep", id="marginalize-keep-float"),
         pytest.param(lambda: ising.marginalize(SPINS3, P3, [1, 1]), ValueError, "keep", id="marginalize-keep-twice"),
-        pytest.param(lambda: ising.marginalize(SPINS3 * 2, P3, [0]), ValueError, "configs",
-                     id="marginalize-not-spins"),
-        pytest.param(lambda: ising.log_matrix_power([[0.0, np.nan], [0.0, 0.0]], 2), ValueError, "logT",
-                     id="log_matrix_power-nan"),
+        pytest.param(lambda: ising.marginalize(SPINS3 * 2, P3, [0]), ValueError, "configs", id="marginalize-not-spins"),
+        pytest.param(
+            lambda: ising.log_matrix_power([[0.0, np.nan], [0.0, 0.0]], 2),
+            ValueError,
+            "logT",
+            id="log_matrix_power-nan",
+        ),
         pytest.param(lambda: rg.gaussian_ring_precision(None, 0.2, 1.0), TypeError, "n", id="ring_precision-n"),
-        pytest.param(lambda: rg.block_sum_cumulants([1e308], 2, 0.0, 3), ValueError, "kappa",
-                     id="block_sum_cumulants-overflow"),
-        pytest.param(lambda: rg.block_sum_even_poly([0.5, 0.1], 2, 1, half_width=63.0, n_grid=801), ValueError,
-                     "half_width", id="block_sum_even_poly-half_width"),
-        pytest.param(lambda: rg.grid_chain_decimate([0.5], 16.0, n_grid=201), ValueError, "K",
-                     id="grid_chain_decimate-overflow"),
-        pytest.param(lambda: couplings.project_gaussian_ring_moments(1.0, -0.875, 5), ValueError, "c",
-                     id="ring_moments-odd-ring"),
-        pytest.param(lambda: couplings.project_gaussian_ring_moments(1e308, 0.2, 5), ValueError, "a",
-                     id="ring_moments-huge-a"),
+        pytest.param(
+            lambda: rg.block_sum_cumulants([1e308], 2, 0.0, 3), ValueError, "kappa", id="block_sum_cumulants-overflow"
+        ),
+        pytest.param(
+            lambda: rg.block_sum_even_poly([0.5, 0.1], 2, 1, half_width=63.0, n_grid=801),
+            ValueError,
+            "half_width",
+            id="block_sum_even_poly-half_width",
+        ),
+        pytest.param(
+            lambda: rg.grid_chain_decimate([0.5], 16.0, n_grid=201), ValueError, "K", id="grid_chain_decimate-overflow"
+        ),
+        pytest.param(
+            lambda: couplings.project_gaussian_ring_moments(1.0, -0.875, 5), ValueError, "c", id="ring_moments-odd-ring"
+        ),
+        pytest.param(
+            lambda: couplings.project_gaussian_ring_moments(1e308, 0.2, 5), ValueError, "a", id="ring_moments-huge-a"
+        ),
         pytest.param(lambda: couplings.orient_units("", [0.1]), TypeError, "W", id="orient_units-W"),
         pytest.param(lambda: couplings.fit_all_pairs(C5, P5, None), TypeError, "l2", id="fit_all_pairs-l2"),
         pytest.param(lambda: expfam.cumulants("gaussian", {}), ValueError, "params", id="cumulants-no-params"),
         pytest.param(lambda: EVEN.mean_statistics([0.0, -1.8e304]), ValueError, "eta", id="even_poly-eta-overflow"),
         pytest.param(lambda: EVEN.natural_from_means([1.0, 1.0]), ValueError, "t", id="even_poly-t-no-density"),
-        pytest.param(lambda: rg.grid_chain_decimate([0.5], 0.2, half_width=1.0, n_grid=201), ValueError, "half_width",
-                     id="grid_chain_decimate-fit_width-beyond-grid"),
+        pytest.param(
+            lambda: rg.grid_chain_decimate([0.5], 0.2, half_width=1.0, n_grid=201),
+            ValueError,
+            "half_width",
+            id="grid_chain_decimate-fit_width-beyond-grid",
+        ),
         pytest.param(lambda: ising2d.energy_per_site(1e-8, 4), ValueError, "K", id="energy_per_site-tiny-K"),
         pytest.param(lambda: ising2d.specific_heat(6.7e-233, 4), ValueError, "K", id="specific_heat-tiny-K"),
         pytest.param(lambda: ising2d.tau_int([0.0, 0.0, 0.0, 9.5e153]), ValueError, "series", id="tau_int-overflow"),
-        pytest.param(lambda: couplings.mutual_information(C5, P5, "1.0", [4]), TypeError, "left",
-                     id="mutual_information-left-str"),
-        pytest.param(lambda: couplings.mutual_information(C5, P5, [0], None), TypeError, "right",
-                     id="mutual_information-right-none"),
-        pytest.param(lambda: expfam.cumulants("gamma", {"k": 2.0, "theta": 1e80}), ValueError, "theta",
-                     id="cumulants-gamma-overflow"),
-        pytest.param(lambda: expfam.project_even_poly_moments([1.0, 2.0], [0.0, 1.0]), ValueError, "x",
-                     id="project_even_poly_moments-coarse-grid"),
-        pytest.param(lambda: couplings.fit_chain_loglinear(SPINS3, np.log(P3), "no"), TypeError, "periodic",
-                     id="fit_chain_loglinear-periodic-str"),
-        pytest.param(lambda: couplings.fit_chain_loglinear(SPINS3 * 0.5, np.log(P3)), ValueError, "configs",
-                     id="fit_chain_loglinear-not-spins"),
-        pytest.param(lambda: expfam.family("even_poly", half_width=1e40), ValueError, "half_width",
-                     id="even_poly-half_width"),
-        pytest.param(lambda: expfam.even_poly_density([-1e307, 1.0], GRID), ValueError, "theta",
-                     id="even_poly_density-overflow"),
-        pytest.param(lambda: expfam.sample_cumulants([0.0, 0.0, 0.0, 1e77]), ValueError, "x",
-                     id="sample_cumulants-overflow"),
+        pytest.param(
+            lambda: couplings.mutual_information(C5, P5, "1.0", [4]),
+            TypeError,
+            "left",
+            id="mutual_information-left-str",
+        ),
+        pytest.param(
+            lambda: couplings.mutual_information(C5, P5, [0], None),
+            TypeError,
+            "right",
+            id="mutual_information-right-none",
+        ),
+        pytest.param(
+            lambda: expfam.cumulants("gamma", {"k": 2.0, "theta": 1e80}),
+            ValueError,
+            "theta",
+            id="cumulants-gamma-overflow",
+        ),
+        pytest.param(
+            lambda: expfam.project_even_poly_moments([1.0, 2.0], [0.0, 1.0]),
+            ValueError,
+            "x",
+            id="project_even_poly_moments-coarse-grid",
+        ),
+        pytest.param(
+            lambda: couplings.fit_chain_loglinear(SPINS3, np.log(P3), "no"),
+            TypeError,
+            "periodic",
+            id="fit_chain_loglinear-periodic-str",
+        ),
+        pytest.param(
+            lambda: couplings.fit_chain_loglinear(SPINS3 * 0.5, np.log(P3)),
+            ValueError,
+            "configs",
+            id="fit_chain_loglinear-not-spins",
+        ),
+        pytest.param(
+            lambda: expfam.family("even_poly", half_width=1e40), ValueError, "half_width", id="even_poly-half_width"
+        ),
+        pytest.param(
+            lambda: expfam.even_poly_density([-1e307, 1.0], GRID), ValueError, "theta", id="even_poly_density-overflow"
+        ),
+        pytest.param(
+            lambda: expfam.sample_cumulants([0.0, 0.0, 0.0, 1e77]), ValueError, "x", id="sample_cumulants-overflow"
+        ),
         pytest.param(lambda: GAUSS.project([1.0, 1.0, 1.0]), ValueError, "x", id="gaussian-project-constant"),
-        pytest.param(lambda: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=10**30), ValueError, "n_burn",
-                     id="swendsen_wang-n_burn"),
-        pytest.param(lambda: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, init=np.zeros(2)), ValueError, "init",
-                     id="swendsen_wang-init-array"),
+        pytest.param(
+            lambda: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, n_burn=10**30),
+            ValueError,
+            "n_burn",
+            id="swendsen_wang-n_burn",
+        ),
+        pytest.param(
+            lambda: ising2d.swendsen_wang(0.4, 4, 2, 3, 0, init=np.zeros(2)),
+            ValueError,
+            "init",
+            id="swendsen_wang-init-array",
+        ),
         pytest.param(lambda: ising2d.sampled_moments(None), TypeError, "run", id="sampled_moments-run"),
         pytest.param(lambda: ising2d.block_decimate([1.0, [2.0]]), TypeError, "spins", id="block_decimate-ragged"),
-        pytest.param(lambda: ising2d.sample_blocked_operators(8, n_levels=3, n_chains=2, n_sweeps=2), ValueError,
-                     "n_levels", id="sample_blocked_operators-levels"),
+        pytest.param(
+            lambda: ising2d.sample_blocked_operators(8, n_levels=3, n_chains=2, n_sweeps=2),
+            ValueError,
+            "n_levels",
+            id="sample_blocked_operators-levels",
+        ),
     ],
 )
 def test_issue_24_cases_name_the_argument(call, error, arg):
@@ -549,6 +697,7 @@ def test_block_sum_pmf_refuses_huge_b_at_once():
     assert out.size == 65 and abs(out.sum() - 1.0) < 1e-12
     # binomial(64, 1/2) from the convolution, against the closed form
     from scipy.stats import binom
+
     np.testing.assert_allclose(out, binom.pmf(np.arange(65), 64, 0.5), rtol=1e-10, atol=1e-300)
 
 

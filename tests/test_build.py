@@ -82,8 +82,9 @@ def write_outputs(root: Path, chapter: str, claim_id: str, label: str) -> None:
     claims_dir, fig_dir = root / "_build" / "claims", root / "_build" / "figures"
     claims_dir.mkdir(parents=True, exist_ok=True)
     fig_dir.mkdir(parents=True, exist_ok=True)
-    (claims_dir / f"{claim_id}.json").write_text(json.dumps({"id": claim_id, "chapter": chapter, "status": "holds",
-                                                             "statement": "s", "rows": []}))
+    (claims_dir / f"{claim_id}.json").write_text(
+        json.dumps({"id": claim_id, "chapter": chapter, "status": "holds", "statement": "s", "rows": []})
+    )
     (fig_dir / f"{label}.png").write_bytes(b"png")
     (fig_dir / f"{label}.json").write_text(json.dumps({"chapter": chapter, "files": [f"{label}.png"]}))
 
@@ -181,18 +182,22 @@ INTERRUPTED = textwrap.dedent("""
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_interrupted_chapter_leaves_nothing_unmatched(book, sig):
     complete(book, "book/alpha", "T.alpha", "fig-alpha")
-    complete(book, "book/beta", "T.beta", "fig-beta")      # an earlier, complete execution of beta
+    complete(book, "book/beta", "T.beta", "fig-beta")  # an earlier, complete execution of beta
     assert build.stale_chapters(book) == {}
-    proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(book)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "RGBOOK_ROOT": str(book)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED, str(book)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RGBOOK_ROOT": str(book)},
+    )
     try:
-        assert proc.stdout.readline().strip() == "ready"    # mid-chapter: begun, outputs written, not finished
+        assert proc.stdout.readline().strip() == "ready"  # mid-chapter: begun, outputs written, not finished
         proc.send_signal(sig)
         assert proc.wait(timeout=10) != 0
     finally:
         proc.kill()
     fig = book / "_build" / "figures"
-    assert (fig / "fig-beta-new.png").exists() and not (fig / "fig-beta.png").exists()   # begin cleared the old run
+    assert (fig / "fig-beta-new.png").exists() and not (fig / "fig-beta.png").exists()  # begin cleared the old run
     assert build.stale_chapters(book) == {"book/beta": ["no deps record (never executed, failed or interrupted)"]}
     build.prepare(book)
     assert sorted(p.name for p in fig.iterdir()) == ["fig-alpha.json", "fig-alpha.png"]
@@ -204,7 +209,7 @@ def test_interrupted_chapter_leaves_nothing_unmatched(book, sig):
 def test_prepare_removes_figure_files_no_sidecar_names(book):
     complete(book, "book/alpha", "T.alpha", "fig-alpha")
     fig = book / "_build" / "figures"
-    (fig / "fig-half.pdf").write_bytes(b"pdf")          # interrupted between savefig and the sidecar
+    (fig / "fig-half.pdf").write_bytes(b"pdf")  # interrupted between savefig and the sidecar
     (fig / "fig-torn.json").write_text('{"chapter": "bo')  # interrupted while writing the sidecar
     build.prepare(book)
     assert sorted(p.name for p in fig.iterdir()) == ["fig-alpha.json", "fig-alpha.png"]
@@ -224,7 +229,10 @@ def test_chapters_check_claims_by_object_not_by_id():
     """``claims.check("<id>")`` looks the id up in the registry, which imports every chapter module and so makes
     the chapter depend on all of them (an edit anywhere would re-execute it); chapters pass claim objects."""
     root = Path(__file__).resolve().parents[1]
-    offenders = [f"{md.name}:{k + 1}" for md in sorted((root / "book").glob("*.md"))
-                 for k, line in enumerate(md.read_text(encoding="utf-8").splitlines())
-                 if re.search(r"claims\.(check|get)\(\s*['\"]", line)]
+    offenders = [
+        f"{md.name}:{k + 1}"
+        for md in sorted((root / "book").glob("*.md"))
+        for k, line in enumerate(md.read_text(encoding="utf-8").splitlines())
+        if re.search(r"claims\.(check|get)\(\s*['\"]", line)
+    ]
     assert not offenders, offenders

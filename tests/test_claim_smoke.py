@@ -42,8 +42,9 @@ class ReadTracker(Mapping):
 
 def test_claim_smoke(claim):
     protocol = claim.protocol
-    assert dataclasses.is_dataclass(protocol) and protocol.__dataclass_params__.frozen, \
+    assert dataclasses.is_dataclass(protocol) and protocol.__dataclass_params__.frozen, (
         f"{claim.id}: the protocol must be a frozen dataclass"
+    )
     smoke = protocol.smoke()
     assert type(smoke) is type(protocol), f"{claim.id}: smoke() must return a {type(protocol).__name__}"
     hash(smoke)  # memoized runs key on the protocol

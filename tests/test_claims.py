@@ -32,9 +32,17 @@ def measure_offset(protocol: FakeProtocol, tol) -> list[Row]:
 
 
 def make_claim(claim_id: str = "I.fake", statement: str = "the offset is within {eps} of zero", **kwargs) -> Claim:
-    fields = dict(paper="I", reading="RG", paper_claim="a fake claim", statement=statement,
-                  tolerances={"eps": 0.5}, chapter="book/fake", measure=measure_offset,
-                  protocol=FakeProtocol(), figure="fig-fake")
+    fields = dict(
+        paper="I",
+        reading="RG",
+        paper_claim="a fake claim",
+        statement=statement,
+        tolerances={"eps": 0.5},
+        chapter="book/fake",
+        measure=measure_offset,
+        protocol=FakeProtocol(),
+        figure="fig-fake",
+    )
     fields.update(kwargs)
     return Claim(id=claim_id, **fields)
 
@@ -87,8 +95,10 @@ def test_controls_never_make_a_claim_fail_and_decide_the_verdict():
     cons_ok, cons_bad = Row("norm", 1, 1, 1e-9, "consistency"), Row("norm", 1, 2, 1e-9, "consistency")
     net = dict(reading="A")
     assert make_claim(measure=measure([ok, ctl_fail]), **net).run().verdict == "holds and discriminates"
-    assert make_claim(measure=measure([ok, ctl_fail, ctl_pass]), **net).run().verdict == \
-        "holds but not specific to training"
+    assert (
+        make_claim(measure=measure([ok, ctl_fail, ctl_pass]), **net).run().verdict
+        == "holds but not specific to training"
+    )
     result = make_claim(measure=measure([bad, ctl_fail]), **net).run()
     assert (result.status, result.verdict) == ("fails", "fails")
     assert make_claim(measure=measure([ok, ctl_fail, cons_bad]), **net).run().verdict == "fails"
@@ -107,12 +117,12 @@ def test_controls_never_make_a_claim_fail_and_decide_the_verdict():
 def test_network_claim_without_control_is_inconclusive():
     assert make_claim(reading="B").run().verdict == "inconclusive"
     failing = make_claim(reading="B", measure=lambda p, t: [Row("e", 0, 1, 0.5)])
-    assert failing.run().verdict == "fails"      # a failing claim needs no control for its verdict
+    assert failing.run().verdict == "fails"  # a failing claim needs no control for its verdict
     only_controls = make_claim(reading="RG", measure=lambda p, t: [Row("c", 0, 0, 0, "control")])
     with pytest.raises(ValueError, match="evidence or consistency row"):
         only_controls.run()
     proven = make_claim(reading="RG", measure=lambda p, t: [Row("c", 0, 0, 0, "consistency")])
-    assert proven.run().verdict == "holds"      # an RG claim the chapter proves: consistency rows alone
+    assert proven.run().verdict == "holds"  # an RG claim the chapter proves: consistency rows alone
     no_evidence = make_claim(reading="A", measure=lambda p, t: [Row("c", 0, 0, 0, "consistency")])
     with pytest.raises(ValueError, match="evidence row"):
         no_evidence.run()
@@ -139,12 +149,16 @@ class ListedProtocol:
 
 def test_claim_text_reads_protocol_numbers():
     """``{protocol.NAME}`` fields are no tolerances: they read the protocol (numbers :g, tuples comma-separated)."""
-    claim = make_claim(statement="K in {{{protocol.Ks}}}, {protocol.steps:,} steps, offset {protocol.offset}: {eps}",
-                       protocol=FakeProtocol(offset=0.25))
+    claim = make_claim(
+        statement="K in {{{protocol.Ks}}}, {protocol.steps:,} steps, offset {protocol.offset}: {eps}",
+        protocol=FakeProtocol(offset=0.25),
+    )
     with pytest.raises(AttributeError):
         _ = claim.text  # FakeProtocol has no Ks
-    claim = make_claim(statement="K in {{{protocol.Ks}}}, {protocol.steps:,} steps, first {protocol.Ks[0]}: {eps}",
-                       protocol=ListedProtocol())
+    claim = make_claim(
+        statement="K in {{{protocol.Ks}}}, {protocol.steps:,} steps, first {protocol.Ks[0]}: {eps}",
+        protocol=ListedProtocol(),
+    )
     assert claim.text == "K in {0.5, 1, 1.5}, 20,000 steps, first 0.5: 0.5"
     assert claim.render(ListedProtocol(Ks=(2.0,), steps=7)) == "K in {2}, 7 steps, first 2: 0.5"
     assert claim.constants == ()

@@ -30,14 +30,26 @@ class FakeProtocol:
 
 
 def measure_fake(protocol: FakeProtocol, tol) -> list[Row]:
-    return [Row("offset", 0.0, STATE["offset"], tol["eps"]), Row("untrained offset", 0.0, 1.0, tol["eps"], "control"),
-            Row("normalization", 1.0, 1.0, 1e-12, "consistency")]
+    return [
+        Row("offset", 0.0, STATE["offset"], tol["eps"]),
+        Row("untrained offset", 0.0, 1.0, tol["eps"], "control"),
+        Row("normalization", 1.0, 1.0, 1e-12, "consistency"),
+    ]
 
 
 def _claim(claim_id: str, figure: str = "fig-fake") -> Claim:
-    return Claim(id=claim_id, paper="I", reading="A", paper_claim="a fake claim",
-                 statement="the offset is within {eps} of zero", tolerances={"eps": 0.5},
-                 chapter="book/fake", measure=measure_fake, protocol=FakeProtocol(), figure=figure)
+    return Claim(
+        id=claim_id,
+        paper="I",
+        reading="A",
+        paper_claim="a fake claim",
+        statement="the offset is within {eps} of zero",
+        tolerances={"eps": 0.5},
+        chapter="book/fake",
+        measure=measure_fake,
+        protocol=FakeProtocol(),
+        figure=figure,
+    )
 
 
 @pytest.fixture
@@ -76,8 +88,9 @@ def test_help_is_plain_text(capsys):
         assert out.strip()
         for markup in ("``", ":func:", ":mod:", ":class:", ":math:"):
             assert markup not in out, f"{argv}: raw reST {markup!r} in help"
-    main_help = subprocess.run([sys.executable, "-m", "rgbook", "--help"], capture_output=True, text=True,
-                               cwd=ROOT, check=True).stdout
+    main_help = subprocess.run(
+        [sys.executable, "-m", "rgbook", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     for command in ("list", "show", "reproduce", "verify", "accept", "audit", "ledger", "figures", "--record"):
         assert command in main_help
 
@@ -180,8 +193,13 @@ def test_one_line_errors(book, capsys, monkeypatch, tmp_path_factory):
 
 
 def test_one_line_errors_from_the_real_command(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "rgbook", "list"], cwd=tmp_path, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "rgbook", "list"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 

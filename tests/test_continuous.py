@@ -10,8 +10,9 @@ from rgbook import continuous, expfam, rg
 
 
 def _phi4_chain(theta, K, n_sites, size, *, rng, n_grid=800):
-    return expfam.sample_chain(expfam.family("even_poly"), -np.asarray(theta, float), K, n_sites, size, rng=rng,
-                               n_grid=n_grid)
+    return expfam.sample_chain(
+        expfam.family("even_poly"), -np.asarray(theta, float), K, n_sites, size, rng=rng, n_grid=n_grid
+    )
 
 
 def test_chain_decimation_b2_is_the_book_map_and_gaussian_b3_is_exact():
@@ -21,10 +22,10 @@ def test_chain_decimation_b2_is_the_book_map_and_gaussian_b3_is_exact():
     assert K == pytest.approx(K2, abs=1e-12) and res == pytest.approx(res2, abs=1e-12)
     d, Kg = 1.3, 0.4
     th, Kp, res, s2 = continuous.chain_decimate_b([d / 2], Kg, 3)
-    Pm = rg.gaussian_ring_marginal_precision(Kg, d, m=12, b=3)       # Schur complement: exact
+    Pm = rg.gaussian_ring_marginal_precision(Kg, d, m=12, b=3)  # Schur complement: exact
     assert 2 * th[0] == pytest.approx(Pm[3, 3], abs=1e-9) and Kp == pytest.approx(-Pm[3, 4], abs=1e-9)
     assert res < 1e-9
-    bulk = np.linalg.inv(rg.gaussian_ring_precision(80, Kg, d))[0, 0]   # site variance of a long ring
+    bulk = np.linalg.inv(rg.gaussian_ring_precision(80, Kg, d))[0, 0]  # site variance of a long ring
     assert s2 == pytest.approx(bulk, rel=1e-9)
 
 
@@ -54,8 +55,14 @@ def test_chain_objective_against_brute_force_quadrature_and_finite_differences()
 
 def test_chain_projection_recovers_a_gaussian_chain_from_exact_samples():
     d, K, n_sites = 1.4, 0.4, 8
-    x = expfam.sample_chain(expfam.family("gaussian"), expfam.Gaussian.natural(0.0, 1 / d) * [0, 1], K, n_sites,
-                            100_000, rng=np.random.default_rng(3))
+    x = expfam.sample_chain(
+        expfam.family("gaussian"),
+        expfam.Gaussian.natural(0.0, 1 / d) * [0, 1],
+        K,
+        n_sites,
+        100_000,
+        rng=np.random.default_rng(3),
+    )
     p = continuous.project_phi4_chain(x)
     assert p.theta_2 == pytest.approx(d / 2, abs=0.01) and p.K == pytest.approx(K, abs=0.01)
     assert p.theta_4 < 0.005
@@ -82,7 +89,7 @@ def test_mardia_kurtosis_is_affine_invariant_and_reduces_to_mean_kurtosis():
     A = rng.normal(size=(4, 4))
     k = continuous.excess_mardia_kurtosis(u)
     assert continuous.excess_mardia_kurtosis(u @ A.T + 3.0) == pytest.approx(k, abs=1e-9)
-    assert k == pytest.approx(-1.2, abs=0.02)                          # uniform: kappa_4 / kappa_2^2 = -6/5
+    assert k == pytest.approx(-1.2, abs=0.02)  # uniform: kappa_4 / kappa_2^2 = -6/5
     assert abs(continuous.excess_mardia_kurtosis(rng.normal(size=(200_000, 4)))) < 0.03
 
 
@@ -92,7 +99,7 @@ def test_receptive_field_gauge_and_decodable_share():
     T = u @ rng.normal(size=(3, 2)) + 1.0
     np.testing.assert_allclose(continuous.receptive_field_gauge(u, T), T, atol=1e-10)
     np.testing.assert_allclose(continuous.decodable_share(u, T), 1.0, atol=1e-12)
-    B = u @ rng.normal(size=(3, 3)) - 2.0                              # an affine map of the features
+    B = u @ rng.normal(size=(3, 3)) - 2.0  # an affine map of the features
     gauge = continuous.receptive_field_gauge
     np.testing.assert_allclose(gauge(B, T), gauge(u, T), atol=1e-9)
     assert np.all(continuous.decodable_share(rng.normal(size=(5000, 3)), T) < 0.01)
@@ -119,7 +126,7 @@ def test_kurtosis_identity_against_adaptive_quadrature(theta):
 
 
 def test_kurtosis_near_the_gaussian_is_minus_24_theta4():
-    p = continuous.project_standardized_law("small", -0.0024)              # the slope at the Gaussian, 4 (15 - 9) = 24
+    p = continuous.project_standardized_law("small", -0.0024)  # the slope at the Gaussian, 4 (15 - 9) = 24
     assert p.theta_4 == pytest.approx(1e-4, rel=0.01)
 
 

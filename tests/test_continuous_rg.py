@@ -34,8 +34,15 @@ def test_ratio_recursion_and_fixed_points():
     assert rg.gaussian_chain_ratio_map(0.5) == 0.5
 
 
-@pytest.mark.parametrize("family,params", [("poisson", {"lam": 1.3}), ("bernoulli", {"p": 0.35}),
-                                           ("gamma", {"k": 0.7, "theta": 2.0}), ("gaussian", {"mu": -1.0, "var": 0.5})])
+@pytest.mark.parametrize(
+    "family,params",
+    [
+        ("poisson", {"lam": 1.3}),
+        ("bernoulli", {"p": 0.35}),
+        ("gamma", {"k": 0.7, "theta": 2.0}),
+        ("gaussian", {"mu": -1.0, "var": 0.5}),
+    ],
+)
 def test_cumulants_match_large_samples(family, params):
     x = expfam.sample(family, params, (20, 100_000), rng=np.random.default_rng(0))
     k = expfam.sample_cumulants(x)

@@ -114,7 +114,7 @@ def test_executed_chapters_are_fresh_and_an_edit_makes_only_that_chapter_stale(e
     assert list(stale) == ["book/alpha"]
     assert stale["book/alpha"] == ["its code cells are not in the execution cache (cells changed or never cached)"]
     assert sorted(build.prepare(root)) == ["book/alpha"]
-    assert cached_sources(root) == ["beta.md"]            # beta's execution is kept
+    assert cached_sources(root) == ["beta.md"]  # beta's execution is kept
     assert build.stale_reasons("book/beta", root) == []
 
 
@@ -161,12 +161,21 @@ def test_interrupted_execution_stops_its_kernels_and_leaves_the_chapters_stale(e
     root = make_book(env, {"one": SLEEP, "two": SLEEP})
     log = root / "_build" / "execute.log"
     # Ctrl-C reaches the whole foreground process group; make's SIGTERM reaches its child alone.
-    proc = subprocess.Popen([sys.executable, "-m", "rgbook.build", "execute", "--jobs", "2", "--log", str(log)],
-                            env={**os.environ, "RGBOOK_ROOT": str(root)}, cwd=root, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rgbook.build", "execute", "--jobs", "2", "--log", str(log)],
+        env={**os.environ, "RGBOOK_ROOT": str(root)},
+        cwd=root,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        _wait_for(lambda: all((root / "_build" / f"running-{n}").exists() for n in ("one", "two")) or
-                  proc.poll() is not None, 60, "both chapters to run")
+        _wait_for(
+            lambda: all((root / "_build" / f"running-{n}").exists() for n in ("one", "two")) or proc.poll() is not None,
+            60,
+            "both chapters to run",
+        )
         assert proc.poll() is None, proc.stderr.read()
         kernels = _kernels_of(root)
         assert len(kernels) == 2, [k.cmdline() for k in kernels]
@@ -185,7 +194,7 @@ def test_interrupted_execution_stops_its_kernels_and_leaves_the_chapters_stale(e
     assert "interrupted" in log.read_text()
     _wait_for(lambda: not [p for p in descendants if _running(p)], 10, "the build's processes to exit")
     assert _kernels_of(root) == []
-    for path in connection_files:             # no kernel mentioning its connection file survives anywhere
+    for path in connection_files:  # no kernel mentioning its connection file survives anywhere
         assert not [p for p in psutil.process_iter(["cmdline"]) if path in (p.info["cmdline"] or [])]
         assert not Path(path).parent.parent.exists(), "the kernel socket directory outlived the build"
     assert cached_sources(root) == []

@@ -9,8 +9,15 @@ from scipy.special import gammaln
 
 from rgbook import expfam
 
-CASES = [("gaussian", [0.5, -0.25]), ("poisson", [0.3]), ("bernoulli", [-0.7]), ("gamma", [1.0, -0.5]),
-         ("gamma", [-0.4, -2.0]), ("even_poly", [-0.5, -0.1]), ("even_poly", [0.4, -0.2])]
+CASES = [
+    ("gaussian", [0.5, -0.25]),
+    ("poisson", [0.3]),
+    ("bernoulli", [-0.7]),
+    ("gamma", [1.0, -0.5]),
+    ("gamma", [-0.4, -2.0]),
+    ("even_poly", [-0.5, -0.1]),
+    ("even_poly", [0.4, -0.2]),
+]
 
 
 def _log_partition_by_integration(name, eta):
@@ -52,15 +59,15 @@ def test_projection_from_samples_covers_truth(name, eta):
     f = expfam.family(name, n_grid=2001) if slow else expfam.family(name)
     x = f.sample(eta, 20_000, rng=np.random.default_rng(3))
     est, (lo, hi) = f.project_with_interval(x, rng=np.random.default_rng(4), n_boot=40 if slow else 100, level=0.95)
-    se = (hi - lo) / 3.92                      # bootstrap standard error from the 95 % interval
-    assert np.all(np.abs(est - np.asarray(eta)) <= 4 * se), (est, lo, hi)   # false alarm ~1e-4 per entry
+    se = (hi - lo) / 3.92  # bootstrap standard error from the 95 % interval
+    assert np.all(np.abs(est - np.asarray(eta)) <= 4 * se), (est, lo, hi)  # false alarm ~1e-4 per entry
 
 
 def test_even_poly_sampler_matches_density():
     from scipy.stats import kstest
 
     f = expfam.family("even_poly")
-    theta = np.array([-0.5, 0.2])          # double well: V = -0.5 x^2 + 0.2 x^4
+    theta = np.array([-0.5, 0.2])  # double well: V = -0.5 x^2 + 0.2 x^4
     x = f.sample(-theta, 50_000, rng=np.random.default_rng(5))
     grid = f.x
     cdf = np.cumsum(expfam.even_poly_density(theta, grid)) * (grid[1] - grid[0])
@@ -85,7 +92,7 @@ def test_gaussian_chain_samples_and_grid_route_agree_with_inverse_precision():
     x = expfam.sample_chain(expfam.family("gaussian"), [0.0, -0.5], K, n, 200_000, rng=np.random.default_rng(7))
     assert np.abs(np.cov(x.T) - exact).max() < 0.02
     grid = expfam.sample_chain(expfam.family("even_poly", m=1), [-0.5], K, n, 30_000, rng=np.random.default_rng(8))
-    assert np.abs(np.cov(grid.T) - exact).max() < 0.04      # sampling s.e. ~0.01
+    assert np.abs(np.cov(grid.T) - exact).max() < 0.04  # sampling s.e. ~0.01
 
 
 def _per_sample_table_chain(fam, eta, K, n_sites, size, rng, n_grid=800):
@@ -111,8 +118,15 @@ def _per_sample_table_chain(fam, eta, K, n_sites, size, rng, n_grid=800):
     return values + h * (rng.random(values.shape) - 0.5) if h > 0 else values
 
 
-@pytest.mark.parametrize("name,eta,K,n_grid", [("even_poly", [-0.5, -0.1], 0.3, 300), ("bernoulli", [-1.0], 0.5, 800),
-                                               ("poisson", [0.2], -0.4, 800), ("gamma", [1.0, -1.0], -0.3, 200)])
+@pytest.mark.parametrize(
+    "name,eta,K,n_grid",
+    [
+        ("even_poly", [-0.5, -0.1], 0.3, 300),
+        ("bernoulli", [-1.0], 0.5, 800),
+        ("poisson", [0.2], -0.4, 800),
+        ("gamma", [1.0, -1.0], -0.3, 200),
+    ],
+)
 def test_chain_sampler_by_bisection_equals_per_sample_tables(name, eta, K, n_grid):
     """The shared-table bisection draws the same samples from the same random numbers as one table per sample."""
     fam = expfam.family(name)
@@ -121,18 +135,21 @@ def test_chain_sampler_by_bisection_equals_per_sample_tables(name, eta, K, n_gri
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: expfam.sample_chain(expfam.family("poisson"), [0.0], 0.1, 4, 10, rng=0),
-    lambda: expfam.sample_chain(expfam.family("gamma"), [0.0, -1.0], 0.5, 4, 10, rng=0),
-    lambda: expfam.sample_chain(expfam.family("gaussian"), [0.0, -0.5], 1.0, 4, 10, rng=0),
-    lambda: expfam.family("gaussian").log_partition([0.0, 0.1]),
-    lambda: expfam.family("gamma").log_partition([-1.5, -1.0]),
-    lambda: expfam.family("even_poly").log_partition([0.0, 0.1]),
-    lambda: expfam.family("bernoulli").natural_from_means([1.0]),
-    lambda: expfam.family("gamma").natural_from_means([1.0, 1.0]),
-    lambda: expfam.family("student"),
-    lambda: expfam.family("poisson").project([3.0]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: expfam.sample_chain(expfam.family("poisson"), [0.0], 0.1, 4, 10, rng=0),
+        lambda: expfam.sample_chain(expfam.family("gamma"), [0.0, -1.0], 0.5, 4, 10, rng=0),
+        lambda: expfam.sample_chain(expfam.family("gaussian"), [0.0, -0.5], 1.0, 4, 10, rng=0),
+        lambda: expfam.family("gaussian").log_partition([0.0, 0.1]),
+        lambda: expfam.family("gamma").log_partition([-1.5, -1.0]),
+        lambda: expfam.family("even_poly").log_partition([0.0, 0.1]),
+        lambda: expfam.family("bernoulli").natural_from_means([1.0]),
+        lambda: expfam.family("gamma").natural_from_means([1.0, 1.0]),
+        lambda: expfam.family("student"),
+        lambda: expfam.family("poisson").project([3.0]),
+    ],
+)
 def test_bad_parameters_raise_value_error(call):
     with pytest.raises(ValueError):
         call()

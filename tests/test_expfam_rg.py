@@ -31,6 +31,7 @@ def test_quartic_family_has_negative_excess_kurtosis(w):
 def test_pure_quartic_kurtosis():
     """theta_2 = 0: E x^4/(E x^2)^2 = Gamma(5/4) Gamma(1/4) / Gamma(3/4)^2."""
     from math import gamma
+
     assert ch.quartic_kurtosis(0.0, 1.0) == pytest.approx(gamma(1.25) * gamma(0.25) / gamma(0.75) ** 2 - 3, rel=1e-10)
 
 
@@ -72,16 +73,18 @@ def test_boundary_table_matches_the_theorem():
 def test_cumulant_rows_roles_and_the_relevant_mean():
     rows = ch.CLAIMS[0].run(ch.PROTOCOL.smoke()).rows
     for row in rows:
-        if "exact block law" in row.quantity:   # cumulants of independent sums add: cannot fail short of a bug
+        if "exact block law" in row.quantity:  # cumulants of independent sums add: cannot fail short of a bug
             assert row.role == "consistency", row.quantity
     means = [r for r in rows if "kappa_1'" in r.quantity and "exact" in r.quantity and r.quantity.startswith("poisson")]
     lam = 0.7
-    assert means and all(r.predicted == pytest.approx(lam * np.sqrt(int(r.quantity.split("b=")[1][0])), rel=1e-12)
-                         for r in means)
+    assert means and all(
+        r.predicted == pytest.approx(lam * np.sqrt(int(r.quantity.split("b=")[1][0])), rel=1e-12) for r in means
+    )
     assert any("kappa_1' Monte Carlo" in r.quantity and r.role == "evidence" for r in rows)
 
 
 def test_block_sum_refuses_a_law_the_grid_does_not_resolve():
     from rgbook import rg
+
     with pytest.raises(ValueError, match="theta must give a law the grid resolves"):
         rg.block_sum_even_poly([1e6], n_grid=801)

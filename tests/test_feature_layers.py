@@ -25,15 +25,16 @@ def test_standardized_k4_with_counts_equals_the_repeated_sample():
     counts = rng.multinomial(200, np.full(200, 1 / 200))
     repeated = np.repeat(u, counts, axis=0)
     k = expfam.sample_cumulants(repeated.T)
-    np.testing.assert_allclose(_standardized_k4(counts.astype(float), _powers(u), 200), k[:, 3] / k[:, 1] ** 2,
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        _standardized_k4(counts.astype(float), _powers(u), 200), k[:, 3] / k[:, 1] ** 2, rtol=1e-8
+    )
 
 
 def test_interval_ends():
     iv = ch.Interval(mean=0.5, lo=0.2, hi=0.9, n=10)
     assert iv.far(1.0) == 0.2 and iv.near(1.0) == 0.9
     assert iv.far(0.0) == 0.9 and iv.near(0.0) == 0.2
-    assert iv.near(0.4) == 0.4                     # inside: the prediction itself
+    assert iv.near(0.4) == 0.4  # inside: the prediction itself
     assert iv.text(".1f") == "0.5 [0.2, 0.9]"
 
 
@@ -43,8 +44,8 @@ def test_random_stack_never_beats_eckart_young_and_is_deterministic():
     assert len(levels) == P.depth
     for lev in levels:
         assert lev.r.shape == lev.loss_ratio.shape == (len(P.control_seeds),)
-        assert np.all(lev.loss_ratio >= 1 - 1e-12)        # the Eckart-Young minimum bounds every encoder
-        assert np.all(lev.r < 0.5)                        # positive definite at q = 0: d - 2K > 0
+        assert np.all(lev.loss_ratio >= 1 - 1e-12)  # the Eckart-Young minimum bounds every encoder
+        assert np.all(lev.r < 0.5)  # positive definite at q = 0: d - 2K > 0
     ch.random_stack.cache_clear()
     again = ch.random_stack(P, 0.3)
     np.testing.assert_array_equal(again[0].r, levels[0].r)
@@ -55,6 +56,8 @@ def test_block_sum_two_point_rate_is_minus_one(N):
     """rho = 1/N exactly for the block sum, so the two-point exponent between any two sizes is -1."""
     from rgbook import features
 
-    rho = [features.exact_feature_kurtosis_ratio(features.control_regressor("poisson", n, "block_sum")).mean()
-           for n in (N, 4 * N)]
+    rho = [
+        features.exact_feature_kurtosis_ratio(features.control_regressor("poisson", n, "block_sum")).mean()
+        for n in (N, 4 * N)
+    ]
     assert np.log(rho[1] / rho[0]) / np.log(4) == pytest.approx(-1.0, abs=1e-12)

@@ -76,7 +76,7 @@ def test_batched_regressors_equal_single_runs():
         ("gamma", "selection", 2),
         ("bernoulli_chain", "block_sum", 0),
     ]
-    kw = dict(steps=40, n_train=256, batch_size=64)     # minibatches: 4 per epoch, 10 epochs
+    kw = dict(steps=40, n_train=256, batch_size=64)  # minibatches: 4 per epoch, 10 epochs
     batch = features.train_parameter_regressors(runs, 8, **kw)
     for (task, mode, seed), reg in zip(runs, batch):
         alone = features.train_parameter_regressor(task, 8, mode=mode, seed=seed, **kw)
@@ -162,7 +162,7 @@ def test_minibatches_visit_every_window_once_per_epoch():
     """Each epoch visits the contiguous windows once, in a fresh order; the schedule does not depend on the batch."""
     from rgbook.training import Minibatches
 
-    mb = Minibatches(10, 3, seed=4)               # 3 windows of 3 samples; sample 9 is never used
+    mb = Minibatches(10, 3, seed=4)  # 3 windows of 3 samples; sample 9 is never used
     x = torch.arange(20).reshape(2, 10)
     epochs = []
     for e in range(4):
@@ -170,11 +170,11 @@ def test_minibatches_visit_every_window_once_per_epoch():
         for k in range(3):
             mb.advance(3 * e + k)
             (xb,) = mb.take(x)
-            assert xb.shape == (2, 3) and xb.data_ptr() == x[:, mb.window].data_ptr()   # a view
+            assert xb.shape == (2, 3) and xb.data_ptr() == x[:, mb.window].data_ptr()  # a view
             seen.append(mb.window.start // 3)
         assert sorted(seen) == [0, 1, 2]
         epochs.append(seen)
-    assert len({tuple(s) for s in epochs}) > 1     # orders are redrawn
+    assert len({tuple(s) for s in epochs}) > 1  # orders are redrawn
     again = Minibatches(10, 3, seed=4)
     again.advance(0)
     assert again.window.start // 3 == epochs[0][0]
@@ -267,23 +267,23 @@ def test_n_rho_one_does_not_single_out_the_block_sum():
     reg = features.control_regressor("poisson", N, "block_sum")
     from scipy.linalg import hadamard
 
-    signs = hadamard(N).astype(float)[1:5]               # four sign patterns, each orthogonal to the uniform vector
+    signs = hadamard(N).astype(float)[1:5]  # four sign patterns, each orthogonal to the uniform vector
     flipped = features.ParameterRegressor("poisson", N, "random", {**reg.params, "W": signs}, 0.0, 0)
     assert N * features.exact_feature_kurtosis_ratio(flipped) == pytest.approx(np.ones(4), rel=1e-12)
     assert features.block_sum_overlap(reg) == pytest.approx(1.0, rel=1e-12)
-    assert features.block_sum_overlap(flipped) == pytest.approx(0.0, abs=1e-12)   # every row sums to 0
+    assert features.block_sum_overlap(flipped) == pytest.approx(0.0, abs=1e-12)  # every row sums to 0
 
 
 def test_span_unit_weights_is_the_projection_of_the_uniform_vector():
     rng = np.random.default_rng(5)
     N, M = 12, 4
     W = rng.normal(size=(M, N))
-    W[0] += 3.0                                           # some weight on the uniform vector
+    W[0] += 3.0  # some weight on the uniform vector
     reg = features.ParameterRegressor("poisson", N, "random", {"W": W, "c": np.zeros(M)}, 0.0, 0)
     w = features.span_unit_weights(reg)
-    coef, *_ = np.linalg.lstsq(W.T, np.ones(N), rcond=None)   # least squares: the projection onto the row space
+    coef, *_ = np.linalg.lstsq(W.T, np.ones(N), rcond=None)  # least squares: the projection onto the row space
     np.testing.assert_allclose(w, W.T @ coef, atol=1e-12)
     assert w @ w / N == pytest.approx(features.block_sum_overlap(reg), rel=1e-12)
-    W2 = np.vstack([np.ones(N), W[1:]])                    # uniform vector in the span: the unit is the block sum
+    W2 = np.vstack([np.ones(N), W[1:]])  # uniform vector in the span: the unit is the block sum
     reg2 = features.ParameterRegressor("poisson", N, "random", {"W": W2, "c": np.zeros(M)}, 0.0, 0)
     np.testing.assert_allclose(features.span_unit_weights(reg2), np.ones(N), atol=1e-12)

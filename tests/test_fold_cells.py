@@ -9,8 +9,10 @@ import rgbook_sphinx  # noqa: E402
 
 
 def test_figure_code_is_folded():
-    assert rgbook_sphinx.fold_mode("fig, ax = plt.subplots()\nfigures.save(fig, 'x')", True, False, True) == \
-        ("input", False)
+    assert rgbook_sphinx.fold_mode("fig, ax = plt.subplots()\nfigures.save(fig, 'x')", True, False, True) == (
+        "input",
+        False,
+    )
 
 
 def test_one_line_table_loses_its_input_and_folds():
@@ -24,7 +26,8 @@ def test_glue_plumbing_above_a_table_is_folded_with_it():
 
 
 def test_glue_only_cell_is_removed_and_computing_cells_stay():
-    assert rgbook_sphinx.fold_mode('glue("a", P.n, display=False)\n# note\nglue("b", 2, display=False)', False,
-                                   False, False) == (None, True)
+    assert rgbook_sphinx.fold_mode(
+        'glue("a", P.n, display=False)\n# note\nglue("b", 2, display=False)', False, False, False
+    ) == (None, True)
     assert rgbook_sphinx.fold_mode("x = ch.run(P)\nglue('a', x, display=False)", False, False, False) == (None, False)
     assert rgbook_sphinx.fold_mode("import numpy as np", False, False, False) == (None, False)

@@ -58,8 +58,9 @@ def import_graph(package: Path) -> dict[str, set[str]]:
                     source = ".".join(base + ([node.module] if node.module else []))
                 else:
                     source = node.module or ""
-                targets = [f"{source}.{alias.name}" if f"{source}.{alias.name}" in files else source
-                           for alias in node.names]
+                targets = [
+                    f"{source}.{alias.name}" if f"{source}.{alias.name}" in files else source for alias in node.names
+                ]
             else:
                 continue
             for target in targets:
@@ -81,7 +82,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         stack.pop()
@@ -127,14 +128,23 @@ def test_core_has_no_function_local_imports_and_no_foreign_private_names(name):
     for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         local = [n.lineno for n in ast.walk(func) if isinstance(n, (ast.Import, ast.ImportFrom))]
         assert not local, f"rgbook.{name}.{func.name} imports inside the function (lines {local})"
-    modules = {alias.asname or alias.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level
-               for alias in n.names}
+    modules = {
+        alias.asname or alias.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.level
+        for alias in n.names
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:
             private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
             assert not private, f"rgbook.{name} imports private names {private} from .{node.module}"
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
-                and node.attr.startswith("_") and not node.attr.startswith("__")):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             raise AssertionError(f"rgbook.{name} uses the private {node.value.id}.{node.attr}")
 
 
@@ -170,6 +180,6 @@ def test_a_chapter_imports_no_other_chapter():
         if not name.startswith(prefix):
             continue
         for target in (t for t in edges if t.startswith(prefix)):
-            here, there = chapter_of(name[len(prefix):]), chapter_of(target[len(prefix):])
+            here, there = chapter_of(name[len(prefix) :]), chapter_of(target[len(prefix) :])
             allowed = {here, *COMPANIONS.get(here, ())}
             assert here is not None and there in allowed, f"{name} imports {target}, a module of another chapter"

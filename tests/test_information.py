@@ -19,9 +19,10 @@ def test_mutual_information_of_neighbours_is_the_pair_formula():
     configs, probs = ising.enumerate_chain(6, 0.8)
     assert information.mutual_information(configs, probs, [2], [3]) == pytest.approx(_pair_information(0.8), abs=1e-12)
     # Markov chain: the far end adds nothing once the near site is known
-    assert information.mutual_information(configs, probs, [2], [3, 4, 5]) == pytest.approx(_pair_information(0.8),
-                                                                                          abs=1e-12)
-    assert couplings.mutual_information is information.mutual_information       # one implementation
+    assert information.mutual_information(configs, probs, [2], [3, 4, 5]) == pytest.approx(
+        _pair_information(0.8), abs=1e-12
+    )
+    assert couplings.mutual_information is information.mutual_information  # one implementation
 
 
 def test_total_correlation_of_a_chain_is_the_sum_of_bond_informations():
@@ -33,7 +34,7 @@ def test_total_correlation_of_a_chain_is_the_sum_of_bond_informations():
 
 def test_channel_information_of_a_site_equals_the_enumerated_mutual_information():
     configs, probs = ising.enumerate_chain(6, 0.9)
-    _, joint = ising.marginalize(configs, probs, [0, 1, 4, 5])        # block (0, 1), environment (4, 5)
+    _, joint = ising.marginalize(configs, probs, [0, 1, 4, 5])  # block (0, 1), environment (4, 5)
     joint = joint.reshape(4, 4)
     decimate_second = (ising.all_configurations(2)[:, 1] > 0) * 1.0
     exact = information.mutual_information(configs, probs, [1], [4, 5])
@@ -69,7 +70,7 @@ def test_binned_mutual_information():
     rho = 0.6
     y = rho * g[:, 0] + np.sqrt(1 - rho**2) * g[:, 1]
     mi = information.binned_mutual_information(g[:, 0], y)
-    assert mi == pytest.approx(-0.5 * np.log(1 - rho**2), rel=0.1)   # binning loses a little
+    assert mi == pytest.approx(-0.5 * np.log(1 - rho**2), rel=0.1)  # binning loses a little
     assert information.binned_mutual_information(np.exp(g[:, 0]), y**3) == pytest.approx(mi, abs=1e-12)
     with pytest.raises(ValueError, match="a and b"):
         information.binned_mutual_information(g[:10, 0], g[:10, 1])
@@ -79,7 +80,7 @@ def test_quantile_codes_are_equal_count():
     v = np.random.default_rng(1).normal(size=640)
     codes = information.quantile_codes(v, 32)
     assert np.all(np.bincount(codes, minlength=32) == 20)
-    assert np.all(np.diff(codes[np.argsort(v)]) >= 0)                 # increasing in the value
+    assert np.all(np.diff(codes[np.argsort(v)]) >= 0)  # increasing in the value
 
 
 def test_neighbour_sign_information_of_a_sampled_chain():
@@ -92,5 +93,6 @@ def test_layer_information_of_deterministic_decimation_is_output_entropy():
     W = np.zeros((3, 6))
     W[np.arange(3), np.arange(0, 6, 2)] = 60.0
     _, marg = ising.marginalize(configs, probs, [0, 2, 4])
-    assert networks.layer_information(W, np.zeros(3), configs, probs) == pytest.approx(-np.sum(marg * np.log(marg)),
-                                                                                      abs=1e-9)
+    assert networks.layer_information(W, np.zeros(3), configs, probs) == pytest.approx(
+        -np.sum(marg * np.log(marg)), abs=1e-9
+    )

@@ -62,8 +62,9 @@ def test_free_energy_per_spin_matches_large_ring():
 def test_log_matrix_power_vs_numpy():
     T = ising.transfer_matrix(0.6, 0.1)
     for b in (0, 1, 2, 7):
-        np.testing.assert_allclose(np.exp(ising.log_matrix_power(np.log(T), b)), np.linalg.matrix_power(T, b),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            np.exp(ising.log_matrix_power(np.log(T), b)), np.linalg.matrix_power(T, b), rtol=1e-12
+        )
 
 
 def test_log_matrix_power_large_entries_and_stacks():
@@ -107,7 +108,7 @@ def test_field_sampler_matches_enumeration(K, h):
     """Empirical distribution of whole configurations vs exact probabilities, every cell in a 5-sigma band."""
     N, n = 6, 200_000
     s = ising.sample_chain(n, N, K, h, rng=np.random.default_rng(5))
-    idx = ((s > 0).astype(np.int64) @ (1 << np.arange(N - 1, -1, -1)))
+    idx = (s > 0).astype(np.int64) @ (1 << np.arange(N - 1, -1, -1))
     freq = np.bincount(idx, minlength=2**N) / n
     _, probs = ising.enumerate_chain(N, K, h)
     assert np.all(np.abs(freq - probs) <= _sampling_band(n, probs))

@@ -14,13 +14,14 @@ from rgbook import ising2d as I2
 
 # ---------------------------------------------------------------- independent ground truths
 
+
 @functools.cache
 def bond_count_histogram_enumeration(L: int) -> np.ndarray:
     """g[n] = number of configurations of the L x L torus with n unsatisfied bonds, by brute force."""
     N = L * L
     idx = np.arange(2**N, dtype=np.int64)
     s = (1 - 2 * ((idx[:, None] >> np.arange(N)) & 1)).reshape(-1, L, L).astype(np.int8)
-    unsat = ((s != np.roll(s, 1, axis=1)).sum(axis=(1, 2)) + (s != np.roll(s, 1, axis=2)).sum(axis=(1, 2)))
+    unsat = (s != np.roll(s, 1, axis=1)).sum(axis=(1, 2)) + (s != np.roll(s, 1, axis=2)).sum(axis=(1, 2))
     return np.bincount(unsat, minlength=2 * N + 1)
 
 
@@ -28,9 +29,9 @@ def bond_count_histogram_enumeration(L: int) -> np.ndarray:
 def bond_count_histogram_transfer(L: int) -> np.ndarray:
     """The same histogram by a row-to-row transfer matrix with polynomial (integer) entries."""
     rows = np.array(list(itertools.product([1, -1], repeat=L)), dtype=np.int64)
-    horiz = (rows != np.roll(rows, 1, axis=1)).sum(1)            # unsatisfied bonds within a row
-    vert = (rows[:, None, :] != rows[None, :, :]).sum(-1)       # between consecutive rows
-    deg = horiz[None, :] + vert                                 # monomial degree of T[s, s']
+    horiz = (rows != np.roll(rows, 1, axis=1)).sum(1)  # unsatisfied bonds within a row
+    vert = (rows[:, None, :] != rows[None, :, :]).sum(-1)  # between consecutive rows
+    deg = horiz[None, :] + vert  # monomial degree of T[s, s']
     D = 2 * L * L + 1
     M = np.zeros((len(rows), len(rows), D), dtype=np.int64)
     M[:, :, 0] = np.eye(len(rows), dtype=np.int64)
@@ -79,7 +80,7 @@ def test_exact_limits_and_vectorisation():
     assert lnZ.shape == (3,)
     N = 64 * 64
     assert lnZ[0] == pytest.approx(N * np.log(2) + 2 * N * np.log(np.cosh(1e-3)), rel=1e-9)  # high T
-    assert lnZ[2] == pytest.approx(np.log(2) + 2 * N * 10.0, rel=1e-12)                        # ground states
+    assert lnZ[2] == pytest.approx(np.log(2) + 2 * N * 10.0, rel=1e-12)  # ground states
     u = I2.energy_per_site(K, 64)
     assert u[2] == pytest.approx(-2.0, abs=1e-9)  # rounding of ln Z ~ 8e4 over the step
     # Large L at K_c: u -> -sqrt 2, c ~ (8 K_c^2 / pi) ln L + const (Ferdinand & Fisher)
@@ -102,6 +103,7 @@ def test_exact_bad_size():
 
 
 # ---------------------------------------------------------------- autocorrelation
+
 
 @pytest.mark.parametrize("phi", [0.0, 0.5, 0.8])
 def test_tau_int_of_ar1(phi):
@@ -126,6 +128,7 @@ def test_tau_int_bad_input():
 
 
 # ---------------------------------------------------------------- Swendsen–Wang
+
 
 def test_sw_shapes_determinism_and_energy():
     a = I2.swendsen_wang(0.4, 8, 3, 5, 7, n_burn=2, keep_every=2)
@@ -201,11 +204,9 @@ def test_sw_bad_input():
 
 # ---------------------------------------------------------------- block maps and operators
 
+
 def test_block_maps_by_hand():
-    s = np.array([[1, 1, -1, 1],
-                  [1, -1, -1, -1],
-                  [-1, 1, 1, 1],
-                  [1, -1, -1, 1]], dtype=np.int8)
+    s = np.array([[1, 1, -1, 1], [1, -1, -1, -1], [-1, 1, 1, 1], [1, -1, -1, 1]], dtype=np.int8)
     # block sums: [[2, -2], [0, 2]]; the tie (bottom-left block) goes to its top-left spin -1
     assert np.array_equal(I2.block_majority(s), [[1, -1], [-1, 1]])
     assert np.array_equal(I2.block_decimate(s), [[1, -1], [-1, 1]])
@@ -236,10 +237,10 @@ def test_even_operators_by_hand():
     assert np.array_equal(I2.even_operators(up), [72, 72, 72, 36])
     checker = np.where(np.add.outer(np.arange(6), np.arange(6)) % 2, 1, -1)
     assert np.array_equal(I2.even_operators(checker), [-72, 72, 72, 36])
-    stripes = np.where(np.arange(6) % 2, 1, -1)[None, :] * np.ones((6, 1))   # columns alternate
+    stripes = np.where(np.arange(6) % 2, 1, -1)[None, :] * np.ones((6, 1))  # columns alternate
     assert np.array_equal(I2.even_operators(stripes), [0, -72, 72, 36])
     one = up.copy()
-    one[2, 3] = -1   # one flipped spin: 4 nn bonds, 4 diagonal, 4 distance-2, 4 plaquettes change sign
+    one[2, 3] = -1  # one flipped spin: 4 nn bonds, 4 diagonal, 4 distance-2, 4 plaquettes change sign
     assert np.array_equal(I2.even_operators(one), [64, 64, 64, 28])
     rng = np.random.default_rng(2)
     s = np.where(rng.random((5, 8, 8)) < 0.5, -1, 1)
@@ -314,8 +315,12 @@ def test_extended_even_operators_by_explicit_loops():
     shifts = {4: [(1, 2), (-1, 2), (2, 1), (2, -1)], 5: [(2, 2), (2, -2)], 6: [(0, 3), (3, 0)]}
     for b in range(2):
         for col, dd in shifts.items():
-            total = sum(int(s[b, y, x]) * int(s[b, (y + dy) % 8, (x + dx) % 8])
-                        for y in range(8) for x in range(8) for dy, dx in dd)
+            total = sum(
+                int(s[b, y, x]) * int(s[b, (y + dy) % 8, (x + dx) % 8])
+                for y in range(8)
+                for x in range(8)
+                for dy, dx in dd
+            )
             assert got[b, col] == total
     up = np.ones((8, 8), dtype=np.int8)
     assert np.array_equal(I2.even_operators(up, extended=True)[4:], [256, 128, 128])
@@ -327,12 +332,14 @@ def test_extended_even_operators_by_explicit_loops():
 # Odd operators, one-pass moments, MCRG eigenvalues from independent ensembles
 # ---------------------------------------------------------------------------------------------
 
+
 def _odd_by_loops(s):
     """The four odd operators of one configuration by explicit loops over sites."""
     L = s.shape[0]
     o = np.zeros(4)
     for y in range(L):
         for x in range(L):
+
             def at(dy, dx, y=y, x=x):
                 return int(s[(y + dy) % L, (x + dx) % L])
 
@@ -367,8 +374,9 @@ def test_lattice_operators_concatenate_even_then_odd():
     x = I2.lattice_operators(s, 7, 4)
     np.testing.assert_array_equal(x[:, :7], I2.even_operators(s, extended=True))
     np.testing.assert_array_equal(x[:, 7:], I2.odd_operators(s))
-    np.testing.assert_array_equal(I2.lattice_operators(s, 4, 1), np.concatenate(
-        [I2.even_operators(s), I2.odd_operators(s)[:, :1]], axis=1))
+    np.testing.assert_array_equal(
+        I2.lattice_operators(s, 4, 1), np.concatenate([I2.even_operators(s), I2.odd_operators(s)[:, :1]], axis=1)
+    )
 
 
 def _random_ops(rng, T, B, M, levels, k):
@@ -421,7 +429,7 @@ def test_mcrg_eigenvalue_magnetic_at_infinite_temperature():
         for _ in range(150):
             s = np.where(rng.random((16, 16, 16)) < 0.5, 1, -1).astype(np.int8)
             lev0 = I2.odd_operators(s)[:, :1]
-            lev1 = I2.odd_operators(I2.apply_tables(s, tables))[..., :1]     # (M, B, 1)
+            lev1 = I2.odd_operators(I2.apply_tables(s, tables))[..., :1]  # (M, B, 1)
             acc.add(np.stack([np.broadcast_to(lev0, (2, 16, 1)), lev1], axis=2).transpose(1, 0, 2, 3))
     r = I2.mcrg_eigenvalue([a.moments() for a in accs], 0, [0], centred=False)
     exact = np.log2([1.5, 1.0])
@@ -454,8 +462,9 @@ def test_mcrg_eigenvalue_of_majority_rule_at_criticality():
 def test_apply_tables_shared_input_equals_one_input_per_map():
     rng = np.random.default_rng(9)
     s = np.where(rng.random((3, 8, 8)) < 0.5, 1, -1).astype(np.int8)
-    tables = np.stack([I2.block_table("majority"), I2.block_table("decimation"),
-                       I2.block_table(np.array([[1.0, 1.0], [-1.0, -1.0]]))])
+    tables = np.stack(
+        [I2.block_table("majority"), I2.block_table("decimation"), I2.block_table(np.array([[1.0, 1.0], [-1.0, -1.0]]))]
+    )
     shared = I2.apply_tables(s, tables)
     per_map = I2.apply_tables(np.stack([s] * 3), tables)
     np.testing.assert_array_equal(shared, per_map)

@@ -38,7 +38,8 @@ def test_apply_tables_matches_the_package_block_maps(block_map):
     rng = np.random.default_rng(0)
     s = np.where(rng.random((3, 8, 8)) < 0.5, -1, 1).astype(np.int8)
     direct = {"majority": ising2d.block_majority, "decimation": ising2d.block_decimate}.get(
-        block_map if isinstance(block_map, str) else "", lambda x: ising2d.block_linear_threshold(x, block_map))(s)
+        block_map if isinstance(block_map, str) else "", lambda x: ising2d.block_linear_threshold(x, block_map)
+    )(s)
     got = ch.apply_tables(s, ch.block_table(block_map)[None])[0]
     assert np.array_equal(got, direct)
 
@@ -60,7 +61,7 @@ def test_nn_correlation_of_ordered_and_checkerboard_states():
     L = 8
     ops = np.zeros((1, 2, 1, 3, 4))
     for n in range(3):
-        ops[..., n, 0] = 2 * (L / 2**n) ** 2          # S_1 of the all-up lattice at level n
+        ops[..., n, 0] = 2 * (L / 2**n) ** 2  # S_1 of the all-up lattice at level n
     mean, err = ch.nn_correlation(ops, L)
     assert np.allclose(mean, 1.0) and np.allclose(err, 0.0)
     assert up.shape == ops.shape
@@ -78,7 +79,12 @@ def test_reconstruction_loss_matches_numpy():
         for i in range(4):
             prob = 1 / (1 + np.exp(-2 * V[k, i] * (a[i] * h + d[i])))
             expected -= p[k] * np.log(prob)
-    prm = {"w": torch.tensor(w[None]), "c": torch.tensor([[c]], dtype=torch.float64), "a": torch.tensor(a[None]), "d": torch.tensor(d[None])}
+    prm = {
+        "w": torch.tensor(w[None]),
+        "c": torch.tensor([[c]], dtype=torch.float64),
+        "a": torch.tensor(a[None]),
+        "d": torch.tensor(d[None]),
+    }
     got = ch._reconstruction_loss(prm, torch.tensor(V), torch.tensor(p))
     assert got.shape == (1,)
     assert abs(float(got[0]) - expected) < 1e-12
@@ -100,6 +106,7 @@ def test_bad_input():
 
 # --- mutual-information unit and window networks --------------------------------------------
 
+
 def _random_spins(shape, seed=0):
     return np.where(np.random.default_rng(seed).random(shape) < 0.5, -1, 1).astype(np.int8)
 
@@ -113,8 +120,12 @@ def test_block_environments_by_explicit_loops():
         for i in range(0, 8, 2):
             for j in range(0, 8, 2):
                 assert list(V[k]) == [s[b, i, j], s[b, i, j + 1], s[b, i + 1, j], s[b, i + 1, j + 1]]
-                ring = [s[b, (i + dy) % 8, (j + dx) % 8] for dy in range(-2, 4) for dx in range(-2, 4)
-                        if not (-1 <= dy <= 2 and -1 <= dx <= 2)]
+                ring = [
+                    s[b, (i + dy) % 8, (j + dx) % 8]
+                    for dy in range(-2, 4)
+                    for dx in range(-2, 4)
+                    if not (-1 <= dy <= 2 and -1 <= dx <= 2)
+                ]
                 assert list(E[k]) == ring
                 k += 1
 
@@ -129,7 +140,7 @@ def test_mi_cross_entropy_against_an_explicit_sum_over_h():
     sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
     for r in range(2):
         total = 0.0
-        for sign in (1, -1):                               # the sample and its global flip
+        for sign in (1, -1):  # the sample and its global flip
             for v, e in zip(sign * V, sign * E):
                 for h in (1, -1):
                     p = (1 + h * np.tanh(w[r] @ v)) / 2
@@ -140,8 +151,11 @@ def test_mi_cross_entropy_against_an_explicit_sum_over_h():
 def test_mi_bound_is_zero_for_a_blind_unit_or_critic():
     V = torch.tensor(np.random.default_rng(2).choice([-1.0, 1.0], (40, 4)))
     E = torch.tensor(np.random.default_rng(3).choice([-1.0, 1.0], (40, 8)))
-    prm = {"w": torch.zeros(1, 4, dtype=torch.float64), "u": torch.randn(1, 8, dtype=torch.float64),
-           "b": torch.zeros(1, 1, dtype=torch.float64)}
+    prm = {
+        "w": torch.zeros(1, 4, dtype=torch.float64),
+        "u": torch.randn(1, 8, dtype=torch.float64),
+        "b": torch.zeros(1, 1, dtype=torch.float64),
+    }
     # h independent of v: <-ln q> >= H(h) = ln 2 for any critic, with equality at u = 0
     assert float(ch._mi_cross_entropy(prm, V, E)[0]) >= np.log(2) - 1e-12
     prm["u"] = torch.zeros(1, 8, dtype=torch.float64)
@@ -157,9 +171,9 @@ def test_lattice_windows_by_explicit_loops():
     for b in range(2):
         for i in (0, 4):
             for j in (0, 4):
-                assert np.array_equal(X[k], s[b, i:i + 4, j:j + 4].ravel())
+                assert np.array_equal(X[k], s[b, i : i + 4, j : j + 4].ravel())
                 k += 1
-    Xw = ch.lattice_windows(s, window=4, stride=2)         # windows wrapping around the torus
+    Xw = ch.lattice_windows(s, window=4, stride=2)  # windows wrapping around the torus
     assert np.array_equal(Xw[3], np.roll(s[0], (0, -6), axis=(0, 1))[:4, :4].ravel())
 
 
@@ -171,7 +185,7 @@ def _local_networks(rng, window, filt):
     W = np.zeros((K, window, window))
     for u, B in enumerate(perm):
         by, bx = divmod(int(B), nb)
-        W[u, 2 * by:2 * by + 2, 2 * bx:2 * bx + 2] = filt
+        W[u, 2 * by : 2 * by + 2, 2 * bx : 2 * bx + 2] = filt
     return W.reshape(1, K, window * window), perm
 
 
@@ -187,7 +201,7 @@ def test_receptive_fields_recover_a_local_assignment():
 
 def test_window_blocking_of_local_units_equals_the_table_map():
     rng = np.random.default_rng(6)
-    filt = np.array([[1.0, 1.1], [0.9, 1.05]])             # no ties on any block state
+    filt = np.array([[1.0, 1.1], [0.9, 1.05]])  # no ties on any block state
     W, perm = _local_networks(rng, 8, filt)
     s = _random_spins((3, 16, 16), seed=7)
     got = ch.window_blocking(s, W, perm[None], 8)
@@ -213,9 +227,9 @@ def test_window_maps_bad_input():
 def test_block_readout_recovers_block_sums_inside_the_span():
     B = ch.block_sum_functionals(8)
     assert B.shape == (16, 64) and np.array_equal(B.sum(axis=1), np.full(16, 4.0))
-    assert np.array_equal(B.sum(axis=0), np.ones(64))                # the blocks tile the window
+    assert np.array_equal(B.sum(axis=0), np.ones(64))  # the blocks tile the window
     rng = np.random.default_rng(8)
-    mixed = rng.normal(size=(16, 16)) @ B                            # any basis of span(B)
+    mixed = rng.normal(size=(16, 16)) @ B  # any basis of span(B)
     assert np.allclose(ch.block_readout(mixed[None], 8)[0], B, atol=1e-10)
     assert ch.block_sum_overlap(mixed[None], 8)[0] == pytest.approx(1.0, abs=1e-12)
     # a span orthogonal to every block sum (differences inside blocks) holds none of them
@@ -228,9 +242,9 @@ def test_block_readout_recovers_block_sums_inside_the_span():
 
 def test_subspace_overlap_of_equal_orthogonal_and_random_spans():
     rng = np.random.default_rng(9)
-    Q = np.linalg.qr(rng.normal(size=(12, 12)))[0].T          # orthonormal rows
+    Q = np.linalg.qr(rng.normal(size=(12, 12)))[0].T  # orthonormal rows
     V = Q[:4]
     assert ch.subspace_overlap((rng.normal(size=(4, 4)) @ V)[None], V)[0] == pytest.approx(1.0, abs=1e-12)
     assert ch.subspace_overlap(Q[4:8][None], V)[0] == pytest.approx(0.0, abs=1e-12)
-    half = np.concatenate([Q[:2], Q[4:6]])[None]                 # shares 2 of the 4 directions
+    half = np.concatenate([Q[:2], Q[4:6]])[None]  # shares 2 of the 4 directions
     assert ch.subspace_overlap(half, V)[0] == pytest.approx(0.5, abs=1e-12)

@@ -27,13 +27,14 @@ def test_copy_layer_keeps_two_adjacent_spins():
     P = dataclasses.replace(ch.PROTOCOL.smoke(), N=8, depth=2, Ks=(1.0,))
     run = ch.run_stacks(P)
     copy = run.select(1.0, "copy")[0]
-    assert copy.couplings[-1] == pytest.approx(1.0, abs=1e-4)   # the pair (s_1, s_2), up to copy noise
+    assert copy.couplings[-1] == pytest.approx(1.0, abs=1e-4)  # the pair (s_1, s_2), up to copy noise
     dec = run.select(1.0, "decimation")[0]
     assert np.allclose(dec.couplings, rg.flow(1.0, 0.0, 2, steps=2)[0], atol=1e-4)
 
 
-@pytest.mark.parametrize("n,beta,match", [(7, 1.0, "n must be"), (0, 1.0, "n must be"), (4, -1.0, "beta"),
-                                          (4, float("inf"), "beta")])
+@pytest.mark.parametrize(
+    "n,beta,match", [(7, 1.0, "n must be"), (0, 1.0, "n must be"), (4, -1.0, "beta"), (4, float("inf"), "beta")]
+)
 def test_copy_weights_bad_input(n, beta, match):
     with pytest.raises(ValueError, match=match):
         ch.copy_weights(n, beta)
@@ -83,10 +84,12 @@ def test_importance_weighted_batches_are_unbiased():
     P = np.stack([ising.enumerate_chain(6, K)[1] for K in (0.2, 1.4)])
     states = networks._SampledStates(s.astype(float), P, 3, batch=8, seed=1)
     gen = torch.Generator().manual_seed(0)
-    params = {"W": torch.randn((2, 3, 6), generator=gen, dtype=torch.float64),
-              "c": torch.randn((2, 3), generator=gen, dtype=torch.float64),
-              "V": torch.randn((2, 6, 3), generator=gen, dtype=torch.float64),
-              "d": torch.randn((2, 6), generator=gen, dtype=torch.float64)}
+    params = {
+        "W": torch.randn((2, 3, 6), generator=gen, dtype=torch.float64),
+        "c": torch.randn((2, 3), generator=gen, dtype=torch.float64),
+        "V": torch.randn((2, 6, 3), generator=gen, dtype=torch.float64),
+        "d": torch.randn((2, 6), generator=gen, dtype=torch.float64),
+    }
     with torch.no_grad():
         states.advance(None)
         exact = states.loss(params).numpy()
@@ -102,7 +105,7 @@ def test_importance_weighted_batches_are_unbiased():
 def test_null_band_by_hand():
     null, values = np.array([0.1, 0.2, 0.3]), np.array([0.5, 0.7])
     m0, band = ch._null_band(null, values, 2.0)
-    se = np.sqrt(0.01 / 3 + 0.02 / 2)   # sample variances 0.01 and 0.02
+    se = np.sqrt(0.01 / 3 + 0.02 / 2)  # sample variances 0.01 and 0.02
     assert m0 == pytest.approx(0.2) and band == pytest.approx(0.2 + 2 * se)
 
 
@@ -112,8 +115,7 @@ def test_limit_run_controls_follow_their_closed_forms():
     P = ch.PROTOCOL.smoke()
     run = ch.run_limit(P)
     for K in P.limit_Ks:
-        assert np.allclose(run.couplings[("decimation", K)][0], rg.flow(K, 0.0, 2, steps=P.limit_depth)[0],
-                           atol=1e-4)
+        assert np.allclose(run.couplings[("decimation", K)][0], rg.flow(K, 0.0, 2, steps=P.limit_depth)[0], atol=1e-4)
         assert run.abs_couplings(K, "copy")[0, -1] == pytest.approx(K, abs=1e-4)
     for (mode, K), c in run.couplings.items():
         assert np.allclose(c[:, 0], K, atol=1e-8), (mode, K)
@@ -121,9 +123,9 @@ def test_limit_run_controls_follow_their_closed_forms():
     assert run.abs_couplings(0.0, "random").shape == (P.limit_random_seeds, P.limit_depth + 1)
     assert run.plateau[0.0].shape == (P.limit_null_stacks, P.limit_depth)
     opt = ch.limit_optimizer_table(run, P)
-    assert len(opt) == len(run.Ks) * P.limit_depth and np.allclose(opt["largest late fall"],
-                                                                    [run.plateau[K][:, j].max() for K in run.Ks
-                                                                     for j in range(P.limit_depth)])
+    assert len(opt) == len(run.Ks) * P.limit_depth and np.allclose(
+        opt["largest late fall"], [run.plateau[K][:, j].max() for K in run.Ks for j in range(P.limit_depth)]
+    )
     rows = ch.measure_limit(P, dict(ch.CLAIMS[2].tolerances))
     assert {r.role for r in rows} == {"evidence", "control", "consistency", "precondition"}
     assert sum(r.role == "precondition" for r in rows) == P.limit_depth

@@ -14,7 +14,7 @@ def test_circulant_and_ring_ratio_routes_agree():
     C = momentum.circulant(S)
     P = np.eye(N) - r * (np.roll(np.eye(N), 1, 0) + np.roll(np.eye(N), -1, 0))
     np.testing.assert_allclose(C, np.linalg.inv(P), atol=1e-12)
-    assert momentum.ring_ratio_of_spectrum(S) == pytest.approx(r, abs=1e-10)      # a ring projects onto itself
+    assert momentum.ring_ratio_of_spectrum(S) == pytest.approx(r, abs=1e-10)  # a ring projects onto itself
     S2 = momentum.momentum_shell_spectrum(S, 3)
     d, K, _ = couplings.project_gaussian_ring(momentum.circulant(S2))
     assert momentum.ring_ratio_of_spectrum(S2) == pytest.approx(K / d, abs=1e-10)
@@ -49,8 +49,6 @@ def test_angle_bound_theorem_on_random_subspaces():
 @pytest.mark.slow
 def test_infinite_line_growth_matches_a_large_ring():
     growth = momentum.infinite_line_growth(3, 3)
-    t = 1 - 2 * momentum.fourier_flow(3**12, 3, 0.5 - 1e-8, 3)        # 1 << correlation length << N
+    t = 1 - 2 * momentum.fourier_flow(3**12, 3, 0.5 - 1e-8, 3)  # 1 << correlation length << N
     np.testing.assert_allclose(t[1:] / t[:-1], growth, rtol=2e-3)
     assert growth[0] == pytest.approx((1 + 5 * np.sqrt(3) / (2 * np.pi)) ** 2, rel=1e-10)
-
-

@@ -53,9 +53,9 @@ def test_first_edition_angle_bound_was_false():
     C = np.diag([10.0, 1.0])
     W = np.array([[np.cos(0.1), np.sin(0.1)]])
     excess = features.optimal_linear_loss(C, W) - features.eckart_young_loss(C, 1)
-    assert excess < 9.0 * np.sin(0.1) ** 2                              # the old bound fails
+    assert excess < 9.0 * np.sin(0.1) ** 2  # the old bound fails
     theta_v = np.arcsin(np.sqrt(excess / 9.0))
-    assert np.tan(0.1) <= np.sqrt(10.0) * np.tan(theta_v) + 1e-12         # the corrected one holds
+    assert np.tan(0.1) <= np.sqrt(10.0) * np.tan(theta_v) + 1e-12  # the corrected one holds
 
 
 def test_random_shared_filter_keeps_criticality_in_linear_response():

@@ -137,8 +137,15 @@ def test_exact_loss_matches_brute_force_expectation():
     """L = (1/N) sum_s P(s) sum_y T(y|s) sum_i -ln sigma(2 s_i z_i(y)), by explicit loops."""
     s, p = ising.enumerate_chain(4, 0.9, 0.2)
     rng = np.random.default_rng(1)
-    model = networks.Autoencoder(W=rng.normal(size=(3, 4)), c=rng.normal(size=3), V=rng.normal(size=(4, 3)),
-                                 d=rng.normal(size=4), loss=0.0, seed=0, history=np.zeros(0))
+    model = networks.Autoencoder(
+        W=rng.normal(size=(3, 4)),
+        c=rng.normal(size=3),
+        V=rng.normal(size=(4, 3)),
+        d=rng.normal(size=4),
+        loss=0.0,
+        seed=0,
+        history=np.zeros(0),
+    )
     y = ising.all_configurations(3)
     T = np.exp(networks.log_kernel(model.W, model.c, s, y))
     total = 0.0
@@ -172,10 +179,15 @@ def test_batched_fit_equals_separate_fits():
     log = training.fit(batched, loss, steps=200, lr=0.05, record_every=10)
     assert log.losses.shape == (20, R) and log.final.shape == (R,)
     for r in range(R):
-        one = {"x": x0[r:r + 1].clone()}
-        Ar, br = A[r:r + 1], b[r:r + 1]
-        single = training.fit(one, lambda prm, Ar=Ar, br=br: ((Ar @ prm["x"][..., None])[..., 0] - br).pow(2).sum(-1),
-                              steps=200, lr=0.05, record_every=10)
+        one = {"x": x0[r : r + 1].clone()}
+        Ar, br = A[r : r + 1], b[r : r + 1]
+        single = training.fit(
+            one,
+            lambda prm, Ar=Ar, br=br: ((Ar @ prm["x"][..., None])[..., 0] - br).pow(2).sum(-1),
+            steps=200,
+            lr=0.05,
+            record_every=10,
+        )
         assert torch.allclose(batched["x"][r], one["x"][0], rtol=0, atol=1e-12)
         assert np.allclose(log.losses[:, r], single.losses[:, 0], rtol=0, atol=1e-12)
 
@@ -264,14 +276,23 @@ def test_regressor_training_is_deterministic_and_batches_like_serial():
         (lambda: networks.decimation_weights(8, 2, -1.0), ValueError, "beta"),
         (lambda: networks.decimation_weights(8, 2.5, 1.0), TypeError, "b must be an integer"),
         (lambda: networks.log_kernel(np.ones((2, 3)), np.ones(3), np.ones((1, 3))), ValueError, "c must have shape"),
-        (lambda: networks.output_distribution(np.ones((2, 3)), np.zeros(2), np.ones((2, 3)), [0.7, 0.7]),
-         ValueError, "probs"),
-        (lambda: networks.output_distribution(np.ones((2, 3)), np.zeros(2), 2 * np.ones((1, 3)), [1.0]),
-         ValueError, "spins"),
+        (
+            lambda: networks.output_distribution(np.ones((2, 3)), np.zeros(2), np.ones((2, 3)), [0.7, 0.7]),
+            ValueError,
+            "probs",
+        ),
+        (
+            lambda: networks.output_distribution(np.ones((2, 3)), np.zeros(2), 2 * np.ones((1, 3)), [1.0]),
+            ValueError,
+            "spins",
+        ),
         (lambda: networks.train_autoencoder(*ising.enumerate_chain(4, 1.0), 5), ValueError, "m must be <="),
         (lambda: networks.train_autoencoder(*ising.enumerate_chain(4, 1.0), 2, lr=0.0), ValueError, "lr"),
-        (lambda: networks.output_distribution(np.ones((1, 17)), np.zeros(1), np.ones((1, 17)), [1.0]),
-         ValueError, "N <= 16"),
+        (
+            lambda: networks.output_distribution(np.ones((1, 17)), np.zeros(1), np.ones((1, 17)), [1.0]),
+            ValueError,
+            "N <= 16",
+        ),
         (lambda: networks.decimation_reference_loss(7, 1.0), ValueError, "even"),
         (lambda: networks.random_weights(2, 4, seed=-1), ValueError, "seed"),
         (lambda: networks.stack_layers(*ising.enumerate_chain(6, 1.0), 2, mode="decimation"), ValueError, "divisible"),
@@ -302,8 +323,8 @@ def test_tanh_autoencoders_batched_training_equals_separate_runs():
     data = rng.normal(size=(2, 256, 6))
     kw = dict(hidden=4, m=2, steps=10, lr=0.01, batch_size=64)
     run = networks.train_tanh_autoencoders(data, (3, 4), **kw)
-    for d, s, seed in ((0, 0, 3), (1, 1, 4)):                         # one model of each data set, alone
-        alone = networks.train_tanh_autoencoders(data[d:d + 1], (seed,), **kw)
+    for d, s, seed in ((0, 0, 3), (1, 1, 4)):  # one model of each data set, alone
+        alone = networks.train_tanh_autoencoders(data[d : d + 1], (seed,), **kw)
         for k in networks.TANH_AE_PARAMS:
             np.testing.assert_allclose(run.params("trained", d)[k][s], alone.trained[k][0], atol=1e-10)
         np.testing.assert_allclose(run.loss_curves(d)[:, s], alone.losses[:, 0], atol=1e-10)

@@ -10,8 +10,9 @@ from rgbook.chapters import nonlinear_features as nf
 
 def test_phi4_chain_is_the_even_poly_chain_of_expfam():
     a = nf.sample_phi4_chain((0.5, 0.1), 0.3, 5, 300, rng=np.random.default_rng(7), n_grid=300)
-    b = expfam.sample_chain(expfam.family("even_poly"), [-0.5, -0.1], 0.3, 5, 300, rng=np.random.default_rng(7),
-                            n_grid=300)
+    b = expfam.sample_chain(
+        expfam.family("even_poly"), [-0.5, -0.1], 0.3, 5, 300, rng=np.random.default_rng(7), n_grid=300
+    )
     np.testing.assert_array_equal(a, b)
 
 

@@ -19,9 +19,14 @@ def _executed_like():
     nb.metadata["jupytext"] = {"text_representation": {"extension": ".md", "format_name": "myst"}}
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     nb.metadata["source_map"] = [3, 7]
-    nb.cells = [nbformat.v4.new_markdown_cell("(x)=\n# A chapter title\n\nText."),
-                nbformat.v4.new_code_cell("1 + 1", outputs=[nbformat.v4.new_output(
-                    "execute_result", data={"text/plain": "2"}, execution_count=1)], execution_count=1)]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("(x)=\n# A chapter title\n\nText."),
+        nbformat.v4.new_code_cell(
+            "1 + 1",
+            outputs=[nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=1)],
+            execution_count=1,
+        ),
+    ]
     return nb
 
 
@@ -36,7 +41,7 @@ def test_downloadable_is_valid_python3_and_leaves_the_input_alone():
     assert [c.cell_type for c in out.cells] == ["markdown", "code", "markdown", "code"]
     assert "A chapter title" in out.cells[0].source and "0123456789ab" in out.cells[0].source
     assert out.cells[1].source == notebooks.SETUP_SOURCE
-    assert out.cells[3].outputs[0]["data"]["text/plain"] == "2"          # outputs kept
+    assert out.cells[3].outputs[0]["data"]["text/plain"] == "2"  # outputs kept
     assert len({c["id"] for c in out.cells}) == len(out.cells)
 
 
@@ -48,8 +53,9 @@ def test_downloadable_rejects_non_notebooks():
 def _root_after_setup(cwd: Path) -> str:
     code = notebooks.SETUP_SOURCE + "\nprint(os.environ.get('RGBOOK_ROOT', ''))\n"
     env = {k: v for k, v in os.environ.items() if k != "RGBOOK_ROOT"}
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_setup_cell_sends_outputs_to_rgbook_output_outside_a_checkout(tmp_path):
@@ -66,5 +72,5 @@ def test_setup_cell_does_nothing_inside_a_checkout(tmp_path):
 
 
 def test_setup_cell_ignores_a_foreign_book(tmp_path):
-    (tmp_path / "_config.yml").write_text("title: another book\n")      # no rgbook package beside it
+    (tmp_path / "_config.yml").write_text("title: another book\n")  # no rgbook package beside it
     assert _root_after_setup(tmp_path) == str((tmp_path / notebooks.OUTPUT_DIR).resolve())

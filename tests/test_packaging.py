@@ -42,8 +42,24 @@ def test_wheel_contains_every_module(tmp_path):
     shutil.copytree(ROOT / "rgbook", src / "rgbook", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     out = tmp_path / "wheels"
     env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                           str(src), "-w", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            str(src),
+            "-w",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     wheels = list(out.glob("rgbook-*.whl"))
     assert len(wheels) == 1, [p.name for p in out.iterdir()]

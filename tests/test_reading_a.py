@@ -31,8 +31,13 @@ def test_loss_split_adds_up_and_decimation_pays_no_factorization_cost(K):
     assert abs(total - g.optimal_decoder_loss) < 1e-14
     assert abs(g.optimal_decoder_loss - networks.decimation_reference_loss(8, K)) < 1e-12
     assert abs(g.factorization_cost) < 1e-12 and g.encoder_noise < 1e-20
-    for name in ("lower_bound", "output_entropy_deficit", "encoder_noise", "factorization_cost",
-                 "optimal_decoder_loss"):
+    for name in (
+        "lower_bound",
+        "output_entropy_deficit",
+        "encoder_noise",
+        "factorization_cost",
+        "optimal_decoder_loss",
+    ):
         assert type(getattr(g, name)) is float  # the chapter glues them (a numpy scalar's repr breaks glue)
     # the kept spins form the 4-spin chain at R_2(K): H(y) = ln 2 + 3 h_b(p'), p' = e^K'/(2 cosh K')
     Kp = rg.decimate(K, 0.0, 2)[0]
@@ -63,8 +68,9 @@ def test_gradient_norm_matches_a_finite_difference_along_the_gradient():
         h = 1e-6
 
         def loss_at(t, mdl=mdl, d=d, scale=scale):
-            moved = networks.Autoencoder(**{n: getattr(mdl, n) + t * d[n] / scale for n in "WcVd"}, loss=0.0,
-                                         seed=0, history=np.zeros(0))
+            moved = networks.Autoencoder(
+                **{n: getattr(mdl, n) + t * d[n] / scale for n in "WcVd"}, loss=0.0, seed=0, history=np.zeros(0)
+            )
             return networks.reconstruction_loss(moved, s, p)
 
         slope = (loss_at(h) - loss_at(-h)) / (2 * h)

@@ -12,16 +12,25 @@ SMALL = {"n_train": 256, "steps": 20}
 
 
 def _same(a: networks.CouplingRegressor, b: networks.CouplingRegressor) -> bool:
-    return (np.array_equal(a.W, b.W) and np.array_equal(a.c, b.c) and a.test_rmse == b.test_rmse
-            and a.head.keys() == b.head.keys() and all(np.array_equal(a.head[k], b.head[k]) for k in a.head))
+    return (
+        np.array_equal(a.W, b.W)
+        and np.array_equal(a.c, b.c)
+        and a.test_rmse == b.test_rmse
+        and a.head.keys() == b.head.keys()
+        and all(np.array_equal(a.head[k], b.head[k]) for k in a.head)
+    )
 
 
 def test_full_batch_defaults_are_unchanged():
     base = networks.train_coupling_regressors(8, 2, seeds=(1, 3), **SMALL)
-    assert all(_same(a, b) for a, b in zip(base, networks.train_coupling_regressors(8, 2, seeds=(1, 3),
-                                                                                    batch_size=None, **SMALL)))
-    assert all(_same(a, b) for a, b in zip(base, networks.train_coupling_regressors(8, 2, seeds=(1, 3),
-                                                                                    batch_size=256, **SMALL)))
+    assert all(
+        _same(a, b)
+        for a, b in zip(base, networks.train_coupling_regressors(8, 2, seeds=(1, 3), batch_size=None, **SMALL))
+    )
+    assert all(
+        _same(a, b)
+        for a, b in zip(base, networks.train_coupling_regressors(8, 2, seeds=(1, 3), batch_size=256, **SMALL))
+    )
     assert set(base[0].head) == {"A", "a", "B", "e"}
 
 
@@ -42,20 +51,24 @@ def test_frozen_features_and_deeper_head():
         assert np.isfinite(r.test_rmse)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"batch_size": 0}, "batch_size"),
-    ({"depth": 0}, "depth"),
-    ({"features": (np.zeros((3, 8)), np.zeros(3))}, "features"),
-    ({"features": (np.full((2, 8), np.nan), np.zeros(2))}, "features"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"batch_size": 0}, "batch_size"),
+        ({"depth": 0}, "depth"),
+        ({"features": (np.zeros((3, 8)), np.zeros(3))}, "features"),
+        ({"features": (np.full((2, 8), np.nan), np.zeros(2))}, "features"),
+    ],
+)
 def test_bad_trainer_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         networks.train_coupling_regressors(8, 2, **SMALL, **kwargs)
 
 
 def test_checkpoints_are_the_shorter_runs():
-    long = networks.train_coupling_regressors(8, 2, seeds=(0, 2), n_train=256, steps=30, batch_size=64,
-                                              checkpoints=(10, 20))
+    long = networks.train_coupling_regressors(
+        8, 2, seeds=(0, 2), n_train=256, steps=30, batch_size=64, checkpoints=(10, 20)
+    )
     short = networks.train_coupling_regressors(8, 2, seeds=(0, 2), n_train=256, steps=10, batch_size=64)
     assert [cp.step for cp in long[1].checkpoints] == [10, 20] and not short[0].checkpoints
     for a, b in zip(long, short):
@@ -110,7 +123,8 @@ def test_total_correlation_of_a_chain_is_the_sum_of_bond_informations():
     q = (1 + np.tanh(0.7)) / 2
     bond = np.log(2) + q * np.log(q) + (1 - q) * np.log(1 - q)
     assert couplings.total_correlation(s, p) == pytest.approx(5 * bond, abs=1e-12)
-    assert couplings.total_correlation(-s[:, ::-1] * np.array([1, -1, 1, 1, -1, 1]), p) == pytest.approx(5 * bond,
-                                                                                                          abs=1e-12)
+    assert couplings.total_correlation(-s[:, ::-1] * np.array([1, -1, 1, 1, -1, 1]), p) == pytest.approx(
+        5 * bond, abs=1e-12
+    )
     s0, p0 = ising.enumerate_chain(6, 0.0)
     assert couplings.total_correlation(s0, p0) == pytest.approx(0.0, abs=1e-12)

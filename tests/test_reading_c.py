@@ -20,8 +20,10 @@ def test_ring_checks_margin_sign_and_limit():
     configs, probs = ising.enumerate_chain(12, 1.5, 0.0, "periodic")
     joint = ch.block_environment_from_distribution(configs, probs, 0, 2, 0)
     v = ising.all_configurations(2)
-    best = max(oracles.mutual_information_by_sums(np.array([1 if bits >> k & 1 else -1 for k in range(4)]), joint)
-               for bits in range(1, 15))
+    best = max(
+        oracles.mutual_information_by_sums(np.array([1 if bits >> k & 1 else -1 for k in range(4)]), joint)
+        for bits in range(1, 15)
+    )
     assert short.margin == pytest.approx(oracles.mutual_information_by_sums(v[:, 0], joint) - best, abs=1e-12)
     assert short.margin < 0 and short.best_unit != ch.describe_unit(v[:, 0] > 0)
     infinite = ch.decimation_margin(ch.block_environment_joint(1.5, 2, 0), 2)

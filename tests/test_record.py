@@ -11,9 +11,15 @@ from rgbook import claims, record
 
 
 def _rec(verdict="holds and discriminates", measured=0.5, passes=True, role="evidence", status="holds"):
-    return {"id": "X.1", "verdict": verdict, "status": status, "reading": "A",
-            "rows": [{"quantity": "q", "predicted": 0.5, "measured": measured, "tolerance": 0.1,
-                      "passes": passes, "role": role}]}
+    return {
+        "id": "X.1",
+        "verdict": verdict,
+        "status": status,
+        "reading": "A",
+        "rows": [
+            {"quantity": "q", "predicted": 0.5, "measured": measured, "tolerance": 0.1, "passes": passes, "role": role}
+        ],
+    }
 
 
 def test_identical_records_compare_equal(tmp_path):
@@ -45,15 +51,15 @@ def test_nan_and_missing_claims(tmp_path):
     record.write(tmp_path, {"X.1": record.entry(_rec(measured=math.nan))})
     assert record.compare({"X.1": _rec(measured=math.nan)}, record.load(tmp_path)) == []
     assert any("not measured" in p for p in record.compare({}, record.load(tmp_path)))
-    assert any("not in verdicts.json" in p for p in record.compare({"X.1": _rec(), "Y": _rec()},
-                                                                   record.load(tmp_path)))
+    assert any("not in verdicts.json" in p for p in record.compare({"X.1": _rec(), "Y": _rec()}, record.load(tmp_path)))
 
 
 def test_accept_rewrites_only_the_named_claims(tmp_path):
     record.write(tmp_path, {"X.1": record.entry(_rec()), "X.2": record.entry(_rec())})
     before = record.load(tmp_path)["X.2"]
-    changes = record.accept(tmp_path, {"X.1": _rec(verdict="fails", status="fails"), "X.2": _rec(measured=0.9)},
-                            ["X.1"])
+    changes = record.accept(
+        tmp_path, {"X.1": _rec(verdict="fails", status="fails"), "X.2": _rec(measured=0.9)}, ["X.1"]
+    )
     assert any("verdict" in c for c in changes)
     after = record.load(tmp_path)
     assert after["X.1"]["verdict"] == "fails" and after["X.2"] == before
@@ -72,15 +78,18 @@ def test_committed_record_covers_every_registered_claim():
         assert evidence or claim.reading == "RG", f"{claim_id} has no evidence row in the record"
         controls = [r for r in e["rows"] if r["role"] == "control"]
         if claim.about_networks and e["status"] == "holds" and not controls:
-            assert any(c.kind == "amendment" for c in claim.log), \
+            assert any(c.kind == "amendment" for c in claim.log), (
                 f"{claim_id} holds with no control: only an original kept beside its amendment may"
+            )
         # the recorded verdict follows from the recorded rows by the one definition of verdicts
-        status = "holds" if all(r["passes"] for r in e["rows"] if r["role"] in ("evidence", "consistency")) \
-            else "fails"
+        status = "holds" if all(r["passes"] for r in e["rows"] if r["role"] in ("evidence", "consistency")) else "fails"
         assert status == e["status"], claim_id
-        verdict = claims.verdict_of(e["reading"], status,
-                                    [r.get("decision", r["passes"]) for r in e["rows"] if r["role"] == "control"],
-                                    [r["passes"] for r in e["rows"] if r["role"] == "precondition"])
+        verdict = claims.verdict_of(
+            e["reading"],
+            status,
+            [r.get("decision", r["passes"]) for r in e["rows"] if r["role"] == "control"],
+            [r["passes"] for r in e["rows"] if r["role"] == "precondition"],
+        )
         assert verdict == e["verdict"], claim_id
 
 

@@ -123,8 +123,9 @@ def test_bad_input_names_the_argument(call, match):
 # --------------------------------------------------------------------------------------
 # ln Z_n of the open chain and its gradient (coupling estimation)
 
-GRAD_CASES = [(n, K, h) for n in (2, 3, 5, 8, 12)
-              for K, h in [(0.0, 0.0), (0.7, 0.2), (-1.3, 0.5), (3.0, -1.5), (12.0, 0.2)]]
+GRAD_CASES = [
+    (n, K, h) for n in (2, 3, 5, 8, 12) for K, h in [(0.0, 0.0), (0.7, 0.2), (-1.3, 0.5), (3.0, -1.5), (12.0, 0.2)]
+]
 
 
 @pytest.mark.parametrize("n,K,h", GRAD_CASES)
@@ -151,8 +152,10 @@ def test_log_partition_grad_long_chain_vs_finite_differences():
     """Long strongly coupled chain: gradient vs central differences of ising.log_partition."""
     n, K, h, eps = 500, 3.0, 0.2, 1e-5
     _, grad = couplings.open_chain_log_partition_grad(n, K, h)
-    fd = [(ising.log_partition(n, K + eps, h) - ising.log_partition(n, K - eps, h)) / (2 * eps),
-          (ising.log_partition(n, K, h + eps) - ising.log_partition(n, K, h - eps)) / (2 * eps)]
+    fd = [
+        (ising.log_partition(n, K + eps, h) - ising.log_partition(n, K - eps, h)) / (2 * eps),
+        (ising.log_partition(n, K, h + eps) - ising.log_partition(n, K, h - eps)) / (2 * eps),
+    ]
     np.testing.assert_allclose(grad, fd, rtol=1e-7)
 
 

@@ -52,7 +52,7 @@ def test_decimation_margin_against_explicit_runner_up(K, buffer):
     joint = rsmi.block_environment_joint(K, 2, buffer)
     v = ising.all_configurations(2)
     others = []
-    for bits in range(1, 15):                       # the 14 non-constant Boolean functions of 2 spins
+    for bits in range(1, 15):  # the 14 non-constant Boolean functions of 2 spins
         h = np.array([1 if bits >> k & 1 else -1 for k in range(4)])
         if any(np.array_equal(h, sgn * v[:, k]) for k in range(2) for sgn in (1, -1)):
             continue
@@ -60,14 +60,14 @@ def test_decimation_margin_against_explicit_runner_up(K, buffer):
     assert len(others) == 10
     expected = oracles.mutual_information_by_sums(v[:, 0], joint) - max(others)
     assert rsmi.decimation_margin(joint, 2) == pytest.approx(expected, abs=1e-12)
-    assert expected > 0                             # decimation wins in the infinite chain
+    assert expected > 0  # decimation wins in the infinite chain
 
 
 @pytest.mark.parametrize("N, K, buffer", [(6, 1.5, 0), (8, 1.0, 1), (12, 1.5, 0), (10, 0.5, 2)])
 def test_ring_reduction_matches_enumerated_ring(N, K, buffer):
     """The 2-environment-site reduction of the ring gives the enumerated ring's I(H;E) for every Boolean unit."""
     configs, probs = ising.enumerate_chain(N, K, 0.0, "periodic")
-    full = rsmi.block_environment_from_distribution(configs, probs, buffer, 2, buffer)   # block at buffer, buffer+1
+    full = rsmi.block_environment_from_distribution(configs, probs, buffer, 2, buffer)  # block at buffer, buffer+1
     reduced = rsmi.ring_block_environment_joint(N, K, 2, buffer)
     for bits in range(1, 15):
         h = np.array([1 if bits >> k & 1 else -1 for k in range(4)])

@@ -34,8 +34,14 @@ def test_reproduce_cheap_claims_against_the_record():
         return
     files = {i: (ROOT / "_build" / "claims" / f"{i}.json") for i in CHEAP}
     before = {i: p.read_bytes() for i, p in files.items()}
-    proc = subprocess.run([sys.executable, "-m", "rgbook", "reproduce", *CHEAP], cwd=ROOT, text=True,
-                          capture_output=True, env={**os.environ, "RGBOOK_ROOT": str(ROOT)}, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rgbook", "reproduce", *CHEAP],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        env={**os.environ, "RGBOOK_ROOT": str(ROOT)},
+        timeout=1800,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "VERDICT CHANGED" not in proc.stdout
     assert {i: p.read_bytes() for i, p in files.items()} == before, "reproduce overwrote a record"

@@ -58,15 +58,17 @@ def literal_segments(template: str) -> list[str]:
 
 def field_expressions(template: str) -> list[tuple[str, str]]:
     """The ``(field name, format spec)`` of every ``{protocol.…}`` field of a template."""
-    return [(name, spec or "") for _, name, spec, _ in string.Formatter().parse(template)
-            if name and name.split(".")[0].split("[")[0] == "protocol"]
+    return [
+        (name, spec or "")
+        for _, name, spec, _ in string.Formatter().parse(template)
+        if name and name.split(".")[0].split("[")[0] == "protocol"
+    ]
 
 
 def number_tokens(segment: str) -> list[re.Match]:
     """The number tokens of one literal segment (see the module docstring), subscripts skipped."""
     subscripts = [m.span() for m in SUBSCRIPT.finditer(segment)]
-    return [m for m in NUMBER_TOKEN.finditer(segment)
-            if not any(start <= m.start() < end for start, end in subscripts)]
+    return [m for m in NUMBER_TOKEN.finditer(segment) if not any(start <= m.start() < end for start, end in subscripts)]
 
 
 def unlicensed_numbers(template: str, constants: tuple[str, ...]) -> list[str]:
@@ -95,8 +97,9 @@ def perturbed(value, sentinels, lengthen: bool = False):
     """``value`` with every int and float (not bool) replaced by the next sentinel, recursively; with
     ``lengthen``, every non-empty tuple also gets a copy of its last (perturbed) element."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: perturbed(getattr(value, f.name), sentinels, lengthen)
-                   for f in dataclasses.fields(value) if f.init}
+        changes = {
+            f.name: perturbed(getattr(value, f.name), sentinels, lengthen) for f in dataclasses.fields(value) if f.init
+        }
         return dataclasses.replace(value, **changes)
     if isinstance(value, tuple):
         items = tuple(perturbed(v, sentinels, lengthen) for v in value)
@@ -134,7 +137,7 @@ def test_protocol_numbers_follow_the_protocol(claim):
     module_constants = set(getattr(type(claim.protocol), "MODULE_CONSTANTS", ()))
     for name, spec in fields:
         if name.removeprefix("protocol.").split(".")[0].split("[")[0] in module_constants:
-            continue   # reads a module constant of the method, shared by code and statement
+            continue  # reads a module constant of the method, shared by code and statement
         before, after = render_field(name, spec, claim.protocol), render_field(name, spec, other)
         assert after in text, f"{claim.id}: {{{name}}} renders {after!r}, not in the statement"
         if any(ch.isdigit() for ch in before) and after == before:
@@ -146,8 +149,10 @@ def test_protocol_numbers_follow_the_protocol(claim):
 def test_statement_writes_no_protocol_number_by_hand(claim):
     """(b) Every number written in the template is a physics/maths constant the claim lists."""
     bad = unlicensed_numbers(claim.statement, claim.constants)
-    assert not bad, (f"{claim.id}: numbers written by hand that are not in Claim.constants (a protocol number "
-                     f"must be a {{protocol.NAME}} field): {bad}")
+    assert not bad, (
+        f"{claim.id}: numbers written by hand that are not in Claim.constants (a protocol number "
+        f"must be a {{protocol.NAME}} field): {bad}"
+    )
     literal = "".join(literal_segments(claim.statement))
     stale = [c for c in claim.constants if c not in literal]
     assert not stale, f"{claim.id}: constants {stale} do not occur in the statement"

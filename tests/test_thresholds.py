@@ -43,7 +43,7 @@ def test_swap_losses_equal_the_losses_of_the_swapped_encoders():
     bits = (outs > 0).astype(np.int64)
     up = (s > 0).astype(np.float64).T
     M = np.column_stack([p, (p * up).T])
-    keep = bits[[0, 5]]                                           # two units stay, the third is swapped
+    keep = bits[[0, 5]]  # two units stay, the third is swapped
     rest = np.array([2, 1]) @ keep
     fast = thresholds.swap_losses(rest, 4, bits.astype(np.float64), M)
     codes = np.array([np.array([4, 2, 1]) @ np.vstack([keep, b[None]]) for b in bits])
@@ -52,13 +52,14 @@ def test_swap_losses_equal_the_losses_of_the_swapped_encoders():
 
 def test_search_encoders_beats_decimation_and_scores_what_it_returns():
     s, p = ising.enumerate_chain(6, 0.5)
-    n_pool, n_starts, found = thresholds.search_encoders(s, p, 3, [networks.decimation_weights(6, 2, 1.0)],
-                                                         width=3, n_random=4, seed=0)
+    n_pool, n_starts, found = thresholds.search_encoders(
+        s, p, 3, [networks.decimation_weights(6, 2, 1.0)], width=3, n_random=4, seed=0
+    )
     assert n_pool == len(thresholds.threshold_units(6, 3)[0]) and n_starts == 5
     losses = [loss for _, _, loss in found]
     assert losses == sorted(losses)
     assert losses[0] <= networks.decimation_reference_loss(6, 0.5) + 1e-12
-    for W, c, loss in found:                                       # the returned layer is the scored encoder
+    for W, c, loss in found:  # the returned layer is the scored encoder
         assert abs(networks.conditional_entropy_loss(W, c, s, p) - loss) < 1e-9
 
 

@@ -53,18 +53,22 @@ def test_bad_decision_rejected():
 
 
 def test_every_network_verdict_is_reachable():
-    seen = {verdict_of("A", "holds", ["fails"]), verdict_of("A", "holds", ["passes"]),
-            verdict_of("A", "fails", []), verdict_of("A", "holds", ["undecided"])}
+    seen = {
+        verdict_of("A", "holds", ["fails"]),
+        verdict_of("A", "holds", ["passes"]),
+        verdict_of("A", "fails", []),
+        verdict_of("A", "holds", ["undecided"]),
+    }
     assert seen == set(NETWORK_VERDICTS)
 
 
 @pytest.mark.parametrize(
     ("lo", "hi", "decision"),
     [
-        (0.95, 1.05, "passes"),      # whole interval inside 1 +- 0.1
-        (1.2, 1.5, "fails"),         # wholly above the band
+        (0.95, 1.05, "passes"),  # whole interval inside 1 +- 0.1
+        (1.2, 1.5, "fails"),  # wholly above the band
         (-7110.0, 1840.0, "undecided"),  # straddles the band (the II.A level-2 random-map interval)
-        (0.5, 0.85, "fails"),        # wholly below
+        (0.5, 0.85, "fails"),  # wholly below
         (0.85, 1.05, "undecided"),
     ],
 )

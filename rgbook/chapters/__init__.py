@@ -26,9 +26,19 @@ plot functions
 
 #: Chapter modules in book order (``rgbook.chapters.<name>`` belongs to ``book/<name>.md``).
 CHAPTER_MODULES = (
-    "ising_rg", "fc_kernel", "literal_limit", "reading_a", "reading_b", "reading_c",
-    "expfam_rg", "chain_rg", "momentum_shell", "feature_layers", "nonlinear_features",
-    "ising2d_critical", "ising2d_exponents",
+    "ising_rg",
+    "fc_kernel",
+    "literal_limit",
+    "reading_a",
+    "reading_b",
+    "reading_c",
+    "expfam_rg",
+    "chain_rg",
+    "momentum_shell",
+    "feature_layers",
+    "nonlinear_features",
+    "ising2d_critical",
+    "ising2d_exponents",
 )
 
 #: A chapter that continues another and reuses its trained maps: it may import that chapter's module (and is

@@ -79,8 +79,14 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A variant that runs the claims in a fraction of a second."""
-        return replace(self, cases=self.cases[:1], phi4_Ks=self.phi4_Ks[:1], phi4_steps=1,
-                       small_thetas=self.small_thetas[:1], small_Ks=self.small_Ks[-1:])
+        return replace(
+            self,
+            cases=self.cases[:1],
+            phi4_Ks=self.phi4_Ks[:1],
+            phi4_steps=1,
+            small_thetas=self.small_thetas[:1],
+            small_Ks=self.small_Ks[-1:],
+        )
 
     # numbers of the claims' statements derived from the protocol
 
@@ -253,8 +259,9 @@ def stable_flow(P: Protocol) -> StableFlow:
     for _ in range(P.flow_steps):
         K, d = rg.gaussian_chain_decimate(r, 1.0)
         r = K / d
-    return StableFlow(P.flow_start, P.flow_steps, float(r),
-                      float(rg.gaussian_chain_ratio_map_b(P.flow_start, b=2**P.flow_steps)))
+    return StableFlow(
+        P.flow_start, P.flow_steps, float(r), float(rg.gaussian_chain_ratio_map_b(P.flow_start, b=2**P.flow_steps))
+    )
 
 
 @dataclass(frozen=True)
@@ -347,21 +354,47 @@ def measure_gaussian_chain(P: Protocol, tol) -> list[Row]:
         rows.append(Row(f"d' grid kernel squaring vs recursion (K={K}, d={d})", dp, float(2 * theta_g[0]), tol["grid"]))
         rows.append(Row(f"K' grid kernel squaring vs recursion (K={K}, d={d})", Kp, K_g, tol["grid"]))
     f = stable_flow(P)
-    rows.append(Row(f"ln r_{f.steps} from r_0 = {f.r0} (r_{f.steps} = {f.recursion:.3g}, flows to r* = 0): "
-                    f"{f.steps} steps of b = 2 vs one step of b = 2^{f.steps} (correlation route)",
-                    float(np.log(f.one_step)), float(np.log(f.recursion)), tol["log_ratio"]))
+    rows.append(
+        Row(
+            f"ln r_{f.steps} from r_0 = {f.r0} (r_{f.steps} = {f.recursion:.3g}, flows to r* = 0): "
+            f"{f.steps} steps of b = 2 vs one step of b = 2^{f.steps} (correlation route)",
+            float(np.log(f.one_step)),
+            float(np.log(f.recursion)),
+            tol["log_ratio"],
+        )
+    )
     c = critical_exponent(P)
-    rows.append(Row(f"nu = -d ln xi / d ln(1/2 - r) from the ring's correlation length ({c.ring} sites; "
-                    f"1/2 - r = {c.ts[0]:g}, {c.ts[1]:g}; xi = {c.xis[0]:.1f}, {c.xis[1]:.1f})",
-                    0.5, c.nu, tol["nu_xi"]))
+    rows.append(
+        Row(
+            f"nu = -d ln xi / d ln(1/2 - r) from the ring's correlation length ({c.ring} sites; "
+            f"1/2 - r = {c.ts[0]:g}, {c.ts[1]:g}; xi = {c.xis[0]:.1f}, {c.xis[1]:.1f})",
+            0.5,
+            c.nu,
+            tol["nu_xi"],
+        )
+    )
     r_map = rg.gaussian_chain_ratio_map
     rows.append(Row("r* = 1/2 is fixed by r' = r^2/(1 - 2r^2)", 0.5, r_map(0.5), tol["fixed"], role="consistency"))
     eps = P.eps
     slope = (r_map(0.5 + eps) - r_map(0.5 - eps)) / (2 * eps)
-    rows.append(Row("eigenvalue dr'/dr at r* = 1/2 (b^2 = 4), central differences of the recursion", 4.0, slope,
-                    tol["eigenvalue"], role="consistency"))
-    rows.append(Row("nu = ln b / ln(eigenvalue) at r* = 1/2", 0.5, float(np.log(2) / np.log(slope)), tol["eigenvalue"],
-                    role="consistency"))
+    rows.append(
+        Row(
+            "eigenvalue dr'/dr at r* = 1/2 (b^2 = 4), central differences of the recursion",
+            4.0,
+            slope,
+            tol["eigenvalue"],
+            role="consistency",
+        )
+    )
+    rows.append(
+        Row(
+            "nu = ln b / ln(eigenvalue) at r* = 1/2",
+            0.5,
+            float(np.log(2) / np.log(slope)),
+            tol["eigenvalue"],
+            role="consistency",
+        )
+    )
     return rows
 
 
@@ -371,14 +404,29 @@ def measure_phi4_small_K(P: Protocol, tol) -> list[Row]:
     rows = []
     for theta in P.small_thetas:
         var = single_site_variance(theta)
-        rows.append(Row(f"<x^2>_V quadrature vs parabolic cylinder closed form, theta = {list(theta)}",
-                        single_site_variance_closed_form(*theta), var, tol["quad"] * var, role="consistency"))
+        rows.append(
+            Row(
+                f"<x^2>_V quadrature vs parabolic cylinder closed form, theta = {list(theta)}",
+                single_site_variance_closed_form(*theta),
+                var,
+                tol["quad"] * var,
+                role="consistency",
+            )
+        )
         for K in P.small_Ks:
             s = small_K(tuple(theta), K)
-            rows.append(Row(f"K' grid decimation vs K^2 <x^2>_V, theta = {list(theta)}, K = {K} "
-                            f"(relative tol {tol['rel_coeff']:g} K^2)",
-                            s.cumulant, s.grid, tol["rel_coeff"] * K**2 * s.cumulant))
+            rows.append(
+                Row(
+                    f"K' grid decimation vs K^2 <x^2>_V, theta = {list(theta)}, K = {K} "
+                    f"(relative tol {tol['rel_coeff']:g} K^2)",
+                    s.cumulant,
+                    s.grid,
+                    tol["rel_coeff"] * K**2 * s.cumulant,
+                )
+            )
     return rows
+
+
 CLAIMS = (
     Claim(
         id="II.rg.gaussian-chain",
@@ -398,22 +446,34 @@ CLAIMS = (
             "a ring's covariance at 1/2 - r = {protocol.nu_ts_text} gives nu = -d ln xi/d ln(1/2 - r) to {nu_xi} (the "
             "correction to scaling is relative O(1/2 - r))."
         ),
-        tolerances={"schur": 1e-12, "grid": 1e-9, "fixed": 1e-15, "eigenvalue": 1e-6, "log_ratio": 1e-9,
-                    "nu_xi": 1e-3},
+        tolerances={"schur": 1e-12, "grid": 1e-9, "fixed": 1e-15, "eigenvalue": 1e-6, "log_ratio": 1e-9, "nu_xi": 1e-3},
         chapter=CHAPTER,
         measure=measure_gaussian_chain,
         protocol=PROTOCOL,
         figure="fig-gaussian-chain-flow",
         title="exact Gaussian-chain decimation",
-        constants=("(d/2)", "x_i^2", "K' = K^2/d", "d' = d - 2K^2/d", "r' = r^2/(1 - 2r^2)", "r* = 0",
-                   "1 + lambda^(2b)", "1 + lambda^2", "1/2", "b^2 = 4", "ln 4", "b = 2^"),
+        constants=(
+            "(d/2)",
+            "x_i^2",
+            "K' = K^2/d",
+            "d' = d - 2K^2/d",
+            "r' = r^2/(1 - 2r^2)",
+            "r* = 0",
+            "1 + lambda^(2b)",
+            "1 + lambda^2",
+            "1/2",
+            "b^2 = 4",
+            "ln 4",
+            "b = 2^",
+        ),
     ),
     Claim(
         id="II.rg.phi4-small-K",
         paper="II",
         reading="RG",
-        paper_claim=("Standard real-space RG of a coupled phi^4-type chain (continuous field), on which Paper II "
-                     "builds."),
+        paper_claim=(
+            "Standard real-space RG of a coupled phi^4-type chain (continuous field), on which Paper II builds."
+        ),
         statement=(
             "For -H = -sum V(x_i) + K sum x_i x_(i+1) with V = theta_2 x^2 + theta_4 x^4, the second-order cumulant "
             "expansion of the decimated kernel (b = 2) gives K' = K^2 <x^2>_V + O(K^4), with <x^2>_V the variance of "
@@ -431,7 +491,21 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-phi4-chain-flow",
         title="K' = K^2 <x^2>_V at small coupling",
-        constants=("x^2", "x^4", "second-order", "(b = 2)", "K^2", "K^4", "1/(2 theta_2)", "theta_4 = 0",
-                   "(x_- + x_+)^4/24", "L = 2.5", "(L^2/5)", "(2 theta_4)^(-1/2)", "/(2 D", "sqrt(2 theta_4)"),
+        constants=(
+            "x^2",
+            "x^4",
+            "second-order",
+            "(b = 2)",
+            "K^2",
+            "K^4",
+            "1/(2 theta_2)",
+            "theta_4 = 0",
+            "(x_- + x_+)^4/24",
+            "L = 2.5",
+            "(L^2/5)",
+            "(2 theta_4)^(-1/2)",
+            "/(2 D",
+            "sqrt(2 theta_4)",
+        ),
     ),
 )

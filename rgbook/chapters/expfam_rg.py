@@ -194,8 +194,9 @@ def quartic_kurtosis(theta_2: float, theta_4: float) -> float:
     quadrature on the real line."""
 
     def moment(n):
-        return quad(lambda x: x**n * np.exp(-theta_2 * x**2 - theta_4 * x**4), -np.inf, np.inf,
-                    epsabs=0, epsrel=1e-12)[0]
+        return quad(lambda x: x**n * np.exp(-theta_2 * x**2 - theta_4 * x**4), -np.inf, np.inf, epsabs=0, epsrel=1e-12)[
+            0
+        ]
 
     z, m2, m4 = moment(0), moment(2), moment(4)
     return float((m4 / z) / (m2 / z) ** 2 - 3.0)
@@ -205,8 +206,15 @@ def kurtosis_table(P: Protocol):
     r"""Standardized :math:`\kappa_4` across the quartic family, parametrized by :math:`w = \theta_2/\sqrt{2\theta_4}`
     at :math:`\theta_4 = 1/2` (the standardized law depends on :math:`w` only)."""
     return pd.DataFrame(
-        [{"w = theta_2/sqrt(2 theta_4)": w, "theta_2": w, "theta_4": 0.5,
-          "kappa_4/kappa_2^2 (quadrature)": quartic_kurtosis(w, 0.5)} for w in P.kurtosis_ws]
+        [
+            {
+                "w = theta_2/sqrt(2 theta_4)": w,
+                "theta_2": w,
+                "theta_4": 0.5,
+                "kappa_4/kappa_2^2 (quadrature)": quartic_kurtosis(w, 0.5),
+            }
+            for w in P.kurtosis_ws
+        ]
     )
 
 
@@ -234,9 +242,13 @@ def standardized_projections(P: Protocol) -> tuple[Projection, ...]:
     :func:`rgbook.expfam.project_even_poly_moments`."""
     x = _grid(P)
     out = []
-    cases = [(f"{family} {dict(items)}, block of {P.boundary_b}",
-              rg.block_sum_cumulants(expfam.cumulants(family, dict(items)), P.boundary_b, 0.5, 1)[1])
-             for family, items in P.boundary_cases]
+    cases = [
+        (
+            f"{family} {dict(items)}, block of {P.boundary_b}",
+            rg.block_sum_cumulants(expfam.cumulants(family, dict(items)), P.boundary_b, 0.5, 1)[1],
+        )
+        for family, items in P.boundary_cases
+    ]
     m2, m4 = expfam.grid_even_moments(x, expfam.even_poly_density(list(P.even_poly_theta), x), 2)
     cases.append((f"even-polynomial {list(P.even_poly_theta)}", np.array([0.0, m2, 0.0, m4 - 3 * m2**2])))
     for name, kappa in cases:
@@ -250,10 +262,17 @@ def standardized_projections(P: Protocol) -> tuple[Projection, ...]:
 def boundary_table(P: Protocol):
     """:func:`standardized_projections` as a display table."""
     return pd.DataFrame(
-        [{"centred data (E x^2 = 1)": q.data, "excess kurtosis": q.excess_kurtosis, "projected theta_2": q.theta_2,
-          "projected theta_4": q.theta_4, "E x^4 of the projection": q.fourth_moment,
-          "where": "inside (E x^4 matched)" if q.inside else "boundary theta_4 = 0 (Gaussian)"}
-         for q in standardized_projections(P)]
+        [
+            {
+                "centred data (E x^2 = 1)": q.data,
+                "excess kurtosis": q.excess_kurtosis,
+                "projected theta_2": q.theta_2,
+                "projected theta_4": q.theta_4,
+                "E x^4 of the projection": q.fourth_moment,
+                "where": "inside (E x^4 matched)" if q.inside else "boundary theta_4 = 0 (Gaussian)",
+            }
+            for q in standardized_projections(P)
+        ]
     )
 
 
@@ -476,8 +495,13 @@ def measure_even_poly(P: Protocol, tol) -> list[Row]:
             float(flow_[j + 1, 1] / flow_[j, 1]),
             tol["ratio"],
         ),
-        Row(f"variance after {n} steps vs initial (zeta = 1/2 keeps it)", var0, varn, tol["variance"],
-            role="consistency"),
+        Row(
+            f"variance after {n} steps vs initial (zeta = 1/2 keeps it)",
+            var0,
+            varn,
+            tol["variance"],
+            role="consistency",
+        ),
     ]
     rows += [
         Row(
@@ -554,7 +578,17 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-even-poly-flow",
         title="projected even-polynomial flow to the Gaussian",
-        constants=("1/2", "x^2", "x^4", "x^6", "1/(2 Var x)", "(1/(2 Var x), 0)", "b^-1", "b^(1-k)", "k = 1, 2, 3",
-                   "eigenvalue 1 (k = 1"),
+        constants=(
+            "1/2",
+            "x^2",
+            "x^4",
+            "x^6",
+            "1/(2 Var x)",
+            "(1/(2 Var x), 0)",
+            "b^-1",
+            "b^(1-k)",
+            "k = 1, 2, 3",
+            "eigenvalue 1 (k = 1",
+        ),
     ),
 )

@@ -17,8 +17,17 @@ import numpy as np
 from .. import ising, networks, rg
 from ..claims import Claim, Row
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "SoftDecimation", "soft_decimation_couplings",
-           "run_soft_decimation", "plot_soft_decimation", "FIGURES", "CLAIMS"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "SoftDecimation",
+    "soft_decimation_couplings",
+    "run_soft_decimation",
+    "plot_soft_decimation",
+    "FIGURES",
+    "CLAIMS",
+]
 
 CHAPTER = "book/fc_kernel"
 
@@ -94,8 +103,9 @@ def run_soft_decimation(P: Protocol) -> tuple[SoftDecimation, ...]:
     out = []
     for K in P.Ks:
         s, p = ising.enumerate_chain(P.N, K)
-        fits = np.array([networks.layer_coupling(*networks.decimation_weights(P.N, P.b, bt), s, p)
-                         for bt in P.beta_grid])
+        fits = np.array(
+            [networks.layer_coupling(*networks.decimation_weights(P.N, P.b, bt), s, p) for bt in P.beta_grid]
+        )
         out.append(SoftDecimation(K, P.beta_grid, fits[:, 0], fits[:, 1], fits[:, 2]))
     return tuple(out)
 
@@ -112,11 +122,15 @@ def plot_soft_decimation(ax_K, ax_kl, P: Protocol = PROTOCOL) -> None:
         ax_kl.semilogy(sd.betas, np.maximum(sd.kl, 1e-18), color=color, label=f"$K={sd.K:g}$")
     ax_K.plot([], [], "kx", label=r"2 outputs: $\tanh K'=\tanh^2\beta\,\tanh^2K$")
     ax_K.plot([], [], "k--", lw=0.9, label=r"$R_2(K)$ (RG)")
-    ax_K.set(xlabel=r"weight scale $\beta$ (dimensionless)", ylabel="output coupling $K'$",
-             title="soft decimation → RG")
+    ax_K.set(
+        xlabel=r"weight scale $\beta$ (dimensionless)", ylabel="output coupling $K'$", title="soft decimation → RG"
+    )
     ax_K.legend(fontsize="x-small")
-    ax_kl.set(xlabel=r"weight scale $\beta$ (dimensionless)", ylabel="KL residual of the projection (nats)",
-              title="distance of the output from a NN chain")
+    ax_kl.set(
+        xlabel=r"weight scale $\beta$ (dimensionless)",
+        ylabel="KL residual of the projection (nats)",
+        title="distance of the output from a NN chain",
+    )
     ax_kl.legend(fontsize="x-small")
 
 
@@ -135,18 +149,33 @@ def measure_kernel(P: Protocol, tol) -> list[Row]:
         T = np.exp(networks.log_kernel(W, c, s))
         err = float(np.max(np.abs(T.sum(axis=1) - 1)))
         # normalization and Z' = Z hold for ANY conditional distribution (W = 0 included): consistency checks
-        rows.append(Row(f"max_s |sum_y T(y|s) - 1| (random layer, N={N})", 0.0, err, tol["normalization"],
-                        "consistency"))
+        rows.append(
+            Row(f"max_s |sum_y T(y|s) - 1| (random layer, N={N})", 0.0, err, tol["normalization"], "consistency")
+        )
         # Z' = sum_y sum_s e^{-H(s)} T(y|s) against Z by transfer matrix (independent route)
         logw = ising.energy(s, K, h)
         lnZp = float(np.log(np.sum(np.exp(logw - logw.max()) @ T)) + logw.max())
-        rows.append(Row(f"ln Z' of the output vs ln Z by transfer matrix (N={N}, K={K}, h={h})",
-                        ising.log_partition(N, K, h), lnZp, tol["partition"], "consistency"))
+        rows.append(
+            Row(
+                f"ln Z' of the output vs ln Z by transfer matrix (N={N}, K={K}, h={h})",
+                ising.log_partition(N, K, h),
+                lnZp,
+                tol["partition"],
+                "consistency",
+            )
+        )
     for K in P.Ks:
         Kp = soft_decimation_couplings(K, [P.beta_check], N=P.N, b=P.b)[0]
         # at beta = 20 soft decimation is decimation up to sigma(-2 beta): a consistency check, not evidence
-        rows.append(Row(f"K'(beta={P.beta_check:g}) of soft decimation vs R_2(K), K={K}",
-                        float(rg.zero_field_map(K, 2)), float(Kp), tol["decimation"], "consistency"))
+        rows.append(
+            Row(
+                f"K'(beta={P.beta_check:g}) of soft decimation vs R_2(K), K={K}",
+                float(rg.zero_field_map(K, 2)),
+                float(Kp),
+                tol["decimation"],
+                "consistency",
+            )
+        )
     return rows
 
 

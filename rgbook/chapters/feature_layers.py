@@ -128,12 +128,30 @@ class Protocol:
         """A variant that runs each claim in a few seconds (same code paths, tiny sizes)."""
         return Protocol(
             a=replace(
-                self.a, N=9, depth=1, rs=(0.3,), restarts=2, steps=150, even_poly_samples=1000, even_poly_restarts=1,
-                sample_boot=20, control_seeds=(0, 1, 2), n_boot=200,
+                self.a,
+                N=9,
+                depth=1,
+                rs=(0.3,),
+                restarts=2,
+                steps=150,
+                even_poly_samples=1000,
+                even_poly_restarts=1,
+                sample_boot=20,
+                control_seeds=(0, 1, 2),
+                n_boot=200,
             ),
             b=replace(
-                self.b, Ns=(4, 8), seeds=(0,), control_Ns=(4,), steps=30, n_train=256, batch_size=64, n_eval=2000,
-                many_Ns=(4, 8), many_seeds=(0, 1, 2), n_boot=200,
+                self.b,
+                Ns=(4, 8),
+                seeds=(0,),
+                control_Ns=(4,),
+                steps=30,
+                n_train=256,
+                batch_size=64,
+                n_eval=2000,
+                many_Ns=(4, 8),
+                many_seeds=(0, 1, 2),
+                n_boot=200,
             ),
         )
 
@@ -156,15 +174,30 @@ def measure_reconstruction_registered(P: Protocol, tol) -> list[Row]:
             tag = f"r_0={r}, level {lev.level}"
             ey = lev.eckart_young_loss
             rows += [
-                Row(f"best trained loss vs Eckart-Young minimum ({tag}; tol relative {_short(tol['loss'])})", ey,
-                    lev.best_loss, tol["loss"] * ey),
+                Row(
+                    f"best trained loss vs Eckart-Young minimum ({tag}; tol relative {_short(tol['loss'])})",
+                    ey,
+                    lev.best_loss,
+                    tol["loss"] * ey,
+                ),
                 Row(f"trained features' ring ratio r vs RG iterate ({tag})", lev.r_rg, lev.r_trained, tol["ratio"]),
-                Row(f"decimation control's ring ratio r vs RG iterate ({tag})", lev.r_rg, lev.r_decimation,
-                    tol["decimation"], role="consistency"),
+                Row(
+                    f"decimation control's ring ratio r vs RG iterate ({tag})",
+                    lev.r_rg,
+                    lev.r_decimation,
+                    tol["decimation"],
+                    role="consistency",
+                ),
             ]
     ep = even_poly_features(P.a)
-    rows.append(Row(f"phi^4 chain: kappa_4/kappa_2^2 of trained features (rf gauge) vs block-sum RG iterate "
-                    f"(b = {P.a.b})", ep.of(BLOCK_SUM).mean, ep.of(TRAINED_RF).mean, tol["kurtosis"]))
+    rows.append(
+        Row(
+            f"phi^4 chain: kappa_4/kappa_2^2 of trained features (rf gauge) vs block-sum RG iterate (b = {P.a.b})",
+            ep.of(BLOCK_SUM).mean,
+            ep.of(TRAINED_RF).mean,
+            tol["kurtosis"],
+        )
+    )
     return rows
 
 
@@ -195,8 +228,12 @@ def measure_reconstruction(P: Protocol, tol) -> list[Row]:
                     lo=loss.lo,
                     hi=loss.hi,
                 ),
-                Row(f"(ii) trained features' r / RG iterate r_3^l ({tag}; rf gauge)", 1.0, lev.r_trained / lev.r_rg,
-                    tol["ratio"]),
+                Row(
+                    f"(ii) trained features' r / RG iterate r_3^l ({tag}; rf gauge)",
+                    1.0,
+                    lev.r_trained / lev.r_rg,
+                    tol["ratio"],
+                ),
                 Row(
                     f"(ii) random maps' r / RG iterate, seed mean [95% interval] ({ratio.n} seeds; {tag}; rf gauge)",
                     1.0,
@@ -243,21 +280,42 @@ def measure_gaussianity(P: Protocol, tol) -> list[Row]:
     """II.B1: rate p of the feature units' standardized kappa_4 between two sizes, trained vs random/selection."""
     rows = []
     for r in two_point_rates(P.b):
-        if r.task == "gaussian":    # kappa_4 = 0 identically: not a cumulant rate
+        if r.task == "gaussian":  # kappa_4 = 0 identically: not a cumulant rate
             continue
         iv = r.interval
         where = f"{r.task}, N = {r.N1} -> {r.N2}, {r.route}, {iv.n} seeds"
         if r.mode == "trained":
-            rows.append(Row(f"trained units: exponent p of kappa_4^std ~ N^p, interval end farthest from -1 ({where})",
-                            -1.0, iv.far(-1.0), tol["exponent"]))
+            rows.append(
+                Row(
+                    f"trained units: exponent p of kappa_4^std ~ N^p, interval end farthest from -1 ({where})",
+                    -1.0,
+                    iv.far(-1.0),
+                    tol["exponent"],
+                )
+            )
         elif r.mode == "random" and (r.task == "poisson" or not _linear_iid(r.task)):
             # random weights do not depend on the i.i.d. task: one row for them (poisson), one for the chain
             label = "i.i.d. tasks" if _linear_iid(r.task) else r.task
-            rows.append(Row(f"random frozen layers: exponent p, interval end nearest -1 ({label}, N = {r.N1} -> "
-                            f"{r.N2}, {r.route}, {iv.n} seeds)", -1.0, iv.near(-1.0), tol["exponent"], role="control"))
+            rows.append(
+                Row(
+                    f"random frozen layers: exponent p, interval end nearest -1 ({label}, N = {r.N1} -> "
+                    f"{r.N2}, {r.route}, {iv.n} seeds)",
+                    -1.0,
+                    iv.near(-1.0),
+                    tol["exponent"],
+                    role="control",
+                )
+            )
         elif r.mode == "selection" and r.task == "poisson":
-            rows.append(Row(f"selection layer (decimation): exponent p (i.i.d. tasks, N = {r.N1} -> {r.N2}, exact)",
-                            -1.0, iv.mean, tol["exponent"], role="control"))
+            rows.append(
+                Row(
+                    f"selection layer (decimation): exponent p (i.i.d. tasks, N = {r.N1} -> {r.N2}, exact)",
+                    -1.0,
+                    iv.mean,
+                    tol["exponent"],
+                    role="control",
+                )
+            )
     return rows
 
 
@@ -271,23 +329,60 @@ def measure_span(P: Protocol, tol) -> list[Row]:
             continue
         for N in B.many_Ns:
             iv = ov[task, N, "trained"]
-            rows.append(Row(f"{task}, N={N}: block-sum overlap |P_W 1|^2/N of the trained layer, lower interval end "
-                            f"({iv.n} seeds)", 1.0, iv.lo, tol["overlap"]))
+            rows.append(
+                Row(
+                    f"{task}, N={N}: block-sum overlap |P_W 1|^2/N of the trained layer, lower interval end "
+                    f"({iv.n} seeds)",
+                    1.0,
+                    iv.lo,
+                    tol["overlap"],
+                )
+            )
     for N in B.many_Ns:
         iv = ov["poisson", N, "random"]
-        rows.append(Row(f"random frozen layers, N={N}: block-sum overlap, upper interval end ({iv.n} seeds; the same "
-                        "weights for every linear task)", 1.0, iv.hi, tol["overlap"], role="control"))
-        rows.append(Row(f"selection layer, N={N}: block-sum overlap (= M/N)", 1.0, ov["poisson", N, "selection"].mean,
-                        tol["overlap"], role="control"))
+        rows.append(
+            Row(
+                f"random frozen layers, N={N}: block-sum overlap, upper interval end ({iv.n} seeds; the same "
+                "weights for every linear task)",
+                1.0,
+                iv.hi,
+                tol["overlap"],
+                role="control",
+            )
+        )
+        rows.append(
+            Row(
+                f"selection layer, N={N}: block-sum overlap (= M/N)",
+                1.0,
+                ov["poisson", N, "selection"].mean,
+                tol["overlap"],
+                role="control",
+            )
+        )
     bi = bayes_intervals(B)
     for task in B.bayes_tasks:
         for N in B.many_Ns:
             iv = bi[task, N, "trained"]
-            rows.append(Row(f"{task}, N={N}: trained test RMSE / exact Bayes estimator's on the same test set, upper "
-                            f"interval end ({iv.n} seeds)", 1.0, iv.hi, tol["bayes"]))
+            rows.append(
+                Row(
+                    f"{task}, N={N}: trained test RMSE / exact Bayes estimator's on the same test set, upper "
+                    f"interval end ({iv.n} seeds)",
+                    1.0,
+                    iv.hi,
+                    tol["bayes"],
+                )
+            )
             iv = bi[task, N, "random"]
-            rows.append(Row(f"{task}, N={N}: random frozen layer with trained head, RMSE / Bayes, "
-                            f"interval end nearest 1 ({iv.n} seeds)", 1.0, iv.near(1.0), tol["bayes"], role="control"))
+            rows.append(
+                Row(
+                    f"{task}, N={N}: random frozen layer with trained head, RMSE / Bayes, "
+                    f"interval end nearest 1 ({iv.n} seeds)",
+                    1.0,
+                    iv.near(1.0),
+                    tol["bayes"],
+                    role="control",
+                )
+            )
     return rows
 
 
@@ -301,13 +396,34 @@ def measure_units(P: Protocol, tol) -> list[Row]:
         if not _linear_iid(task):
             continue
         t = iv[task, N, "trained"]
-        rows.append(Row(f"{task}, N={N}: mean N rho of the trained units, upper interval end ({t.n} seeds)", 1.0, t.hi,
-                        tol["n_rho"]))
+        rows.append(
+            Row(
+                f"{task}, N={N}: mean N rho of the trained units, upper interval end ({t.n} seeds)",
+                1.0,
+                t.hi,
+                tol["n_rho"],
+            )
+        )
     r = iv["poisson", N, "random"]
-    rows.append(Row(f"random frozen layers, N={N}: mean N rho, interval end nearest 1 ({r.n} seeds; "
-                    "the same weights for every i.i.d. task)", 1.0, r.near(1.0), tol["n_rho"], role="control"))
-    rows.append(Row(f"selection layer, N={N}: N rho (= N)", 1.0, iv["poisson", N, "selection"].mean, tol["n_rho"],
-                    role="control"))
+    rows.append(
+        Row(
+            f"random frozen layers, N={N}: mean N rho, interval end nearest 1 ({r.n} seeds; "
+            "the same weights for every i.i.d. task)",
+            1.0,
+            r.near(1.0),
+            tol["n_rho"],
+            role="control",
+        )
+    )
+    rows.append(
+        Row(
+            f"selection layer, N={N}: N rho (= N)",
+            1.0,
+            iv["poisson", N, "selection"].mean,
+            tol["n_rho"],
+            role="control",
+        )
+    )
     return rows
 
 
@@ -448,4 +564,3 @@ CLAIMS = (
         constants=("w^4/(sum w^2)^2 (1 exactly", "of 1 at", "95%"),
     ),
 )
-

@@ -275,14 +275,20 @@ def even_poly_features(P: ReadingA) -> EvenPolyFeatures:
         )
     )
     n = x.shape[0]
-    u = x @ np.concatenate(list(maps.values())).T                   # (n, kinds * m)
+    u = x @ np.concatenate(list(maps.values())).T  # (n, kinds * m)
     powers = np.concatenate([u, u**2, u**3, u**4], axis=1)
     whole = _standardized_k4(None, powers, n).reshape(len(maps), m).mean(axis=1)
     rng = np.random.default_rng(P.even_poly_seed + 1)
-    boot = np.array(
-        [_standardized_k4(rng.multinomial(n, np.full(n, 1.0 / n)).astype(float), powers, n)
-         for _ in range(P.sample_boot)]
-    ).reshape(P.sample_boot, len(maps), m).mean(axis=2)             # (resamples, kinds): means over units
+    boot = (
+        np.array(
+            [
+                _standardized_k4(rng.multinomial(n, np.full(n, 1.0 / n)).astype(float), powers, n)
+                for _ in range(P.sample_boot)
+            ]
+        )
+        .reshape(P.sample_boot, len(maps), m)
+        .mean(axis=2)
+    )  # (resamples, kinds): means over units
     kinds = list(maps)
     i_tr, i_bs = kinds.index(TRAINED_RF), kinds.index(BLOCK_SUM)
     kurt = tuple(FeatureKurtosis(k, float(whole[i]), float(boot[:, i].std(ddof=1))) for i, k in enumerate(kinds))
@@ -383,8 +389,15 @@ def plot_stack_flow(ax_r, ax_random, ax_row, P: ReadingA) -> None:
         rnd = random_stack(P, r0)
         for lev in rnd:
             x = lev.level + 0.1 * (2 * i - 1) + 0.02 * np.linspace(-1, 1, lev.r.size)
-            ax_random.plot(x, lev.r, "^", color=f"C{i}", mfc="white", ms=5,
-                           label=f"random maps ({lev.r.size} seeds), $r_0={r0}$" if lev.level == 1 else None)
+            ax_random.plot(
+                x,
+                lev.r,
+                "^",
+                color=f"C{i}",
+                mfc="white",
+                ms=5,
+                label=f"random maps ({lev.r.size} seeds), $r_0={r0}$" if lev.level == 1 else None,
+            )
     ax_r.set_yscale("log")
     ax_r.set(
         xlabel=f"level $l$ (sites ${P.N} \\to {P.N // P.b} \\to {P.N // P.b**2}$)",

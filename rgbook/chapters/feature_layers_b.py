@@ -112,7 +112,9 @@ def trained_networks(
             controls = []
             if N in P.control_Ns:
                 controls += [
-                    (t, m, 0) for t in tasks for m in ("random", "selection", "block_sum")
+                    (t, m, 0)
+                    for t in tasks
+                    for m in ("random", "selection", "block_sum")
                     if not (m == "block_sum" and hidden)
                 ]
             if N in P.many_Ns:
@@ -194,8 +196,9 @@ def network_results(P: ReadingB, progress: bool = False) -> tuple[NetworkResult,
     """Feature-unit statistics of every network of :func:`trained_networks` (trained first, then controls); the
     units' kurtosis is sampled only where no exact route exists (chain and hidden-layer tasks)."""
     nets = trained_networks(P, progress)
-    keys = sorted(nets, key=lambda k: (k[2] != "trained", P.tasks.index(k[0]), k[1], list(features.MODES).index(k[2]),
-                                       k[3]))
+    keys = sorted(
+        nets, key=lambda k: (k[2] != "trained", P.tasks.index(k[0]), k[1], list(features.MODES).index(k[2]), k[3])
+    )
     # sampled kurtosis where no exact route exists (chain and hidden-layer tasks)
     return tuple(_layer_result(P, nets[k], sample=not _linear_iid(k[0])) for k in keys)
 
@@ -292,18 +295,23 @@ def _rate_of(P: ReadingB, results, task: str, mode: str) -> TwoPointRate:
     def y(r):
         return r.n_rho / r.N if exact else r.kappa4
 
-    seeds = sorted({r.seed for r in _select(results, task=task, mode=mode, N=N1)}
-                   & {r.seed for r in _select(results, task=task, mode=mode, N=N2)})
+    seeds = sorted(
+        {r.seed for r in _select(results, task=task, mode=mode, N=N1)}
+        & {r.seed for r in _select(results, task=task, mode=mode, N=N2)}
+    )
     p = np.array(
         [
-            np.log(y(_select(results, task=task, mode=mode, N=N2, seed=s)[0])
-                   / y(_select(results, task=task, mode=mode, N=N1, seed=s)[0]))
+            np.log(
+                y(_select(results, task=task, mode=mode, N=N2, seed=s)[0])
+                / y(_select(results, task=task, mode=mode, N=N1, seed=s)[0])
+            )
             / np.log(N2 / N1)
             for s in seeds
         ]
     )
-    return TwoPointRate(task, mode, "exact (weights)" if exact else "samples", N1, N2, p,
-                        seed_interval(p, P.n_boot, P.boot_seed))
+    return TwoPointRate(
+        task, mode, "exact (weights)" if exact else "samples", N1, N2, p, seed_interval(p, P.n_boot, P.boot_seed)
+    )
 
 
 def two_point_rates(P: ReadingB) -> tuple[TwoPointRate, ...]:
@@ -457,12 +465,14 @@ def bayes_table(P: ReadingB):
                     "task": task,
                     "N": N,
                     "exact Bayes RMSE": float(np.sqrt(features.bayes_risk(task, N))),
-                    "trained test RMSE (mean)": float(np.mean([r.test_rmse
-                                                               for r in _select(res, task=task, N=N, mode="trained")])),
+                    "trained test RMSE (mean)": float(
+                        np.mean([r.test_rmse for r in _select(res, task=task, N=N, mode="trained")])
+                    ),
                     "trained / Bayes (same test set)": iv[task, N, "trained"].text(".3f"),
                     "random layer / Bayes": iv[task, N, "random"].text(".3f"),
-                    "block sum / Bayes (seed 0)": (block[0].test_rmse / block[0].bayes_test_rmse
-                                                   if block else float("nan")),
+                    "block sum / Bayes (seed 0)": (
+                        block[0].test_rmse / block[0].bayes_test_rmse if block else float("nan")
+                    ),
                 }
             )
     return pd.DataFrame(rows)
@@ -578,8 +588,14 @@ def plot_size(ax_exact, ax_samples, ax_overlap, ax_bayes, P: ReadingB) -> None:
             N, m, s = _mean_std_by_N(excess, "test_rmse")
             lowest = min(lowest, float(np.min(m - s)))
             ax_bayes.errorbar(
-                N, m, yerr=s, fmt=marker + fmt[1:], color=color, capsize=2,
-                mfc="none" if marker == "s" else color, label=f"{task}, {MODE_NAMES[mode]}",
+                N,
+                m,
+                yerr=s,
+                fmt=marker + fmt[1:],
+                color=color,
+                capsize=2,
+                mfc="none" if marker == "s" else color,
+                label=f"{task}, {MODE_NAMES[mode]}",
             )
     ax_bayes.axhline(0.0, color="k", lw=0.8)
     ax_bayes.set_yscale("symlog", linthresh=1.0, linscale=0.6)

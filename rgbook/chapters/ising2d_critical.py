@@ -43,15 +43,59 @@ from ..ising2d_learning import window_reconstruction_loss as _fc_loss
 from ..stats import seed_bootstrap
 from ..training import Minibatches, fit
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "BLOCK_STATES", "ANTI_ALIGNED", "block_table", "apply_tables",
-           "tabled_operators", "SamplerCheck", "run_sampler_check", "Training", "run_training", "MapSet", "map_set",
-           "Sampling", "run_sampling", "nn_correlation", "Exponents", "run_exponents", "plot_filters", "plot_flow",
-           "plot_yt", "FIGURES", "CLAIMS", "METHODS", "training_configurations", "block_environments", "MITraining",
-           "run_mi_training", "lattice_windows", "ReceptiveFields", "receptive_fields", "window_blocking",
-           "windowed_operators", "FCTraining", "run_fc_training", "oriented_networks", "plot_receptive_fields",
-           "plot_training", "MI_ENVIRONMENT", "MI_BUFFER", "is_majority_rule", "run_fc_longer", "FCLonger",
-           "METHOD_LABELS", "block_sum_functionals", "block_readout", "block_sum_overlap", "principal_subspace",
-           "precise_exponent", "subspace_overlap"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "BLOCK_STATES",
+    "ANTI_ALIGNED",
+    "block_table",
+    "apply_tables",
+    "tabled_operators",
+    "SamplerCheck",
+    "run_sampler_check",
+    "Training",
+    "run_training",
+    "MapSet",
+    "map_set",
+    "Sampling",
+    "run_sampling",
+    "nn_correlation",
+    "Exponents",
+    "run_exponents",
+    "plot_filters",
+    "plot_flow",
+    "plot_yt",
+    "FIGURES",
+    "CLAIMS",
+    "METHODS",
+    "training_configurations",
+    "block_environments",
+    "MITraining",
+    "run_mi_training",
+    "lattice_windows",
+    "ReceptiveFields",
+    "receptive_fields",
+    "window_blocking",
+    "windowed_operators",
+    "FCTraining",
+    "run_fc_training",
+    "oriented_networks",
+    "plot_receptive_fields",
+    "plot_training",
+    "MI_ENVIRONMENT",
+    "MI_BUFFER",
+    "is_majority_rule",
+    "run_fc_longer",
+    "FCLonger",
+    "METHOD_LABELS",
+    "block_sum_functionals",
+    "block_readout",
+    "block_sum_overlap",
+    "principal_subspace",
+    "precise_exponent",
+    "subspace_overlap",
+]
 
 CHAPTER = "book/ising2d_critical"
 
@@ -107,8 +151,14 @@ class Protocol:
 
     #: Statement numbers that read the method's module constants (operator sets, the MI window), not fields:
     #: code and statement share them, so they cannot drift (tests/test_statements.py).
-    MODULE_CONSTANTS: ClassVar[tuple[str, ...]] = ("yt_ops", "precise_ops", "mi_env", "mi_core", "mi_env_spins",
-                                                   "mi_buffer_width")
+    MODULE_CONSTANTS: ClassVar[tuple[str, ...]] = (
+        "yt_ops",
+        "precise_ops",
+        "mi_env",
+        "mi_core",
+        "mi_env_spins",
+        "mi_buffer_width",
+    )
 
     # numbers the claims' statements read (derived from the fields above or from the module's constants)
     @property
@@ -162,10 +212,29 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
-        return replace(self, val_sizes=(8,), val_factors=(1.0,), val_chains=4, val_sweeps=40, L=16,
-                       mcrg_chains=4, mcrg_sweeps=30, flow_chains=4, flow_sweeps=20, train_chains=2,
-                       train_keep=2, seeds=(0, 1), steps=50, n_boot=50, mi_steps=50, mi_batch=256, fc_window=4,
-                       fc_stride=4, fc_steps=50, fc_batch=64)
+        return replace(
+            self,
+            val_sizes=(8,),
+            val_factors=(1.0,),
+            val_chains=4,
+            val_sweeps=40,
+            L=16,
+            mcrg_chains=4,
+            mcrg_sweeps=30,
+            flow_chains=4,
+            flow_sweeps=20,
+            train_chains=2,
+            train_keep=2,
+            seeds=(0, 1),
+            steps=50,
+            n_boot=50,
+            mi_steps=50,
+            mi_batch=256,
+            fc_window=4,
+            fc_stride=4,
+            fc_steps=50,
+            fc_batch=64,
+        )
 
 
 PROTOCOL = Protocol()
@@ -173,15 +242,34 @@ PROTOCOL = Protocol()
 FIGURES = ("fig-2d-filters", "fig-2d-training", "fig-2d-fc-fields", "fig-2d-flow", "fig-2d-yt")
 
 #: The maps of the chapter, in the order of the figures and tables (name prefixes of :class:`MapSet`).
-METHODS = ("trained", "mi-trained", "fc-trained", "fc-readout", "majority", "decimation", "anti-aligned", "untrained",
-           "fc-untrained", "fc-untrained-readout", "pca-readout")
+METHODS = (
+    "trained",
+    "mi-trained",
+    "fc-trained",
+    "fc-readout",
+    "majority",
+    "decimation",
+    "anti-aligned",
+    "untrained",
+    "fc-untrained",
+    "fc-untrained-readout",
+    "pca-readout",
+)
 
 #: How figures and tables name the maps of :data:`METHODS`.
-METHOD_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual information", "fc-trained": "FC window network",
-                 "majority": "majority rule", "decimation": "decimation", "anti-aligned": "anti-aligned filter",
-                 "untrained": "untrained units", "fc-untrained": "untrained FC network",
-                 "fc-readout": "FC span, block readout", "fc-untrained-readout": "untrained FC span, block readout",
-                 "pca-readout": "principal subspace, block readout"}
+METHOD_LABELS = {
+    "trained": "block autoencoder",
+    "mi-trained": "mutual information",
+    "fc-trained": "FC window network",
+    "majority": "majority rule",
+    "decimation": "decimation",
+    "anti-aligned": "anti-aligned filter",
+    "untrained": "untrained units",
+    "fc-untrained": "untrained FC network",
+    "fc-readout": "FC span, block readout",
+    "fc-untrained-readout": "untrained FC span, block readout",
+    "pca-readout": "principal subspace, block readout",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,13 +291,15 @@ def tabled_operators(spins, tables, n_levels: int) -> np.ndarray:
 
 
 def _operators_by_level(spins, n_maps: int, n_levels: int, block_once) -> np.ndarray:
-    """Extended even operators at levels 0..n_levels (:func:`rgbook.ising2d.operators_by_level`): (B, M, n_levels + 1, 7)."""
+    """Extended even operators at levels 0..n_levels (:func:`rgbook.ising2d.operators_by_level`):
+    (B, M, n_levels + 1, 7)."""
     return ising2d.operators_by_level(spins, n_maps, n_levels, block_once, n_even=7, n_odd=0)
 
 
 # ---------------------------------------------------------------------------------------------
 # Sampler validation
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SamplerCheck:
@@ -238,18 +328,21 @@ def run_sampler_check(P: Protocol) -> SamplerCheck:
     children = iter(np.random.SeedSequence(2024).spawn(len(P.val_sizes) * len(P.val_factors)))
     for L in P.val_sizes:
         for f in P.val_factors:
-            run = ising2d.swendsen_wang(f * ising2d.K_C, L, P.val_chains, P.val_sweeps,
-                                        np.random.default_rng(next(children)))
+            run = ising2d.swendsen_wang(
+                f * ising2d.K_C, L, P.val_chains, P.val_sweeps, np.random.default_rng(next(children))
+            )
             est.append(ising2d.sampled_moments(run))
             secs.append(run.seconds)
             rate.append(run.site_updates_per_second)
-    return SamplerCheck(tuple(est), tuple(secs), tuple(rate), ising2d.log_partition(ising2d.K_C, 4),
-                        _enumerate_lnZ_L4(ising2d.K_C))
+    return SamplerCheck(
+        tuple(est), tuple(secs), tuple(rate), ising2d.log_partition(ising2d.K_C, 4), _enumerate_lnZ_L4(ising2d.K_C)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Training the block unit
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Training:
@@ -303,8 +396,12 @@ def run_training(P: Protocol) -> Training:
     p = np.bincount(idx, minlength=16) / idx.size
     R = len(P.seeds)
     init = _initial_block_weights(P)
-    prm = {"w": torch.tensor(init[:, :4]), "c": torch.zeros(R, 1, dtype=torch.float64),
-           "a": torch.tensor(init[:, 4:]), "d": torch.zeros(R, 4, dtype=torch.float64)}
+    prm = {
+        "w": torch.tensor(init[:, :4]),
+        "c": torch.zeros(R, 1, dtype=torch.float64),
+        "a": torch.tensor(init[:, 4:]),
+        "d": torch.zeros(R, 4, dtype=torch.float64),
+    }
     V = torch.tensor(BLOCK_STATES.reshape(16, 4), dtype=torch.float64)
     pt = torch.tensor(p)
     with torch.no_grad():
@@ -313,8 +410,16 @@ def run_training(P: Protocol) -> Training:
     with torch.no_grad():
         loss = _reconstruction_loss(prm, V, pt).numpy().copy()
     nz = p[p > 0]
-    return Training(init[:, :4], prm["w"].detach().numpy().copy(), prm["c"].detach().numpy()[:, 0].copy(),
-                    loss0, loss, float(-(nz * np.log(nz)).sum()), p, int(idx.size))
+    return Training(
+        init[:, :4],
+        prm["w"].detach().numpy().copy(),
+        prm["c"].detach().numpy()[:, 0].copy(),
+        loss0,
+        loss,
+        float(-(nz * np.log(nz)).sum()),
+        p,
+        int(idx.size),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,10 +456,11 @@ def run_mi_training(P: Protocol) -> MITraining:
     """Maximize the mutual-information bound of claim 2D.MI1 for every seed (one batched program, minibatches).
 
     Data: every block of :func:`training_configurations` with its environment (:func:`block_environments`),
-    shuffled once, in minibatches of ``mi_batch`` (the final bound is over all samples); initial filters: those of :func:`run_training` (the same untrained control); initial critic zero.
+    shuffled once, in minibatches of ``mi_batch`` (the final bound is over all samples); initial filters: those
+    of :func:`run_training` (the same untrained control); initial critic zero.
     """
     V, E = block_environments(training_configurations(P))
-    order = np.random.default_rng(5).permutation(len(V))      # minibatch windows of the shuffled samples
+    order = np.random.default_rng(5).permutation(len(V))  # minibatch windows of the shuffled samples
     Vt, Et = torch.tensor(V[order], dtype=torch.float64), torch.tensor(E[order], dtype=torch.float64)
     mb = Minibatches(len(V), P.mi_batch, seed=5)
 
@@ -364,19 +470,31 @@ def run_mi_training(P: Protocol) -> MITraining:
 
     R = len(P.seeds)
     init = _initial_block_weights(P)[:, :4]
-    prm = {"w": torch.tensor(init), "u": torch.zeros(R, E.shape[1], dtype=torch.float64),
-           "b": torch.zeros(R, 1, dtype=torch.float64)}
+    prm = {
+        "w": torch.tensor(init),
+        "u": torch.zeros(R, E.shape[1], dtype=torch.float64),
+        "b": torch.zeros(R, 1, dtype=torch.float64),
+    }
     # the bound of the initial filter needs its best critic: train the critic alone first
     log0 = fit(prm, loss, steps=P.mi_steps, lr=P.mi_lr, trainable=("u", "b"), minibatches=mb)
     log = fit(prm, loss, steps=P.mi_steps, lr=P.mi_lr, minibatches=mb)
     ln2 = math.log(2.0)
-    return MITraining(init, prm["w"].numpy().copy(), prm["u"].numpy().copy(), ln2 - log0.final, ln2 - log.final,
-                      log.steps, ln2 - log.losses, int(V.shape[0]))
+    return MITraining(
+        init,
+        prm["w"].numpy().copy(),
+        prm["u"].numpy().copy(),
+        ln2 - log0.final,
+        ln2 - log.final,
+        log.steps,
+        ln2 - log.losses,
+        int(V.shape[0]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # A fully connected network on windows, units assigned to blocks by receptive field
 # ---------------------------------------------------------------------------------------------
+
 
 def windowed_operators(spins, W, block, window: int, n_levels: int) -> np.ndarray:
     """Even operators (extended) of ``spins`` blocked 0..n_levels times by each tiled window network:
@@ -421,20 +539,40 @@ def run_fc_training(P: Protocol) -> FCTraining:
     scale = P.init_scale * 2.0 / P.fc_window
     init = np.stack([np.random.default_rng([1000, s]).normal(0.0, scale, (2, K, n_in)) for s in P.seeds])
     R = len(P.seeds)
-    prm = {"W": torch.tensor(init[:, 0]), "c": torch.zeros(R, K, dtype=torch.float64),
-           "A": torch.tensor(init[:, 1].transpose(0, 2, 1).copy()), "d": torch.zeros(R, n_in, dtype=torch.float64)}
+    prm = {
+        "W": torch.tensor(init[:, 0]),
+        "c": torch.zeros(R, K, dtype=torch.float64),
+        "A": torch.tensor(init[:, 1].transpose(0, 2, 1).copy()),
+        "d": torch.zeros(R, n_in, dtype=torch.float64),
+    }
     with torch.no_grad():
         loss0 = _fc_loss(prm, X).numpy().copy()
-    log = fit(prm, lambda q: _fc_loss(q, X if mb.window is None else X[mb.window]), steps=P.fc_steps, lr=P.fc_lr,
-              minibatches=mb)
+    log = fit(
+        prm,
+        lambda q: _fc_loss(q, X if mb.window is None else X[mb.window]),
+        steps=P.fc_steps,
+        lr=P.fc_lr,
+        minibatches=mb,
+    )
     W = prm["W"].numpy().copy()
-    return FCTraining(init[:, 0], W, prm["c"].numpy().copy(), loss0, log.final, log.steps, log.losses,
-                      receptive_fields(init[:, 0], P.fc_window), receptive_fields(W, P.fc_window), int(X.shape[0]))
+    return FCTraining(
+        init[:, 0],
+        W,
+        prm["c"].numpy().copy(),
+        loss0,
+        log.final,
+        log.steps,
+        log.losses,
+        receptive_fields(init[:, 0], P.fc_window),
+        receptive_fields(W, P.fc_window),
+        int(X.shape[0]),
+    )
 
 
 @dataclass(frozen=True)
 class FCLonger:
-    """Window networks trained ``steps`` minibatch steps from the book's initial weights: loss (R,) and locality (R,)."""
+    """Window networks trained ``steps`` minibatch steps from the book's initial weights: loss (R,) and
+    locality (R,)."""
 
     seeds: tuple[int, ...]
     steps: int
@@ -453,6 +591,7 @@ def run_fc_longer(P: Protocol = PROTOCOL, seeds: tuple[int, ...] = (0, 1, 2), st
 # ---------------------------------------------------------------------------------------------
 # The maps, one sampling at K_c and K_c(1 +- delta), the correlation flow
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MapSet:
@@ -480,8 +619,13 @@ class MapSet:
 
     def operators(self, spins, n_levels: int) -> np.ndarray:
         """Even operators of ``spins`` blocked 0..n_levels times by every sampled map: (B, U + F, n_levels + 1, 7)."""
-        return np.concatenate([tabled_operators(spins, self.unique, n_levels),
-                               windowed_operators(spins, self.net_W, self.net_block, self.window, n_levels)], axis=1)
+        return np.concatenate(
+            [
+                tabled_operators(spins, self.unique, n_levels),
+                windowed_operators(spins, self.net_W, self.net_block, self.window, n_levels),
+            ],
+            axis=1,
+        )
 
 
 def principal_subspace(P: Protocol) -> np.ndarray:
@@ -505,8 +649,13 @@ def map_set(P: Protocol) -> MapSet:
     unique, which = np.unique(tables, axis=0, return_inverse=True)
     names += [f"fc-trained/{s}" for s in P.seeds] + [f"fc-untrained/{s}" for s in P.seeds]
     names += [f"fc-readout/{s}" for s in P.seeds] + [f"fc-untrained-readout/{s}" for s in P.seeds] + ["pca-readout"]
-    readouts = np.concatenate([block_readout(fc.W, P.fc_window), block_readout(fc.W0, P.fc_window),
-                               block_readout(principal_subspace(P), P.fc_window)])
+    readouts = np.concatenate(
+        [
+            block_readout(fc.W, P.fc_window),
+            block_readout(fc.W0, P.fc_window),
+            block_readout(principal_subspace(P), P.fc_window),
+        ]
+    )
     net_W = np.concatenate([oriented_networks(fc.W, fc.fields), oriented_networks(fc.W0, fc.fields0), readouts])
     K = readouts.shape[1]
     net_block = np.concatenate([fc.fields.block, fc.fields0.block, np.tile(np.arange(K), (len(readouts), 1))])
@@ -532,8 +681,9 @@ def run_sampling(P: Protocol, which: str) -> Sampling:
     factor = {"critical": 1.0, "below": 1.0 - P.delta, "above": 1.0 + P.delta}[which]
     chains, sweeps = (P.mcrg_chains, P.mcrg_sweeps) if which == "critical" else (P.flow_chains, P.flow_sweeps)
     seed = {"critical": 11, "below": 12, "above": 13}[which]
-    run = ising2d.swendsen_wang(factor * ising2d.K_C, P.L, chains, sweeps, seed,
-                                measure=lambda s: ms.operators(s, P.n_levels))
+    run = ising2d.swendsen_wang(
+        factor * ising2d.K_C, P.L, chains, sweeps, seed, measure=lambda s: ms.operators(s, P.n_levels)
+    )
     return Sampling(factor * ising2d.K_C, P.L, run.measurements, run.seconds)
 
 
@@ -544,14 +694,15 @@ def nn_correlation(ops: np.ndarray, L: int) -> tuple[np.ndarray, np.ndarray]:
     """
     levels = ops.shape[-2]
     N = (L / 2.0 ** np.arange(levels)) ** 2
-    C = ops[..., 0] / (2 * N)                          # (T, B, U, levels)
-    per_chain = C.mean(axis=0)                          # (B, U, levels)
+    C = ops[..., 0] / (2 * N)  # (T, B, U, levels)
+    per_chain = C.mean(axis=0)  # (B, U, levels)
     return per_chain.mean(axis=0), per_chain.std(axis=0, ddof=1) / np.sqrt(per_chain.shape[0])
 
 
 # ---------------------------------------------------------------------------------------------
 # MCRG exponents
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Exponents:
@@ -588,6 +739,7 @@ def run_exponents(P: Protocol) -> Exponents:
 # Summaries per method
 # ---------------------------------------------------------------------------------------------
 
+
 @cache
 def flow(P: Protocol) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """C_n (mean, error) of every distinct map at K_c(1 - delta), K_c, K_c(1 + delta): key -> (U, levels+1)."""
@@ -604,8 +756,7 @@ def critical_test(P: Protocol, drift_tol: float, max_violations: float) -> dict[
     up, down = Ca - Cc, Cc - Cb
     violations = (np.diff(up, axis=1) <= 0).sum(axis=1) + (np.diff(down, axis=1) <= 0).sum(axis=1)
     drift, violations = drift[ms.which], violations[ms.which].astype(float)
-    return {"drift": drift, "violations": violations,
-            "ok": (drift <= drift_tol) & (violations <= max_violations)}
+    return {"drift": drift, "violations": violations, "ok": (drift <= drift_tol) & (violations <= max_violations)}
 
 
 def measure_sampler(P: Protocol, tol) -> list[Row]:
@@ -617,8 +768,15 @@ def measure_sampler(P: Protocol, tol) -> list[Row]:
         at = f"L={e.L}, K={e.K / ising2d.K_C:.2f} K_c"
         rows.append(Row(f"u ({at})", float(e.u_exact), float(e.u), float(k * e.u_err)))
         rows.append(Row(f"c ({at})", float(e.c_exact), float(e.c), float(k * e.c_err)))
-    rows.append(Row("ln Z (L=4, K_c): Kaufman vs sum over 2^16 states", chk.lnZ_L4_enumerated, chk.lnZ_L4_kaufman,
-                    1e-9, "consistency"))
+    rows.append(
+        Row(
+            "ln Z (L=4, K_c): Kaufman vs sum over 2^16 states",
+            chk.lnZ_L4_enumerated,
+            chk.lnZ_L4_kaufman,
+            1e-9,
+            "consistency",
+        )
+    )
     return rows
 
 
@@ -629,14 +787,31 @@ def _critical_rows(P: Protocol, tol, method: str, controls: tuple[str, ...]) -> 
     ms = map_set(P)
     t = critical_test(P, tol["drift"], tol["max_violations"])
     tr = ms.index(method)
-    rows = [Row(f"max over seeds of |C_(n+1) - C_n| at K_c, steps 1->2, 2->3 ({method})", 0.0,
-                float(t["drift"][tr].max()), tol["drift"]),
-            Row(f"max over seeds of non-growing steps of |C_n(K_c(1+-delta)) - C_n(K_c)| ({method})", 0.0,
-                float(t["violations"][tr].max()), tol["max_violations"])]
+    rows = [
+        Row(
+            f"max over seeds of |C_(n+1) - C_n| at K_c, steps 1->2, 2->3 ({method})",
+            0.0,
+            float(t["drift"][tr].max()),
+            tol["drift"],
+        ),
+        Row(
+            f"max over seeds of non-growing steps of |C_n(K_c(1+-delta)) - C_n(K_c)| ({method})",
+            0.0,
+            float(t["violations"][tr].max()),
+            tol["max_violations"],
+        ),
+    ]
     for name in controls:
         idx = ms.index(name)
-        rows.append(Row(f"{name}: members failing the test (drift and runaway), of {len(idx)}", 0.0,
-                        float((~t["ok"][idx]).sum()), 0.0, "control"))
+        rows.append(
+            Row(
+                f"{name}: members failing the test (drift and runaway), of {len(idx)}",
+                0.0,
+                float((~t["ok"][idx]).sum()),
+                0.0,
+                "control",
+            )
+        )
     return rows
 
 
@@ -659,10 +834,21 @@ def measure_fc_critical_point(P: Protocol, tol) -> list[Row]:
 def measure_fc_locality(P: Protocol, tol) -> list[Row]:
     """2D.FC0: the smallest seed's mean block locality, trained (evidence) and untrained (control)."""
     fc = run_fc_training(P)
-    return [Row("min over seeds of the mean fraction of squared weight in the assigned block (trained)", 1.0,
-                float(fc.fields.locality.mean(axis=1).min()), tol["locality_tol"]),
-            Row("the same, untrained network", 1.0, float(fc.fields0.locality.mean(axis=1).min()),
-                tol["locality_tol"], "control")]
+    return [
+        Row(
+            "min over seeds of the mean fraction of squared weight in the assigned block (trained)",
+            1.0,
+            float(fc.fields.locality.mean(axis=1).min()),
+            tol["locality_tol"],
+        ),
+        Row(
+            "the same, untrained network",
+            1.0,
+            float(fc.fields0.locality.mean(axis=1).min()),
+            tol["locality_tol"],
+            "control",
+        ),
+    ]
 
 
 def yt_summary(P: Protocol, n_ops: int = 4) -> dict[str, np.ndarray]:
@@ -687,21 +873,36 @@ def _exponent_stat(P: Protocol, idx: list[int], n: int, nan_fails: bool = False)
 
 def _exponent_rows(P: Protocol, tol, method: str, controls: tuple[str, ...], nan_fails: bool = False) -> list[Row]:
     """Maps ``method``: seed-mean y_t at steps 1->2, 2->3 (evidence); controls: max over both steps of
-    |y_t - 1| / tolerance. Row names count the members with a positive leading eigenvalue (see :func:`_exponent_stat`)."""
+    |y_t - 1| / tolerance. Row names count the members with a positive leading eigenvalue
+    (see :func:`_exponent_stat`)."""
     ms = map_set(P)
     steps = [n for n in (1, 2) if n < yt_summary(P)["yt"].shape[1]]
     rows = []
     tr = ms.index(method)
     for n in steps:
         y, e, k = _exponent_stat(P, tr, n, nan_fails)
-        rows.append(Row(f"y_t, step {n}->{n + 1}, mean over {method} seeds ({k} of {len(tr)} with lambda_t > 0)", 1.0,
-                        y, max(tol["yt_tol"], tol["k_sigma"] * e)))
+        rows.append(
+            Row(
+                f"y_t, step {n}->{n + 1}, mean over {method} seeds ({k} of {len(tr)} with lambda_t > 0)",
+                1.0,
+                y,
+                max(tol["yt_tol"], tol["k_sigma"] * e),
+            )
+        )
     for name in controls:
         idx = ms.index(name)
         stats = [_exponent_stat(P, idx, n, nan_fails) for n in steps]
         dev = max(abs(y - 1.0) / max(tol["yt_tol"], tol["k_sigma"] * e) for y, e, _ in stats)
-        rows.append(Row(f"{name}: max over steps of |y_t - 1| / tolerance ({min(k for *_, k in stats)} of {len(idx)} "
-                        "with lambda_t > 0)", 0.0, float(dev), 1.0, "control"))
+        rows.append(
+            Row(
+                f"{name}: max over steps of |y_t - 1| / tolerance ({min(k for *_, k in stats)} of {len(idx)} "
+                "with lambda_t > 0)",
+                0.0,
+                float(dev),
+                1.0,
+                "control",
+            )
+        )
     return rows
 
 
@@ -728,8 +929,16 @@ def measure_fc_readout(P: Protocol, tol) -> list[Row]:
         crit = _critical_rows(P, tol, "fc-readout", (name,))[-1]
         expo = _exponent_rows(P, tol, "fc-readout", (name,), True)[-1]
         failed = int(not crit.passes) + int(not expo.passes)
-        rows.append(Row(f"{name}: tests failed of 2 (critical point: {crit.measured:g} members failing; "
-                        f"y_t: worst |y_t - 1| / tolerance {expo.measured:.3g})", 0.0, float(failed), 0.0, "control"))
+        rows.append(
+            Row(
+                f"{name}: tests failed of 2 (critical point: {crit.measured:g} members failing; "
+                f"y_t: worst |y_t - 1| / tolerance {expo.measured:.3g})",
+                0.0,
+                float(failed),
+                0.0,
+                "control",
+            )
+        )
     return rows
 
 
@@ -761,16 +970,26 @@ def measure_precise_exponent(P: Protocol, tol) -> list[Row]:
     r = {key: np.nan_to_num(v, nan=1.0 if key == "err" else 0.0) for key, v in r.items()}
     rows = []
     for j, n in enumerate((1, 2)):
-        rows += [Row(f"y_t (7 operators), step {n}->{n + 1}, mean over trained seeds", 1.0, float(r["mean"][j]), t),
-                 Row(f"lower end of its 95% seed interval, step {n}->{n + 1}", 1.0, float(r["lo"][j]), t),
-                 Row(f"upper end of its 95% seed interval, step {n}->{n + 1}", 1.0, float(r["hi"][j]), t),
-                 Row(f"mean jackknife error, step {n}->{n + 1}", 0.0, float(r["err"][j]), t / k)]
+        rows += [
+            Row(f"y_t (7 operators), step {n}->{n + 1}, mean over trained seeds", 1.0, float(r["mean"][j]), t),
+            Row(f"lower end of its 95% seed interval, step {n}->{n + 1}", 1.0, float(r["lo"][j]), t),
+            Row(f"upper end of its 95% seed interval, step {n}->{n + 1}", 1.0, float(r["hi"][j]), t),
+            Row(f"mean jackknife error, step {n}->{n + 1}", 0.0, float(r["err"][j]), t / k),
+        ]
     for name in ("majority", "decimation", "anti-aligned", "untrained"):
         c = precise_exponent(P, name)
-        worst = max(float(np.max(np.abs(np.stack([c["mean"], c["lo"], c["hi"]]) - 1.0))) / t,
-                    float(np.max(c["err"])) * k / t)
-        rows.append(Row(f"{name}: worst of |y_t - 1| / {t:g} and {k:g} x error / {t:g}", 0.0,
-                        worst if math.isfinite(worst) else 1e9, 1.0, "control"))
+        worst = max(
+            float(np.max(np.abs(np.stack([c["mean"], c["lo"], c["hi"]]) - 1.0))) / t, float(np.max(c["err"])) * k / t
+        )
+        rows.append(
+            Row(
+                f"{name}: worst of |y_t - 1| / {t:g} and {k:g} x error / {t:g}",
+                0.0,
+                worst if math.isfinite(worst) else 1e9,
+                1.0,
+                "control",
+            )
+        )
     return rows
 
 
@@ -778,17 +997,21 @@ def measure_precise_exponent(P: Protocol, tol) -> list[Row]:
 # Figures
 # ---------------------------------------------------------------------------------------------
 
+
 def plot_filters(axes, P: Protocol = PROTOCOL) -> None:
     """Block filters, one 2x2 tile per seed, each scaled to max |w| = 1: autoencoder units, mutual-information
     units, and their common initial weights (three axes)."""
     tr, mi = run_training(P), run_mi_training(P)
-    panels = ((tr.filters, "block autoencoder, trained"), (mi.filters, "mutual information, trained"),
-              (tr.w0 / np.abs(tr.w0).max(axis=1, keepdims=True), "untrained (initial weights of both)"))
+    panels = (
+        (tr.filters, "block autoencoder, trained"),
+        (mi.filters, "mutual information, trained"),
+        (tr.w0 / np.abs(tr.w0).max(axis=1, keepdims=True), "untrained (initial weights of both)"),
+    )
     for ax, (W, title) in zip(axes, panels):
         R = W.shape[0]
         img = np.full((2, 3 * R - 1), np.nan)
         for r in range(R):
-            img[:, 3 * r:3 * r + 2] = W[r].reshape(2, 2)
+            img[:, 3 * r : 3 * r + 2] = W[r].reshape(2, 2)
         im = ax.imshow(img, cmap="RdBu_r", vmin=-1, vmax=1)
         ax.set_xticks([3 * r + 0.5 for r in range(R)], [str(s) for s in P.seeds])
         ax.set_yticks([])
@@ -796,34 +1019,44 @@ def plot_filters(axes, P: Protocol = PROTOCOL) -> None:
     axes[-1].figure.colorbar(im, ax=list(axes), shrink=0.6, label="w / max|w|")
 
 
-def plot_receptive_fields(ax_trained, ax_untrained, ax_locality, P: Protocol = PROTOCOL, seed_index: int = 0,
-                          tol: float | None = None) -> None:
+def plot_receptive_fields(
+    ax_trained, ax_untrained, ax_locality, P: Protocol = PROTOCOL, seed_index: int = 0, tol: float | None = None
+) -> None:
     """Window network of one seed, trained and untrained: unit u's weights (8x8, oriented, scaled to max |W_u| = 1)
     drawn at the position of its assigned block, which is outlined; and every seed's mean locality."""
     from matplotlib.patches import Rectangle
 
     fc = run_fc_training(P)
     w, nb = P.fc_window, P.fc_window // 2
-    for ax, W, fields, title in ((ax_trained, fc.W, fc.fields, "trained"), (ax_untrained, fc.W0, fc.fields0, "untrained")):
+    for ax, W, fields, title in (
+        (ax_trained, fc.W, fc.fields, "trained"),
+        (ax_untrained, fc.W0, fc.fields0, "untrained"),
+    ):
         Wo = oriented_networks(W, fields)[seed_index]
         img = np.full((nb * (w + 1) - 1, nb * (w + 1) - 1), np.nan)
         for u in range(Wo.shape[0]):
             by, bx = divmod(int(fields.block[seed_index, u]), nb)
             y0, x0 = by * (w + 1), bx * (w + 1)
-            img[y0:y0 + w, x0:x0 + w] = Wo[u].reshape(w, w) / np.abs(Wo[u]).max()
+            img[y0 : y0 + w, x0 : x0 + w] = Wo[u].reshape(w, w) / np.abs(Wo[u]).max()
             ax.add_patch(Rectangle((x0 + 2 * bx - 0.5, y0 + 2 * by - 0.5), 2, 2, fill=False, lw=1.0, ec="k"))
         im = ax.imshow(img, cmap="RdBu_r", vmin=-1, vmax=1)
         ax.set(xticks=[], yticks=[], title=f"{title} network, seed {P.seeds[seed_index]}: one 8x8 field per unit")
     ax_trained.figure.colorbar(im, ax=[ax_trained, ax_untrained], shrink=0.6, label="$W_u$ / max$|W_u|$")
-    for k, (fields, name) in enumerate(((fc.fields, "trained"), (fc.fields0, "untrained"))):
+    for k, (fields, _name) in enumerate(((fc.fields, "trained"), (fc.fields0, "untrained"))):
         m = fields.locality.mean(axis=1)
         ax_locality.plot(np.full(m.size, k), m, "o", color=f"C{k}", alpha=0.7)
     if tol is not None:
         ax_locality.axhline(1 - tol, color="k", ls="--", lw=0.8, label=rf"claim: $\geq {1 - tol:g}$")
         ax_locality.legend(fontsize="x-small")
     ax_locality.axhline(4 / w**2, color="0.5", lw=0.8)
-    ax_locality.set(xticks=[0, 1], xticklabels=["trained", "untrained"], xlim=(-0.6, 1.6), ylim=(0, 1),
-                    ylabel="mean fraction of $|W_u|^2$ in the assigned block", title="locality per seed")
+    ax_locality.set(
+        xticks=[0, 1],
+        xticklabels=["trained", "untrained"],
+        xlim=(-0.6, 1.6),
+        ylim=(0, 1),
+        ylabel="mean fraction of $|W_u|^2$ in the assigned block",
+        title="locality per seed",
+    )
 
 
 def plot_training(ax_mi, ax_fc, P: Protocol = PROTOCOL) -> None:
@@ -831,12 +1064,20 @@ def plot_training(ax_mi, ax_fc, P: Protocol = PROTOCOL) -> None:
     mi, fc = run_mi_training(P), run_fc_training(P)
     ax_mi.plot(mi.steps, mi.history, lw=0.8)
     ax_mi.axhline(math.log(2.0), color="k", ls=":", lw=0.8, label=r"$H(h)=\ln 2$")
-    ax_mi.set(xlabel="Adam step (joint phase)", ylabel=r"$\ln 2-\langle-\ln q(h|E)\rangle$ (nats)",
-              title="mutual-information units (minibatch values)", ylim=(0, 0.75))
+    ax_mi.set(
+        xlabel="Adam step (joint phase)",
+        ylabel=r"$\ln 2-\langle-\ln q(h|E)\rangle$ (nats)",
+        title="mutual-information units (minibatch values)",
+        ylim=(0, 0.75),
+    )
     ax_mi.legend(fontsize="x-small")
     ax_fc.plot(fc.steps, fc.history, lw=0.8)
-    ax_fc.set(xlabel="Adam step", ylabel="cross-entropy (nats per 8x8 window)", yscale="log",
-              title="window autoencoders (minibatch values)")
+    ax_fc.set(
+        xlabel="Adam step",
+        ylabel="cross-entropy (nats per 8x8 window)",
+        yscale="log",
+        title="window autoencoders (minibatch values)",
+    )
 
 
 def plot_flow(axes, P: Protocol = PROTOCOL) -> None:
@@ -844,17 +1085,33 @@ def plot_flow(axes, P: Protocol = PROTOCOL) -> None:
     ms = map_set(P)
     f = flow(P)
     levels = np.arange(P.n_levels + 1)
-    styles = {"below": ("C0", f"$K_c(1-{P.delta:g})$"), "critical": ("k", "$K_c$"),
-              "above": ("C3", f"$K_c(1+{P.delta:g})$")}
+    styles = {
+        "below": ("C0", f"$K_c(1-{P.delta:g})$"),
+        "critical": ("k", "$K_c$"),
+        "above": ("C3", f"$K_c(1+{P.delta:g})$"),
+    }
     for ax, name in zip(axes, METHODS):
         for i, m in enumerate(ms.index(name)):
             u = ms.which[m]
             for key, (color, label) in styles.items():
                 mean, err = f[key][0][u], f[key][1][u]
-                ax.errorbar(levels, mean, err, color=color, marker="o", ms=3, lw=1, alpha=0.8 if len(ms.index(name)) > 1 else 1,
-                            label=label if i == 0 else None)
-        ax.set(xlabel="blocking level n", ylabel=r"$C_n=\langle s_x s_{x+\hat e}\rangle$ (dimensionless)", title=METHOD_LABELS[name],
-               xticks=levels)
+                ax.errorbar(
+                    levels,
+                    mean,
+                    err,
+                    color=color,
+                    marker="o",
+                    ms=3,
+                    lw=1,
+                    alpha=0.8 if len(ms.index(name)) > 1 else 1,
+                    label=label if i == 0 else None,
+                )
+        ax.set(
+            xlabel="blocking level n",
+            ylabel=r"$C_n=\langle s_x s_{x+\hat e}\rangle$ (dimensionless)",
+            title=METHOD_LABELS[name],
+            xticks=levels,
+        )
     axes[0].legend(fontsize="x-small")
 
 
@@ -864,7 +1121,7 @@ def plot_yt(ax, P: Protocol = PROTOCOL, tol=None) -> None:
     ms = map_set(P)
     s = yt_summary(P)
     steps = np.arange(s["yt"].shape[1])
-    colors = [f"C{k}" for k in range(10)] + ["k"]          # one colour per method (11)
+    colors = [f"C{k}" for k in range(10)] + ["k"]  # one colour per method (11)
     for k, name in enumerate(METHODS):
         idx = ms.index(name)
         x = steps + 0.07 * (k - (len(METHODS) - 1) / 2)
@@ -877,14 +1134,26 @@ def plot_yt(ax, P: Protocol = PROTOCOL, tol=None) -> None:
                 ax.plot(np.full(v.size, x[n]), v, ".", color=colors[k], alpha=0.4)
                 if v.size:
                     m, lo, hi = seed_bootstrap(v, P.n_boot, seed=0)
-                    ax.errorbar(x[n], m, [[m - lo], [hi - m]], fmt="s", color=colors[k], capsize=3,
-                                label=f"{METHOD_LABELS[name]} (seed mean, 95% interval)" if n == steps[0] else None)
+                    ax.errorbar(
+                        x[n],
+                        m,
+                        [[m - lo], [hi - m]],
+                        fmt="s",
+                        color=colors[k],
+                        capsize=3,
+                        label=f"{METHOD_LABELS[name]} (seed mean, 95% interval)" if n == steps[0] else None,
+                    )
     ax.axhline(1.0, color="k", lw=0.8)
-    ax.set_ylim(0.3, 1.5)        # an untrained unit far below 1 at the last step is left outside (see the table)
+    ax.set_ylim(0.3, 1.5)  # an untrained unit far below 1 at the last step is left outside (see the table)
     if tol is not None:
         ax.axhspan(1 - tol, 1 + tol, color="0.85", zorder=0, label=f"$1\\pm{tol:g}$")
-    ax.set(xticks=steps, xticklabels=[f"{n}→{n + 1}" for n in steps], xlabel="blocking step",
-           ylabel=r"thermal exponent $y_t=\ln\lambda_t/\ln 2$", title="linearized MCRG, 4 operators, $L=%d$" % P.L)
+    ax.set(
+        xticks=steps,
+        xticklabels=[f"{n}→{n + 1}" for n in steps],
+        xlabel="blocking step",
+        ylabel=r"thermal exponent $y_t=\ln\lambda_t/\ln 2$",
+        title=f"linearized MCRG, 4 operators, $L={P.L}$",
+    )
     ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
@@ -894,8 +1163,9 @@ _PAPER_CLAIM = (
     "analogue is that the critical point is kept and the linearized RG eigenvalue is b^{y_t} (abstract, read in 2D)."
 )
 
-_GROUP_RULE = ("a control made of several seeds satisfies the test only if every member does, the rule the "
-               "trained seeds must meet")
+_GROUP_RULE = (
+    "a control made of several seeds satisfies the test only if every member does, the rule the trained seeds must meet"
+)
 
 
 CLAIMS = (
@@ -917,7 +1187,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="",
         title="the 2D sampler is exact",
-        constants=('1', '2'),
+        constants=("1", "2"),
     ),
     Claim(
         id="2D.L1",
@@ -943,7 +1213,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the trained coarse-graining keeps the critical point",
-        constants=('0', '0.1', '1', '2', '3', '4'),
+        constants=("0", "0.1", "1", "2", "3", "4"),
     ),
     Claim(
         id="2D.L2",
@@ -967,7 +1237,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the trained coarse-graining has y_t = 1",
-        constants=('0.02', '1', '1979', '2', '3'),
+        constants=("0.02", "1", "1979", "2", "3"),
     ),
     Claim(
         id="2D.MI1",
@@ -998,7 +1268,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the mutual-information coarse-graining keeps the critical point",
-        constants=('1', '2', '2018', '3'),
+        constants=("1", "2", "2018", "3"),
     ),
     Claim(
         id="2D.MI2",
@@ -1019,7 +1289,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the mutual-information coarse-graining has y_t = 1",
-        constants=('1', '2', '3'),
+        constants=("1", "2", "3"),
     ),
     Claim(
         id="2D.FC0",
@@ -1045,7 +1315,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-fc-fields",
         title="the fully connected network learns block receptive fields",
-        constants=('1', '2'),
+        constants=("1", "2"),
     ),
     Claim(
         id="2D.FC1",
@@ -1071,7 +1341,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the fully connected network's coarse-graining keeps the critical point",
-        constants=('1', '2', '3'),
+        constants=("1", "2", "3"),
     ),
     Claim(
         id="2D.FC2",
@@ -1091,7 +1361,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="the fully connected network's coarse-graining has y_t = 1",
-        constants=('1', '2', '3'),
+        constants=("1", "2", "3"),
     ),
     Claim(
         id="2D.L2.precise",
@@ -1117,7 +1387,7 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-yt",
         title="y_t = 1 within 0.02 with 7 operators",
-        constants=('0', '0.15', '1', '2', '3', '95'),
+        constants=("0", "0.15", "1", "2", "3", "95"),
     ),
     Claim(
         id="2D.FC3",
@@ -1152,6 +1422,6 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-2d-flow",
         title="the fully connected network's span holds a block-spin map",
-        constants=('1', '2', '3'),
+        constants=("1", "2", "3"),
     ),
 )

@@ -24,10 +24,29 @@ from .. import ising2d
 from ..claims import Claim, Row
 from . import ising2d_critical as critical
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FIGURES", "CLAIMS", "MAPS", "MAP_LABELS", "YT", "YH", "MapSet",
-           "map_set", "Ensembles", "run_ensembles", "exponents", "exponent_table", "truncation_table",
-           "truncation_shift", "finite_size",
-           "plot_exponents", "timings", "claim_steps"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "FIGURES",
+    "CLAIMS",
+    "MAPS",
+    "MAP_LABELS",
+    "YT",
+    "YH",
+    "MapSet",
+    "map_set",
+    "Ensembles",
+    "run_ensembles",
+    "exponents",
+    "exponent_table",
+    "truncation_table",
+    "truncation_shift",
+    "finite_size",
+    "plot_exponents",
+    "timings",
+    "claim_steps",
+]
 
 CHAPTER = "book/ising2d_exponents"
 
@@ -107,9 +126,25 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
-        return replace(self, train=self.train.smoke(), seeds=(0,), L=16, n_levels=2, ensembles=(1, 2), chains=4,
-                       sweeps=20, burn=10, groups=2, even_counts=(2, 7), odd_counts=(1, 4), big_L=32, big_levels=3,
-                       big_ensembles=(3, 4), big_chains=4, big_sweeps=10)
+        return replace(
+            self,
+            train=self.train.smoke(),
+            seeds=(0,),
+            L=16,
+            n_levels=2,
+            ensembles=(1, 2),
+            chains=4,
+            sweeps=20,
+            burn=10,
+            groups=2,
+            even_counts=(2, 7),
+            odd_counts=(1, 4),
+            big_L=32,
+            big_levels=3,
+            big_ensembles=(3, 4),
+            big_chains=4,
+            big_sweeps=10,
+        )
 
 
 PROTOCOL = Protocol()
@@ -120,9 +155,14 @@ FIGURES = ("fig-2d-exponents",)
 MAPS = ("trained", "mi-trained", "fc-readout", "majority", "decimation", "anti-aligned")
 
 #: How tables and figures name the maps.
-MAP_LABELS = {"trained": "block autoencoder", "mi-trained": "mutual information",
-              "fc-readout": "FC span, block readout",
-              "majority": "majority rule", "decimation": "decimation", "anti-aligned": "anti-aligned filter"}
+MAP_LABELS = {
+    "trained": "block autoencoder",
+    "mi-trained": "mutual information",
+    "fc-readout": "FC span, block readout",
+    "majority": "majority rule",
+    "decimation": "decimation",
+    "anti-aligned": "anti-aligned filter",
+}
 
 #: Exact exponents of the 2D Ising fixed point: y_t = 1/nu = 1, y_h = d - beta/nu = 15/8.
 YT, YH = 1.0, 15.0 / 8.0
@@ -136,6 +176,7 @@ def _progress() -> bool:
 # ---------------------------------------------------------------------------------------------
 # The maps
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MapSet:
@@ -156,12 +197,24 @@ class MapSet:
 
     def operators(self, spins, n_levels: int, n_even: int, n_odd: int) -> np.ndarray:
         """Operators of ``spins`` blocked 0..n_levels times by every map: (B, M, n_levels + 1, n_even + n_odd)."""
-        t = ising2d.operators_by_level(spins, len(self.tables), n_levels,
-                                       lambda cur: ising2d.apply_tables(cur, self.tables), n_even=n_even, n_odd=n_odd)
+        t = ising2d.operators_by_level(
+            spins,
+            len(self.tables),
+            n_levels,
+            lambda cur: ising2d.apply_tables(cur, self.tables),
+            n_even=n_even,
+            n_odd=n_odd,
+        )
         if not len(self.net_W):
             return t
-        w = ising2d.operators_by_level(spins, len(self.net_W), n_levels, lambda cur: ising2d.window_blocking(
-            cur, self.net_W, self.net_block, self.window), n_even=n_even, n_odd=n_odd)
+        w = ising2d.operators_by_level(
+            spins,
+            len(self.net_W),
+            n_levels,
+            lambda cur: ising2d.window_blocking(cur, self.net_W, self.net_block, self.window),
+            n_even=n_even,
+            n_odd=n_odd,
+        )
         return np.concatenate([t, w], axis=1)
 
     def subset(self, names) -> MapSet:
@@ -184,22 +237,33 @@ def map_set(P: Protocol) -> MapSet:
             names.append(f"{prefix}/{s}")
             tables.append(ising2d.block_table(w.reshape(2, 2)))
     names += ["majority", "decimation", "anti-aligned"]
-    tables += [ising2d.block_table("majority"), ising2d.block_table("decimation"),
-               ising2d.block_table(critical.ANTI_ALIGNED)]
+    tables += [
+        ising2d.block_table("majority"),
+        ising2d.block_table("decimation"),
+        ising2d.block_table(critical.ANTI_ALIGNED),
+    ]
     # orientation: the all-up block (state 15) maps to +1; a map and its negative are the same coarse-graining,
     # but the negative flips the sign of the odd operators at every other level (lambda_h -> -lambda_h)
     tables = [t * t[15] for t in tables]
     names += [f"fc-readout/{s}" for s in P.seeds]
     W = critical.block_readout(fc.W, T.fc_window)
-    W = W * np.where(W.sum(axis=2, keepdims=True) >= 0, 1.0, -1.0)      # the same orientation (all-up -> +1)
+    W = W * np.where(W.sum(axis=2, keepdims=True) >= 0, 1.0, -1.0)  # the same orientation (all-up -> +1)
     block = np.tile(np.arange(W.shape[1]), (len(W), 1))
-    return MapSet(tuple(names), np.array(tables, dtype=np.int8), W, block, T.fc_window, time.perf_counter() - start,
-                  time.process_time() - cpu)
+    return MapSet(
+        tuple(names),
+        np.array(tables, dtype=np.int8),
+        W,
+        block,
+        T.fc_window,
+        time.perf_counter() - start,
+        time.process_time() - cpu,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Independent ensembles, moments in one pass
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Ensembles:
@@ -213,8 +277,18 @@ class Ensembles:
     cpu_seconds: float = 0.0
 
 
-def _run_ensembles(maps: MapSet, L: int, n_levels: int, seeds, chains: int, sweeps: int, burn: int, groups: int,
-                   n_even: int, n_odd: int) -> Ensembles:
+def _run_ensembles(
+    maps: MapSet,
+    L: int,
+    n_levels: int,
+    seeds,
+    chains: int,
+    sweeps: int,
+    burn: int,
+    groups: int,
+    n_even: int,
+    n_odd: int,
+) -> Ensembles:
     centred = [True] * n_even + [False] * n_odd
     moments = []
     start, cpu = time.perf_counter(), time.process_time()
@@ -237,12 +311,12 @@ def run_ensembles(P: Protocol, which: str = "main") -> Ensembles:
     seed ``seeds[0]``, majority rule and decimation at ``big_L``)."""
     ms = map_set(P)
     if which == "main":
-        return _run_ensembles(ms, P.L, P.n_levels, P.ensembles, P.chains, P.sweeps, P.burn, P.groups, P.n_even,
-                              P.n_odd)
+        return _run_ensembles(ms, P.L, P.n_levels, P.ensembles, P.chains, P.sweeps, P.burn, P.groups, P.n_even, P.n_odd)
     if which == "big":
         sub = ms.subset((f"trained/{P.seed0}", "majority", "decimation"))
-        return _run_ensembles(sub, P.big_L, P.big_levels, P.big_ensembles, P.big_chains, P.big_sweeps, P.burn,
-                              P.groups, P.n_even, P.n_odd)
+        return _run_ensembles(
+            sub, P.big_L, P.big_levels, P.big_ensembles, P.big_chains, P.big_sweeps, P.burn, P.groups, P.n_even, P.n_odd
+        )
     raise ValueError(f"which must be 'main' or 'big', got {which!r}")
 
 
@@ -310,8 +384,11 @@ def truncation_shift(P: Protocol, sector: str, names) -> float:
     counts = sorted(P.even_counts if sector == "t" else P.odd_counts)
     k = P.n_even if sector == "t" else P.n_odd
     smaller = max(c for c in counts if c < k)
-    return max(abs(_value(P, "main", sector, name, n, k)[0] - _value(P, "main", sector, name, n, smaller)[0])
-               for name in names for n in claim_steps(P))
+    return max(
+        abs(_value(P, "main", sector, name, n, k)[0] - _value(P, "main", sector, name, n, smaller)[0])
+        for name in names
+        for n in claim_steps(P)
+    )
 
 
 def finite_size(P: Protocol = PROTOCOL):
@@ -329,8 +406,11 @@ def finite_size(P: Protocol = PROTOCOL):
                 if n < P.n_levels:
                     y, e = _value(P, "main", sector, name, n)
                     row[f"L={P.L}, {n}→{n + 1}"] = f"{y:.4f} ± {e:.4f}"
-            row = {k: row[k] for k in ["map", "exponent"] + sorted(set(row) - {"map", "exponent"},
-                                                                       key=lambda c: (c.split(", ")[1], c))}
+            row = {
+                k: row[k]
+                for k in ["map", "exponent"]
+                + sorted(set(row) - {"map", "exponent"}, key=lambda c: (c.split(", ")[1], c))
+            }
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -339,13 +419,17 @@ def timings(P: Protocol = PROTOCOL) -> dict[str, tuple[float, float]]:
     """Wall and CPU seconds of training the maps, of the main ensembles and of the L = big_L ensembles (the CPU
     seconds of this single-threaded process are what a machine shared with other jobs does not inflate)."""
     ms, main, big = map_set(P), run_ensembles(P), run_ensembles(P, "big")
-    return {"training": (ms.seconds, ms.cpu_seconds), "main ensembles": (main.seconds, main.cpu_seconds),
-            "big ensembles": (big.seconds, big.cpu_seconds)}
+    return {
+        "training": (ms.seconds, ms.cpu_seconds),
+        "main ensembles": (main.seconds, main.cpu_seconds),
+        "big ensembles": (big.seconds, big.cpu_seconds),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Claims' measures
 # ---------------------------------------------------------------------------------------------
+
 
 def claim_steps(P: Protocol) -> list[int]:
     return [n for n in (1, 2) if n < P.n_levels]
@@ -370,8 +454,15 @@ def _exponent_rows(P: Protocol, tol, sector: str, method: str) -> list[Row]:
         for n in claim_steps(P):
             y, e = _value(P, "main", sector, name, n)
             worst = max(worst, _finite(abs(y - target) / ytol), _finite(e / etol))
-        rows.append(Row(f"{name}: worst over steps of |{sym} - {target:g}| / {ytol:g} and error / {etol:g}", 0.0,
-                        worst, 1.0, "control"))
+        rows.append(
+            Row(
+                f"{name}: worst over steps of |{sym} - {target:g}| / {ytol:g} and error / {etol:g}",
+                0.0,
+                worst,
+                1.0,
+                "control",
+            )
+        )
     return rows
 
 
@@ -411,8 +502,15 @@ def _finite_size_rows(P: Protocol, tol, name: str, role: str) -> list[Row]:
         for n in [m for m in claim_steps(P) if m < P.big_levels - 1]:
             y64, e64 = _value(P, "main", sector, name, n)
             y128, e128 = _value(P, "big", sector, name, n)
-            rows.append(Row(f"{sym}, step {n}->{n + 1}, L={P.big_L} against L={P.L} ({name})", _finite(y64, 0.0),
-                            _finite(y128, 1e9), tol["k_sigma"] * _finite(math.hypot(e64, e128), 0.0), role))
+            rows.append(
+                Row(
+                    f"{sym}, step {n}->{n + 1}, L={P.big_L} against L={P.L} ({name})",
+                    _finite(y64, 0.0),
+                    _finite(y128, 1e9),
+                    tol["k_sigma"] * _finite(math.hypot(e64, e128), 0.0),
+                    role,
+                )
+            )
         n = P.big_levels - 1
         y, _ = _value(P, "big", sector, name, n)
         rows.append(Row(f"{sym}, step {n}->{n + 1}, L={P.big_L} ({name})", target, _finite(y, 0.0), ttol, role))
@@ -423,16 +521,26 @@ def measure_finite_size(P, tol):
     """2D.L128: the block autoencoder's rows (evidence); per control, the worst |measured - predicted| / tolerance."""
     rows = _finite_size_rows(P, tol, f"trained/{P.seed0}", "evidence")
     for name in ("majority", "decimation"):
-        worst = max(abs(r.measured - r.predicted) / r.tolerance if r.tolerance > 0 else 1e9
-                    for r in _finite_size_rows(P, tol, name, "control"))
-        rows.append(Row(f"{name}: worst |measured - predicted| / tolerance over the same rows", 0.0,
-                        _finite(worst), 1.0, "control"))
+        worst = max(
+            abs(r.measured - r.predicted) / r.tolerance if r.tolerance > 0 else 1e9
+            for r in _finite_size_rows(P, tol, name, "control")
+        )
+        rows.append(
+            Row(
+                f"{name}: worst |measured - predicted| / tolerance over the same rows",
+                0.0,
+                _finite(worst),
+                1.0,
+                "control",
+            )
+        )
     return rows
 
 
 # ---------------------------------------------------------------------------------------------
 # Figure
 # ---------------------------------------------------------------------------------------------
+
 
 def plot_exponents(ax_t, ax_h, P: Protocol = PROTOCOL, tol=None) -> None:
     """y_t (left) and y_h (right) per map and step with errors; the bands are the claims' tolerances."""
@@ -445,16 +553,28 @@ def plot_exponents(ax_t, ax_h, P: Protocol = PROTOCOL, tol=None) -> None:
             vals = np.array([_value(P, "main", sector, name, n) for n in steps])
             x = steps + 0.06 * (j - (len(ens.names) - 1) / 2)
             first = ens.names.index(next(n for n in ens.names if n.split("/")[0] == prefix)) == j
-            ax.errorbar(x, vals[:, 0], vals[:, 1], fmt="o", ms=3, color=colors[prefix], capsize=2,
-                        label=MAP_LABELS[prefix] if first else None)
+            ax.errorbar(
+                x,
+                vals[:, 0],
+                vals[:, 1],
+                fmt="o",
+                ms=3,
+                color=colors[prefix],
+                capsize=2,
+                label=MAP_LABELS[prefix] if first else None,
+            )
         ax.axhline(target, color="k", lw=0.8)
         if tol is not None:
             t = tol["yt_tol"] if sector == "t" else tol["yh_tol"]
             ax.axhspan(target - t, target + t, color="0.85", zorder=0)
-        ax.set(xticks=steps, xticklabels=[f"{n}→{n + 1}" for n in steps], xlabel="blocking step",
-               ylabel=rf"${sym[0]}_{sym[2]}$", ylim=(0.85, 1.25) if sector == "t" else (1.845, 1.965),
-               title=(r"thermal exponent $y_t$ (exact 1)" if sector == "t"
-                      else r"magnetic exponent $y_h$ (exact 15/8)"))
+        ax.set(
+            xticks=steps,
+            xticklabels=[f"{n}→{n + 1}" for n in steps],
+            xlabel="blocking step",
+            ylabel=rf"${sym[0]}_{sym[2]}$",
+            ylim=(0.85, 1.25) if sector == "t" else (1.845, 1.965),
+            title=(r"thermal exponent $y_t$ (exact 1)" if sector == "t" else r"magnetic exponent $y_h$ (exact 15/8)"),
+        )
     ax_h.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
@@ -501,8 +621,10 @@ def _yh_statement(method: str) -> str:
     return (
         "Ours: linearized MCRG with {protocol.n_odd} odd operators (magnetization; the four three-spin products "
         "of a plaquette; the three-spin products along the axes; along the diagonals; their means are zero by "
-        "the spin-flip symmetry and are not subtracted) gives, for the trained coarse-graining of " + text +
-        " of the training seed(s) {protocol.seeds}, the magnetic exponent y_h = ln(lambda_h) / ln 2 within {yh_tol} of "
+        "the spin-flip symmetry and are not subtracted) gives, for the trained coarse-graining of "
+        + text
+        + " of the training seed(s) {protocol.seeds}, the magnetic exponent y_h = ln(lambda_h) / ln 2 "
+        "within {yh_tol} of "
         "15/8 at steps 1->2 and 2->3, with error at most {yh_err}, on " + _ESTIMATE + " Controls, same test "
         "on the same ensembles: majority rule (top-left tie-break), decimation, anti-aligned filter; a control "
         "that passes makes the verdict 'holds but not specific to training'."
@@ -511,26 +633,70 @@ def _yh_statement(method: str) -> str:
 
 def _claim(id_: str, statement: str, tolerances: dict, title: str, measure, amends: str = "") -> Claim:
     # physics numbers the statements write: the steps 1->2, 2->3 (3->4) and the exact exponents 1 and 15/8
-    constants = tuple(c for c in ("1", "2", "3", "4", "15/8") if c in statement.replace("{", " ").split("}")[0] or
-                      c in statement)
-    return Claim(id=id_, paper="2D", reading="X", paper_claim=_PAPER_CLAIM, statement=statement,
-                 tolerances=tolerances, chapter=CHAPTER, measure=measure, protocol=PROTOCOL,
-                 figure="fig-2d-exponents", title=title, constants=constants, amends=amends)
+    constants = tuple(
+        c for c in ("1", "2", "3", "4", "15/8") if c in statement.replace("{", " ").split("}")[0] or c in statement
+    )
+    return Claim(
+        id=id_,
+        paper="2D",
+        reading="X",
+        paper_claim=_PAPER_CLAIM,
+        statement=statement,
+        tolerances=tolerances,
+        chapter=CHAPTER,
+        measure=measure,
+        protocol=PROTOCOL,
+        figure="fig-2d-exponents",
+        title=title,
+        constants=constants,
+        amends=amends,
+    )
 
 
 CLAIMS = (
-    _claim("2D.yt.AE", _yt_statement("AE"), {"yt_tol": 0.01, "yt_err": 0.005},
-           "the block autoencoder's map has y_t = 1 to the third decimal", measure_yt_ae, amends="2D.L2"),
-    _claim("2D.yt.MI", _yt_statement("MI"), {"yt_tol": 0.01, "yt_err": 0.005},
-           "the mutual-information map has y_t = 1 to the third decimal", measure_yt_mi),
-    _claim("2D.yt.FC", _yt_statement("FC"), {"yt_tol": 0.01, "yt_err": 0.005},
-           "the FC span's block readout has y_t = 1 to the third decimal", measure_yt_fc),
-    _claim("2D.yh.AE", _yh_statement("AE"), {"yh_tol": 0.01, "yh_err": 0.003},
-           "the block autoencoder's map has y_h = 15/8", measure_yh_ae),
-    _claim("2D.yh.MI", _yh_statement("MI"), {"yh_tol": 0.01, "yh_err": 0.003},
-           "the mutual-information map has y_h = 15/8", measure_yh_mi),
-    _claim("2D.yh.FC", _yh_statement("FC"), {"yh_tol": 0.01, "yh_err": 0.003},
-           "the FC span's block readout has y_h = 15/8", measure_yh_fc),
+    _claim(
+        "2D.yt.AE",
+        _yt_statement("AE"),
+        {"yt_tol": 0.01, "yt_err": 0.005},
+        "the block autoencoder's map has y_t = 1 to the third decimal",
+        measure_yt_ae,
+        amends="2D.L2",
+    ),
+    _claim(
+        "2D.yt.MI",
+        _yt_statement("MI"),
+        {"yt_tol": 0.01, "yt_err": 0.005},
+        "the mutual-information map has y_t = 1 to the third decimal",
+        measure_yt_mi,
+    ),
+    _claim(
+        "2D.yt.FC",
+        _yt_statement("FC"),
+        {"yt_tol": 0.01, "yt_err": 0.005},
+        "the FC span's block readout has y_t = 1 to the third decimal",
+        measure_yt_fc,
+    ),
+    _claim(
+        "2D.yh.AE",
+        _yh_statement("AE"),
+        {"yh_tol": 0.01, "yh_err": 0.003},
+        "the block autoencoder's map has y_h = 15/8",
+        measure_yh_ae,
+    ),
+    _claim(
+        "2D.yh.MI",
+        _yh_statement("MI"),
+        {"yh_tol": 0.01, "yh_err": 0.003},
+        "the mutual-information map has y_h = 15/8",
+        measure_yh_mi,
+    ),
+    _claim(
+        "2D.yh.FC",
+        _yh_statement("FC"),
+        {"yh_tol": 0.01, "yh_err": 0.003},
+        "the FC span's block readout has y_h = 15/8",
+        measure_yh_fc,
+    ),
     _claim(
         "2D.L128",
         "Ours (finite size): on {protocol.n_big_ensembles} independent critical ensembles at L = {protocol.big_L} "
@@ -545,5 +711,7 @@ CLAIMS = (
         "{yt_tol} of 1 and y_h within {yh_tol} of 15/8 (no error criterion at this step). Controls, same test: "
         "majority rule, decimation.",
         {"k_sigma": 3.0, "yt_tol": 0.02, "yh_tol": 0.01},
-        "the exponents are not an L = 64 artefact", measure_finite_size),
+        "the exponents are not an L = 64 artefact",
+        measure_finite_size,
+    ),
 )

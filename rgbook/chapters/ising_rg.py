@@ -79,22 +79,32 @@ class Protocol:
 
     # I.rg.decimation: (K, h, b) cases, and the ring sizes of the enumeration route
     decimation_cases: tuple[tuple[float, float, int], ...] = (
-        (0.5, 0.0, 2), (1.0, 0.0, 2), (1.0, 0.3, 2), (2.0, -0.5, 2), (1.0, 0.0, 3), (0.7, -0.4, 3), (1.2, 0.2, 4))
+        (0.5, 0.0, 2),
+        (1.0, 0.0, 2),
+        (1.0, 0.3, 2),
+        (2.0, -0.5, 2),
+        (1.0, 0.0, 3),
+        (0.7, -0.4, 3),
+        (1.2, 0.2, 4),
+    )
     #: the enumerated ring has b*m sites with m = min(enumeration_blocks, enumeration_max_sites // b)
     enumeration_blocks: int = 4
     enumeration_max_sites: int = 12
     #: (K, b, R_b(K)): reference values computed independently (closed form artanh(tanh^b K),
     #: high precision), quoted to 10 decimals
     reference_maps: tuple[tuple[float, int, float], ...] = (
-        (1.0, 2, 0.6625013737), (0.5, 2, 0.2168904152), (1.0, 3, 0.4743957547))
+        (1.0, 2, 0.6625013737),
+        (0.5, 2, 0.2168904152),
+        (1.0, 3, 0.4743957547),
+    )
     # I.rg.fixed-point
     flow_starts: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0)
     flow_bs: tuple[int, ...] = (2, 3)
     flow_steps: int = 30
-    field_flow_start: tuple[float, float, int] = (1.0, 0.3, 2)   # (K_0, h_0, b)
-    small_K: float = 1e-3                                         # where R_b(K)/K^b is measured
-    large_K: float = 10.0                                         # where x'/x is measured
-    fixed_line_point: tuple[float, float, int] = (0.0, 0.5, 2)    # (K, h, b) of the Jacobian
+    field_flow_start: tuple[float, float, int] = (1.0, 0.3, 2)  # (K_0, h_0, b)
+    small_K: float = 1e-3  # where R_b(K)/K^b is measured
+    large_K: float = 10.0  # where x'/x is measured
+    fixed_line_point: tuple[float, float, int] = (0.0, 0.5, 2)  # (K, h, b) of the Jacobian
     # I.rg.correlation-length
     xi_couplings: tuple[float, ...] = (0.3, 1.0, 2.0)
     xi_bs: tuple[int, ...] = (2, 3)
@@ -112,17 +122,23 @@ class Protocol:
     fig_flow_steps: int = 12
     fig_field_b: int = 2
     fig_field_starts: tuple[tuple[float, float], ...] = (
-        (2.0, 0.05), (1.5, -0.2), (1.0, 0.3), (2.5, 0.0), (0.6, -1.0), (0.3, 2.5))
+        (2.0, 0.05),
+        (1.5, -0.2),
+        (1.0, 0.3),
+        (2.5, 0.0),
+        (0.6, -1.0),
+        (0.3, 2.5),
+    )
     fig_field_steps: int = 8
     fig_map_bs: tuple[int, ...] = (2, 3)
     fig_xi_K0: float = 2.0
     fig_xi_bs: tuple[int, ...] = (2, 3)
     fig_xi_steps: int = 5
-    fig_xi_sampled_steps: int = 3      # decimation levels measured from samples (0..3)
+    fig_xi_sampled_steps: int = 3  # decimation levels measured from samples (0..3)
     fig_xi_n_samples: int = 20_000
-    fig_xi_kept_bonds: int = 40        # chains of b^k * 40 + 1 sites keep 40 bonds after k steps
-    fig_xi_seed: int = 7               # level k uses seed fig_xi_seed + k
-    fig_xi_k_sigma: float = 5.0        # error bars of k standard errors
+    fig_xi_kept_bonds: int = 40  # chains of b^k * 40 + 1 sites keep 40 bonds after k steps
+    fig_xi_seed: int = 7  # level k uses seed fig_xi_seed + k
+    fig_xi_k_sigma: float = 5.0  # error bars of k standard errors
     fig_free_energy_cases: tuple[tuple[float, float, int], ...] = ((1.0, 0.0, 2), (1.0, 0.3, 2), (2.0, -0.5, 3))
 
     def smoke(self) -> Protocol:
@@ -191,9 +207,7 @@ def decimate_by_enumeration(K: float, h: float = 0.0, b: int = 2, m: int = 4) ->
     # log-marginal of the kept spins, in all_configurations(m) order
     order = np.argsort(kept_idx, kind="stable")
     bounds = np.searchsorted(kept_idx[order], np.arange(2**m + 1))
-    log_marg = np.array(
-        [logsumexp(logw[order[bounds[k] : bounds[k + 1]]]) for k in range(2**m)]
-    ) - logZ
+    log_marg = np.array([logsumexp(logw[order[bounds[k] : bounds[k + 1]]]) for k in range(2**m)]) - logZ
     Kp, hp, residual = fit_chain_loglinear(ising.all_configurations(m), log_marg, periodic=True)
     logZm = float(logsumexp(ising.energy(ising.all_configurations(m), Kp, hp, "periodic")))
     gp = (logZ - logZm) / m
@@ -207,12 +221,12 @@ class DecimationRoutes:
     K: float
     h: float
     b: int
-    matrix: tuple[float, float, float]           # rgbook.rg.decimate (log-space matrix power)
-    enumeration: tuple[float, float, float]      # decimate_by_enumeration
-    enumeration_residual: float                  # misfit of its log-linear fit
-    enumeration_sites: int                       # b * m sites enumerated
-    closed_form: tuple[float, float, float] | None   # rgbook.rg.decimate_closed_form_b2 (b = 2)
-    zero_field_map: float | None                 # rgbook.rg.zero_field_map, K' only (h = 0)
+    matrix: tuple[float, float, float]  # rgbook.rg.decimate (log-space matrix power)
+    enumeration: tuple[float, float, float]  # decimate_by_enumeration
+    enumeration_residual: float  # misfit of its log-linear fit
+    enumeration_sites: int  # b * m sites enumerated
+    closed_form: tuple[float, float, float] | None  # rgbook.rg.decimate_closed_form_b2 (b = 2)
+    zero_field_map: float | None  # rgbook.rg.zero_field_map, K' only (h = 0)
 
     @property
     def closed_forms_available(self) -> str:
@@ -243,26 +257,39 @@ def decimation_routes(P: Protocol) -> tuple[DecimationRoutes, ...]:
     for K, h, b in P.decimation_cases:
         m = _enumeration_blocks(P, b)
         Ke, he, ge, resid = decimate_by_enumeration(K, h, b, m=m)
-        out.append(DecimationRoutes(
-            K=K, h=h, b=b,
-            matrix=tuple(float(v) for v in rg.decimate(K, h, b)),
-            enumeration=(Ke, he, ge),
-            enumeration_residual=resid,
-            enumeration_sites=b * m,
-            closed_form=tuple(float(v) for v in rg.decimate_closed_form_b2(K, h)) if b == 2 else None,
-            zero_field_map=float(rg.zero_field_map(K, b)) if h == 0.0 else None,
-        ))
+        out.append(
+            DecimationRoutes(
+                K=K,
+                h=h,
+                b=b,
+                matrix=tuple(float(v) for v in rg.decimate(K, h, b)),
+                enumeration=(Ke, he, ge),
+                enumeration_residual=resid,
+                enumeration_sites=b * m,
+                closed_form=tuple(float(v) for v in rg.decimate_closed_form_b2(K, h)) if b == 2 else None,
+                zero_field_map=float(rg.zero_field_map(K, b)) if h == 0.0 else None,
+            )
+        )
     return tuple(out)
 
 
 def routes_table(routes: tuple[DecimationRoutes, ...]) -> pd.DataFrame:
     """Display table of :func:`decimation_routes`: the matrix-power values and the spread of the routes."""
-    return pd.DataFrame([
-        {"K": r.K, "h": r.h, "b": r.b, "K' (matrix power)": r.matrix[0], "h' (matrix power)": r.matrix[1],
-         "g' (matrix power)": r.matrix[2], "closed form available": r.closed_forms_available,
-         "max |route - matrix|": r.spread}
-        for r in routes
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "K": r.K,
+                "h": r.h,
+                "b": r.b,
+                "K' (matrix power)": r.matrix[0],
+                "h' (matrix power)": r.matrix[1],
+                "g' (matrix power)": r.matrix[2],
+                "closed form available": r.closed_forms_available,
+                "max |route - matrix|": r.spread,
+            }
+            for r in routes
+        ]
+    )
 
 
 def measure_decimation(P: Protocol, tol: Mapping[str, float]) -> list[Row]:
@@ -287,8 +314,14 @@ def measure_decimation(P: Protocol, tol: Mapping[str, float]) -> list[Row]:
         if r.zero_field_map is not None:
             rows.append(Row(f"K' = artanh(tanh^b K) vs matrix ({tag})", Km, r.zero_field_map, tol["closed_form"]))
     for K, b, ref in P.reference_maps:
-        rows.append(Row(f"R_{b}({K}) vs reference value (computed independently: closed form, high precision)",
-                        ref, rg.decimate(K, 0.0, b)[0], tol["routes"]))
+        rows.append(
+            Row(
+                f"R_{b}({K}) vs reference value (computed independently: closed form, high precision)",
+                ref,
+                rg.decimate(K, 0.0, b)[0],
+                tol["routes"],
+            )
+        )
     return rows
 
 
@@ -312,10 +345,10 @@ class FlowEnd:
 class FixedPoints:
     """The flows and the map near its fixed points."""
 
-    flows: tuple[FlowEnd, ...]                          # zero field from P.flow_starts, then P.field_flow_start
-    superstable: tuple[tuple[int, float, float], ...]   # (b, K, R_b(K)/K^b) at K = P.small_K
-    unstable: tuple[tuple[int, float, float], ...]      # (b, K, x'/x) with x = e^{-2K} at K = P.large_K
-    jacobian: tuple[tuple[float, float], tuple[float, float]]   # d(K',h')/d(K,h) at P.fixed_line_point
+    flows: tuple[FlowEnd, ...]  # zero field from P.flow_starts, then P.field_flow_start
+    superstable: tuple[tuple[int, float, float], ...]  # (b, K, R_b(K)/K^b) at K = P.small_K
+    unstable: tuple[tuple[int, float, float], ...]  # (b, K, x'/x) with x = e^{-2K} at K = P.large_K
+    jacobian: tuple[tuple[float, float], tuple[float, float]]  # d(K',h')/d(K,h) at P.fixed_line_point
 
 
 @lru_cache(maxsize=4)
@@ -338,8 +371,12 @@ def fixed_points(P: Protocol) -> FixedPoints:
         x, xp = np.exp(-2 * K), np.exp(-2 * rg.zero_field_map(K, b))
         unstable.append((b, K, float(xp / x)))
     J = rg.linearize(*P.fixed_line_point)
-    return FixedPoints(tuple(flows), tuple(superstable), tuple(unstable),
-                       ((float(J[0, 0]), float(J[0, 1])), (float(J[1, 0]), float(J[1, 1]))))
+    return FixedPoints(
+        tuple(flows),
+        tuple(superstable),
+        tuple(unstable),
+        ((float(J[0, 0]), float(J[0, 1])), (float(J[1, 0]), float(J[1, 1]))),
+    )
 
 
 def _exponent(x: float) -> str:
@@ -353,13 +390,17 @@ def measure_fixed_point(P: Protocol, tol: Mapping[str, float]) -> list[Row]:
     fp = fixed_points(P)
     rows = []
     for f in fp.flows:
-        name = (f"K_{f.steps} from K_0={f.K0}, b={f.b}" if f.h0 == 0.0
-                else f"K_{f.steps} from (K_0, h_0)=({f.K0:g}, {f.h0:g}), b={f.b}")
+        name = (
+            f"K_{f.steps} from K_0={f.K0}, b={f.b}"
+            if f.h0 == 0.0
+            else f"K_{f.steps} from (K_0, h_0)=({f.K0:g}, {f.h0:g}), b={f.b}"
+        )
         rows.append(Row(name, 0.0, f.K_final, tol["flow"]))
     for (b, Ks, ratio), (_, Kl, xratio) in zip(fp.superstable, fp.unstable):
         rows.append(Row(f"R_{b}(K)/K^{b} at K={_exponent(Ks)} (K' ~ K^b)", 1.0, ratio, tol["superstable"]))
-        rows.append(Row(f"x'/x with x=e^(-2K) at K={Kl:g}, b={b} (eigenvalue b at K*=inf)", float(b), xratio,
-                        tol["unstable"]))
+        rows.append(
+            Row(f"x'/x with x=e^(-2K) at K={Kl:g}, b={b} (eigenvalue b at K*=inf)", float(b), xratio, tol["unstable"])
+        )
     K, h, _ = P.fixed_line_point
     rows.append(Row(f"dK'/dK on the fixed line K={K:g} (h={h})", 0.0, fp.jacobian[0][0], tol["jacobian"]))
     rows.append(Row(f"dh'/dh on the fixed line K={K:g} (h={h})", 1.0, fp.jacobian[1][1], tol["jacobian"]))
@@ -391,7 +432,7 @@ class SampledCorrelation:
     K: float
     b: int
     seed: int
-    predicted: float     # tanh K', K' = R_b(K)
+    predicted: float  # tanh K', K' = R_b(K)
     mean: float
     se: float
 
@@ -415,8 +456,14 @@ def measure_correlation_length(P: Protocol, tol: Mapping[str, float]) -> list[Ro
             rows.append(Row(f"b xi(K') vs xi(K) at K={K}, b={b}", float(xi), float(b * xip), tol["xi_relative"] * xi))
     k = tol["k_sigma"]
     for c in sampled_correlations(P):
-        rows.append(Row(f"<s s> of decimated samples vs tanh K' (K={c.K}, b={c.b}; tol {k:g} s.e.)",
-                        c.predicted, c.mean, k * c.se))
+        rows.append(
+            Row(
+                f"<s s> of decimated samples vs tanh K' (K={c.K}, b={c.b}; tol {k:g} s.e.)",
+                c.predicted,
+                c.mean,
+                k * c.se,
+            )
+        )
     return rows
 
 
@@ -426,10 +473,10 @@ class CorrelationFlow:
 
     K0: float
     b: int
-    xi_exact: tuple[float, ...]       # xi(K_n), n = 0..steps
-    xi_predicted: tuple[float, ...]   # xi(K_0) / b^n
-    xi_measured: tuple[float, ...]    # from every b^k-th spin of sampled chains, k = 0..sampled_steps
-    xi_se: tuple[float, ...]          # standard errors (delta method)
+    xi_exact: tuple[float, ...]  # xi(K_n), n = 0..steps
+    xi_predicted: tuple[float, ...]  # xi(K_0) / b^n
+    xi_measured: tuple[float, ...]  # from every b^k-th spin of sampled chains, k = 0..sampled_steps
+    xi_se: tuple[float, ...]  # standard errors (delta method)
 
 
 @lru_cache(maxsize=4)
@@ -443,15 +490,25 @@ def correlation_flows(P: Protocol) -> tuple[CorrelationFlow, ...]:
         # keep every b^k-th spin of exactly sampled chains (k = 0 is the chain itself)
         for k in range(min(P.fig_xi_steps, P.fig_xi_sampled_steps) + 1):
             stride = b**k
-            c, se = decimated_correlation(P.fig_xi_K0, stride, n_samples=P.fig_xi_n_samples,
-                                          N=stride * P.fig_xi_kept_bonds + 1, seed=P.fig_xi_seed + k)
+            c, se = decimated_correlation(
+                P.fig_xi_K0,
+                stride,
+                n_samples=P.fig_xi_n_samples,
+                N=stride * P.fig_xi_kept_bonds + 1,
+                seed=P.fig_xi_seed + k,
+            )
             meas.append(float(-1.0 / np.log(c)))
             err.append(float(se / (c * np.log(c) ** 2)))  # delta method: d xi / dc = 1/(c ln^2 c)
-        out.append(CorrelationFlow(
-            K0=P.fig_xi_K0, b=b,
-            xi_exact=tuple(float(v) for v in ising.correlation_length(Ks)),
-            xi_predicted=tuple(float(v) for v in ising.correlation_length(P.fig_xi_K0) / float(b) ** n),
-            xi_measured=tuple(meas), xi_se=tuple(err)))
+        out.append(
+            CorrelationFlow(
+                K0=P.fig_xi_K0,
+                b=b,
+                xi_exact=tuple(float(v) for v in ising.correlation_length(Ks)),
+                xi_predicted=tuple(float(v) for v in ising.correlation_length(P.fig_xi_K0) / float(b) ** n),
+                xi_measured=tuple(meas),
+                xi_se=tuple(err),
+            )
+        )
     return tuple(out)
 
 
@@ -467,8 +524,14 @@ def measure_free_energy(P: Protocol, tol: Mapping[str, float]) -> list[Row]:
         exact = float(ising.free_energy_per_spin(K, h))
         for b in P.free_energy_bs:
             f = rg.free_energy_from_flow(K, h, b, steps=steps)
-            rows.append(Row(f"sum g/b^n ({steps} steps) vs ln lambda_max, K={K}, h={h}, b={b}", exact, float(f[-1]),
-                            tol["free_energy"]))
+            rows.append(
+                Row(
+                    f"sum g/b^n ({steps} steps) vs ln lambda_max, K={K}, h={h}, b={b}",
+                    exact,
+                    float(f[-1]),
+                    tol["free_energy"],
+                )
+            )
         lnZ = ising.log_partition(N, K, h, "periodic") / N
         rows.append(Row(f"ln Z_N/N of a {N}-ring vs ln lambda_max, K={K}, h={h}", exact, lnZ, tol["ring"]))
     return rows
@@ -502,8 +565,13 @@ def plot_field_flow(ax, P: Protocol) -> None:
         keep = np.abs(hs) < 3.2
         ax.plot(Ks[keep], hs[keep], "o-", color="C3", ms=3, lw=1.2)
     ax.plot([0, 0], [-3.0, 3.0], color="k", lw=3, label="fixed line $K^*=0$ (attracting)")
-    ax.set(xlabel="coupling $K$", ylabel="field $h$", xlim=(-0.1, 3.1), ylim=(-3.2, 3.2),
-           title=f"one step of decimation, $b={b}$")
+    ax.set(
+        xlabel="coupling $K$",
+        ylabel="field $h$",
+        xlim=(-0.1, 3.1),
+        ylim=(-3.2, 3.2),
+        title=f"one step of decimation, $b={b}$",
+    )
     ax.legend(loc="lower right", fontsize="small")
 
 
@@ -530,10 +598,21 @@ def plot_correlation_length_flow(ax, P: Protocol) -> None:
         n = np.arange(len(fl.xi_exact))
         ax.plot(n, fl.xi_exact, "-", color=f"C{i}", label=f"$\\xi(K_n)$, $b={fl.b}$")
         ax.plot(n, fl.xi_predicted, ":", color="k", lw=1)
-        ax.errorbar(np.arange(len(fl.xi_measured)), fl.xi_measured, yerr=k_sigma * np.array(fl.xi_se), fmt="o",
-                    color=f"C{i}", capsize=3, label=f"from decimated samples, $b={fl.b}$ ({k_sigma:g} s.e.)")
-    ax.set(yscale="log", xlabel="RG step $n$", ylabel="correlation length $\\xi$ (lattice units of the current chain)",
-           title=f"$\\xi_n = \\xi_0/b^n$ from $K_0={P.fig_xi_K0:g}$ (dotted)")
+        ax.errorbar(
+            np.arange(len(fl.xi_measured)),
+            fl.xi_measured,
+            yerr=k_sigma * np.array(fl.xi_se),
+            fmt="o",
+            color=f"C{i}",
+            capsize=3,
+            label=f"from decimated samples, $b={fl.b}$ ({k_sigma:g} s.e.)",
+        )
+    ax.set(
+        yscale="log",
+        xlabel="RG step $n$",
+        ylabel="correlation length $\\xi$ (lattice units of the current chain)",
+        title=f"$\\xi_n = \\xi_0/b^n$ from $K_0={P.fig_xi_K0:g}$ (dotted)",
+    )
     ax.legend(fontsize="small")
 
 
@@ -545,8 +624,11 @@ def plot_free_energy_convergence(ax, P: Protocol) -> None:
         err = np.abs(f - ising.free_energy_per_spin(K, h))
         ax.semilogy(np.arange(steps + 1), np.maximum(err, 1e-17), "o-", ms=3, label=f"$K={K:g}, h={h:g}, b={b}$")
     ax.axhline(np.finfo(float).eps, color="k", lw=0.8, ls=":", label="double-precision $\\epsilon$")
-    ax.set(xlabel="number of decimation steps $M$", ylabel="$|f_M - \\ln\\lambda_{\\max}|$ (per spin)",
-           title="free energy from the RG constants")
+    ax.set(
+        xlabel="number of decimation steps $M$",
+        ylabel="$|f_M - \\ln\\lambda_{\\max}|$ (per spin)",
+        title="free energy from the RG constants",
+    )
     ax.legend(fontsize="small")
 
 

@@ -30,10 +30,30 @@ from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..stats import seed_bootstrap
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "PROTOCOL_LA", "Flow", "LiteralRun", "BoundCheck", "copy_weights",
-           "run_stacks", "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
-           "LimitRun", "run_limit", "limit_table", "limit_optimizer_table", "plot_limit", "measure_limit",
-           "FIGURES", "CLAIMS"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "PROTOCOL_LA",
+    "Flow",
+    "LiteralRun",
+    "BoundCheck",
+    "copy_weights",
+    "run_stacks",
+    "run_bound_check",
+    "measures_table",
+    "flow_table",
+    "loss_table",
+    "plot_flow",
+    "LimitRun",
+    "run_limit",
+    "limit_table",
+    "limit_optimizer_table",
+    "plot_limit",
+    "measure_limit",
+    "FIGURES",
+    "CLAIMS",
+]
 
 CHAPTER = "book/literal_limit"
 
@@ -115,10 +135,28 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
-        return replace(self, N=4, depth=1, Ks=(1.0,), stack_seeds=2, restarts=1, steps=10, random_seeds=2,
-                       n_boot=100, check_N=6, check_functions=20, limit_N=8, limit_depth=2, limit_Ks=(1.0,),
-                       limit_stacks=2, limit_null_stacks=2, limit_steps=20, limit_batch=64, limit_deep_restarts=1,
-                       limit_random_seeds=3)
+        return replace(
+            self,
+            N=4,
+            depth=1,
+            Ks=(1.0,),
+            stack_seeds=2,
+            restarts=1,
+            steps=10,
+            random_seeds=2,
+            n_boot=100,
+            check_N=6,
+            check_functions=20,
+            limit_N=8,
+            limit_depth=2,
+            limit_Ks=(1.0,),
+            limit_stacks=2,
+            limit_null_stacks=2,
+            limit_steps=20,
+            limit_batch=64,
+            limit_deep_restarts=1,
+            limit_random_seeds=3,
+        )
 
     @property
     def limit_chain(self) -> str:
@@ -145,6 +183,7 @@ PROTOCOL = Protocol()
 #: The protocol of the amendment I.La: I.L's protocol as it was cut after its measuring code had been committed
 #: (best of 3 restarts of 800 steps, to fit the chapter's time budget then).
 PROTOCOL_LA = replace(PROTOCOL, restarts=3, steps=800)
+
 
 def copy_weights(n: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
     r"""The copy layer ``n -> n/2``: units 0, 1 copy the adjacent spins 0, 1; unit :math:`j\ge2` copies spin :math:`2j`.
@@ -213,8 +252,11 @@ class LiteralRun:
 def _project(configs: np.ndarray, probs: np.ndarray) -> tuple[float, float, float, float, float]:
     """KL projection ``(K', h', KL)``, then the correlation length and the halves' mutual information."""
     n = configs.shape[1]
-    return (*couplings.project_chain(configs, probs), couplings.correlation_length(configs, probs),
-            couplings.mutual_information(configs, probs, range(n // 2), range(n // 2, n)))
+    return (
+        *couplings.project_chain(configs, probs),
+        couplings.correlation_length(configs, probs),
+        couplings.mutual_information(configs, probs, range(n // 2), range(n // 2, n)),
+    )
 
 
 def _apply(W, c, configs, probs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
@@ -251,16 +293,31 @@ def run_stacks(P: Protocol, progress: bool = False) -> LiteralRun:
         n = configs_l.shape[1]
         if level == 0:  # every stack of one K has the same input: one training of all their restarts
             firsts = [key for key in keys if key[1] == 0]
-            runs0 = networks.train_autoencoders(configs_l, np.stack([current[key][1] for key in firsts]), n // 2,
-                                                restarts=P.stack_seeds * P.restarts, steps=P.steps, lr=P.lr,
-                                                seed=P.seed, progress=progress, desc="literal limit: level 1")
+            runs0 = networks.train_autoencoders(
+                configs_l,
+                np.stack([current[key][1] for key in firsts]),
+                n // 2,
+                restarts=P.stack_seeds * P.restarts,
+                steps=P.steps,
+                lr=P.lr,
+                seed=P.seed,
+                progress=progress,
+                desc="literal limit: level 1",
+            )
             by_K = dict(zip((key[0] for key in firsts), runs0))
-            runs = [by_K[key[0]][key[1] * P.restarts:(key[1] + 1) * P.restarts] for key in keys]
+            runs = [by_K[key[0]][key[1] * P.restarts : (key[1] + 1) * P.restarts] for key in keys]
         else:
-            runs = networks.train_autoencoders(configs_l, np.stack([current[key][1] for key in keys]), n // 2,
-                                               restarts=P.restarts, steps=P.steps, lr=P.lr,
-                                               seed=P.seed + 1000 * level, progress=progress,
-                                               desc=f"literal limit: level {level + 1}")
+            runs = networks.train_autoencoders(
+                configs_l,
+                np.stack([current[key][1] for key in keys]),
+                n // 2,
+                restarts=P.restarts,
+                steps=P.steps,
+                lr=P.lr,
+                seed=P.seed + 1000 * level,
+                progress=progress,
+                desc=f"literal limit: level {level + 1}",
+            )
         for key, mine in zip(keys, runs):
             best = min(mine, key=lambda mdl: mdl.loss)
             _, _, y, q, loss = _apply(best.W, best.c, *current[key])
@@ -357,8 +414,9 @@ def run_bound_check(P: Protocol) -> BoundCheck:
         stoch.append(stochastic)
         excess = max(excess, abs(corr) - bound)
     s, p = dists[1.0]
-    single = max(abs(abs(p @ (s[:, a] * s[:, b])) - np.tanh(P.check_K) ** (b - a))
-                 for a in range(N) for b in range(a + 1, N))
+    single = max(
+        abs(abs(p @ (s[:, a] * s[:, b])) - np.tanh(P.check_K) ** (b - a)) for a in range(N) for b in range(a + 1, N)
+    )
     return BoundCheck(N, P.check_K, np.array(ds), np.array(ratios), np.array(stoch), float(excess), float(single))
 
 
@@ -424,9 +482,17 @@ def run_limit(P: Protocol, progress: bool = False) -> LimitRun:
             models = {}
             for group in ((0.0,), P.limit_Ks):
                 runs = networks.train_autoencoders_sampled(
-                    s, np.stack([inputs[K] for K in group]), n // 2, restarts=max(count[K] for K in group),
-                    steps=P.limit_steps, lr=P.lr, batch=P.limit_batch, seed=P.limit_seed, progress=progress,
-                    desc=f"literal limit: level 1, K in {group}")
+                    s,
+                    np.stack([inputs[K] for K in group]),
+                    n // 2,
+                    restarts=max(count[K] for K in group),
+                    steps=P.limit_steps,
+                    lr=P.lr,
+                    batch=P.limit_batch,
+                    seed=P.limit_seed,
+                    progress=progress,
+                    desc=f"literal limit: level 1, K in {group}",
+                )
                 for K, mine in zip(group, runs):
                     for k in range(count[K]):
                         models[(K, k)] = [mine[k]]
@@ -436,10 +502,17 @@ def run_limit(P: Protocol, progress: bool = False) -> LimitRun:
                 spread[key].append(0.0)
         else:
             configs_l = cur[keys[0]][0]
-            runs = networks.train_autoencoders(configs_l, np.stack([cur[key][1] for key in keys]), n // 2,
-                                               restarts=P.limit_deep_restarts, steps=P.limit_steps, lr=P.lr,
-                                               seed=P.limit_seed + 1000 * level, progress=progress,
-                                               desc=f"literal limit: level {level + 1}")
+            runs = networks.train_autoencoders(
+                configs_l,
+                np.stack([cur[key][1] for key in keys]),
+                n // 2,
+                restarts=P.limit_deep_restarts,
+                steps=P.limit_steps,
+                lr=P.lr,
+                seed=P.limit_seed + 1000 * level,
+                progress=progress,
+                desc=f"literal limit: level {level + 1}",
+            )
             models = dict(zip(keys, runs))
             for key in keys:
                 best = min(models[key], key=lambda mdl: mdl.loss)
@@ -495,15 +568,19 @@ def limit_table(run: LimitRun, P: Protocol):
     for K in run.Ks:
         tr, ra = run.abs_couplings(K, "trained"), run.abs_couplings(K, "random")
         for lev in range(P.limit_depth + 1):
-            rows.append({
-                "K": K, "level": lev, "spins": P.limit_N // 2**lev,
-                "trained mean |K_l|": tr[:, lev].mean(), "trained range": f"[{tr[:, lev].min():.3f}, "
-                                                                          f"{tr[:, lev].max():.3f}]",
-                "random mean |K_l|": ra[:, lev].mean(), "random range": f"[{ra[:, lev].min():.3f}, "
-                                                                        f"{ra[:, lev].max():.3f}]",
-                "decimation K_l": run.couplings[("decimation", K)][0, lev],
-                "copy |K_l|": run.abs_couplings(K, "copy")[0, lev],
-            })
+            rows.append(
+                {
+                    "K": K,
+                    "level": lev,
+                    "spins": P.limit_N // 2**lev,
+                    "trained mean |K_l|": tr[:, lev].mean(),
+                    "trained range": f"[{tr[:, lev].min():.3f}, {tr[:, lev].max():.3f}]",
+                    "random mean |K_l|": ra[:, lev].mean(),
+                    "random range": f"[{ra[:, lev].min():.3f}, {ra[:, lev].max():.3f}]",
+                    "decimation K_l": run.couplings[("decimation", K)][0, lev],
+                    "copy |K_l|": run.abs_couplings(K, "copy")[0, lev],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -514,11 +591,16 @@ def limit_optimizer_table(run: LimitRun, P: Protocol):
     rows = []
     for K in run.Ks:
         for lev in range(1, P.limit_depth + 1):
-            rows.append({"K": K, "layer": f"{P.limit_N // 2**(lev - 1)} -> {P.limit_N // 2**lev}",
-                         "loss (best stack)": run.losses[K][:, lev - 1].min(),
-                         "loss (worst stack)": run.losses[K][:, lev - 1].max(),
-                         "largest late fall": run.plateau[K][:, lev - 1].max(),
-                         "largest restart gap": run.restart_spread[K][:, lev - 1].max() if lev > 1 else float("nan")})
+            rows.append(
+                {
+                    "K": K,
+                    "layer": f"{P.limit_N // 2 ** (lev - 1)} -> {P.limit_N // 2**lev}",
+                    "loss (best stack)": run.losses[K][:, lev - 1].min(),
+                    "loss (worst stack)": run.losses[K][:, lev - 1].max(),
+                    "largest late fall": run.plateau[K][:, lev - 1].max(),
+                    "largest restart gap": run.restart_spread[K][:, lev - 1].max() if lev > 1 else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -529,13 +611,24 @@ def plot_limit(ax, run: LimitRun, P: Protocol, K: float) -> None:
     tr0, ra0 = run.abs_couplings(0.0, "trained"), run.abs_couplings(0.0, "random")
     ax.fill_between(levels, tr0.min(axis=0), tr0.max(axis=0), color="C0", alpha=0.15)
     ax.plot(levels, tr0.mean(axis=0), "o--", color="C0", mfc="none", label="trained, null $K=0$ (range shaded)")
-    ax.plot(levels, run.abs_couplings(K, "trained").mean(axis=0), "o-", color="C0",
-            label=f"trained, $K={K:g}$ (mean of {len(run.abs_couplings(K, 'trained'))})")
+    ax.plot(
+        levels,
+        run.abs_couplings(K, "trained").mean(axis=0),
+        "o-",
+        color="C0",
+        label=f"trained, $K={K:g}$ (mean of {len(run.abs_couplings(K, 'trained'))})",
+    )
     ax.plot(levels, ra0.mean(axis=0), "^--", color="C2", mfc="none", label="random, null $K=0$")
-    ax.plot(levels, run.abs_couplings(K, "random").mean(axis=0), "^-", color="C2",
-            label=f"random, $K={K:g}$ (mean of {len(ra0)})")
-    ax.plot(levels, run.abs_couplings(K, "decimation")[0], "s-", color="k", alpha=0.4, lw=3,
-            label="decimation $= R_2^l(K)$")
+    ax.plot(
+        levels,
+        run.abs_couplings(K, "random").mean(axis=0),
+        "^-",
+        color="C2",
+        label=f"random, $K={K:g}$ (mean of {len(ra0)})",
+    )
+    ax.plot(
+        levels, run.abs_couplings(K, "decimation")[0], "s-", color="k", alpha=0.4, lw=3, label="decimation $= R_2^l(K)$"
+    )
     ax.plot(levels, run.abs_couplings(K, "copy")[0], "D:", color="C3", label="copy layer")
     ax.set_xticks(levels, [f"{lev}\n({P.limit_N // 2**lev} spins)" for lev in levels])
     ax.set(xlabel="level $l$", ylabel="$|K_l|$", title=f"input $K={K:g}$", ylim=(-0.02, 1.05 * max(P.limit_Ks)))
@@ -558,16 +651,20 @@ def measures_table(run: LiteralRun, P: Protocol):
     for K in P.Ks:
         rgK = rg.flow(K, 0.0, 2, steps=P.depth)[0]
         for lev in range(P.depth + 1):
-            rows.append({
-                "K": K, "level": lev, "RG xi": float(-1.0 / np.log(np.tanh(rgK[lev]))),
-                "trained xi": cell(run.measure(K, "trained", "xi")[:, lev]),
-                "random xi": cell(run.measure(K, "random", "xi")[:, lev]),
-                "decimation xi": run.select(K, "decimation")[0].xi[lev],
-                "copy xi": run.select(K, "copy")[0].xi[lev],
-                "trained I(halves)": cell(run.measure(K, "trained", "halves_mi")[:, lev]),
-                "random I(halves)": cell(run.measure(K, "random", "halves_mi")[:, lev]),
-                "decimation I(halves)": run.select(K, "decimation")[0].halves_mi[lev],
-            })
+            rows.append(
+                {
+                    "K": K,
+                    "level": lev,
+                    "RG xi": float(-1.0 / np.log(np.tanh(rgK[lev]))),
+                    "trained xi": cell(run.measure(K, "trained", "xi")[:, lev]),
+                    "random xi": cell(run.measure(K, "random", "xi")[:, lev]),
+                    "decimation xi": run.select(K, "decimation")[0].xi[lev],
+                    "copy xi": run.select(K, "copy")[0].xi[lev],
+                    "trained I(halves)": cell(run.measure(K, "trained", "halves_mi")[:, lev]),
+                    "random I(halves)": cell(run.measure(K, "random", "halves_mi")[:, lev]),
+                    "decimation I(halves)": run.select(K, "decimation")[0].halves_mi[lev],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -581,14 +678,20 @@ def flow_table(run: LiteralRun, P: Protocol):
         for lev in range(1, P.depth + 1):
             tr = seed_bootstrap(run.abs_couplings(K, "trained")[:, lev], P.n_boot, P.boot_seed)
             ra = seed_bootstrap(run.abs_couplings(K, "random")[:, lev], P.n_boot, P.boot_seed)
-            rows.append({
-                "K": K, "level": lev, "R_2^l(K)": rgK[lev],
-                "trained mean |K_l|": tr[0], "trained 95% interval": f"[{tr[1]:.3f}, {tr[2]:.3f}]",
-                "random mean |K_l|": ra[0], "random 95% interval": f"[{ra[1]:.3f}, {ra[2]:.3f}]",
-                "decimation K_l": run.select(K, "decimation")[0].couplings[lev],
-                "copy K_l": run.select(K, "copy")[0].couplings[lev],
-                "trained max KL residual": max(f.kl[lev] for f in run.select(K, "trained")),
-            })
+            rows.append(
+                {
+                    "K": K,
+                    "level": lev,
+                    "R_2^l(K)": rgK[lev],
+                    "trained mean |K_l|": tr[0],
+                    "trained 95% interval": f"[{tr[1]:.3f}, {tr[2]:.3f}]",
+                    "random mean |K_l|": ra[0],
+                    "random 95% interval": f"[{ra[1]:.3f}, {ra[2]:.3f}]",
+                    "decimation K_l": run.select(K, "decimation")[0].couplings[lev],
+                    "copy K_l": run.select(K, "copy")[0].couplings[lev],
+                    "trained max KL residual": max(f.kl[lev] for f in run.select(K, "trained")),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -599,10 +702,16 @@ def loss_table(run: LiteralRun, P: Protocol):
     rows = []
     for K in P.Ks:
         tr = np.array([f.losses[0] for f in run.select(K, "trained")])
-        rows.append({"K": K, "trained (best stack)": tr.min(), "trained (worst stack)": tr.max(),
-                     "decimation": run.select(K, "decimation")[0].losses[0],
-                     "copy layer": run.select(K, "copy")[0].losses[0],
-                     "random (mean)": float(np.mean([f.losses[0] for f in run.select(K, "random")]))})
+        rows.append(
+            {
+                "K": K,
+                "trained (best stack)": tr.min(),
+                "trained (worst stack)": tr.max(),
+                "decimation": run.select(K, "decimation")[0].losses[0],
+                "copy layer": run.select(K, "copy")[0].losses[0],
+                "random (mean)": float(np.mean([f.losses[0] for f in run.select(K, "random")])),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -640,17 +749,54 @@ def measure_literal(P: Protocol, tol) -> list[Row]:
             bound = float(rgK[lev]) + tol["rate"]
             for mode, role in (("trained", "evidence"), ("random", "control")):
                 _, _, hi = seed_bootstrap(run.abs_couplings(K, mode)[:, lev], P.n_boot, P.boot_seed)
-                rows.append(Row(f"{mode} stacks: upper 95% bootstrap bound of mean |K_{lev}| vs K* = 0 "
-                                f"(bound R_2^{lev}(K) + rate), K={K}", 0.0, hi, bound, role))
-            rows.append(Row(f"copy layer: |K_{lev}| vs K* = 0 (bound R_2^{lev}(K) + rate), K={K}", 0.0,
-                            abs(run.select(K, "copy")[0].couplings[lev]), bound, "control"))
-            rows.append(Row(f"decimation stack: K_{lev} vs R_2^{lev}(K), K={K}", float(rgK[lev]),
-                            run.select(K, "decimation")[0].couplings[lev], tol["decimation"], "consistency"))
+                rows.append(
+                    Row(
+                        f"{mode} stacks: upper 95% bootstrap bound of mean |K_{lev}| vs K* = 0 "
+                        f"(bound R_2^{lev}(K) + rate), K={K}",
+                        0.0,
+                        hi,
+                        bound,
+                        role,
+                    )
+                )
+            rows.append(
+                Row(
+                    f"copy layer: |K_{lev}| vs K* = 0 (bound R_2^{lev}(K) + rate), K={K}",
+                    0.0,
+                    abs(run.select(K, "copy")[0].couplings[lev]),
+                    bound,
+                    "control",
+                )
+            )
+            rows.append(
+                Row(
+                    f"decimation stack: K_{lev} vs R_2^{lev}(K), K={K}",
+                    float(rgK[lev]),
+                    run.select(K, "decimation")[0].couplings[lev],
+                    tol["decimation"],
+                    "consistency",
+                )
+            )
     check = run_bound_check(P)
-    rows.append(Row(f"largest |Corr(f(A), g(B))| - tanh^d|K| over {P.check_functions} random function pairs "
-                    f"(N={P.check_N}, K=±{P.check_K})", 0.0, max(check.excess, 0.0), tol["bound"], "consistency"))
-    rows.append(Row("largest ||Corr(s_a, s_b)| - tanh^(b-a)|K||: the bound is attained by single spins", 0.0,
-                    check.single_spin_error, tol["bound"], "consistency"))
+    rows.append(
+        Row(
+            f"largest |Corr(f(A), g(B))| - tanh^d|K| over {P.check_functions} random function pairs "
+            f"(N={P.check_N}, K=±{P.check_K})",
+            0.0,
+            max(check.excess, 0.0),
+            tol["bound"],
+            "consistency",
+        )
+    )
+    rows.append(
+        Row(
+            "largest ||Corr(s_a, s_b)| - tanh^(b-a)|K||: the bound is attained by single spins",
+            0.0,
+            check.single_spin_error,
+            tol["bound"],
+            "consistency",
+        )
+    )
     return rows
 
 
@@ -671,27 +817,68 @@ def measure_limit(P: Protocol, tol) -> list[Row]:
     for K in P.limit_Ks:
         tr = run.abs_couplings(K, "trained")
         _, band = _null_band(null_tr, tr[:, L], tol["k"])
-        rows.append(Row(f"trained stacks: mean |K_{L}| at K={K} vs the K = 0 null band (m0 + k SE)", 0.0,
-                        float(tr[:, L].mean()), max(band, 0.0)))
+        rows.append(
+            Row(
+                f"trained stacks: mean |K_{L}| at K={K} vs the K = 0 null band (m0 + k SE)",
+                0.0,
+                float(tr[:, L].mean()),
+                max(band, 0.0),
+            )
+        )
         means = tr.mean(axis=0)
-        rows.append(Row(f"trained stacks: largest rise of mean |K_l| from one level to the next, K={K} "
-                        "(0 if it never rises)", 0.0, float(max(np.max(np.diff(means)), 0.0)), tol["trend"]))
+        rows.append(
+            Row(
+                f"trained stacks: largest rise of mean |K_l| from one level to the next, K={K} (0 if it never rises)",
+                0.0,
+                float(max(np.max(np.diff(means)), 0.0)),
+                tol["trend"],
+            )
+        )
         ra = run.abs_couplings(K, "random")[:, L]
         _, band_r = _null_band(null_ra, ra, tol["k"])
         m, lo, hi = seed_bootstrap(ra, P.n_boot, P.boot_seed)
-        rows.append(Row(f"random stacks: mean |K_{L}| at K={K} vs their own K = 0 null band", 0.0, m,
-                        max(band_r, 0.0), "control", lo=lo, hi=hi))
-        rows.append(Row(f"copy layer: |K_{L}| at K={K} vs the trained K = 0 null band", 0.0,
-                        float(run.abs_couplings(K, "copy")[0, L]), max(band, 0.0), "control"))
+        rows.append(
+            Row(
+                f"random stacks: mean |K_{L}| at K={K} vs their own K = 0 null band",
+                0.0,
+                m,
+                max(band_r, 0.0),
+                "control",
+                lo=lo,
+                hi=hi,
+            )
+        )
+        rows.append(
+            Row(
+                f"copy layer: |K_{L}| at K={K} vs the trained K = 0 null band",
+                0.0,
+                float(run.abs_couplings(K, "copy")[0, L]),
+                max(band, 0.0),
+                "control",
+            )
+        )
         dec = run.couplings[("decimation", K)][0]
-        rows.append(Row(f"decimation stack: largest |K_l - R_2^l(K)| over l = 0..{L}, K={K} (corollary (i))", 0.0,
-                        float(np.max(np.abs(dec - rg.flow(K, 0.0, 2, steps=L)[0]))), tol["decimation"],
-                        "consistency"))
+        rows.append(
+            Row(
+                f"decimation stack: largest |K_l - R_2^l(K)| over l = 0..{L}, K={K} (corollary (i))",
+                0.0,
+                float(np.max(np.abs(dec - rg.flow(K, 0.0, 2, steps=L)[0]))),
+                tol["decimation"],
+                "consistency",
+            )
+        )
     for lev in range(1, L + 1):
         drop = max(float(run.plateau[K][:, lev - 1].max()) for K in run.Ks)
-        rows.append(Row(f"precondition: largest fall of a trained layer's exact loss over its last quarter of "
-                        f"steps, level {lev} (nats per spin; 0 if none)", 0.0, max(drop, 0.0), tol["plateau"],
-                        "precondition"))
+        rows.append(
+            Row(
+                f"precondition: largest fall of a trained layer's exact loss over its last quarter of "
+                f"steps, level {lev} (nats per spin; 0 if none)",
+                0.0,
+                max(drop, 0.0),
+                tol["plateau"],
+                "precondition",
+            )
+        )
     return rows
 
 

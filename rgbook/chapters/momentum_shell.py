@@ -133,9 +133,18 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A variant that runs each claim in seconds (same code paths, tiny sizes)."""
-        return replace(self, N=27, depth=2, rs=(0.3,), restarts=1, schedule=((200, 1e-2), (50, 1e-3)),
-                       control_seeds=(0, 1),
-                       fourier_levels=6, rate_level=3, eigen_steps=(1,))
+        return replace(
+            self,
+            N=27,
+            depth=2,
+            rs=(0.3,),
+            restarts=1,
+            schedule=((200, 1e-2), (50, 1e-3)),
+            control_seeds=(0, 1),
+            fourier_levels=6,
+            rate_level=3,
+            eigen_steps=(1,),
+        )
 
     # numbers of the claims' statements derived from the protocol
 
@@ -244,24 +253,52 @@ def measure_structure(P: Protocol, tol) -> list[Row]:
         tag = f"r_0 = {sr.r0:g}, level {sr.level}"
         rows += [
             Row(f"relative loss excess over Eckart-Young ({tag})", 0.0, sr.loss_excess, tol["loss"]),
-            Row(f"largest angle to the shell modes, rad ({tag}; bound from the loss tolerance)", 0.0, sr.angle,
-                sr.angle_bound),
-            Row(f"features' covariance vs momentum-shell iterate, relative spectral norm ({tag}; propagated bound)",
-                0.0, sr.covariance_error, sr.covariance_bound),
+            Row(
+                f"largest angle to the shell modes, rad ({tag}; bound from the loss tolerance)",
+                0.0,
+                sr.angle,
+                sr.angle_bound,
+            ),
+            Row(
+                f"features' covariance vs momentum-shell iterate, relative spectral norm ({tag}; propagated bound)",
+                0.0,
+                sr.covariance_error,
+                sr.covariance_bound,
+            ),
         ]
         if sr.level == 1:
             summary = _control_summary(sr.random_angles)
             rows += [
-                Row(f"random encoders: largest angle to the shell modes, rad ({tag}; seed mean {summary.text('.3g')})",
-                    0.0, summary.mean, sr.angle_bound, role="control"),
-                Row(f"decimation: largest angle to the shell modes, rad ({tag})", 0.0, sr.decimation_angle,
-                    sr.angle_bound, role="control"),
-                Row(f"block average: largest angle to the shell modes, rad ({tag})", 0.0, sr.block_average_angle,
-                    sr.angle_bound, role="control"),
+                Row(
+                    f"random encoders: largest angle to the shell modes, rad ({tag}; seed mean {summary.text('.3g')})",
+                    0.0,
+                    summary.mean,
+                    sr.angle_bound,
+                    role="control",
+                ),
+                Row(
+                    f"decimation: largest angle to the shell modes, rad ({tag})",
+                    0.0,
+                    sr.decimation_angle,
+                    sr.angle_bound,
+                    role="control",
+                ),
+                Row(
+                    f"block average: largest angle to the shell modes, rad ({tag})",
+                    0.0,
+                    sr.block_average_angle,
+                    sr.angle_bound,
+                    role="control",
+                ),
             ]
     rows.append(
-        Row(f"S Pi S^T = I/b for the shell projector (N = {P.N}, max deviation)", 0.0,
-            decimation_identity_error(P.N, P.b), tol["identity"], role="consistency")
+        Row(
+            f"S Pi S^T = I/b for the shell projector (N = {P.N}, max deviation)",
+            0.0,
+            decimation_identity_error(P.N, P.b),
+            tol["identity"],
+            role="consistency",
+        )
     )
     return rows
 
@@ -283,8 +320,15 @@ def measure_stable(P: Protocol, tol) -> list[Row]:
                 (f"TC_{L}/TC_0", [x.tc[L] / x.tc[0] for x in reads[kind]]),
             ):
                 summary = _control_summary(values)
-                rows.append(Row(f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text('.3g')})", 0.0, summary.mean,
-                                tol["flow"], role="control"))
+                rows.append(
+                    Row(
+                        f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text('.3g')})",
+                        0.0,
+                        summary.mean,
+                        tol["flow"],
+                        role="control",
+                    )
+                )
         ba = reads["block average"]
         rows += [
             Row(f"block average: |r_{L}|/r_0 (r_0 = {r0})", 0.0, abs(ba.r[L]) / r0, tol["flow"], role="control"),
@@ -294,8 +338,15 @@ def measure_stable(P: Protocol, tol) -> list[Row]:
         r_rg = r0
         for _ in range(L):
             r_rg = rg.gaussian_chain_ratio_map_b(r_rg, P.b)
-        rows.append(Row(f"decimation stack: r_{L} vs RG iterate r_b^{L}(r_0) (r_0 = {r0})", float(r_rg),
-                        float(dec.r[L]), tol["identity"], role="consistency"))
+        rows.append(
+            Row(
+                f"decimation stack: r_{L} vs RG iterate r_b^{L}(r_0) (r_0 = {r0})",
+                float(r_rg),
+                float(dec.r[L]),
+                tol["identity"],
+                role="consistency",
+            )
+        )
     return rows
 
 
@@ -311,33 +362,68 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
     L = P.depth
     bound = critical_bound(P, tol["critical"])
     tr, ms = reads["trained"], reads["momentum shell"]
-    rows = [Row(f"trained: t_{L} (t_0 = {2 * P.eps_critical:g}; bound {tol['critical']:g} b^{2 * L} t_0)", 0.0,
-                float(tr.t[L]), bound)]
+    rows = [
+        Row(
+            f"trained: t_{L} (t_0 = {2 * P.eps_critical:g}; bound {tol['critical']:g} b^{2 * L} t_0)",
+            0.0,
+            float(tr.t[L]),
+            bound,
+        )
+    ]
     for step in range(L):
         ms_ratio = ms.t[step + 1] / ms.t[step]
-        rows.append(Row(f"trained: t_{step + 1}/t_{step} vs momentum shell on the same ring "
-                        f"(relative {tol['ratio']:g})",
-                        float(ms_ratio), float(tr.t[step + 1] / tr.t[step]), tol["ratio"] * abs(ms_ratio),
-                        role="consistency"))
+        rows.append(
+            Row(
+                f"trained: t_{step + 1}/t_{step} vs momentum shell on the same ring (relative {tol['ratio']:g})",
+                float(ms_ratio),
+                float(tr.t[step + 1] / tr.t[step]),
+                tol["ratio"] * abs(ms_ratio),
+                role="consistency",
+            )
+        )
     for kind in CONTROLS:
         summary = _control_summary([x.t[L] for x in reads[kind]])
         rows.append(Row(f"{kind}s: t_{L} (seed mean {summary.text('.3g')})", 0.0, summary.mean, bound, role="control"))
     far = stack_readings(P, 0.5 - P.eps_response, r_train)
     expected = P.eps_response / P.eps_critical
-    rows.append(Row(f"trained: linear response t_{L}(t_0 = {2 * P.eps_response:g})/t_{L}(t_0 = {2 * P.eps_critical:g})",
-                    expected, float(far["trained"].t[L] / tr.t[L]), tol["response"] * expected))
+    rows.append(
+        Row(
+            f"trained: linear response t_{L}(t_0 = {2 * P.eps_response:g})/t_{L}(t_0 = {2 * P.eps_critical:g})",
+            expected,
+            float(far["trained"].t[L] / tr.t[L]),
+            tol["response"] * expected,
+        )
+    )
     rows += [
         Row(f"block average: t_{L}", 0.0, float(reads["block average"].t[L]), bound, role="control"),
-        Row(f"block average: linear response of t_{L}", expected,
-            float(far["block average"].t[L] / reads["block average"].t[L]), tol["response"] * expected,
-            role="control"),
+        Row(
+            f"block average: linear response of t_{L}",
+            expected,
+            float(far["block average"].t[L] / reads["block average"].t[L]),
+            tol["response"] * expected,
+            role="control",
+        ),
     ]
     for kind in CONTROLS:
         summary = _control_summary([a.t[L] / c.t[L] for a, c in zip(far[kind], reads[kind])])
-        rows.append(Row(f"{kind}s: linear response of t_{L} (seed mean {summary.text('.3g')})", expected, summary.mean,
-                        tol["response"] * expected, role="control"))
-    rows.append(Row(f"decimation: t_{L} (r = 1/2 is its fixed point)", 0.0, float(reads["decimation"].t[L]), bound,
-                    role="consistency"))
+        rows.append(
+            Row(
+                f"{kind}s: linear response of t_{L} (seed mean {summary.text('.3g')})",
+                expected,
+                summary.mean,
+                tol["response"] * expected,
+                role="control",
+            )
+        )
+    rows.append(
+        Row(
+            f"decimation: t_{L} (r = 1/2 is its fixed point)",
+            0.0,
+            float(reads["decimation"].t[L]),
+            bound,
+            role="consistency",
+        )
+    )
     return rows
 
 

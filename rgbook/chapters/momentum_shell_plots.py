@@ -56,8 +56,9 @@ def _reading_columns(reads: dict, attr: str, level: int) -> dict[str, object]:
     for name in ("trained", "momentum shell", "decimation", "block average"):
         out[name] = getattr(reads[name], attr)[level]
     for kind in CONTROLS:
-        out[f"{kind}s (seed mean [95 %])"] = _control_summary(
-            [getattr(x, attr)[level] for x in reads[kind]]).text(".3g")
+        out[f"{kind}s (seed mean [95 %])"] = _control_summary([getattr(x, attr)[level] for x in reads[kind]]).text(
+            ".3g"
+        )
     return out
 
 
@@ -96,8 +97,13 @@ def _plot_controls(ax, levels, reads, attr, transform=lambda v: v):
         vals = np.array([[transform(v) for v in getattr(x, attr)] for x in reads[kind]])
         lo, hi = np.percentile(vals, [2.5, 97.5], axis=0)
         st = _STYLE[kind]
-        ax.plot(levels, np.exp(np.log(vals).mean(axis=0)), marker=st["marker"], color=st["color"],
-                label=f"{kind}s (geometric mean, {len(vals)} seeds)")
+        ax.plot(
+            levels,
+            np.exp(np.log(vals).mean(axis=0)),
+            marker=st["marker"],
+            color=st["color"],
+            label=f"{kind}s (geometric mean, {len(vals)} seeds)",
+        )
         ax.fill_between(levels, lo, hi, color=st["color"], alpha=0.15)
 
 
@@ -119,20 +125,29 @@ def plot_structure(ax_spec, ax_angle, P, loss_tol: float = 1e-6) -> None:
     ax_spec.plot(q[order], pred[order], "k--", label=r"momentum shell $S(q'/b)/b$")
     ax_spec.plot(q_rank, lam_tr, "o", color="C0", ms=5, label="trained features (eigenvalues)")
     ax_spec.plot(q_rank, lam_dec, "s", color="C3", mfc="none", label="decimation (aliased)")
-    ax_spec.set(xlabel=r"coarse wavenumber $q'$ (rad per coarse site)", ylabel=r"feature spectrum $S'(q')$",
-                yscale="log", title=f"level 1, $N = {P.N}$, $r_0 = {r0}$")
+    ax_spec.set(
+        xlabel=r"coarse wavenumber $q'$ (rad per coarse site)",
+        ylabel=r"feature spectrum $S'(q')$",
+        yscale="log",
+        title=f"level 1, $N = {P.N}$, $r_0 = {r0}$",
+    )
     ax_spec.legend(fontsize="x-small")
     rows = structure(P, loss_tol)
     for i, r in enumerate(sorted({sr.r0 for sr in rows})):
         sel = [sr for sr in rows if sr.r0 == r]
         lv = [sr.level for sr in sel]
         ax_angle.semilogy(lv, [sr.angle for sr in sel], "o-", color=f"C{i}", label=f"trained, $r_0 = {r:g}$")
-        ax_angle.semilogy(lv, [sr.angle_bound for sr in sel], ":", color=f"C{i}",
-                          label=f"allowed by the loss, $r_0 = {r:g}$")
+        ax_angle.semilogy(
+            lv, [sr.angle_bound for sr in sel], ":", color=f"C{i}", label=f"allowed by the loss, $r_0 = {r:g}$"
+        )
     rnd = [np.mean(sr.random_angles) for sr in rows if sr.r0 == P.rs[0]]
     ax_angle.semilogy(range(1, P.depth + 1), rnd, "^--", color="C4", label="random encoders (mean)")
-    ax_angle.set(xlabel="level $l$", ylabel="largest principal angle to the shell modes (rad)",
-                 xticks=range(1, P.depth + 1), title="learned subspace = longest wavelengths")
+    ax_angle.set(
+        xlabel="level $l$",
+        ylabel="largest principal angle to the shell modes (rad)",
+        xticks=range(1, P.depth + 1),
+        title="learned subspace = longest wavelengths",
+    )
     ax_angle.legend(fontsize="xx-small")
 
 
@@ -145,8 +160,12 @@ def plot_flow(ax_stack, ax_fourier, P) -> None:
     for name in ("trained", "momentum shell", "decimation", "block average"):
         ax_stack.semilogy(levels, np.abs(reads[name].r), label=name, **_STYLE[name])
     _plot_controls(ax_stack, levels, reads, "r", abs)
-    ax_stack.set(xlabel=f"level $l$ (sites ${P.N}$ to ${P.N // P.b**P.depth}$)", ylabel=r"$|r_l|$, projected $K/d$",
-                 xticks=levels, title=f"trained stacks and controls, $r_0 = {r0}$")
+    ax_stack.set(
+        xlabel=f"level $l$ (sites ${P.N}$ to ${P.N // P.b**P.depth}$)",
+        ylabel=r"$|r_l|$, projected $K/d$",
+        xticks=levels,
+        title=f"trained stacks and controls, $r_0 = {r0}$",
+    )
     ax_stack.legend(fontsize="xx-small")
     N = P.b**P.fourier_levels
     for i, r in enumerate(P.rs):
@@ -156,10 +175,15 @@ def plot_flow(ax_stack, ax_fourier, P) -> None:
             dec.append(float(rg.gaussian_chain_ratio_map_b(dec[-1], P.b)))
         ax_fourier.semilogy(np.arange(len(ms)), ms, "o-", color=f"C{i}", label=f"momentum shell, $r_0 = {r}$")
         ax_fourier.semilogy(np.arange(len(dec)), dec, "s:", color=f"C{i}", mfc="none", label=f"decimation, $r_0 = {r}$")
-        ax_fourier.semilogy(np.arange(len(ms)), ms[2] * float(P.b) ** (-2.0 * (np.arange(len(ms)) - 2)), color="0.6",
-                            lw=0.8)
-    ax_fourier.set(xlabel="RG step $l$", ylabel=r"$r_l$", ylim=(1e-14, 1),
-                   title=rf"closed form, $N = {P.b}^{{{P.fourier_levels}}}$ (grey: $\propto b^{{-2l}}$)")
+        ax_fourier.semilogy(
+            np.arange(len(ms)), ms[2] * float(P.b) ** (-2.0 * (np.arange(len(ms)) - 2)), color="0.6", lw=0.8
+        )
+    ax_fourier.set(
+        xlabel="RG step $l$",
+        ylabel=r"$r_l$",
+        ylim=(1e-14, 1),
+        title=rf"closed form, $N = {P.b}^{{{P.fourier_levels}}}$ (grey: $\propto b^{{-2l}}$)",
+    )
     ax_fourier.legend(fontsize="xx-small")
 
 
@@ -174,8 +198,12 @@ def plot_critical(ax_stack, ax_fourier, P) -> None:
         ax_stack.semilogy(levels, np.array(reads[name].t) / t0, label=name, **_STYLE[name])
     _plot_controls(ax_stack, levels, reads, "t", lambda v: v / t0)
     ax_stack.semilogy(levels, float(P.b) ** (2 * levels), color="0.6", lw=0.8, label="$b^{2l}$")
-    ax_stack.set(xlabel="level $l$", ylabel=r"$t_l/t_0$, $t = 1 - 2r$", xticks=levels,
-                 title=f"data at $r_0 = 1/2 - 10^{{{int(np.log10(P.eps_critical))}}}$")
+    ax_stack.set(
+        xlabel="level $l$",
+        ylabel=r"$t_l/t_0$, $t = 1 - 2r$",
+        xticks=levels,
+        title=f"data at $r_0 = 1/2 - 10^{{{int(np.log10(P.eps_critical))}}}$",
+    )
     ax_stack.legend(fontsize="xx-small")
     N = P.b**P.fourier_levels
     for eps, color in ((P.eps_critical, "C0"), (P.eps_response, "C1")):
@@ -183,6 +211,7 @@ def plot_critical(ax_stack, ax_fourier, P) -> None:
         steps = np.arange(len(t) - 1)
         ax_fourier.plot(steps, t[1:] / t[:-1], "o-", color=color, label=f"momentum shell, $t_0 = {2 * eps:g}$")
     ax_fourier.axhline(P.b**2, color="k", ls="--", lw=0.8, label="$b^2 = 9$")
-    ax_fourier.set(xlabel="RG step $l \\to l+1$", ylabel=r"$t_{l+1}/t_l$",
-                   title=f"closed form, $N = {P.b}^{{{P.fourier_levels}}}$")
+    ax_fourier.set(
+        xlabel="RG step $l \\to l+1$", ylabel=r"$t_{l+1}/t_l$", title=f"closed form, $N = {P.b}^{{{P.fourier_levels}}}$"
+    )
     ax_fourier.legend(fontsize="x-small")

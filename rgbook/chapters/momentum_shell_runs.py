@@ -105,8 +105,15 @@ def train_level(Cs, m: int, P, level: int, progress: bool = False):
         return ((R @ C) * R).sum(dim=(1, 2))
 
     logs = [
-        fit(params, loss, steps=steps, lr=lr, record_every=max(1, steps // 100), progress=progress,
-            desc=f"momentum-shell stacks, level {level}")
+        fit(
+            params,
+            loss,
+            steps=steps,
+            lr=lr,
+            record_every=max(1, steps // 100),
+            progress=progress,
+            desc=f"momentum-shell stacks, level {level}",
+        )
         for steps, lr in P.schedule
     ]
     W = params["W"].numpy().reshape(n_data, P.restarts, m, n)
@@ -272,8 +279,6 @@ def _near_critical(P) -> tuple[float, float]:
     return 0.5 - P.eps_critical, 0.5 - P.eps_train
 
 
-
-
 def _rel_spectral_error(A, B) -> float:
     return float(np.linalg.norm(A - B, 2) / np.linalg.norm(B, 2))
 
@@ -331,10 +336,10 @@ def structure(P, loss_tol: float) -> tuple[StructureRow, ...]:
                     random_angles=tuple(
                         features.largest_principal_angle(maps[lev.level - 1], shell) for maps in randoms
                     ),
-                    decimation_angle=features.largest_principal_angle(
-                        features.selection_matrix(lev.n_in, P.b), shell),
+                    decimation_angle=features.largest_principal_angle(features.selection_matrix(lev.n_in, P.b), shell),
                     block_average_angle=features.largest_principal_angle(
-                        np.kron(np.eye(lev.n_out), np.ones(P.b)), shell),
+                        np.kron(np.eye(lev.n_out), np.ones(P.b)), shell
+                    ),
                 )
             )
     return tuple(out)

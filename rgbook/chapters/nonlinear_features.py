@@ -79,19 +79,60 @@ from .nonlinear_features_runs import (
 )
 
 __all__ = [
-    "CHAPTER", "Protocol", "PROTOCOL",
-    "sample_phi4_chain", "standardize", "project_marginals", "ChainProjection", "project_phi4_chain",
-    "excess_mardia_kurtosis", "receptive_field_gauge", "decodable_share", "binned_mutual_information",
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "sample_phi4_chain",
+    "standardize",
+    "project_marginals",
+    "ChainProjection",
+    "project_phi4_chain",
+    "excess_mardia_kurtosis",
+    "receptive_field_gauge",
+    "decodable_share",
+    "binned_mutual_information",
     "chain_decimate_b",
-    "AE_PARAMS", "init_autoencoders", "encode", "reconstruction_loss", "AutoencoderRun", "train_autoencoders",
-    "plateau_change", "pca_loss",
-    "PoissonFlow", "poisson_flow", "even_poly_moments", "kurtosis_identity_gap", "MarginalProjection",
+    "AE_PARAMS",
+    "init_autoencoders",
+    "encode",
+    "reconstruction_loss",
+    "AutoencoderRun",
+    "train_autoencoders",
+    "plateau_change",
+    "pca_loss",
+    "PoissonFlow",
+    "poisson_flow",
+    "even_poly_moments",
+    "kurtosis_identity_gap",
+    "MarginalProjection",
     "project_standardized_law",
-    "DATASETS", "KINDS", "chain_samples", "autoencoders", "block_sums", "FeatureStats", "feature_stats",
-    "all_feature_stats", "stats_of", "interval", "raw_chain_projection", "plateau", "RGIterates", "rg_iterates",
-    "rg_side", "plateau_noise", "glue_values", "loss_table", "feature_table", "rg_table", "poisson_table",
-    "projection_table", "plot_losses", "draw_params",
-    "plot_params", "FIGURES", "CLAIMS",
+    "DATASETS",
+    "KINDS",
+    "chain_samples",
+    "autoencoders",
+    "block_sums",
+    "FeatureStats",
+    "feature_stats",
+    "all_feature_stats",
+    "stats_of",
+    "interval",
+    "raw_chain_projection",
+    "plateau",
+    "RGIterates",
+    "rg_iterates",
+    "rg_side",
+    "plateau_noise",
+    "glue_values",
+    "loss_table",
+    "feature_table",
+    "rg_table",
+    "poisson_table",
+    "projection_table",
+    "plot_losses",
+    "draw_params",
+    "plot_params",
+    "FIGURES",
+    "CLAIMS",
 ]
 
 CHAPTER = "book/nonlinear_features"
@@ -149,8 +190,18 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A variant that runs every claim in a few seconds (same code paths, tiny sizes)."""
-        return replace(self, N=9, hidden=8, seeds=(0, 1), steps=40, batch_size=64, n_train=1000, n_eval=1000,
-                       n_boot=50, poisson_steps=2)
+        return replace(
+            self,
+            N=9,
+            hidden=8,
+            seeds=(0, 1),
+            steps=40,
+            batch_size=64,
+            n_train=1000,
+            n_eval=1000,
+            n_boot=50,
+            poisson_steps=2,
+        )
 
     # numbers of the claims' statements derived from the protocol
 
@@ -231,30 +282,65 @@ def measure_rg(P: Protocol, tol) -> list[Row]:
     Every row checks a statement the chapter proves (closure of Poisson sums, the kurtosis identity, the
     projection onto the family's boundary): consistency checks, none can fail short of a bug."""
     flow, laws = rg_side(P)
-    rows = [Row(f"largest |pmf(sum of {P.b} Poisson({P.poisson_lam:g})) - pmf(Poisson({P.b * P.poisson_lam:g}))|",
-                0.0, flow.closure, tol["closure"], "consistency")]
+    rows = [
+        Row(
+            f"largest |pmf(sum of {P.b} Poisson({P.poisson_lam:g})) - pmf(Poisson({P.b * P.poisson_lam:g}))|",
+            0.0,
+            flow.closure,
+            tol["closure"],
+            "consistency",
+        )
+    ]
     for n in range(1, P.poisson_steps + 1):
         for k, name in ((0, "kappa_3/kappa_2^(3/2)"), (1, "kappa_4/kappa_2^2")):
-            rows.append(Row(f"Poisson block sum, step {n} (rate {P.b**n * P.poisson_lam:g}): {name} vs "
-                            f"(b^n lambda)^({'-1/2' if k == 0 else '-1'})", float(flow.predicted[n, k]),
-                            float(flow.kappa[n, k]), tol["flow"], "consistency"))
-    rows += [Row(f"even polynomial theta = {th}: |kappa_4 + 4 theta_4 (m_6 m_2 - m_4^2)| / m_2^2", 0.0,
-                 kurtosis_identity_gap(th), tol["identity"], "consistency") for th in IDENTITY_THETAS]
+            rows.append(
+                Row(
+                    f"Poisson block sum, step {n} (rate {P.b**n * P.poisson_lam:g}): {name} vs "
+                    f"(b^n lambda)^({'-1/2' if k == 0 else '-1'})",
+                    float(flow.predicted[n, k]),
+                    float(flow.kappa[n, k]),
+                    tol["flow"],
+                    "consistency",
+                )
+            )
+    rows += [
+        Row(
+            f"even polynomial theta = {th}: |kappa_4 + 4 theta_4 (m_6 m_2 - m_4^2)| / m_2^2",
+            0.0,
+            kurtosis_identity_gap(th),
+            tol["identity"],
+            "consistency",
+        )
+        for th in IDENTITY_THETAS
+    ]
     for m in laws:
         inside = -2 < m.excess <= 0
-        rows.append(Row(f"{m.law} (standardized excess {m.excess:g}): unmatched excess kurtosis after projection "
-                        f"({'inside the range: 0' if inside else 'outside: all of it'})",
-                        0.0 if inside else m.excess, m.unmatched, tol["match"], "consistency"))
+        rows.append(
+            Row(
+                f"{m.law} (standardized excess {m.excess:g}): unmatched excess kurtosis after projection "
+                f"({'inside the range: 0' if inside else 'outside: all of it'})",
+                0.0 if inside else m.excess,
+                m.unmatched,
+                tol["match"],
+                "consistency",
+            )
+        )
         if not inside:
-            rows.append(Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"],
-                            "consistency"))
+            rows.append(
+                Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"], "consistency")
+            )
     return rows
 
 
 def _plateau_row(P: Protocol, data: str, tol) -> Row:
     # the claims presuppose optimal layers: a loss plateau is their precondition (failing it: inconclusive)
-    return Row(f"{data}: largest relative loss change over the last two tenths of training (10 seeds)", 0.0,
-               float(plateau(P, data).max()), tol["plateau"], "precondition")
+    return Row(
+        f"{data}: largest relative loss change over the last two tenths of training (10 seeds)",
+        0.0,
+        float(plateau(P, data).max()),
+        tol["plateau"],
+        "precondition",
+    )
 
 
 def _bound_rows(P: Protocol, data: str, quantities, tol, maps) -> list[Row]:
@@ -263,59 +349,104 @@ def _bound_rows(P: Protocol, data: str, quantities, tol, maps) -> list[Row]:
     for attr, label, key in quantities:
         for kind, role in (("trained", "evidence"), ("untrained", "control")):
             hi = interval(P, data, kind, attr, absolute=True)[2]
-            rows.append(Row(f"{data}, {kind}: upper 95% seed bound of mean |{label}| vs fixed point 0", 0.0, hi,
-                            tol[key], role))
+            rows.append(
+                Row(f"{data}, {kind}: upper 95% seed bound of mean |{label}| vs fixed point 0", 0.0, hi, tol[key], role)
+            )
         for kind, name in maps:
-            rows.append(Row(f"{data}, {name}: |{label}| vs fixed point 0", 0.0,
-                            abs(interval(P, data, kind, attr)[0]), tol[key], "control"))
+            rows.append(
+                Row(
+                    f"{data}, {name}: |{label}| vs fixed point 0",
+                    0.0,
+                    abs(interval(P, data, kind, attr)[0]),
+                    tol[key],
+                    "control",
+                )
+            )
     return rows
 
 
 def measure_literal_phi4(P: Protocol, tol) -> list[Row]:
     """II.N2: trained features of the phi^4 chain, projected onto its family, against the RG fixed point."""
-    quantities = (("theta_4", "theta_4 of the standardized marginals", "theta4"),
-                  ("chain_K", "K of the phi^4-chain projection", "coupling"),
-                  ("mardia", "excess Mardia kurtosis per dimension", "kappa"))
+    quantities = (
+        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
+        ("chain_K", "K of the phi^4-chain projection", "coupling"),
+        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
     rows = [_plateau_row(P, "phi4", tol)]
     rows += _bound_rows(P, "phi4", quantities, tol, (("block sum", "block-sum map"), ("decimation", "decimation")))
     raw = raw_chain_projection(P)
-    for name, value, truth in (("theta_2", raw.theta_2, P.phi4_theta[0]), ("theta_4", raw.theta_4, P.phi4_theta[1]),
-                               ("K", raw.K, P.phi4_K)):
-        rows.append(Row(f"chain projection of the {P.N} raw sites recovers the data's {name}", truth, value,
-                        tol["recover"], "consistency"))
+    for name, value, truth in (
+        ("theta_2", raw.theta_2, P.phi4_theta[0]),
+        ("theta_4", raw.theta_4, P.phi4_theta[1]),
+        ("K", raw.K, P.phi4_K),
+    ):
+        rows.append(
+            Row(
+                f"chain projection of the {P.N} raw sites recovers the data's {name}",
+                truth,
+                value,
+                tol["recover"],
+                "consistency",
+            )
+        )
     return rows
 
 
 def measure_literal_ising(P: Protocol, tol) -> list[Row]:
     """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0."""
-    quantities = (("sign_K", "K of the sign features", "coupling"),
-                  ("mardia", "excess Mardia kurtosis per dimension", "kappa"))
+    quantities = (
+        ("sign_K", "K of the sign features", "coupling"),
+        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
     rows = [_plateau_row(P, "ising", tol)]
-    rows += _bound_rows(P, "ising", quantities, tol,
-                        (("block sum", "majority rule (block sums)"), ("decimation", "decimation")))
-    rows.append(Row(f"decimation: projected K vs artanh(tanh^{P.b} {P.ising_K:g})",
-                    float(np.arctanh(np.tanh(P.ising_K) ** P.b)), interval(P, "ising", "decimation", "sign_K")[0],
-                    tol["decimation"], "consistency"))
+    rows += _bound_rows(
+        P, "ising", quantities, tol, (("block sum", "majority rule (block sums)"), ("decimation", "decimation"))
+    )
+    rows.append(
+        Row(
+            f"decimation: projected K vs artanh(tanh^{P.b} {P.ising_K:g})",
+            float(np.arctanh(np.tanh(P.ising_K) ** P.b)),
+            interval(P, "ising", "decimation", "sign_K")[0],
+            tol["decimation"],
+            "consistency",
+        )
+    )
     return rows
 
 
 def measure_block_sum(P: Protocol, tol) -> list[Row]:
     """II.N4: trained features against the block-sum RG iterate (b = 3)."""
-    comparisons = (("phi4", "theta_4", "theta_4 of the standardized marginals", "theta4"),
-                   ("phi4", "chain_K", "K of the phi^4-chain projection", "coupling"),
-                   ("phi4", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
-                   ("ising", "sign_K", "K of the sign features (block sum: majority rule)", "coupling"),
-                   ("ising", "mardia", "excess Mardia kurtosis per dimension", "kappa"))
+    comparisons = (
+        ("phi4", "theta_4", "theta_4 of the standardized marginals", "theta4"),
+        ("phi4", "chain_K", "K of the phi^4-chain projection", "coupling"),
+        ("phi4", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
+        ("ising", "sign_K", "K of the sign features (block sum: majority rule)", "coupling"),
+        ("ising", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
     rows = []
     for data, attr, label, key in comparisons:
         target = interval(P, data, "block sum", attr)[0]
         for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(Row(f"{data}, {kind}: seed mean of {label} vs the block-sum map's", target,
-                            interval(P, data, kind, attr)[0], tol[key], role))
+            rows.append(
+                Row(
+                    f"{data}, {kind}: seed mean of {label} vs the block-sum map's",
+                    target,
+                    interval(P, data, kind, attr)[0],
+                    tol[key],
+                    role,
+                )
+            )
     for data in DATASETS:
         for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(Row(f"{data}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
-                            1.0, interval(P, data, kind, "info_blocks")[0], tol["info"], role))
+            rows.append(
+                Row(
+                    f"{data}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
+                    1.0,
+                    interval(P, data, kind, "info_blocks")[0],
+                    tol["info"],
+                    role,
+                )
+            )
     return rows
 
 
@@ -362,8 +493,20 @@ CLAIMS = (
         measure=measure_rg,
         protocol=PROTOCOL,
         figure="",
-        constants=("(-1/2)", "(-1)", "b^(1-k/2)", "z^2", "z^4", ">= 0", "-4 theta_4", "m_4^2", "m_2^2", "(-2, 0]",
-                   "kappa_2^2 = -1.2", "theta_4 = 0"),
+        constants=(
+            "(-1/2)",
+            "(-1)",
+            "b^(1-k/2)",
+            "z^2",
+            "z^4",
+            ">= 0",
+            "-4 theta_4",
+            "m_4^2",
+            "m_2^2",
+            "(-2, 0]",
+            "kappa_2^2 = -1.2",
+            "theta_4 = 0",
+        ),
     ),
     Claim(
         id="II.N2",
@@ -394,8 +537,19 @@ CLAIMS = (
         measure=measure_literal_phi4,
         protocol=PROTOCOL,
         figure="fig-nonlinear-params",
-        constants=("phi^4", "x^2", "x^4", "95%", "z^2", "z^4", "theta_4 = 0", "3 standard errors", "divided by 24",
-                   "K* = 0", "fixed point 0"),
+        constants=(
+            "phi^4",
+            "x^2",
+            "x^4",
+            "95%",
+            "z^2",
+            "z^4",
+            "theta_4 = 0",
+            "3 standard errors",
+            "divided by 24",
+            "K* = 0",
+            "fixed point 0",
+        ),
     ),
     Claim(
         id="II.N3",
@@ -427,7 +581,8 @@ CLAIMS = (
         title="trained features sit at the block-sum RG iterate (ours)",
         paper="II",
         reading="A",
-        paper_claim=_PAPER_II_MAIN + (
+        paper_claim=_PAPER_II_MAIN
+        + (
             " Ours (a stronger reading): the feature layer of b-to-1 autoencoders is one step of block-sum RG, "
             "i.e. sits at the block-sum iterate rather than at the fixed point."
         ),

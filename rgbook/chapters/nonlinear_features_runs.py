@@ -85,8 +85,9 @@ def chain_samples(P, data: str, split: str) -> np.ndarray:
 def autoencoders(P, progress: bool = False) -> AutoencoderRun:
     """The autoencoders of both chains and every seed, trained in one batch (model ``d S + s``)."""
     data = np.stack([chain_samples(P, d, "train") for d in DATASETS])
-    return train_autoencoders(data, P.seeds, hidden=P.hidden, m=P.N // P.b, steps=P.steps, lr=P.lr,
-                              batch_size=P.batch_size, progress=progress)
+    return train_autoencoders(
+        data, P.seeds, hidden=P.hidden, m=P.N // P.b, steps=P.steps, lr=P.lr, batch_size=P.batch_size, progress=progress
+    )
 
 
 def block_sums(x: np.ndarray, b: int) -> np.ndarray:
@@ -128,15 +129,16 @@ class FeatureStats:
     loss: float
 
 
-def feature_stats(data: str, kind: str, seed: int, u: np.ndarray, x: np.ndarray, b: int,
-                  loss: float = float("nan")) -> FeatureStats:
+def feature_stats(
+    data: str, kind: str, seed: int, u: np.ndarray, x: np.ndarray, b: int, loss: float = float("nan")
+) -> FeatureStats:
     """:class:`FeatureStats` of features ``u`` (n, m) computed from samples ``x`` (n, N) of chain ``data``.
 
     Networks are read in the receptive-field gauge (targets: the block sums); the maps and the
     sites in their own basis. Gauge-free quantities (Mardia, decodable shares) use ``u`` as it is.
     """
     B = block_sums(x, b)
-    centre = x[:, b // 2::b]
+    centre = x[:, b // 2 :: b]
     F = receptive_field_gauge(u, B) if kind in ("trained", "untrained") else u
     z = standardize(F)
     k4 = (z**4).mean(axis=0) - 3.0
@@ -150,16 +152,32 @@ def feature_stats(data: str, kind: str, seed: int, u: np.ndarray, x: np.ndarray,
         theta_2, theta_4, chain = float(th[:, 0].mean()), float(th[:, 1].mean()), (ch.theta_2, ch.theta_4, ch.K)
         sign_K = nan
     else:
-        s = np.where(F >= 0, 1.0, -1.0) if kind != "block sum" else np.sign(F)   # block sums of 3 spins are odd
+        s = np.where(F >= 0, 1.0, -1.0) if kind != "block sum" else np.sign(F)  # block sums of 3 spins are odd
         bond = (s[:, :-1] * s[:, 1:]).sum(axis=1).mean()
         sign_K = couplings.project_chain_moments(float(bond), float(s.sum(axis=1).mean()), s.shape[1])[0]
         mi = neighbour_sign_information(s)
         theta_2 = theta_4 = nan
         chain = (nan, nan, nan)
-    shares = (float(decodable_share(u, B).mean()), float(decodable_share(u, centre).mean())) \
-        if kind != "sites" else (nan, nan)
-    return FeatureStats(data, kind, seed, theta_2, theta_4, float(k4.mean()), int((k4 >= 0).sum()), *chain,
-                        float(sign_K), excess_mardia_kurtosis(u), *shares, mi, float(loss))
+    shares = (
+        (float(decodable_share(u, B).mean()), float(decodable_share(u, centre).mean()))
+        if kind != "sites"
+        else (nan, nan)
+    )
+    return FeatureStats(
+        data,
+        kind,
+        seed,
+        theta_2,
+        theta_4,
+        float(k4.mean()),
+        int((k4 >= 0).sum()),
+        *chain,
+        float(sign_K),
+        excess_mardia_kurtosis(u),
+        *shares,
+        mi,
+        float(loss),
+    )
 
 
 @cache
@@ -176,7 +194,7 @@ def all_feature_stats(P) -> tuple[FeatureStats, ...]:
             losses = reconstruction_loss(params, x)
             out += [feature_stats(data, kind, seed, U[s], x, P.b, losses[s]) for s, seed in enumerate(P.seeds)]
         out.append(feature_stats(data, "block sum", -1, block_sums(x, P.b), x, P.b))
-        out.append(feature_stats(data, "decimation", -1, x[:, P.b // 2::P.b], x, P.b))
+        out.append(feature_stats(data, "decimation", -1, x[:, P.b // 2 :: P.b], x, P.b))
     return tuple(out)
 
 
@@ -244,8 +262,11 @@ def rg_side(P) -> tuple[PoissonFlow, tuple[MarginalProjection, ...]]:
     flow = poisson_flow(P.poisson_lam, P.b, P.poisson_steps)
     gam = expfam.cumulants("gamma", {"k": P.gamma_k, "theta": 1.0})
     pois = expfam.cumulants("poisson", {"lam": P.poisson_lam})
-    laws = (("uniform", -1.2), (f"Poisson({P.poisson_lam:g})", pois[3] / pois[1] ** 2),
-            (f"Gamma(k={P.gamma_k:g})", gam[3] / gam[1] ** 2))
+    laws = (
+        ("uniform", -1.2),
+        (f"Poisson({P.poisson_lam:g})", pois[3] / pois[1] ** 2),
+        (f"Gamma(k={P.gamma_k:g})", gam[3] / gam[1] ** 2),
+    )
     return flow, tuple(project_standardized_law(name, float(ex)) for name, ex in laws)
 
 
@@ -264,8 +285,11 @@ def glue_values(P) -> dict[str, float]:
         out[f"{data}-untrained-loss"] = interval(P, data, "untrained", "loss")[0]
         out[f"{data}-plateau"] = float(plateau(P, data).max())
         out[f"{data}-plateau-noise"] = plateau_noise(P, data)
-        attrs = ("theta_4", "kappa_4", "chain_K", "mardia", "info_blocks", "info_sites", "neighbour_mi") \
-            if data == "phi4" else ("sign_K", "kappa_4", "mardia", "info_blocks", "info_sites", "neighbour_mi")
+        attrs = (
+            ("theta_4", "kappa_4", "chain_K", "mardia", "info_blocks", "info_sites", "neighbour_mi")
+            if data == "phi4"
+            else ("sign_K", "kappa_4", "mardia", "info_blocks", "info_sites", "neighbour_mi")
+        )
         for attr in attrs:
             for kind in KINDS:
                 m, lo, hi = interval(P, data, kind, attr)

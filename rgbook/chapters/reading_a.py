@@ -34,13 +34,45 @@ from .reading_a_plots import (
     stack_measures_table,
 )
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow", "run_single_layer",
-           "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights", "plot_pair_couplings",
-           "plot_stack_flow", "FIGURES", "CLAIMS", "OutputMeasures", "output_measures", "layer_measures",
-           "Convergence", "convergence", "Continued", "continue_near_optimal", "RestartMeasures", "restart_measures",
-           "threshold_units", "ThresholdEncoder", "ThresholdSearch", "threshold_search",
-           "mirror_images", "random_stacks", "convergence_table", "near_optimal_table", "gap_table", "measures_table",
-           "stack_measures_table", "plot_loss_curves", "plot_coupling_spread"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "RestartsAtK",
+    "SingleLayer",
+    "StackFlow",
+    "run_single_layer",
+    "run_stacks",
+    "single_layer_table",
+    "plot_restart_losses",
+    "plot_layer_weights",
+    "plot_pair_couplings",
+    "plot_stack_flow",
+    "FIGURES",
+    "CLAIMS",
+    "OutputMeasures",
+    "output_measures",
+    "layer_measures",
+    "Convergence",
+    "convergence",
+    "Continued",
+    "continue_near_optimal",
+    "RestartMeasures",
+    "restart_measures",
+    "threshold_units",
+    "ThresholdEncoder",
+    "ThresholdSearch",
+    "threshold_search",
+    "mirror_images",
+    "random_stacks",
+    "convergence_table",
+    "near_optimal_table",
+    "gap_table",
+    "measures_table",
+    "stack_measures_table",
+    "plot_loss_curves",
+    "plot_coupling_spread",
+]
 
 CHAPTER = "book/reading_a"
 
@@ -112,9 +144,21 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite (a few restarts, few steps, small chains)."""
-        return replace(self, N=4, Ks=(0.5, 1.0), restarts=2, steps=20, stack_N=8, stack_Ks=(1.0,), stack_restarts=2,
-                       stack_steps=10, search_starts=2, stack_control_stacks=2, n_boot=50,
-                       continue_steps=10)
+        return replace(
+            self,
+            N=4,
+            Ks=(0.5, 1.0),
+            restarts=2,
+            steps=20,
+            stack_N=8,
+            stack_Ks=(1.0,),
+            stack_restarts=2,
+            stack_steps=10,
+            search_starts=2,
+            stack_control_stacks=2,
+            n_boot=50,
+            continue_steps=10,
+        )
 
     @property
     def layer(self) -> str:
@@ -196,14 +240,29 @@ def run_single_layer(P: Protocol, progress: bool = False) -> SingleLayer:
     s = dists[0][0]
     for configs, _ in (*dists, ring):  # all enumerations list the same configurations
         assert np.array_equal(configs, s)
-    runs = networks.train_autoencoders(s, np.stack([p for _, p in dists] + [ring[1]]), P.N // 2, restarts=P.restarts,
-                                       steps=P.steps, lr=P.lr, seed=P.seed, progress=progress,
-                                       desc=f"Reading A: {len(P.Ks) + 1} distributions x {P.restarts} restarts")
+    runs = networks.train_autoencoders(
+        s,
+        np.stack([p for _, p in dists] + [ring[1]]),
+        P.N // 2,
+        restarts=P.restarts,
+        steps=P.steps,
+        lr=P.lr,
+        seed=P.seed,
+        progress=progress,
+        desc=f"Reading A: {len(P.Ks) + 1} distributions x {P.restarts} restarts",
+    )
     by_K = []
     for K, (_, p), models in zip(P.Ks, dists, runs):
         best = min(models, key=lambda m: m.loss)
-        by_K.append(RestartsAtK(K, models, networks.decimation_reference_loss(P.N, K), float(rg.zero_field_map(K, 2)),
-                                networks.layer_coupling(best.W, best.c, s, p)))
+        by_K.append(
+            RestartsAtK(
+                K,
+                models,
+                networks.decimation_reference_loss(P.N, K),
+                float(rg.zero_field_map(K, 2)),
+                networks.layer_coupling(best.W, best.c, s, p),
+            )
+        )
     ring_ref = networks.conditional_entropy_loss(*networks.decimation_weights(P.N, 2, 40.0), *ring)
     return SingleLayer(tuple(by_K), P.ring_K, ring_ref, runs[-1])
 
@@ -234,8 +293,9 @@ def run_stacks(P: Protocol, progress: bool = False) -> tuple[StackFlow, ...]:
     out = []
     for mode in ("trained", "decimation", "random"):
         kwargs = {"restarts": P.stack_restarts, "steps": P.stack_steps, "lr": P.stack_lr} if mode == "trained" else {}
-        stacks = networks.stack_layers_batch(s, probs, P.stack_depth, mode=mode, beta=P.stack_beta, seed=P.stack_seed,
-                                             progress=progress, **kwargs)
+        stacks = networks.stack_layers_batch(
+            s, probs, P.stack_depth, mode=mode, beta=P.stack_beta, seed=P.stack_seed, progress=progress, **kwargs
+        )
         out.extend(_flows(P.stack_Ks, mode, stacks))
     return tuple(out)
 
@@ -252,8 +312,17 @@ def _flows(Ks, mode: str, stacks) -> list[StackFlow]:
     for K, levels in zip(Ks, stacks):
         meas = [_input_measures(levels[0].configs.shape[1], K)]
         meas += [output_measures(lev.configs, lev.probs) for lev in levels[1:]]
-        out.append(StackFlow(K, mode, (K, *(x.coupling for x in meas[1:])), (0.0, *(x.field for x in meas[1:])),
-                             (0.0, *(x.kl for x in meas[1:])), (None, *(lev.loss for lev in levels[1:])), tuple(meas)))
+        out.append(
+            StackFlow(
+                K,
+                mode,
+                (K, *(x.coupling for x in meas[1:])),
+                (0.0, *(x.field for x in meas[1:])),
+                (0.0, *(x.kl for x in meas[1:])),
+                (None, *(lev.loss for lev in levels[1:])),
+                tuple(meas),
+            )
+        )
     return out
 
 
@@ -263,9 +332,18 @@ def random_stacks(P: Protocol) -> tuple[tuple[StackFlow, ...], ...]:
     ``P.stack_seed + P.stack_depth * k + l`` (``k = 0`` is :func:`run_stacks`'s random stack)."""
     dists = [ising.enumerate_chain(P.stack_N, K) for K in P.stack_Ks]
     s, probs = dists[0][0], np.stack([p for _, p in dists])
-    return tuple(tuple(_flows(P.stack_Ks, "random", networks.stack_layers_batch(
-        s, probs, P.stack_depth, mode="random", seed=P.stack_seed + P.stack_depth * k, progress=False)))
-        for k in range(P.stack_control_stacks))
+    return tuple(
+        tuple(
+            _flows(
+                P.stack_Ks,
+                "random",
+                networks.stack_layers_batch(
+                    s, probs, P.stack_depth, mode="random", seed=P.stack_seed + P.stack_depth * k, progress=False
+                ),
+            )
+        )
+        for k in range(P.stack_control_stacks)
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -311,9 +389,14 @@ def output_measures(configs, probs) -> OutputMeasures:
     n = y.shape[1]
     K, h, kl = couplings.project_chain(y, probs)
     J, _ = couplings.fit_all_pairs(y, probs, l2=PAIRS_L2)
-    return OutputMeasures(float(K), float(h), float(kl), float(np.sqrt(np.sum(np.triu(J, 1) ** 2))),
-                          couplings.mutual_information(y, probs, range(n // 2), range(n // 2, n)),
-                          couplings.correlation_length(y, probs))
+    return OutputMeasures(
+        float(K),
+        float(h),
+        float(kl),
+        float(np.sqrt(np.sum(np.triu(J, 1) ** 2))),
+        couplings.mutual_information(y, probs, range(n // 2), range(n // 2, n)),
+        couplings.correlation_length(y, probs),
+    )
 
 
 def layer_measures(W, c, configs, probs) -> OutputMeasures:
@@ -391,11 +474,18 @@ def restart_measures(P: Protocol) -> tuple[RestartMeasures, ...]:
     for r in run_single_layer(P).by_K:
         s, p = ising.enumerate_chain(P.N, r.K)
         rand = [networks.random_weights(P.N // 2, P.N, seed=P.control_seed + k) for k in range(P.control_seeds)]
-        out.append(RestartMeasures(
-            r.K, r.losses, tuple(layer_measures(m.W, m.c, s, p) for m in r.models),
-            layer_measures(W_dec, c_dec, s, p), tuple(layer_measures(W, c, s, p) for W, c in rand),
-            networks.reconstruction_gap(r.best.W, r.best.c, s, p), networks.reconstruction_gap(W_dec, c_dec, s, p),
-            float(r.best.loss)))
+        out.append(
+            RestartMeasures(
+                r.K,
+                r.losses,
+                tuple(layer_measures(m.W, m.c, s, p) for m in r.models),
+                layer_measures(W_dec, c_dec, s, p),
+                tuple(layer_measures(W, c, s, p) for W, c in rand),
+                networks.reconstruction_gap(r.best.W, r.best.c, s, p),
+                networks.reconstruction_gap(W_dec, c_dec, s, p),
+                float(r.best.loss),
+            )
+        )
     return tuple(out)
 
 
@@ -426,18 +516,27 @@ def continue_near_optimal(P: Protocol) -> tuple[Continued, ...]:
     picks = [(r, int(i)) for r in single.by_K for i in np.flatnonzero(r.losses <= r.losses.min() + P.near_optimal)]
     s = ising.all_configurations(P.N)
     probs = np.stack([ising.enumerate_chain(P.N, r.K)[1] for r, _ in picks])
-    after = networks.continue_autoencoders([r.models[i] for r, i in picks], s, probs, steps=P.continue_steps,
-                                           lr=P.lr)
+    after = networks.continue_autoencoders([r.models[i] for r, i in picks], s, probs, steps=P.continue_steps, lr=P.lr)
     i34 = int(np.flatnonzero(np.arange(0, P.continue_steps, 50) <= 0.75 * P.continue_steps)[-1])
     out = []
     for (r, i), a, p in zip(picks, after, probs):
-        out.append(Continued(r.K, i, r.models[i], a, layer_measures(r.models[i].W, r.models[i].c, s, p),
-                             layer_measures(a.W, a.c, s, p), float((a.history[i34] - a.loss) / a.loss),
-                             float(networks.reconstruction_gradient_norms([a], s, p)[0])))
+        out.append(
+            Continued(
+                r.K,
+                i,
+                r.models[i],
+                a,
+                layer_measures(r.models[i].W, r.models[i].c, s, p),
+                layer_measures(a.W, a.c, s, p),
+                float((a.history[i34] - a.loss) / a.loss),
+                float(networks.reconstruction_gradient_norms([a], s, p)[0]),
+            )
+        )
     return tuple(out)
 
 
 # threshold encoders
+
 
 @dataclass(frozen=True)
 class ThresholdEncoder:
@@ -472,8 +571,12 @@ class ThresholdSearch:
 
     def equal_loss_pairs(self, tol: float = 1e-12) -> tuple[tuple[ThresholdEncoder, ThresholdEncoder], ...]:
         """Pairs of distinct local optima whose losses agree within ``tol`` but whose ``K'`` differ, by loss."""
-        return tuple((a, b) for i, a in enumerate(self.optima) for b in self.optima[i + 1:]
-                     if abs(a.loss - b.loss) <= tol and abs(a.measures.coupling - b.measures.coupling) > 1e-6)
+        return tuple(
+            (a, b)
+            for i, a in enumerate(self.optima)
+            for b in self.optima[i + 1 :]
+            if abs(a.loss - b.loss) <= tol and abs(a.measures.coupling - b.measures.coupling) > 1e-6
+        )
 
 
 @cache
@@ -487,14 +590,21 @@ def threshold_search(P: Protocol, K: float) -> ThresholdSearch:
     s, p = ising.enumerate_chain(P.N, K)
     starts = [networks.decimation_weights(P.N, 2, 1.0)]
     starts += [(mdl.W, mdl.c) for mdl in run_single_layer(P).at(K).models]
-    n_pool, n_starts, found = thresholds.search_encoders(s, p, P.N // 2, starts, width=P.search_width,
-                                                         n_random=P.search_starts, seed=P.search_seed)
+    n_pool, n_starts, found = thresholds.search_encoders(
+        s, p, P.N // 2, starts, width=P.search_width, n_random=P.search_starts, seed=P.search_seed
+    )
     optima = tuple(ThresholdEncoder(W, c, float(loss), layer_measures(W, c, s, p)) for W, c, loss in found)
     return ThresholdSearch(K, n_pool, n_starts, optima)
 
 
-FIGURES = ("fig-reading-a-restarts", "fig-reading-a-weights", "fig-reading-a-pairs", "fig-reading-a-stack",
-           "fig-reading-a-curves", "fig-reading-a-spread")
+FIGURES = (
+    "fig-reading-a-restarts",
+    "fig-reading-a-weights",
+    "fig-reading-a-pairs",
+    "fig-reading-a-stack",
+    "fig-reading-a-curves",
+    "fig-reading-a-spread",
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -510,16 +620,35 @@ def measure_coupling(P: Protocol, tol) -> list[Row]:
     rows = []
     s = ising.all_configurations(P.N)
     for r in run_single_layer(P).by_K:
-        rows.append(Row(f"best loss per spin vs decimation (closed form), K={r.K}", r.reference_loss,
-                        float(r.losses.min()), tol["loss"]))
-        rows.append(Row(f"best network's output K' vs R_2(K), K={r.K}", r.rg_coupling, float(r.best_coupling[0]),
-                        tol["coupling"]))
+        rows.append(
+            Row(
+                f"best loss per spin vs decimation (closed form), K={r.K}",
+                r.reference_loss,
+                float(r.losses.min()),
+                tol["loss"],
+            )
+        )
+        rows.append(
+            Row(
+                f"best network's output K' vs R_2(K), K={r.K}",
+                r.rg_coupling,
+                float(r.best_coupling[0]),
+                tol["coupling"],
+            )
+        )
         p = ising.enumerate_chain(P.N, r.K)[1]
         for seed in range(P.control_seeds):
             W, c = networks.random_weights(P.N // 2, P.N, seed=P.control_seed + seed)
             Kp = networks.layer_coupling(W, c, s, p)[0]
-            rows.append(Row(f"random layer (seed {P.control_seed + seed}): output K' vs R_2(K), K={r.K}",
-                            r.rg_coupling, float(Kp), tol["coupling"], "control"))
+            rows.append(
+                Row(
+                    f"random layer (seed {P.control_seed + seed}): output K' vs R_2(K), K={r.K}",
+                    r.rg_coupling,
+                    float(Kp),
+                    tol["coupling"],
+                    "control",
+                )
+            )
     return rows
 
 
@@ -530,18 +659,28 @@ def measure_stack(P: Protocol, tol) -> list[Row]:
     flows = run_stacks(P)
     for K in P.stack_Ks:
         predicted = rg.flow(K, 0.0, 2, steps=P.stack_depth)[0]
-        for mode, t, role in (("trained", tol["trained"], "evidence"), ("random", tol["trained"], "control"),
-                              ("decimation", tol["decimation"], "consistency")):
+        for mode, t, role in (
+            ("trained", tol["trained"], "evidence"),
+            ("random", tol["trained"], "control"),
+            ("decimation", tol["decimation"], "consistency"),
+        ):
             Kl = stack_flow(flows, K, mode).couplings
             for lev in range(1, P.stack_depth + 1):
-                rows.append(Row(f"K_{lev} of the {mode} stack vs R_2^{lev}(K), K={K}", float(predicted[lev]),
-                                float(Kl[lev]), t, role))
+                rows.append(
+                    Row(
+                        f"K_{lev} of the {mode} stack vs R_2^{lev}(K), K={K}",
+                        float(predicted[lev]),
+                        float(Kl[lev]),
+                        t,
+                        role,
+                    )
+                )
     return rows
 
 
 _PAPER_CLAIM = PAPER_I_CLAIM + (
     " Our stronger readings ask more than the limit: I.A1 that the optimal layer is decimation (K' = "
-    'R_2(K) after one layer), I.A2 that training follows the RG steps (K_l = R_2^l(K) at every depth).'
+    "R_2(K) after one layer), I.A2 that training follows the RG steps (K_l = R_2^l(K) at every depth)."
 )
 
 CLAIMS = (

@@ -37,12 +37,20 @@ def single_layer_table(res):
         Kp, hp, kl = r.best_coupling
         below = int(np.sum(losses < r.reference_loss - BELOW_MARGIN))
         near = int(np.sum(np.abs(losses - r.reference_loss) <= NEAR_MARGIN))
-        rows.append({
-            "K": r.K, "decimation loss (closed form)": r.reference_loss, "best loss": losses.min(),
-            "worst loss": losses.max(), "restarts below decimation": below,
-            f"restarts within {NEAR_MARGIN:g} of decimation": near,
-            "best K'": Kp, "R_2(K)": r.rg_coupling, "best h'": hp, "KL residual": kl,
-        })
+        rows.append(
+            {
+                "K": r.K,
+                "decimation loss (closed form)": r.reference_loss,
+                "best loss": losses.min(),
+                "worst loss": losses.max(),
+                "restarts below decimation": below,
+                f"restarts within {NEAR_MARGIN:g} of decimation": near,
+                "best K'": Kp,
+                "R_2(K)": r.rg_coupling,
+                "best h'": hp,
+                "KL residual": kl,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -52,11 +60,17 @@ def plot_restart_losses(ax, res, N: int) -> None:
         losses = r.losses
         jitter = np.linspace(-0.15, 0.15, len(losses))
         ax.plot(i + jitter, losses, "o", color="C0", ms=5, alpha=0.8, label="trained restarts" if i == 0 else None)
-        ax.plot([i - 0.3, i + 0.3], [r.reference_loss] * 2, color="C3", lw=2,
-                label="decimation + optimal decoder" if i == 0 else None)
+        ax.plot(
+            [i - 0.3, i + 0.3],
+            [r.reference_loss] * 2,
+            color="C3",
+            lw=2,
+            label="decimation + optimal decoder" if i == 0 else None,
+        )
     ax.set_xticks(range(len(res.by_K)), [f"$K={r.K:g}$" for r in res.by_K])
-    ax.set(ylabel="reconstruction loss (nats per spin)",
-           title=f"{len(res.by_K[0].models)} restarts, $N={N}\\to{N // 2}$")
+    ax.set(
+        ylabel="reconstruction loss (nats per spin)", title=f"{len(res.by_K[0].models)} restarts, $N={N}\\to{N // 2}$"
+    )
     ax.legend(fontsize="small")
 
 
@@ -96,17 +110,21 @@ def convergence_table(conv, cont):
     rows = []
     for c in conv:
         mine = [x for x in cont if x.K == c.K]
-        rows.append({
-            "K": c.K, f"restarts at plateau (rel. change < {c.rtol:g})": f"{int(c.plateau.sum())} / {len(c.final)}",
-            "median rel. change": float(np.median(c.relative_change)),
-            "largest rel. change": float(c.relative_change.max()),
-            "largest gradient norm": float(c.gradient_norm.max()),
-            "near-optimal restarts continued": len(mine),
-            "their loss change": float(max(x.before.loss - x.after.loss for x in mine)),
-            f"of them at plateau after (|rel. change| < {c.rtol:g})":
-                int(sum(abs(x.relative_change) < c.rtol for x in mine)),
-            "their |ΔK'|": float(max(abs(x.measures_after.coupling - x.measures_before.coupling) for x in mine)),
-        })
+        rows.append(
+            {
+                "K": c.K,
+                f"restarts at plateau (rel. change < {c.rtol:g})": f"{int(c.plateau.sum())} / {len(c.final)}",
+                "median rel. change": float(np.median(c.relative_change)),
+                "largest rel. change": float(c.relative_change.max()),
+                "largest gradient norm": float(c.gradient_norm.max()),
+                "near-optimal restarts continued": len(mine),
+                "their loss change": float(max(x.before.loss - x.after.loss for x in mine)),
+                f"of them at plateau after (|rel. change| < {c.rtol:g})": int(
+                    sum(abs(x.relative_change) < c.rtol for x in mine)
+                ),
+                "their |ΔK'|": float(max(abs(x.measures_after.coupling - x.measures_before.coupling) for x in mine)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -122,12 +140,22 @@ def near_optimal_table(rm, searches, eps: float):
     rows = []
     for r, ts in zip(rm, searches):
         for name, losses, meas in (
-                ("trained restarts", r.losses[r.near_optimal(eps)], [r.restarts[i] for i in r.near_optimal(eps)]),
-                ("threshold encoders", np.array([e.loss for e in ts.near(eps)]), [e.measures for e in ts.near(eps)])):
-            rows.append({"K": r.K, "within ε of the best": name, "n": len(meas), "best loss": float(losses.min()),
-                         "signed K'": _span(meas, "coupling"), "KL residual": _span(meas, "kl"),
-                         "I(halves)": _span(meas, "halves_information"), "ξ": _span(meas, "correlation_length"),
-                         "R_2(K)": float(rg.zero_field_map(r.K, 2))})
+            ("trained restarts", r.losses[r.near_optimal(eps)], [r.restarts[i] for i in r.near_optimal(eps)]),
+            ("threshold encoders", np.array([e.loss for e in ts.near(eps)]), [e.measures for e in ts.near(eps)]),
+        ):
+            rows.append(
+                {
+                    "K": r.K,
+                    "within ε of the best": name,
+                    "n": len(meas),
+                    "best loss": float(losses.min()),
+                    "signed K'": _span(meas, "coupling"),
+                    "KL residual": _span(meas, "kl"),
+                    "I(halves)": _span(meas, "halves_information"),
+                    "ξ": _span(meas, "correlation_length"),
+                    "R_2(K)": float(rg.zero_field_map(r.K, 2)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -136,11 +164,18 @@ def gap_table(rm):
     rows = []
     for r in rm:
         for name, g, trained in (("decimation", r.gap_decimation, None), ("best restart", r.gap_best, r.best_loss)):
-            rows.append({"K": r.K, "encoder": name, "lower bound (H(s) - m ln 2)/N": g.lower_bound,
-                         "output entropy deficit": g.output_entropy_deficit, "encoder noise": g.encoder_noise,
-                         "factorized-decoder cost": g.factorization_cost,
-                         "= loss, optimal decoder": g.optimal_decoder_loss,
-                         "trained decoder's excess": 0.0 if trained is None else trained - g.optimal_decoder_loss})
+            rows.append(
+                {
+                    "K": r.K,
+                    "encoder": name,
+                    "lower bound (H(s) - m ln 2)/N": g.lower_bound,
+                    "output entropy deficit": g.output_entropy_deficit,
+                    "encoder noise": g.encoder_noise,
+                    "factorized-decoder cost": g.factorization_cost,
+                    "= loss, optimal decoder": g.optimal_decoder_loss,
+                    "trained decoder's excess": 0.0 if trained is None else trained - g.optimal_decoder_loss,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -148,25 +183,39 @@ def measures_table(rm, n_boot: int, seed: int = 0):
     """Per K: signed K' and the convention-free measures of decimation, the best restart, all restarts and
     the random layers; the last two as mean [95 % bootstrap interval over restarts / seeds]."""
     rows = []
-    keys = (("signed K'", "coupling"), ("KL residual", "kl"), ("‖J‖ all pairs", "pairs_norm"),
-            ("I(halves)", "halves_information"), ("ξ", "correlation_length"))
+    keys = (
+        ("signed K'", "coupling"),
+        ("KL residual", "kl"),
+        ("‖J‖ all pairs", "pairs_norm"),
+        ("I(halves)", "halves_information"),
+        ("ξ", "correlation_length"),
+    )
     for r in rm:
         best = r.restarts[int(np.argmin(r.losses))]
         for name, m in (("decimation (NN chain at R_2(K))", r.decimation), ("best restart", best)):
             rows.append({"K": r.K, "layer": name, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
         for name, ms in ((f"all {len(r.restarts)} restarts", r.restarts), (f"{len(r.random)} random layers", r.random)):
-            rows.append({"K": r.K, "layer": name,
-                         **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys}})
+            rows.append(
+                {
+                    "K": r.K,
+                    "layer": name,
+                    **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys},
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def stack_measures_table(flows, randoms, n_boot: int,
-                         seed: int = 0):
+def stack_measures_table(flows, randoms, n_boot: int, seed: int = 0):
     """Per K and level: signed K' and the convention-free measures of the trained and decimation stacks and
     of the random stacks (mean [95 % bootstrap interval over seeds])."""
     rows = []
-    keys = (("signed K'", "coupling"), ("KL residual", "kl"), ("‖J‖ all pairs", "pairs_norm"),
-            ("I(halves)", "halves_information"), ("ξ", "correlation_length"))
+    keys = (
+        ("signed K'", "coupling"),
+        ("KL residual", "kl"),
+        ("‖J‖ all pairs", "pairs_norm"),
+        ("I(halves)", "halves_information"),
+        ("ξ", "correlation_length"),
+    )
     Ks = sorted({f.K for f in flows})
     depth = len(flows[0].couplings) - 1
     for K in Ks:
@@ -175,8 +224,14 @@ def stack_measures_table(flows, randoms, n_boot: int,
                 m = stack_flow(flows, K, mode).measures[lev]
                 rows.append({"K": K, "level": lev, "stack": mode, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
             ms = [stack_flow(rs, K, "random").measures[lev] for rs in randoms]
-            rows.append({"K": K, "level": lev, "stack": f"{len(randoms)} random",
-                         **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys}})
+            rows.append(
+                {
+                    "K": K,
+                    "level": lev,
+                    "stack": f"{len(randoms)} random",
+                    **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys},
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -187,27 +242,36 @@ def plot_loss_curves(axes, conv, res) -> None:
             ax.plot(c.steps, h, "-" if ok else ":", color="C0", lw=1, alpha=0.8)
         ax.axhline(r.reference_loss, color="C3", lw=1.5, label="decimation + optimal decoder")
         lo = min(c.final.min(), r.reference_loss)
-        ax.set(ylim=(lo - 0.02 * abs(lo) - 0.002, r.reference_loss + 0.1), xlabel="Adam step",
-               title=f"$K={c.K:g}$: {int(c.plateau.sum())}/{len(c.final)} at a plateau")
+        ax.set(
+            ylim=(lo - 0.02 * abs(lo) - 0.002, r.reference_loss + 0.1),
+            xlabel="Adam step",
+            title=f"$K={c.K:g}$: {int(c.plateau.sum())}/{len(c.final)} at a plateau",
+        )
     axes[0].plot([], [], "-", color="C0", lw=1, label="restart at a plateau")
     axes[0].plot([], [], ":", color="C0", lw=1, label="restart not at a plateau")
     axes[0].set_ylabel("loss per spin (nats)")
     axes[0].legend(fontsize="small")
 
 
-def plot_coupling_spread(axes, rm, searches,
-                         eps: float) -> None:
+def plot_coupling_spread(axes, rm, searches, eps: float) -> None:
     """Signed K' against loss for every trained restart and every threshold-encoder local optimum,
     with decimation (star), R_2(K) (grey) and the band within ``eps`` of the best loss."""
     for ax, r, ts in zip(axes, rm, searches):
         best = min(r.losses.min(), ts.best.loss)
         ax.axvspan(best, best + eps, color="C2", alpha=0.15, label=f"within ε = {eps:g} of the best")
         ax.axhline(float(rg.zero_field_map(r.K, 2)), color="k", lw=4, alpha=0.2, label="$R_2(K)$")
-        ax.plot([e.loss for e in ts.optima], [e.measures.coupling for e in ts.optima], "s", mfc="none", color="C1",
-                label="threshold encoders (optimal decoder)")
+        ax.plot(
+            [e.loss for e in ts.optima],
+            [e.measures.coupling for e in ts.optima],
+            "s",
+            mfc="none",
+            color="C1",
+            label="threshold encoders (optimal decoder)",
+        )
         ax.plot(r.losses, [m.coupling for m in r.restarts], "o", color="C0", ms=4, label="trained restarts")
-        ax.plot([r.gap_decimation.optimal_decoder_loss], [r.decimation.coupling], "*", color="C3", ms=12,
-                label="decimation")
+        ax.plot(
+            [r.gap_decimation.optimal_decoder_loss], [r.decimation.coupling], "*", color="C3", ms=12, label="decimation"
+        )
         ax.set(xlabel="loss per spin (nats)", title=f"$K={r.K:g}$", xlim=(best - 0.005, best + 0.06))
     axes[0].set_ylabel("signed output coupling $K'$")
     handles, labels = axes[0].get_legend_handles_labels()

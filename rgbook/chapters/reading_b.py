@@ -23,11 +23,40 @@ from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 from ..stats import seed_bootstrap
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
-           "run_regressors", "run_size", "rates", "bayes_rmse", "prior_rmse", "couplings_table", "quality_table",
-           "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights", "Sweep", "SWEEP", "SweepPoint",
-           "SweepRun", "run_sweep", "sweep_table", "sweep_numbers", "plot_sweep", "FullBatchRecord", "FULL_BATCH",
-           "protocol_change_table", "batch_comparison_table", "FIGURES", "CLAIMS"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "FeatureCoupling",
+    "SizeRun",
+    "Rates",
+    "block_weights",
+    "controls",
+    "run_regressors",
+    "run_size",
+    "rates",
+    "bayes_rmse",
+    "prior_rmse",
+    "couplings_table",
+    "quality_table",
+    "rates_table",
+    "plot_feature_coupling_vs_size",
+    "plot_layer_weights",
+    "Sweep",
+    "SWEEP",
+    "SweepPoint",
+    "SweepRun",
+    "run_sweep",
+    "sweep_table",
+    "sweep_numbers",
+    "plot_sweep",
+    "FullBatchRecord",
+    "FULL_BATCH",
+    "protocol_change_table",
+    "batch_comparison_table",
+    "FIGURES",
+    "CLAIMS",
+]
 
 CHAPTER = "book/reading_b"
 KINDS = ("trained", "random", "local")
@@ -92,8 +121,10 @@ def block_weights(N: int, M: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
 
 def controls(P: Protocol, N: int, seed: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The untrained controls at size N: random weights (this seed) and local block sums."""
-    return {"random": networks.random_weights(P.M, N, seed=seed, scale=P.random_scale),
-            "local": block_weights(N, P.M, P.local_beta)}
+    return {
+        "random": networks.random_weights(P.M, N, seed=seed, scale=P.random_scale),
+        "local": block_weights(N, P.M, P.local_beta),
+    }
 
 
 @dataclass(frozen=True)
@@ -115,21 +146,32 @@ class FullBatchRecord:
 FULL_BATCH = FullBatchRecord(
     mean_abs_coupling={8: 0.0725, 16: 0.0497, 32: 0.0300, 64: 0.0665, 128: 0.0994},
     mean_test_rmse={8: 0.3169, 16: 0.2889, 32: 0.2852, 64: 0.2874, 128: 0.3111},
-    rmse_128={"full batch": (0.3014, 0.3254, 0.3065, 0.3191, 0.3162, 0.2958, 0.3115, 0.3307, 0.3447, 0.3635),
-              "minibatches of 1024": (0.3102, 0.3244, 0.3248, 0.3228, 0.3113, 0.3154, 0.3069, 0.3288, 0.3260,
-                                      0.3320)},
-    abs_coupling_128={"full batch": (0.135, 0.087, 0.077, 0.023, 0.040, 0.112, 0.059, 0.055, 0.313, 0.193),
-                      "minibatches of 1024": (0.016, 0.195, 0.162, 0.104, 0.118, 0.242, 0.012, 0.135, 0.049,
-                                              0.303)},
+    rmse_128={
+        "full batch": (0.3014, 0.3254, 0.3065, 0.3191, 0.3162, 0.2958, 0.3115, 0.3307, 0.3447, 0.3635),
+        "minibatches of 1024": (0.3102, 0.3244, 0.3248, 0.3228, 0.3113, 0.3154, 0.3069, 0.3288, 0.3260, 0.3320),
+    },
+    abs_coupling_128={
+        "full batch": (0.135, 0.087, 0.077, 0.023, 0.040, 0.112, 0.059, 0.055, 0.313, 0.193),
+        "minibatches of 1024": (0.016, 0.195, 0.162, 0.104, 0.118, 0.242, 0.012, 0.135, 0.049, 0.303),
+    },
 )
 
 
 @cache
 def run_regressors(P: Protocol, N: int) -> tuple[networks.CouplingRegressor, ...]:
     """The trained networks at size N, one per seed of the protocol (one batched training)."""
-    return networks.train_coupling_regressors(N, P.M, seeds=P.seeds, K_range=P.K_range, n_train=P.n_train,
-                                              hidden=P.hidden, steps=P.steps, lr=P.lr, n_bins=P.n_bins,
-                                              batch_size=P.batch_size)
+    return networks.train_coupling_regressors(
+        N,
+        P.M,
+        seeds=P.seeds,
+        K_range=P.K_range,
+        n_train=P.n_train,
+        hidden=P.hidden,
+        steps=P.steps,
+        lr=P.lr,
+        n_bins=P.n_bins,
+        batch_size=P.batch_size,
+    )
 
 
 @dataclass(frozen=True)
@@ -202,11 +244,23 @@ def run_size(P: Protocol) -> SizeRun:
             Kp, hp, kl, (lo, hi) = couplings.project_chain_batches(y, q, qb)
             m = y.shape[1]
             y0, q0, _ = networks.feature_distribution_from_samples(W, c, x_iid, n_batches=P.n_batches)
-            rows.append(FeatureCoupling(N, kind, seed, float(Kp), float(hp), float(kl), (float(lo), float(hi)),
-                                        float(rmse), couplings.correlation_length(y, q),
-                                        couplings.mutual_information(y, q, range(m // 2), range(m // 2, m)),
-                                        couplings.total_correlation(y, q), couplings.correlation_length(y0, q0),
-                                        couplings.total_correlation(y0, q0)))
+            rows.append(
+                FeatureCoupling(
+                    N,
+                    kind,
+                    seed,
+                    float(Kp),
+                    float(hp),
+                    float(kl),
+                    (float(lo), float(hi)),
+                    float(rmse),
+                    couplings.correlation_length(y, q),
+                    couplings.mutual_information(y, q, range(m // 2), range(m // 2, m)),
+                    couplings.total_correlation(y, q),
+                    couplings.correlation_length(y0, q0),
+                    couplings.total_correlation(y0, q0),
+                )
+            )
     return SizeRun(tuple(rows))
 
 
@@ -232,8 +286,9 @@ def rates(run: SizeRun) -> dict[str, Rates]:
     for kind in KINDS:
         Ns, k = run.mean_abs_coupling(kind)
         N = Ns.astype(float)
-        out[kind] = Rates(kind, Ns, k, float(-np.polyfit(np.log(N), np.log(k), 1)[0]),
-                          float(-np.polyfit(N, np.log(k), 1)[0]))
+        out[kind] = Rates(
+            kind, Ns, k, float(-np.polyfit(np.log(N), np.log(k), 1)[0]), float(-np.polyfit(N, np.log(k), 1)[0])
+        )
     return out
 
 
@@ -301,8 +356,7 @@ class Sweep:
 
     def smoke(self) -> Sweep:
         """A small variant for the test suite."""
-        return replace(self, N=16, seeds=(0, 1, 2), steps=20, checkpoints=(10,), batch_size=64, n_eval=500,
-                       n_boot=100)
+        return replace(self, N=16, seeds=(0, 1, 2), steps=20, checkpoints=(10,), batch_size=64, n_eval=500, n_boot=100)
 
 
 SWEEP = Sweep()
@@ -322,8 +376,9 @@ class SweepPoint:
 
     def interval(self, values: str, n_boot: int, seed: int = 0) -> tuple[float, float, float]:
         """Mean over seeds of ``"rmse"``, ``"coupling"`` or ``"abs_coupling"``, and its 95 % seed-bootstrap interval."""
-        v = {"rmse": np.array(self.rmse), "coupling": np.array(self.coupling),
-             "abs_coupling": np.abs(self.coupling)}[values]
+        v = {"rmse": np.array(self.rmse), "coupling": np.array(self.coupling), "abs_coupling": np.abs(self.coupling)}[
+            values
+        ]
         return seed_bootstrap(v, n_boot, seed)
 
 
@@ -364,28 +419,57 @@ def run_sweep(P: Protocol, S: Sweep) -> SweepRun:
     widths = (P.M, *(M for M in S.widths if M != P.M))
     bad = [M for M in widths if S.N % M]
     if bad:
-        raise ValueError(f"Sweep.N must be a multiple of every width (Protocol.M and Sweep.widths), got N={S.N}, "
-                         f"widths {bad}")
+        raise ValueError(
+            f"Sweep.N must be a multiple of every width (Protocol.M and Sweep.widths), got N={S.N}, widths {bad}"
+        )
     x = ising.sample_chain(S.n_eval, S.N, P.K_eval, rng=np.random.default_rng(10_000 + S.N))
-    common = dict(seeds=S.seeds, K_range=P.K_range, n_train=P.n_train, hidden=P.hidden, steps=S.steps,
-                  n_bins=P.n_bins, batch_size=S.batch_size, checkpoints=S.checkpoints)
+    common = dict(
+        seeds=S.seeds,
+        K_range=P.K_range,
+        n_train=P.n_train,
+        hidden=P.hidden,
+        steps=S.steps,
+        n_bins=P.n_bins,
+        batch_size=S.batch_size,
+        checkpoints=S.checkpoints,
+    )
     runs = []
     for M in widths:
-        for lr in (S.lrs if M == P.M else (S.width_lr,)):
+        for lr in S.lrs if M == P.M else (S.width_lr,):
             runs.append(("trained", M, lr, networks.train_coupling_regressors(S.N, M, lr=lr, **common)))
-        runs.append(("ideal block sums", M, S.lrs[0], networks.train_coupling_regressors(
-            S.N, M, lr=S.lrs[0], features=block_weights(S.N, M, S.ideal_beta), **common)))
+        runs.append(
+            (
+                "ideal block sums",
+                M,
+                S.lrs[0],
+                networks.train_coupling_regressors(
+                    S.N, M, lr=S.lrs[0], features=block_weights(S.N, M, S.ideal_beta), **common
+                ),
+            )
+        )
     for depth in S.depths:
-        runs.append((f"trained, head depth {depth}", P.M, S.width_lr,
-                     networks.train_coupling_regressors(S.N, P.M, lr=S.width_lr, depth=depth, **common)))
+        runs.append(
+            (
+                f"trained, head depth {depth}",
+                P.M,
+                S.width_lr,
+                networks.train_coupling_regressors(S.N, P.M, lr=S.width_lr, depth=depth, **common),
+            )
+        )
     points = []
     for network, M, lr, regs in runs:
         for i, step in enumerate((*S.checkpoints, S.steps)):
             states = [r.checkpoints[i] if i < len(S.checkpoints) else r for r in regs]
-            ks = [_feature_coupling(s.W, s.c, x) for s in states] if network.startswith("trained") else \
-                [_feature_coupling(states[0].W, states[0].c, x)] * len(states)
-            points.append(SweepPoint(network, M, float(lr), int(step), S.seeds,
-                                     tuple(float(s.test_rmse) for s in states), tuple(ks)))
+            ks = (
+                [_feature_coupling(s.W, s.c, x) for s in states]
+                if network.startswith("trained")
+                else [_feature_coupling(states[0].W, states[0].c, x)] * len(states)
+            )
+            points.append(
+                SweepPoint(
+                    network, M, float(lr), int(step), S.seeds, tuple(float(s.test_rmse) for s in states), tuple(ks)
+                )
+            )
     return SweepRun(S, tuple(points), bayes_rmse(S.N, P.K_range, P.n_bins))
 
 
@@ -396,21 +480,41 @@ def run_sweep(P: Protocol, S: Sweep) -> SweepRun:
 def couplings_table(run: SizeRun):
     """One row per network (DataFrame for display)."""
 
-    return pd.DataFrame([{"N": r.N, "network": r.network, "seed": r.seed, "K'": r.coupling, "CI low": r.interval[0],
-                          "CI high": r.interval[1], "|K'|": abs(r.coupling), "KL residual": r.kl,
-                          "correlation length": r.xi, "total correlation (nats)": r.total_corr,
-                          "I(halves) (nats)": r.halves_mi, "correlation length, K=0 input": r.xi_iid,
-                          "total correlation, K=0 input": r.total_corr_iid,
-                          "test RMSE of K": r.test_rmse} for r in run.rows])
+    return pd.DataFrame(
+        [
+            {
+                "N": r.N,
+                "network": r.network,
+                "seed": r.seed,
+                "K'": r.coupling,
+                "CI low": r.interval[0],
+                "CI high": r.interval[1],
+                "|K'|": abs(r.coupling),
+                "KL residual": r.kl,
+                "correlation length": r.xi,
+                "total correlation (nats)": r.total_corr,
+                "I(halves) (nats)": r.halves_mi,
+                "correlation length, K=0 input": r.xi_iid,
+                "total correlation, K=0 input": r.total_corr_iid,
+                "test RMSE of K": r.test_rmse,
+            }
+            for r in run.rows
+        ]
+    )
 
 
 def quality_table(run: SizeRun, P: Protocol):
     """Per N: mean test RMSE of the trained regressors against the prior spread and the Bayes risk."""
 
     Ns, rmse = run.mean_test_rmse()
-    return pd.DataFrame({"N": Ns, "trained test RMSE (mean of seeds)": rmse,
-                         "Bayes RMSE (bond count, exact)": [bayes_rmse(int(N), P.K_range, P.n_bins) for N in Ns],
-                         "RMSE of guessing the prior mean": prior_rmse(P.K_range, P.n_bins)})
+    return pd.DataFrame(
+        {
+            "N": Ns,
+            "trained test RMSE (mean of seeds)": rmse,
+            "Bayes RMSE (bond count, exact)": [bayes_rmse(int(N), P.K_range, P.n_bins) for N in Ns],
+            "RMSE of guessing the prior mean": prior_rmse(P.K_range, P.n_bins),
+        }
+    )
 
 
 def protocol_change_table(run: SizeRun):
@@ -419,8 +523,15 @@ def protocol_change_table(run: SizeRun):
     _, rmse = run.mean_test_rmse()
     before_k = [FULL_BATCH.mean_abs_coupling.get(int(N), np.nan) for N in Ns]
     before_rmse = [FULL_BATCH.mean_test_rmse.get(int(N), np.nan) for N in Ns]
-    return pd.DataFrame({"N": Ns, "mean |K'|, full batch (recorded)": before_k, "mean |K'|, this protocol": k,
-                         "test RMSE, full batch (recorded)": before_rmse, "test RMSE, this protocol": rmse})
+    return pd.DataFrame(
+        {
+            "N": Ns,
+            "mean |K'|, full batch (recorded)": before_k,
+            "mean |K'|, this protocol": k,
+            "test RMSE, full batch (recorded)": before_rmse,
+            "test RMSE, this protocol": rmse,
+        }
+    )
 
 
 def batch_comparison_table():
@@ -429,18 +540,36 @@ def batch_comparison_table():
     for name in FULL_BATCH.rmse_128:
         r, rlo, rhi = seed_bootstrap(FULL_BATCH.rmse_128[name], 2000)
         k, klo, khi = seed_bootstrap(FULL_BATCH.abs_coupling_128[name], 2000)
-        rows.append({"training": name, "seeds": len(FULL_BATCH.rmse_128[name]), "test RMSE": r,
-                     "RMSE 95% low": rlo, "RMSE 95% high": rhi, "|K'|": k, "|K'| 95% low": klo,
-                     "|K'| 95% high": khi})
+        rows.append(
+            {
+                "training": name,
+                "seeds": len(FULL_BATCH.rmse_128[name]),
+                "test RMSE": r,
+                "RMSE 95% low": rlo,
+                "RMSE 95% high": rhi,
+                "|K'|": k,
+                "|K'| 95% low": klo,
+                "|K'| 95% high": khi,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def rates_table(fits: dict[str, Rates]):
     """The fitted rates per network kind (DataFrame for display)."""
 
-    return pd.DataFrame([{"network": f.network, "power-law exponent p": f.power, "exponential rate 1/N0": f.exponential,
-                          f"mean |K'| at N={int(f.Ns[0])}": f.mean[0], f"mean |K'| at N={int(f.Ns[-1])}": f.mean[-1]}
-                         for f in fits.values()])
+    return pd.DataFrame(
+        [
+            {
+                "network": f.network,
+                "power-law exponent p": f.power,
+                "exponential rate 1/N0": f.exponential,
+                f"mean |K'| at N={int(f.Ns[0])}": f.mean[0],
+                f"mean |K'| at N={int(f.Ns[-1])}": f.mean[-1],
+            }
+            for f in fits.values()
+        ]
+    )
 
 
 def plot_feature_coupling_vs_size(ax, run: SizeRun, P: Protocol) -> None:
@@ -449,12 +578,23 @@ def plot_feature_coupling_vs_size(ax, run: SizeRun, P: Protocol) -> None:
     markers = {"trained": "o", "random": "^", "local": "s"}
     for i, kind in enumerate(KINDS):
         rows = run.select(kind)
-        ax.plot([r.N * (1 + 0.03 * (i - 1)) for r in rows], [abs(r.coupling) for r in rows], markers[kind],
-                color=f"C{i}", alpha=0.35, ms=4)
+        ax.plot(
+            [r.N * (1 + 0.03 * (i - 1)) for r in rows],
+            [abs(r.coupling) for r in rows],
+            markers[kind],
+            color=f"C{i}",
+            alpha=0.35,
+            ms=4,
+        )
         f = fits[kind]
         ax.plot(f.Ns, f.mean, markers[kind] + "-", color=f"C{i}", label=f"{kind} (mean; $p={f.power:.2f}$)")
-    ax.set(xscale="log", yscale="log", xlabel="input size $N$ (spins)", ylabel="|coupling $K'$| between feature spins",
-           title=f"{P.M} feature units, input $K={P.K_eval:g}$")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="input size $N$ (spins)",
+        ylabel="|coupling $K'$| between feature spins",
+        title=f"{P.M} feature units, input $K={P.K_eval:g}$",
+    )
     ax.legend(fontsize="x-small")
 
 
@@ -465,10 +605,25 @@ def sweep_table(run: SweepRun):
         r, rlo, rhi = p.interval("rmse", S.n_boot)
         k, klo, khi = p.interval("coupling", S.n_boot)
         a, alo, ahi = p.interval("abs_coupling", S.n_boot)
-        rows.append({"network": p.network, "M": p.M, "lr": p.lr, "steps": p.step, "seeds": len(p.seeds),
-                     "test RMSE": r, "RMSE 95% low": rlo, "RMSE 95% high": rhi, "Bayes RMSE": run.bayes,
-                     "K'": k, "K' 95% low": klo, "K' 95% high": khi, "|K'|": a, "|K'| 95% low": alo,
-                     "|K'| 95% high": ahi})
+        rows.append(
+            {
+                "network": p.network,
+                "M": p.M,
+                "lr": p.lr,
+                "steps": p.step,
+                "seeds": len(p.seeds),
+                "test RMSE": r,
+                "RMSE 95% low": rlo,
+                "RMSE 95% high": rhi,
+                "Bayes RMSE": run.bayes,
+                "K'": k,
+                "K' 95% low": klo,
+                "K' 95% high": khi,
+                "|K'|": a,
+                "|K'| 95% low": alo,
+                "|K'| 95% high": ahi,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -485,16 +640,27 @@ def sweep_numbers(run: SweepRun, P: Protocol) -> dict[str, float | int]:
     best, wide = run.best_trained(P.M), run.best_trained(max(S.widths))
     proto = next(p for p in run.select("trained", P.M, P.lr) if p.step == best.step)
     points = {"best": best, "ideal": run.ideal(P.M), "wide": wide, "wide-ideal": run.ideal(max(S.widths))}
-    if S.depths:                                   # the deepest head, after all its steps
+    if S.depths:  # the deepest head, after all its steps
         points["deep"] = max(run.select(f"trained, head depth {max(S.depths)}", P.M), key=lambda p: p.step)
     out: dict[str, float | int] = {}
-    for name, point, values in [*((n, p, "rmse") for n, p in points.items()), ("best-k", best, "coupling"),
-                                ("best-absk", best, "abs_coupling"), ("wide-absk", wide, "abs_coupling"),
-                                ("proto-absk", proto, "abs_coupling")]:
+    for name, point, values in [
+        *((n, p, "rmse") for n, p in points.items()),
+        ("best-k", best, "coupling"),
+        ("best-absk", best, "abs_coupling"),
+        ("wide-absk", wide, "abs_coupling"),
+        ("proto-absk", proto, "abs_coupling"),
+    ]:
         out.update(zip((name, f"{name}-lo", f"{name}-hi"), point.interval(values, S.n_boot)))
-    out.update({"best-lr": float(best.lr), "best-steps": int(best.step), "bayes": float(run.bayes),
-                "ideal-k": float(np.mean(points["ideal"].coupling)), "wide-M": int(wide.M),
-                "beta": float(S.ideal_beta)})
+    out.update(
+        {
+            "best-lr": float(best.lr),
+            "best-steps": int(best.step),
+            "bayes": float(run.bayes),
+            "ideal-k": float(np.mean(points["ideal"].coupling)),
+            "wide-M": int(wide.M),
+            "beta": float(S.ideal_beta),
+        }
+    )
     if S.depths:
         out["deep-depth"] = int(max(S.depths))
     return out
@@ -506,10 +672,12 @@ def plot_sweep(axes, run: SweepRun) -> None:
     S = run.sweep
     for ax, M in zip(np.atleast_1d(axes), sorted({p.M for p in run.points})):
         lrs = sorted({p.lr for p in run.select("trained", M)}, reverse=True)
-        styles = [("trained", lr, f"trained, lr {lr:g}", f"C{S.lrs.index(lr) if lr in S.lrs else 2}", "o")
-                  for lr in lrs]
-        styles.append(("ideal block sums", S.lrs[0], f"ideal block sums ($\\beta={S.ideal_beta:g}$), head trained",
-                       "C3", "s"))
+        styles = [
+            ("trained", lr, f"trained, lr {lr:g}", f"C{S.lrs.index(lr) if lr in S.lrs else 2}", "o") for lr in lrs
+        ]
+        styles.append(
+            ("ideal block sums", S.lrs[0], f"ideal block sums ($\\beta={S.ideal_beta:g}$), head trained", "C3", "s")
+        )
         for network, lr, label, color, marker in styles:
             pts = sorted(run.select(network, M, lr), key=lambda p: p.step)
             steps = [p.step for p in pts]
@@ -517,8 +685,12 @@ def plot_sweep(axes, run: SweepRun) -> None:
             ax.fill_between(steps, lo, hi, color=color, alpha=0.25, lw=0)
             ax.plot(steps, m, marker + "-", color=color, label=label)
         ax.axhline(run.bayes, color="k", ls="--", lw=1, label="Bayes risk (any estimator)")
-        ax.set(xscale="log", xlabel=f"training steps (minibatches of {S.batch_size})", ylabel="test RMSE of $\\hat K$",
-               title=f"$N={S.N}$, $M={M}$ feature units, {len(S.seeds)} seeds")
+        ax.set(
+            xscale="log",
+            xlabel=f"training steps (minibatches of {S.batch_size})",
+            ylabel="test RMSE of $\\hat K$",
+            title=f"$N={S.N}$, $M={M}$ feature units, {len(S.seeds)} seeds",
+        )
         ax.set_xticks([*S.checkpoints, S.steps], minor=False)
         ax.get_xaxis().set_major_formatter("{x:g}")
         ax.get_xaxis().set_minor_formatter(NullFormatter())
@@ -541,17 +713,21 @@ def measure_size(P: Protocol, tol) -> list[Row]:
         Ns, k = run.mean_abs_coupling(network)
         Nmin, Nmax = int(Ns[0]), int(Ns[-1])
         rows += [
-            Row(f"{network}: mean |K'| of feature spins at N={Nmax} vs K*=0", 0.0, float(k[-1]), tol["coupling"],
-                role),
-            Row(f"{network}: mean |K'| at N={Nmax} / mean |K'| at N={Nmin} (decay: at most {tol['decay']:g})", 0.0,
-                float(k[-1] / k[0]), tol["decay"], role),
+            Row(f"{network}: mean |K'| of feature spins at N={Nmax} vs K*=0", 0.0, float(k[-1]), tol["coupling"], role),
+            Row(
+                f"{network}: mean |K'| at N={Nmax} / mean |K'| at N={Nmin} (decay: at most {tol['decay']:g})",
+                0.0,
+                float(k[-1] / k[0]),
+                tol["decay"],
+                role,
+            ),
         ]
     return rows
 
 
 _PAPER_CLAIM = PAPER_I_CLAIM + (
-    ' Our stronger reading I.B asks more than the limit: that the feature coupling vanish at finite N (N = '
-    '128), for networks trained to infer K.'
+    " Our stronger reading I.B asks more than the limit: that the feature coupling vanish at finite N (N = "
+    "128), for networks trained to infer K."
 )
 
 CLAIMS = (

@@ -42,11 +42,34 @@ from ..rsmi import (
 )
 from ..thresholds import threshold_tables
 
-__all__ = ["CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
-           "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
-           "coarse_distribution", "beyond_nn_norm", "RsmiAtK", "run_rsmi", "CoarseChain", "run_coarse",
-           "InfomaxAtK", "run_infomax", "layer_information", "decimation_margin", "RingCheck",
-           "ring_block_environment_joint", "run_ring_checks", "FIGURES", "CLAIMS"]
+__all__ = [
+    "CHAPTER",
+    "Protocol",
+    "PROTOCOL",
+    "block_environment_joint",
+    "block_environment_from_distribution",
+    "unit_table",
+    "rsmi",
+    "threshold_tables",
+    "boolean_optimum",
+    "threshold_optimum",
+    "describe_unit",
+    "coarse_distribution",
+    "beyond_nn_norm",
+    "RsmiAtK",
+    "run_rsmi",
+    "CoarseChain",
+    "run_coarse",
+    "InfomaxAtK",
+    "run_infomax",
+    "layer_information",
+    "decimation_margin",
+    "RingCheck",
+    "ring_block_environment_joint",
+    "run_ring_checks",
+    "FIGURES",
+    "CLAIMS",
+]
 
 CHAPTER = "book/reading_c"
 
@@ -112,9 +135,23 @@ class Protocol:
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
-        return replace(self, Ks=(1.0,), buffers=(0, 1), window=2, check_N=10, restarts=2, steps=20,
-                       n_directions=4, coarse_N=8, random_units=3, infomax_N=4, infomax_m=2, infomax_restarts=2,
-                       infomax_steps=20, ring_Ns=(6, 8))
+        return replace(
+            self,
+            Ks=(1.0,),
+            buffers=(0, 1),
+            window=2,
+            check_N=10,
+            restarts=2,
+            steps=20,
+            n_directions=4,
+            coarse_N=8,
+            random_units=3,
+            infomax_N=4,
+            infomax_m=2,
+            infomax_restarts=2,
+            infomax_steps=20,
+            ring_Ns=(6, 8),
+        )
 
     @property
     def random_variance(self) -> float:
@@ -202,7 +239,7 @@ def random_units(P: Protocol) -> tuple[np.ndarray, np.ndarray]:
     for i in range(P.random_units):
         rng = np.random.default_rng(P.random_seed + i)
         x = rng.normal(0.0, P.random_scale, P.b + 1)
-        ws.append(x[:P.b])
+        ws.append(x[: P.b])
         cs.append(x[P.b])
     return np.array(ws), np.array(cs)
 
@@ -228,8 +265,11 @@ def _train_units(P: Protocol, joints: list[np.ndarray]):
 
     log = training.fit(params, loss, steps=P.steps, lr=P.lr, desc="Reading C: RSMI units")
     n = len(joints)
-    return (-log.final).reshape(n, P.restarts), params["w"].numpy().reshape(n, P.restarts, P.b), \
-        params["c"].numpy().reshape(n, P.restarts)
+    return (
+        (-log.final).reshape(n, P.restarts),
+        params["w"].numpy().reshape(n, P.restarts, P.b),
+        params["c"].numpy().reshape(n, P.restarts),
+    )
 
 
 @cache
@@ -250,23 +290,44 @@ def run_rsmi(P: Protocol) -> tuple[RsmiAtK, ...]:
         per_scale, best = [], (None, None, None, -1.0)
         for scale in P.scales:
             if np.isinf(scale):
-                a = dirs[:, :P.b] @ v.T + dirs[:, P.b:]
+                a = dirs[:, : P.b] @ v.T + dirs[:, P.b :]
                 q = np.where(a > 1e-12, 1.0, np.where(a < -1e-12, 0.0, 0.5))
             else:
-                q = expit(2 * scale * (dirs[:, :P.b] @ v.T + dirs[:, P.b:]))
+                q = expit(2 * scale * (dirs[:, : P.b] @ v.T + dirs[:, P.b :]))
             info = rsmi(q, joint)
             k = int(np.argmax(info))
             per_scale.append(float(info[k]))
             if info[k] > best[3]:
-                best = (dirs[k, :P.b], dirs[k, P.b], scale, float(info[k]))
+                best = (dirs[k, : P.b], dirs[k, P.b], scale, float(info[k]))
         # Markov reduction against the enumerated open chain (block in the middle, `window` sites each side)
         configs, probs = ising.enumerate_chain(P.check_N, K)
         wide = block_environment_from_distribution(configs, probs, P.check_N // 2 - P.b // 2, P.b, L, P.window)
-        check = (float(rsmi(opt, joint)), float(rsmi(opt, wide)),
-                 float(rsmi(random_tables[0], joint)), float(rsmi(random_tables[0], wide)))
-        out.append(RsmiAtK(K, L, joint, opt, i_opt, i_bool, b_tab, float(rsmi((v[:, 0] > 0) * 1.0, joint)),
-                           float(rsmi(majority, joint)), info_tr[i], w_tr[i], c_tr[i], np.array(per_scale),
-                           best, rsmi(random_tables, joint), check))
+        check = (
+            float(rsmi(opt, joint)),
+            float(rsmi(opt, wide)),
+            float(rsmi(random_tables[0], joint)),
+            float(rsmi(random_tables[0], wide)),
+        )
+        out.append(
+            RsmiAtK(
+                K,
+                L,
+                joint,
+                opt,
+                i_opt,
+                i_bool,
+                b_tab,
+                float(rsmi((v[:, 0] > 0) * 1.0, joint)),
+                float(rsmi(majority, joint)),
+                info_tr[i],
+                w_tr[i],
+                c_tr[i],
+                np.array(per_scale),
+                best,
+                rsmi(random_tables, joint),
+                check,
+            )
+        )
     return tuple(out)
 
 
@@ -372,10 +433,12 @@ def run_coarse(P: Protocol) -> tuple[CoarseChain, ...]:
         out.append(_flow(K, P, "decimation", lambda lev, s, p: unit_table(np.eye(P.b)[0], 0.0, np.inf)))
         out.append(_flow(K, P, "majority", lambda lev, s, p: unit_table(np.ones(P.b), 0.0, np.inf)))
         for i in range(P.random_units):
+
             def rand(level, s, p, i=i):
                 rng = np.random.default_rng(P.random_seed + 1000 * level + i)
                 x = rng.normal(0.0, P.random_scale, P.b + 1)
-                return unit_table(x[:P.b], float(x[P.b]))
+                return unit_table(x[: P.b], float(x[P.b]))
+
             out.append(_flow(K, P, f"random {i}", rand))
     return tuple(out)
 
@@ -449,8 +512,20 @@ def run_infomax(P: Protocol) -> tuple[InfomaxAtK, ...]:
             W, c = rng.normal(0.0, 1.0, (m, N)), rng.normal(0.0, 1.0, m)
             r_info.append(layer_information(W, c, s, pk))
             r_coup.append(networks.layer_coupling(W, c, s, pk)[0])
-        out.append(InfomaxAtK(K, np.array(info), np.array(coup), np.array(bey), Ws[i], cs[i], dec_info,
-                              float(rg.zero_field_map(K, 2)), np.array(r_info), np.array(r_coup)))
+        out.append(
+            InfomaxAtK(
+                K,
+                np.array(info),
+                np.array(coup),
+                np.array(bey),
+                Ws[i],
+                cs[i],
+                dec_info,
+                float(rg.zero_field_map(K, 2)),
+                np.array(r_info),
+                np.array(r_coup),
+            )
+        )
     return tuple(out)
 
 
@@ -463,8 +538,9 @@ FIGURES = ("fig-reading-c-information", "fig-reading-c-flow", "fig-reading-c-inf
 
 def _at_least(quantity: str, measured: float, bound: float, cap: float) -> Row:
     """A row that passes when ``bound <= measured <= cap`` (the interval written as centre and half-width)."""
-    return Row(f"{quantity} (passes in [{bound:.4g}, {cap:.4g}])", 0.5 * (bound + cap), float(measured),
-               0.5 * (cap - bound))
+    return Row(
+        f"{quantity} (passes in [{bound:.4g}, {cap:.4g}])", 0.5 * (bound + cap), float(measured), 0.5 * (cap - bound)
+    )
 
 
 def measure_rsmi_optimum(P: Protocol, tol) -> list[Row]:
@@ -472,33 +548,78 @@ def measure_rsmi_optimum(P: Protocol, tol) -> list[Row]:
     rows = []
     for r in run_rsmi(P):
         tag = f"K={r.K}, L_B={r.buffer}"
-        rows.append(Row(f"sup over the unit of I(H;E) (threshold functions) vs I(v_1;E), {tag}", r.decimation,
-                        r.info_optimum, tol["exact"]))
-        rows.append(Row(f"max over all Boolean functions of I(H;E) vs I(v_1;E), {tag}", r.decimation,
-                        r.boolean_info, tol["exact"]))
-        rows.append(Row(f"best gradient restart's I(H;E) vs the supremum, {tag}", r.info_optimum,
-                        float(r.trained_info.max()), tol["trained"]))
-        rows.append(Row(f"I(H;E) of the optimum, Markov reduction vs enumerated window, {tag}",
-                        r.window_check[1], r.window_check[0], 1e-10, role="consistency"))
+        rows.append(
+            Row(
+                f"sup over the unit of I(H;E) (threshold functions) vs I(v_1;E), {tag}",
+                r.decimation,
+                r.info_optimum,
+                tol["exact"],
+            )
+        )
+        rows.append(
+            Row(
+                f"max over all Boolean functions of I(H;E) vs I(v_1;E), {tag}",
+                r.decimation,
+                r.boolean_info,
+                tol["exact"],
+            )
+        )
+        rows.append(
+            Row(
+                f"best gradient restart's I(H;E) vs the supremum, {tag}",
+                r.info_optimum,
+                float(r.trained_info.max()),
+                tol["trained"],
+            )
+        )
+        rows.append(
+            Row(
+                f"I(H;E) of the optimum, Markov reduction vs enumerated window, {tag}",
+                r.window_check[1],
+                r.window_check[0],
+                1e-10,
+                role="consistency",
+            )
+        )
         frac = float(np.mean(r.random_info >= tol["control_information"] * r.info_optimum))
-        rows.append(Row(f"fraction of random units with I(H;E) >= {tol['control_information']:g} of the "
-                        f"optimum, {tag}", 1.0, frac, 1.0 - tol["control_fraction"], role="control"))
+        rows.append(
+            Row(
+                f"fraction of random units with I(H;E) >= {tol['control_information']:g} of the optimum, {tag}",
+                1.0,
+                frac,
+                1.0 - tol["control_fraction"],
+                role="control",
+            )
+        )
     flows = run_coarse(P)
     for K in P.Ks:
         R = float(rg.zero_field_map(K, P.b))
         opt, tr = coarse_flow(flows, K, "RSMI-optimal"), coarse_flow(flows, K, "trained")
         rows.append(Row(f"K' of the optimal unit's coarse chain vs R_2(K), K={K}", R, opt.couplings[1], tol["exact"]))
         # once the optimal unit is decimation, its coarse chain is the decimated chain: NN exactly (consistency)
-        rows.append(Row(f"beyond-NN coupling norm of that coarse chain, K={K}", 0.0, opt.beyond[1], tol["exact"],
-                        "consistency"))
-        rows.append(Row(f"KL residual of that coarse chain (nats), K={K}", 0.0, opt.kl[1], tol["exact"],
-                        "consistency"))
-        rows.append(Row(f"K' of the best trained unit's coarse chain vs R_2(K), K={K}", R, tr.couplings[1],
-                        tol["trained_coupling"]))
+        rows.append(
+            Row(f"beyond-NN coupling norm of that coarse chain, K={K}", 0.0, opt.beyond[1], tol["exact"], "consistency")
+        )
+        rows.append(Row(f"KL residual of that coarse chain (nats), K={K}", 0.0, opt.kl[1], tol["exact"], "consistency"))
+        rows.append(
+            Row(
+                f"K' of the best trained unit's coarse chain vs R_2(K), K={K}",
+                R,
+                tr.couplings[1],
+                tol["trained_coupling"],
+            )
+        )
         rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[1] for i in range(P.random_units)])
         frac = float(np.mean(np.abs(rand - R) <= tol["trained_coupling"]))
-        rows.append(Row(f"fraction of random units with |K' - R_2(K)| <= {tol['trained_coupling']:g}, K={K}",
-                        1.0, frac, 1.0 - tol["control_fraction"], role="control"))
+        rows.append(
+            Row(
+                f"fraction of random units with |K' - R_2(K)| <= {tol['trained_coupling']:g}, K={K}",
+                1.0,
+                frac,
+                1.0 - tol["control_fraction"],
+                role="control",
+            )
+        )
     return rows
 
 
@@ -512,10 +633,18 @@ def _rsmi_flow_rows(P: Protocol, tol, K: float) -> tuple[list[Row], float, int]:
     rows = []
     for lev in range(1, depth + 1):
         unit = describe_unit(f.units[lev - 1])
-        rows.append(Row(f"K_{lev} of the RSMI flow vs R_2^{lev}(K), K={K} (unit: {unit})", float(predicted[lev]),
-                        f.couplings[lev], tol["exact"], "consistency"))
-        rows.append(Row(f"beyond-NN coupling norm at level {lev}, K={K}", 0.0, f.beyond[lev], tol["exact"],
-                        "consistency"))
+        rows.append(
+            Row(
+                f"K_{lev} of the RSMI flow vs R_2^{lev}(K), K={K} (unit: {unit})",
+                float(predicted[lev]),
+                f.couplings[lev],
+                tol["exact"],
+                "consistency",
+            )
+        )
+        rows.append(
+            Row(f"beyond-NN coupling norm at level {lev}, K={K}", 0.0, f.beyond[lev], tol["exact"], "consistency")
+        )
     rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[depth] for i in range(P.random_units)])
     frac = float(np.mean(np.abs(rand - predicted[depth]) <= tol["control"]))
     return rows, frac, depth
@@ -528,8 +657,15 @@ def measure_rsmi_flow_registered(P: Protocol, tol) -> list[Row]:
     for K in P.Ks:
         flow_rows, frac, depth = _rsmi_flow_rows(P, tol, K)
         rows += flow_rows
-        rows.append(Row(f"fraction of random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K} "
-                        f"(at most {tol['control_fraction']:g})", 0.0, frac, tol["control_fraction"]))
+        rows.append(
+            Row(
+                f"fraction of random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K} "
+                f"(at most {tol['control_fraction']:g})",
+                0.0,
+                frac,
+                tol["control_fraction"],
+            )
+        )
     return rows
 
 
@@ -543,11 +679,24 @@ def measure_rsmi_flow(P: Protocol, tol) -> list[Row]:
         flow_rows, frac, depth = _rsmi_flow_rows(P, tol, K)
         for lev in range(1, depth + 1):
             unit = describe_unit(f.units[lev - 1])
-            rows.append(Row(f"the unit re-optimized at level {lev} is decimation (1 = yes; {unit}), K={K}", 1.0,
-                            float(unit.startswith("decimation")), 0.0))
+            rows.append(
+                Row(
+                    f"the unit re-optimized at level {lev} is decimation (1 = yes; {unit}), K={K}",
+                    1.0,
+                    float(unit.startswith("decimation")),
+                    0.0,
+                )
+            )
         rows += flow_rows
-        rows.append(Row(f"fraction of random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, "
-                        f"K={K}", 1.0, frac, 1.0 - tol["control_fraction"], role="control"))
+        rows.append(
+            Row(
+                f"fraction of random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K}",
+                1.0,
+                frac,
+                1.0 - tol["control_fraction"],
+                role="control",
+            )
+        )
     return rows
 
 
@@ -557,15 +706,34 @@ def measure_infomax(P: Protocol, tol) -> list[Row]:
     cap_info = P.infomax_m * float(np.log(2))
     for r in run_infomax(P):
         best = float(r.info.max())
-        rows.append(_at_least(f"best infomax I(s;y) minus decimation's I(s;y) (nats), K={r.K}",
-                              best - r.decimation_info, tol["information_gain"], cap_info))
+        rows.append(
+            _at_least(
+                f"best infomax I(s;y) minus decimation's I(s;y) (nats), K={r.K}",
+                best - r.decimation_info,
+                tol["information_gain"],
+                cap_info,
+            )
+        )
         near = np.flatnonzero(r.info >= best - tol["near"])
         for k in near:
-            rows.append(_at_least(f"R_2(K) - K' of restart {k} (I within {tol['near']:g} of the best), K={r.K}",
-                                  r.rg_coupling - float(r.coupling[k, 0]), tol["coupling_gap"], r.rg_coupling + 5.0))
+            rows.append(
+                _at_least(
+                    f"R_2(K) - K' of restart {k} (I within {tol['near']:g} of the best), K={r.K}",
+                    r.rg_coupling - float(r.coupling[k, 0]),
+                    tol["coupling_gap"],
+                    r.rg_coupling + 5.0,
+                )
+            )
         frac = float(np.mean(r.random_info >= best - tol["near"]))
-        rows.append(Row(f"fraction of random layers within {tol['near']:g} nats of the best I(s;y), K={r.K}",
-                        1.0, frac, 1.0 - tol["control_fraction"], role="control"))
+        rows.append(
+            Row(
+                f"fraction of random layers within {tol['near']:g} nats of the best I(s;y), K={r.K}",
+                1.0,
+                frac,
+                1.0 - tol["control_fraction"],
+                role="control",
+            )
+        )
     return rows
 
 
@@ -591,8 +759,13 @@ CLAIMS = (
             "is then not specific to training, if a fraction {control_fraction} or more of them have K' within "
             "{trained_coupling} of R_{protocol.b}(K), or reach {control_information} of the optimal I(H; E)."
         ),
-        tolerances={"exact": 1e-6, "trained": 1e-3, "trained_coupling": 0.01, "control_fraction": 0.5,
-                    "control_information": 0.9},
+        tolerances={
+            "exact": 1e-6,
+            "trained": 1e-3,
+            "trained_coupling": 0.01,
+            "control_fraction": 0.5,
+            "control_information": 0.9,
+        },
         chapter=CHAPTER,
         measure=measure_rsmi_optimum,
         protocol=PROTOCOL,
