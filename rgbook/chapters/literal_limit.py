@@ -884,6 +884,20 @@ def measure_limit(P: Protocol, tol) -> list[Row]:
 
 _PAPER_CLAIM = PAPER_I_CLAIM
 
+#: The statement of I.L and of its amendment I.La (the same words; I.La runs on the cut protocol).
+_RATE_STATEMENT = (
+    "The literal claim, at finite depth: for the open zero-field chain of N = {protocol.N} spins at K in "
+    "{{{protocol.Ks}}}, greedy stacks {protocol.chain} of optimal layers (each layer the best of "
+    "{protocol.restarts} restarts of the autoencoder trained on the exact reconstruction loss of the previous "
+    "level; {protocol.stack_seeds} independent stack seeds) flow to the stable fixed point K* = 0 at least as "
+    "fast as real-space RG: at every level l = {protocol.levels} the upper end of the 95% seed-bootstrap "
+    "interval of the mean |K_l| (KL projection onto the open NN chain) is at most R_2^l(K) + {rate}. Controls, "
+    "against the same bound: random layers ({protocol.random_seeds} seeds) and the copy layer (y_1 = s_1, y_2 "
+    "= s_2, the rest decimated), which must fail. Consistency checks: the decimation stack has K_l = R_2^l(K) "
+    "within {decimation}; on exact enumeration every function of two regions d bonds apart has |Corr| <= "
+    "tanh^d|K| (excess at most {bound}), attained by single spins."
+)
+
 CLAIMS = (
     Claim(
         id="I.L",
@@ -891,18 +905,7 @@ CLAIMS = (
         paper="I",
         reading="A",
         paper_claim=_PAPER_CLAIM,
-        statement=(
-            "The literal claim, at finite depth: for the open zero-field chain of N = {protocol.N} spins at K in "
-            "{{{protocol.Ks}}}, greedy stacks {protocol.chain} of optimal layers (each layer the best of "
-            "{protocol.restarts} restarts of the autoencoder trained on the exact reconstruction loss of the previous "
-            "level; {protocol.stack_seeds} independent stack seeds) flow to the stable fixed point K* = 0 at least as "
-            "fast as real-space RG: at every level l = {protocol.levels} the upper end of the 95% seed-bootstrap "
-            "interval of the mean |K_l| (KL projection onto the open NN chain) is at most R_2^l(K) + {rate}. Controls, "
-            "against the same bound: random layers ({protocol.random_seeds} seeds) and the copy layer (y_1 = s_1, y_2 "
-            "= s_2, the rest decimated), which must fail. Consistency checks: the decimation stack has K_l = R_2^l(K) "
-            "within {decimation}; on exact enumeration every function of two regions d bonds apart has |Corr| <= "
-            "tanh^d|K| (excess at most {bound}), attained by single spins."
-        ),
+        statement=_RATE_STATEMENT,
         tolerances={"rate": 0.02, "decimation": 1e-4, "bound": 1e-12},
         chapter=CHAPTER,
         measure=measure_literal,
@@ -917,18 +920,7 @@ CLAIMS = (
         paper="I",
         reading="A",
         paper_claim=_PAPER_CLAIM,
-        statement=(
-            "The literal claim, at finite depth: for the open zero-field chain of N = {protocol.N} spins at K in "
-            "{{{protocol.Ks}}}, greedy stacks {protocol.chain} of optimal layers (each layer the best of "
-            "{protocol.restarts} restarts of the autoencoder trained on the exact reconstruction loss of the previous "
-            "level; {protocol.stack_seeds} independent stack seeds) flow to the stable fixed point K* = 0 at least as "
-            "fast as real-space RG: at every level l = {protocol.levels} the upper end of the 95% seed-bootstrap "
-            "interval of the mean |K_l| (KL projection onto the open NN chain) is at most R_2^l(K) + {rate}. Controls, "
-            "against the same bound: random layers ({protocol.random_seeds} seeds) and the copy layer (y_1 = s_1, y_2 "
-            "= s_2, the rest decimated), which must fail. Consistency checks: the decimation stack has K_l = R_2^l(K) "
-            "within {decimation}; on exact enumeration every function of two regions d bonds apart has |Corr| <= "
-            "tanh^d|K| (excess at most {bound}), attained by single spins."
-        ),
+        statement=_RATE_STATEMENT,
         tolerances={"rate": 0.02, "decimation": 1e-4, "bound": 1e-12},
         chapter=CHAPTER,
         measure=measure_literal,
