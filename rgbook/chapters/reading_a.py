@@ -20,6 +20,7 @@ from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..figures import weight_heatmap as plot_layer_weights
 from ..thresholds import mirror_images, threshold_units
 from .reading_a_plots import (
+    BELOW_MARGIN,
     convergence_table,
     gap_table,
     measures_table,
@@ -35,6 +36,7 @@ from .reading_a_plots import (
 )
 
 __all__ = [
+    "BELOW_MARGIN",
     "CHAPTER",
     "Protocol",
     "PROTOCOL",
