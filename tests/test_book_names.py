@@ -15,9 +15,8 @@ PAGES = sorted(p for p in BOOK.glob("*.md") if re.search(r"from rgbook\.chapters
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
 def test_chapter_names_used_by_the_page_exist(page):
     text = page.read_text()
-    module = importlib.import_module(
-        f"rgbook.chapters.{re.search(r'from rgbook.chapters import (\w+) as ch', text)[1]}"
-    )
+    name = re.search(r"from rgbook\.chapters import (\w+) as ch", text)[1]
+    module = importlib.import_module(f"rgbook.chapters.{name}")
     missing = sorted({name for name in re.findall(r"\bch\.([A-Za-z_]\w*)", text) if not hasattr(module, name)})
     assert not missing, f"{page.name} uses ch.{missing} that {module.__name__} does not define"
 
