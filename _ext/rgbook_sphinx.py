@@ -353,11 +353,7 @@ def _claim_cell(app, docname: str, claim, records) -> nodes.paragraph:
 
 def _summary_table(app, docname: str) -> nodes.Node:
     """One row per paper: the literal verdict first, our stronger readings beside it ("ours"), the RG side last."""
-    import sys
-
-    root = Path(app.srcdir)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    root = _rgbook(app)
     from rgbook import claims
 
     records = claims.load_records(root)
@@ -523,11 +519,7 @@ def _evidence_table(rows) -> nodes.table:
 
 def _ledger_table(app, docname: str) -> nodes.Node:
     """One block per claim: verdict, id and links first, then the statement, then the evidence (collapsible)."""
-    import sys
-
-    root = Path(app.srcdir)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    root = _rgbook(app)
     from rgbook import claims
 
     records = claims.load_records(root)
@@ -657,11 +649,7 @@ def _log_list(claim) -> nodes.Node:
 
 def _disclosures(app, docname: str) -> nodes.Node:
     """Every claim with a registration note, an amendment or a logged change, one block each."""
-    import sys
-
-    root = Path(app.srcdir)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    root = _rgbook(app)
     from rgbook import claims
 
     ledger = _ledger_json(app)
@@ -693,11 +681,7 @@ def _slug(text: str) -> str:
 
 def _times_table(app, docname: str) -> nodes.Node:
     """Each code chapter's last execution seconds, and the last benchmarked build times."""
-    import sys
-
-    root = Path(app.srcdir)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    root = _rgbook(app)
     from rgbook import build
 
     container = nodes.container(classes=["rgbook-build-times"])
@@ -794,11 +778,7 @@ def _figure_captions(app, chapter: str, chapter_uri: str) -> dict[str, nodes.Nod
 
 def _gallery(app, docname: str) -> nodes.Node:
     """Every figure with saved files (``_build/figures/*.json``), in book order, as a card."""
-    import sys
-
-    root = Path(app.srcdir)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    root = _rgbook(app)
     from rgbook import claims, figures
 
     records = claims.load_records(root)
@@ -1236,11 +1216,7 @@ def _executed_notebook(app, pagename, templatename, context, doctree) -> None:
     source = Path(app.srcdir) / f"{pagename}.md"
     if not source.is_file() or "```{code-cell}" not in source.read_text():
         return
-    import sys
-
-    root = Path(app.srcdir)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    root = _rgbook(app)
     from rgbook import figures, notebooks
 
     try:
