@@ -193,7 +193,7 @@ def test_interrupted_chapter_leaves_nothing_unmatched(book, sig):
     try:
         assert proc.stdout.readline().strip() == "ready"  # mid-chapter: begun, outputs written, not finished
         proc.send_signal(sig)
-        assert proc.wait(timeout=60) != 0   # generous: a loaded CI machine can be slow to schedule it
+        assert proc.wait(timeout=60) != 0  # generous: a loaded CI machine can be slow to schedule it
     finally:
         proc.kill()
     fig = book / "_build" / "figures"
