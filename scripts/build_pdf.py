@@ -68,7 +68,7 @@ PRINT_CSS = """
 .bd-main, .bd-content, .bd-article-container, .bd-page-width { max-width: 100% !important; width: 100% !important;
   padding: 0 !important; margin: 0 !important; }
 .bd-article { padding: 0 !important; }
-section[id^="document-"] { break-before: page; }
+span[id^="document-"] + section { break-before: page; }
 figure, .rgbook-gallery-card, tr, .rgbook-claim > p { break-inside: avoid; }
 .rgbook-claim-head, .rgbook-claim-statement, h1, h2, h3 { break-after: avoid; }
 summary { display: block; list-style: none; font-weight: 600; break-after: avoid; }
@@ -83,14 +83,16 @@ pre, div.highlight pre, .cell_input pre, .output pre { white-space: pre-wrap !im
 #rgbook-print-contents li.rgbook-part { border: none; font-weight: 700; margin-top: 0.7em; }
 """
 
-#: A contents page in front of the book: every chapter (``section[id^="document-"]``), with a page number
+#: A contents page in front of the book: every chapter (the section after each ``span[id^="document-"]``),
+#: with a page number
 #: filled in after the first print; returns the chapters' titles in order.
 CONTENTS_JS = r"""
 () => {
   const main = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
   const clean = (t) => t.replace(/[#¶]/g, '').replace(/\s+/g, ' ').trim();
-  const sections = Array.from(document.querySelectorAll('section[id^="document-"]'))
-    .filter((s) => !s.parentElement.closest('section[id^="document-"]'));
+  // singlehtml marks each document with an empty <span id="document-..."> followed by its section
+  const sections = Array.from(document.querySelectorAll('span[id^="document-"]'))
+    .map((m) => m.nextElementSibling).filter((s) => s && s.tagName === 'SECTION');
   const nav = document.createElement('nav');
   nav.id = 'rgbook-print-contents';
   const head = document.createElement('h1');
@@ -99,7 +101,7 @@ CONTENTS_JS = r"""
   const ol = document.createElement('ol');
   const titles = [];
   sections.forEach((s) => {
-    const h = s.querySelector('h1');
+    const h = s.querySelector('h1, h2');
     if (!h) return;
     const li = document.createElement('li');
     const a = document.createElement('a');
@@ -126,7 +128,7 @@ SET_PAGES_JS = """
 
 
 def chapter_pages(pdf: Path, titles: list[str]) -> list[str]:
-    """The page each chapter starts on: the first page (after the contents) whose text begins with its title."""
+    """The page each chapter starts on: the first page (after the contents) whose head holds its title."""
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -134,7 +136,10 @@ def chapter_pages(pdf: Path, titles: list[str]) -> list[str]:
     out, start = [], 1
     for title in titles:
         key = _norm(title).strip()[:60]
-        found = next((k for k in range(start, len(pages)) if pages[k].startswith(key)), None)
+        # the title heads its page; a part caption or a wrapped line may come before it
+        # pdftotext drops a hyphen at a line end ("coarse-|grainings" -> "coarsegrainings"): compare without
+        bare = key.replace("-", "")
+        found = next((k for k in range(start, len(pages)) if bare in pages[k][:400].replace("-", "")), None)
         out.append("" if found is None else str(found + 1))
         if found is not None:
             start = found
