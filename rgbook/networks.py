@@ -68,7 +68,6 @@ __all__ = [
     "reconstruction_gap",
     "reconstruction_gradient_norms",
     "continue_autoencoders",
-    "train_autoencoders_sampled",
     "TANH_AE_PARAMS",
     "init_tanh_autoencoders",
     "tanh_encode",
@@ -432,6 +431,75 @@ def reconstruction_loss(model: Autoencoder, configs, probs) -> float:
         return float(_reconstruction_loss_t(params, _LossData.of(s, p[None], W.shape[0]))[0])
 
 
+class _SampledStates:
+    r"""The data of :func:`train_autoencoders` with ``batch``: per step, ``batch`` states drawn from the mixture
+    :math:`\bar P = \frac1R\sum_k P_k` of the models' distributions, weighted per model by
+    :math:`P_k(s)/\bar P(s)\times\text{count}(s)/\text{batch}` (an unbiased estimate of every model's
+    exact loss and gradient, since the loss is linear in :math:`P_k`); ``advance(None)`` selects the
+    exact distributions, evaluated in chunks of ``chunk`` models."""
+
+    def __init__(self, s: np.ndarray, p: np.ndarray, m: int, batch: int, seed: int, chunk: int = 4) -> None:
+        self.s, self.p, self.m, self.batch, self.chunk = s, p, m, batch, chunk
+        self.mix = p.mean(axis=0)
+        self.cdf = np.cumsum(self.mix)
+        self.rng = np.random.default_rng([seed, 2])
+        self.data: _LossData | None = None
+        self.params: dict[str, torch.Tensor] = {}
+        self.every, self.checkpoints = 0, 0
+        self.history: list[np.ndarray] = []
+
+    def advance(self, step: int | None) -> None:
+        if step is None:
+            self.data = None
+            return
+        if self.every and step % self.every == 0 and len(self.history) < self.checkpoints:
+            self.data = None
+            with torch.no_grad():
+                self.history.append(self.loss(self.params).numpy().copy())
+        idx = np.minimum(
+            np.searchsorted(self.cdf, self.rng.random(self.batch) * self.cdf[-1], side="right"), self.mix.size - 1
+        )
+        u, counts = np.unique(idx, return_counts=True)
+        self.data = _LossData.of(self.s[u], self.p[:, u] / self.mix[u] * (counts / self.batch), self.m)
+
+    def loss(self, params: dict[str, torch.Tensor]) -> torch.Tensor:
+        if self.data is not None:
+            return _reconstruction_loss_t(params, self.data)
+        R = self.p.shape[0]
+        return torch.cat(
+            [
+                _reconstruction_loss_t(
+                    {k: v[i : i + self.chunk] for k, v in params.items()},
+                    _LossData.of(self.s, self.p[i : i + self.chunk], self.m),
+                )
+                for i in range(0, R, self.chunk)
+            ]
+        )
+
+
+def _check_distributions(configs, probs) -> tuple[np.ndarray, np.ndarray]:
+    """``(configs, probs)`` of ``D`` distributions on shared configurations, ``probs`` of shape (D, n_s)."""
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[0] < 1:
+        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
+    checked = [_check_distribution(configs, row) for row in probs]
+    return checked[0][0], np.stack([p for _, p in checked])
+
+
+def _autoencoders(params: dict[str, torch.Tensor], final: np.ndarray, seeds, history: np.ndarray) -> list[Autoencoder]:
+    """One :class:`Autoencoder` per model of a batch: its parameters, final loss, seed and history column."""
+    arrays = {k: v.detach().numpy() for k, v in params.items()}
+    return [
+        Autoencoder(
+            **{k: arrays[k][i].copy() for k in "WcVd"},
+            loss=float(final[i]),
+            seed=seeds[i],
+            history=history[:, i].copy(),
+        )
+        for i in range(len(seeds))
+    ]
+
+
 def train_autoencoders(
     configs,
     probs,
@@ -442,6 +510,8 @@ def train_autoencoders(
     lr: float = 0.05,
     seed: int = 0,
     init_scale: float = 1.0,
+    batch: int | None = None,
+    checkpoints: int = 4,
     progress: bool = True,
     desc: str | None = None,
 ) -> tuple[tuple[Autoencoder, ...], ...]:
@@ -452,11 +522,24 @@ def train_autoencoders(
     :math:`V\sim\mathcal N(0, 1/m)`, biases :math:`\mathcal N(0, 0.01)`) and runs ``steps``
     Adam steps of rate ``lr`` on
 
-    .. math:: L = \frac1N\,\mathbb E_{s\sim P_d}\,\mathbb E_{y\sim T(\cdot|s)}[-\ln P(s|y)],
+    .. math:: L = \frac1N\,\mathbb E_{s\sim P_d}\,\mathbb E_{y\sim T(\cdot|s)}[-\ln P(s|y)].
 
-    computed exactly by enumeration (no sampling noise). All ``D x restarts`` models are one
-    :func:`rgbook.training.fit` call; since they share no parameter, each performs the
-    steps of its own serial training.
+    All ``D x restarts`` models are one :func:`rgbook.training.fit` call; since they share no
+    parameter, each performs the steps of its own serial training.
+
+    **Exact gradient** (``batch=None``): the loss is computed exactly by enumeration (no sampling
+    noise); ``Autoencoder.history`` holds the loss every 50 steps.
+
+    **Sampled gradient** (``batch`` an integer): each Adam step estimates every model's exact loss
+    from ``batch`` states drawn (with replacement, shared by all models, from
+    ``numpy.random.default_rng([seed, 2])``) from the mixture of the ``D`` distributions and
+    reweighted to each model's own distribution (importance weights; the estimate is unbiased
+    because the loss is linear in the input distribution). A step thus costs ``batch`` states
+    instead of all :math:`2^N`, which makes ``N = 16`` trainable within seconds. Every
+    ``steps / checkpoints`` steps the *exact* loss of every model is computed on its full
+    distribution: ``Autoencoder.history`` holds these ``checkpoints`` values (steps
+    ``0, steps/checkpoints, ...``) and ``Autoencoder.loss`` the exact loss after the last step, so
+    a plateau can be read from exact numbers.
 
     Parameters
     ----------
@@ -464,6 +547,9 @@ def train_autoencoders(
         The input configurations (±1), shared by all distributions.
     probs : array_like, shape (D, n_s)
         ``D`` input distributions on ``configs`` (each sums to 1).
+    batch, checkpoints : int, optional
+        States per sampled step (``None``: the exact gradient) and the number of exact-loss
+        checkpoints of a sampled training.
 
     Returns
     -------
@@ -476,12 +562,7 @@ def train_autoencoders(
     rgbook.training.TrainingDivergedError
         If a loss, gradient or parameter becomes NaN or infinite (the message names the model).
     """
-    probs = np.asarray(probs, dtype=np.float64)
-    if probs.ndim != 2 or probs.shape[0] < 1:
-        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
-    checked = [_check_distribution(configs, row) for row in probs]
-    s_np = checked[0][0]
-    p_np = np.stack([p for _, p in checked])
+    s_np, p_np = _check_distributions(configs, probs)
     D, N = p_np.shape[0], s_np.shape[1]
     m = as_int("m", m, minimum=1, maximum=min(N, MAX_OUTPUT_UNITS))
     restarts = as_int("restarts", restarts, minimum=1)
@@ -489,67 +570,62 @@ def train_autoencoders(
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
     seed = as_int("seed", seed, minimum=0)
     init_scale = as_real("init_scale", init_scale, minimum=0.0)
-    data = _LossData.of(s_np, np.repeat(p_np, restarts, axis=0), m)  # model k = d * restarts + r
+    p_models = np.repeat(p_np, restarts, axis=0)  # model k = d * restarts + r
     shapes = {"W": (m, N), "c": (m,), "V": (N, m), "d": (N,)}
     scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "V": 1 / np.sqrt(m), "d": 0.1}
     seeds = [seed + r for _ in range(D) for r in range(restarts)]
     params = _init_batch(shapes, scales, seeds)
-    log = fit(
-        params,
-        lambda prm: _reconstruction_loss_t(prm, data),
-        steps=steps,
-        lr=lr,
-        record_every=50,
-        progress=progress,
-        desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models)",
-    )
-    arrays = {k: v.detach().numpy() for k, v in params.items()}
-    models = [
-        Autoencoder(
-            **{k: arrays[k][i].copy() for k in shapes},
-            loss=float(log.final[i]),
-            seed=seeds[i],
-            history=log.losses[:, i].copy(),
+    label = desc or f"autoencoders N={N}->m={m} ({D * restarts} models{'' if batch is None else ', sampled'})"
+    if batch is None:
+        data = _LossData.of(s_np, p_models, m)
+        log = fit(
+            params,
+            lambda prm: _reconstruction_loss_t(prm, data),
+            steps=steps,
+            lr=lr,
+            record_every=50,
+            progress=progress,
+            desc=label,
         )
-        for i in range(D * restarts)
-    ]
+        history = log.losses
+    else:
+        batch = as_int("batch", batch, minimum=1)
+        checkpoints = as_int("checkpoints", checkpoints, minimum=1, maximum=steps)
+        states = _SampledStates(s_np.astype(np.float64), p_models, m, batch, seed)
+        states.params, states.every, states.checkpoints = params, steps // checkpoints, checkpoints
+        log = fit(
+            params,
+            states.loss,
+            steps=steps,
+            lr=lr,
+            record_every=steps,
+            minibatches=states,
+            progress=progress,
+            desc=label,
+        )
+        history = np.array(states.history)
+    models = _autoencoders(params, log.final, seeds, history)
     return tuple(tuple(models[d * restarts : (d + 1) * restarts]) for d in range(D))
 
 
-def train_autoencoder(
-    configs,
-    probs,
-    m: int,
-    *,
-    restarts: int = 8,
-    steps: int = 1500,
-    lr: float = 0.05,
-    seed: int = 0,
-    init_scale: float = 1.0,
-    progress: bool = True,
-) -> list[Autoencoder]:
+def _one_distribution(probs) -> np.ndarray:
+    """One distribution as a batch of one, shape (1, n_s)."""
+    return np.asarray(probs, dtype=np.float64)[None, :]
+
+
+def train_autoencoder(configs, probs, m: int, **options) -> list[Autoencoder]:
     r"""Train the autoencoder ``N -> m -> N`` on one input distribution from ``restarts`` random inits.
 
-    :func:`train_autoencoders` with ``D = 1`` (see there for the initialization and the loss).
+    :func:`train_autoencoders` with ``D = 1``; ``options`` (``restarts``, ``steps``, ``lr``, ``seed``,
+    ``init_scale``, ``batch``, ``checkpoints``, ``progress``) are passed on (see there for the
+    initialization, the loss and the defaults).
 
     Returns
     -------
     list of Autoencoder
         One per restart, in restart order (not sorted), so that every restart's loss is kept.
     """
-    return list(
-        train_autoencoders(
-            configs,
-            np.asarray(probs, dtype=np.float64)[None, :],
-            m,
-            restarts=restarts,
-            steps=steps,
-            lr=lr,
-            seed=seed,
-            init_scale=init_scale,
-            progress=progress,
-        )[0]
-    )
+    return list(train_autoencoders(configs, _one_distribution(probs), m, **options)[0])
 
 
 @dataclass(frozen=True)
@@ -593,18 +669,14 @@ def stack_layers_batch(
     tuple of tuple of StackLevel
         ``result[d]`` is the stack on distribution ``d``: ``depth + 1`` levels, level 0 the input.
     """
-    probs = np.asarray(probs, dtype=np.float64)
-    if probs.ndim != 2 or probs.shape[0] < 1:
-        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
-    checked = [_check_distribution(configs, row) for row in probs]
-    s = checked[0][0]
+    s, p_all = _check_distributions(configs, probs)
     depth = as_int("depth", depth, minimum=1)
     b = as_int("b", b, minimum=2)
     if mode not in ("trained", "decimation", "random"):
         raise ValueError(f"mode must be 'trained', 'decimation' or 'random', got {mode!r}")
     if s.shape[1] % b**depth:
         raise ValueError(f"N={s.shape[1]} must be divisible by b**depth={b**depth}")
-    stacks = [[StackLevel(s.astype(np.int8), p, None, None, None)] for _, p in checked]
+    stacks = [[StackLevel(s.astype(np.int8), p, None, None, None)] for p in p_all]
     for level in range(depth):
         configs_l = stacks[0][-1].configs
         n = configs_l.shape[1]
@@ -632,36 +704,14 @@ def stack_layers_batch(
     return tuple(tuple(stack) for stack in stacks)
 
 
-def stack_layers(
-    configs,
-    probs,
-    depth: int,
-    *,
-    b: int = 2,
-    mode: str = "trained",
-    beta: float = 8.0,
-    seed: int = 0,
-    progress: bool = True,
-    **train_kwargs,
-) -> list[StackLevel]:
+def stack_layers(configs, probs, depth: int, **options) -> list[StackLevel]:
     r"""Greedy stack of ``depth`` layers, each ``n -> n/b``, on one exact distribution.
 
-    :func:`stack_layers_batch` with one distribution (see there for the modes and seeds).
+    :func:`stack_layers_batch` with one distribution; ``options`` (``b``, ``mode``, ``beta``, ``seed``,
+    ``progress`` and the training options) are passed on (see there for the modes and seeds).
     Returns ``depth + 1`` levels; level 0 is the input.
     """
-    return list(
-        stack_layers_batch(
-            configs,
-            np.asarray(probs, dtype=np.float64)[None, :],
-            depth,
-            b=b,
-            mode=mode,
-            beta=beta,
-            seed=seed,
-            progress=progress,
-            **train_kwargs,
-        )[0]
-    )
+    return list(stack_layers_batch(configs, _one_distribution(probs), depth, **options)[0])
 
 
 # --------------------------------------------------------------------------------------
@@ -1117,154 +1167,17 @@ def continue_autoencoders(models, configs, probs, *, steps: int, lr: float = 0.0
     probs = np.asarray(probs, dtype=np.float64)
     if probs.ndim != 2 or probs.shape[0] != len(models):
         raise ValueError(f"probs must have shape ({len(models)}, n_configs): one row per model, got {probs.shape}")
-    checked = [_check_distribution(configs, row) for row in probs]
-    s = checked[0][0]
+    s, p = _check_distributions(configs, probs)
     m = _check_layer(models[0].W, models[0].c, s.shape[1])[0].shape[0]
     steps = as_int("steps", steps, minimum=1)
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
-    data = _LossData.of(s, np.stack([p for _, p in checked]), m)
+    data = _LossData.of(s, p, m)
     params = {
         k: torch.as_tensor(np.stack([np.asarray(getattr(mdl, k), dtype=np.float64) for mdl in models])).clone()
         for k in "WcVd"
     }
     log = fit(params, lambda prm: _reconstruction_loss_t(prm, data), steps=steps, lr=lr, record_every=50)
-    arrays = {k: v.detach().numpy() for k, v in params.items()}
-    return tuple(
-        Autoencoder(
-            **{k: arrays[k][i].copy() for k in "WcVd"},
-            loss=float(log.final[i]),
-            seed=mdl.seed,
-            history=log.losses[:, i].copy(),
-        )
-        for i, mdl in enumerate(models)
-    )
-
-
-class _SampledStates:
-    r"""The data of :func:`train_autoencoders_sampled`: per step, ``batch`` states drawn from the mixture
-    :math:`\bar P = \frac1R\sum_k P_k` of the models' distributions, weighted per model by
-    :math:`P_k(s)/\bar P(s)\times\text{count}(s)/\text{batch}` (an unbiased estimate of every model's
-    exact loss and gradient, since the loss is linear in :math:`P_k`); ``advance(None)`` selects the
-    exact distributions, evaluated in chunks of ``chunk`` models."""
-
-    def __init__(self, s: np.ndarray, p: np.ndarray, m: int, batch: int, seed: int, chunk: int = 4) -> None:
-        self.s, self.p, self.m, self.batch, self.chunk = s, p, m, batch, chunk
-        self.mix = p.mean(axis=0)
-        self.cdf = np.cumsum(self.mix)
-        self.rng = np.random.default_rng([seed, 2])
-        self.data: _LossData | None = None
-        self.params: dict[str, torch.Tensor] = {}
-        self.every, self.checkpoints = 0, 0
-        self.history: list[np.ndarray] = []
-
-    def advance(self, step: int | None) -> None:
-        if step is None:
-            self.data = None
-            return
-        if self.every and step % self.every == 0 and len(self.history) < self.checkpoints:
-            self.data = None
-            with torch.no_grad():
-                self.history.append(self.loss(self.params).numpy().copy())
-        idx = np.minimum(
-            np.searchsorted(self.cdf, self.rng.random(self.batch) * self.cdf[-1], side="right"), self.mix.size - 1
-        )
-        u, counts = np.unique(idx, return_counts=True)
-        self.data = _LossData.of(self.s[u], self.p[:, u] / self.mix[u] * (counts / self.batch), self.m)
-
-    def loss(self, params: dict[str, torch.Tensor]) -> torch.Tensor:
-        if self.data is not None:
-            return _reconstruction_loss_t(params, self.data)
-        R = self.p.shape[0]
-        return torch.cat(
-            [
-                _reconstruction_loss_t(
-                    {k: v[i : i + self.chunk] for k, v in params.items()},
-                    _LossData.of(self.s, self.p[i : i + self.chunk], self.m),
-                )
-                for i in range(0, R, self.chunk)
-            ]
-        )
-
-
-def train_autoencoders_sampled(
-    configs,
-    probs,
-    m: int,
-    *,
-    restarts: int = 8,
-    steps: int = 1500,
-    lr: float = 0.05,
-    batch: int = 1024,
-    checkpoints: int = 4,
-    seed: int = 0,
-    init_scale: float = 1.0,
-    progress: bool = False,
-    desc: str | None = None,
-) -> tuple[tuple[Autoencoder, ...], ...]:
-    r"""Train the autoencoder ``N -> m -> N`` on ``D`` input distributions by exact-weight stochastic gradients.
-
-    The models, their initialization (seeds ``seed + r``) and their loss are those of
-    :func:`train_autoencoders`; only the gradient differs. Each Adam step estimates every model's
-    exact loss from ``batch`` states drawn (with replacement, shared by all models) from the
-    mixture of the ``D`` distributions and reweighted to each model's own distribution
-    (importance weights; the estimate is unbiased because the loss is linear in the input
-    distribution). A step thus costs ``batch`` states instead of all :math:`2^N`, which makes
-    ``N = 16`` trainable within seconds. The states are drawn from
-    ``numpy.random.default_rng([seed, 2])``.
-
-    Every ``steps / checkpoints`` steps the *exact* loss of every model is computed on its full
-    distribution (no sampling): ``Autoencoder.history`` holds these ``checkpoints`` values (steps
-    ``0, steps/checkpoints, ...``) and ``Autoencoder.loss`` the exact loss after the last step, so
-    a plateau can be read from exact numbers.
-
-    Returns
-    -------
-    tuple of tuple of Autoencoder
-        ``result[d][r]``: restart ``r`` on distribution ``d``, in restart order.
-    """
-    probs = np.asarray(probs, dtype=np.float64)
-    if probs.ndim != 2 or probs.shape[0] < 1:
-        raise ValueError(f"probs must have shape (D >= 1, n_configs): one distribution per row, got {probs.shape}")
-    checked = [_check_distribution(configs, row) for row in probs]
-    s_np = checked[0][0].astype(np.float64)
-    p_np = np.stack([p for _, p in checked])
-    D, N = p_np.shape[0], s_np.shape[1]
-    m = as_int("m", m, minimum=1, maximum=min(N, MAX_OUTPUT_UNITS))
-    restarts = as_int("restarts", restarts, minimum=1)
-    steps = as_int("steps", steps, minimum=1)
-    batch = as_int("batch", batch, minimum=1)
-    checkpoints = as_int("checkpoints", checkpoints, minimum=1, maximum=steps)
-    lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
-    seed = as_int("seed", seed, minimum=0)
-    init_scale = as_real("init_scale", init_scale, minimum=0.0)
-    states = _SampledStates(s_np, np.repeat(p_np, restarts, axis=0), m, batch, seed)
-    shapes = {"W": (m, N), "c": (m,), "V": (N, m), "d": (N,)}
-    scales = {"W": init_scale / np.sqrt(N), "c": 0.1, "V": 1 / np.sqrt(m), "d": 0.1}
-    seeds = [seed + r for _ in range(D) for r in range(restarts)]
-    params = _init_batch(shapes, scales, seeds)
-    states.params, states.every, states.checkpoints = params, steps // checkpoints, checkpoints
-    log = fit(
-        params,
-        states.loss,
-        steps=steps,
-        lr=lr,
-        record_every=steps,
-        minibatches=states,
-        progress=progress,
-        desc=desc or f"autoencoders N={N}->m={m} ({D * restarts} models, sampled)",
-    )
-    history = np.array(states.history)
-    arrays = {k: v.detach().numpy() for k, v in params.items()}
-    models = [
-        Autoencoder(
-            **{k: arrays[k][i].copy() for k in shapes},
-            loss=float(log.final[i]),
-            seed=seeds[i],
-            history=history[:, i].copy(),
-        )
-        for i in range(D * restarts)
-    ]
-    return tuple(tuple(models[d * restarts : (d + 1) * restarts]) for d in range(D))
+    return tuple(_autoencoders(params, log.final, [mdl.seed for mdl in models], log.losses))
 
 
 # --------------------------------------------------------------------------------------

@@ -56,50 +56,7 @@ def test_convention_free_measures_of_decimation_stack_follow_rg():
 
 
 # --------------------------------------------------------------------------------------
-# the limit test (I.Llim) and its trainer
-
-
-def test_sampled_trainer_starts_where_the_exact_trainer_starts_and_ends_on_the_exact_loss():
-    """Same seeds, same initial models: the sampled trainer's first exact checkpoint equals the exact trainer's
-    first recorded loss; its final loss is the exact loss of its final model (an independent evaluation)."""
-    from rgbook import ising, networks
-
-    s, p = ising.enumerate_chain(6, 0.9)
-    sampled = networks.train_autoencoders_sampled(s, p[None], 3, restarts=2, steps=40, batch=16, checkpoints=4, seed=5)
-    exact = networks.train_autoencoders(s, p[None], 3, restarts=2, steps=40, seed=5, progress=False)
-    for a, b in zip(sampled[0], exact[0]):
-        assert a.history.shape == (4,)
-        assert a.history[0] == pytest.approx(b.history[0], abs=1e-12)
-        assert a.loss == pytest.approx(networks.reconstruction_loss(a, s, p), abs=1e-12)
-
-
-def test_importance_weighted_batches_are_unbiased():
-    """The mean of the sampled loss over many batches converges to the exact loss (two distributions, one
-    mixture): within 4 standard errors."""
-    import torch
-
-    from rgbook import ising, networks
-
-    s, _ = ising.enumerate_chain(6, 0.0)
-    P = np.stack([ising.enumerate_chain(6, K)[1] for K in (0.2, 1.4)])
-    states = networks._SampledStates(s.astype(float), P, 3, batch=8, seed=1)
-    gen = torch.Generator().manual_seed(0)
-    params = {
-        "W": torch.randn((2, 3, 6), generator=gen, dtype=torch.float64),
-        "c": torch.randn((2, 3), generator=gen, dtype=torch.float64),
-        "V": torch.randn((2, 6, 3), generator=gen, dtype=torch.float64),
-        "d": torch.randn((2, 6), generator=gen, dtype=torch.float64),
-    }
-    with torch.no_grad():
-        states.advance(None)
-        exact = states.loss(params).numpy()
-        draws = []
-        for step in range(1000):
-            states.advance(step)
-            draws.append(states.loss(params).numpy())
-    draws = np.array(draws)
-    se = draws.std(axis=0) / np.sqrt(len(draws))
-    assert np.all(np.abs(draws.mean(axis=0) - exact) < 4 * se)
+# the limit test (I.Llim); its trainer is tested in tests/test_networks.py
 
 
 def test_null_band_by_hand():

@@ -12,7 +12,7 @@ Claim ``I.L`` (ours, reading A) is a finite-depth rate: trained stacks ``8 -> 4 
 Everything is exact: input distributions are enumerated, layers are applied to exact
 distributions (:func:`rgbook.networks.output_distribution`) and output couplings are KL
 projections (:func:`rgbook.couplings.project_chain`); only the gradient steps of the first
-16 -> 8 layer sample states (:func:`rgbook.networks.train_autoencoders_sampled`).
+16 -> 8 layer sample states (:func:`rgbook.networks.train_autoencoders` with ``batch``).
 
 The statements and tolerances of ``I.L`` and ``I.Llim`` were committed before their measuring code.
 """
@@ -92,7 +92,7 @@ class Protocol:
         Independent trained stacks per ``K > 0`` and at ``K = 0``.
     limit_steps, limit_batch, lr
         Every layer trains ``limit_steps`` Adam steps of rate ``lr``. The first layer (``2^16``
-        input states) uses :func:`rgbook.networks.train_autoencoders_sampled`, one restart per
+        input states) uses :func:`rgbook.networks.train_autoencoders` with ``batch``, one restart per
         stack, ``limit_batch`` importance-weighted states per step, exact losses at checkpoints;
         deeper layers the exact loss, best of ``limit_deep_restarts`` restarts.
     limit_seed
@@ -459,7 +459,7 @@ def _apply_many(W, c, configs, probs_list) -> tuple[np.ndarray, list[np.ndarray]
 def run_limit(P: Protocol, progress: bool = False) -> LimitRun:
     r"""Trained (null and ``limit_Ks``), random, decimation and copy stacks of the limit test, exactly.
 
-    Trained: the first layer of every stack by :func:`rgbook.networks.train_autoencoders_sampled`
+    Trained: the first layer of every stack by :func:`rgbook.networks.train_autoencoders` with ``batch``
     (one call for the null stacks, one for the stacks at ``limit_Ks``; stack ``k`` has seed
     ``limit_seed + k``, so stack ``k`` starts from the same layer at every K), deeper layers by
     :func:`rgbook.networks.train_autoencoders` on each stack's exact distribution (restart ``r``
@@ -481,7 +481,7 @@ def run_limit(P: Protocol, progress: bool = False) -> LimitRun:
         if level == 0:
             models = {}
             for group in ((0.0,), P.limit_Ks):
-                runs = networks.train_autoencoders_sampled(
+                runs = networks.train_autoencoders(
                     s,
                     np.stack([inputs[K] for K in group]),
                     n // 2,
