@@ -12,16 +12,6 @@ import pandas as pd
 from .. import rg
 from ..stats import seed_bootstrap
 
-__all__ = [
-    "measures_table",
-    "flow_table",
-    "loss_table",
-    "plot_flow",
-    "limit_table",
-    "limit_optimizer_table",
-    "plot_limit",
-]
-
 
 def limit_table(run, P):
     """Per K (the null first) and level: mean |K_l| of trained and random stacks (min-max), decimation (= RG),

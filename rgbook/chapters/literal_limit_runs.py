@@ -15,18 +15,6 @@ import numpy as np
 
 from .. import couplings, ising, networks
 
-__all__ = [
-    "copy_weights",
-    "control_layer",
-    "Flow",
-    "LiteralRun",
-    "BoundCheck",
-    "LimitRun",
-    "run_stacks",
-    "run_bound_check",
-    "run_limit",
-]
-
 
 def copy_weights(n: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
     r"""The copy layer ``n -> n/2``: units 0, 1 copy the adjacent spins 0, 1; unit :math:`j\ge2` copies spin :math:`2j`.

@@ -15,28 +15,6 @@ import numpy as np
 
 from .. import couplings, ising, networks, rg, thresholds
 
-__all__ = [
-    "PAIRS_L2",
-    "RestartsAtK",
-    "SingleLayer",
-    "StackFlow",
-    "OutputMeasures",
-    "Convergence",
-    "RestartMeasures",
-    "Continued",
-    "ThresholdEncoder",
-    "ThresholdSearch",
-    "run_single_layer",
-    "run_stacks",
-    "random_stacks",
-    "output_measures",
-    "layer_measures",
-    "convergence",
-    "restart_measures",
-    "continue_near_optimal",
-    "threshold_search",
-]
-
 
 @dataclass(frozen=True)
 class RestartsAtK:
