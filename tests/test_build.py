@@ -1,7 +1,7 @@
 """Per-chapter invalidation of the build (rgbook.build): stale detection, cleanup, interruption.
 
-Every test works on a temporary book root (``RGBOOK_ROOT``) with two tiny chapters; nothing
-here executes a notebook.
+Every test works on a temporary book root (``RGBOOK_ROOT``; the ``tiny_book`` fixture of ``conftest.py``) with
+two tiny chapters; nothing here executes a notebook.
 """
 
 from __future__ import annotations
@@ -19,62 +19,11 @@ import pytest
 
 from rgbook import build
 
-CONFIG = """\
-title: test book
-execute:
-  execute_notebooks: cache
-  cache: _build/.jupyter_cache
-parse:
-  myst_enable_extensions: [dollarmath, amsmath, colon_fence, deflist, substitution]
-"""
-
-TOC = """\
-format: jb-book
-root: book/intro
-parts:
-  - caption: Chapters
-    chapters:
-      - file: book/alpha
-      - file: book/beta
-"""
-
-CHAPTER_MD = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# {name}
-
-```{{code-cell}} ipython3
-from rgbook import build
-build.begin("book/{name}")
-```
-
-```{{code-cell}} ipython3
-:tags: [remove-cell]
-
-build.finish("book/{name}")
-```
-"""
-
 
 @pytest.fixture
-def book(tmp_path, monkeypatch) -> Path:
-    (tmp_path / "_config.yml").write_text(CONFIG)
-    (tmp_path / "_toc.yml").write_text(TOC)
-    (tmp_path / "book").mkdir()
-    (tmp_path / "book" / "intro.md").write_text("# Intro\n\nNo code here.\n")
-    for name in ("alpha", "beta"):
-        (tmp_path / "book" / f"{name}.md").write_text(CHAPTER_MD.format(name=name))
-    monkeypatch.setenv("RGBOOK_ROOT", str(tmp_path))
-    return tmp_path
+def book(tiny_book) -> Path:
+    """Two code chapters, ``alpha`` and ``beta``, that only begin and finish."""
+    return tiny_book({"alpha": "", "beta": ""})
 
 
 def write_outputs(root: Path, chapter: str, claim_id: str, label: str) -> None:

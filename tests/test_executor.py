@@ -1,6 +1,6 @@
 """The chapter executor (rgbook.build.execute) on a tiny temporary book with real kernels.
 
-Each test writes a book root (``_config.yml``, ``_toc.yml``, one-cell MyST chapters that call
+Each test writes a book root (the ``tiny_book`` fixture of ``conftest.py``: one-cell MyST chapters that call
 ``build.begin``/``build.finish`` as the real chapters do) and executes it: in-process through
 :func:`rgbook.build.execute` (fresh and stale chapters, a failing chapter, two kernels started
 at once), or as the command ``python -m rgbook.build execute`` interrupted by SIGINT or SIGTERM
@@ -22,38 +22,6 @@ import pytest
 
 from rgbook import build
 
-CONFIG = """\
-title: executor test book
-execute:
-  execute_notebooks: cache
-  cache: _build/.jupyter_cache
-  timeout: 120
-parse:
-  myst_enable_extensions: [dollarmath, colon_fence]
-"""
-
-CHAPTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# {name}
-
-```{{code-cell}} ipython3
-from rgbook import build
-build.begin("book/{name}")
-{body}
-build.finish("book/{name}")
-```
-"""
-
 #: Cell body of a chapter that records its kernel's connection (transport and socket address).
 RECORD_CONNECTION = """\
 import json, pathlib, ipykernel.connect
@@ -67,19 +35,6 @@ pathlib.Path("../_build/running-{name}").write_text("")
 time.sleep(120)"""
 
 
-def make_book(root: Path, chapters: dict[str, str]) -> Path:
-    """A book at ``root`` whose code chapters are ``chapters`` (name -> cell body), in that order."""
-    (root / "_config.yml").write_text(CONFIG)
-    toc = "format: jb-book\nroot: book/intro\nchapters:\n" + "".join(f"  - file: book/{n}\n" for n in chapters)
-    (root / "_toc.yml").write_text(toc)
-    (root / "book").mkdir()
-    (root / "_build").mkdir()
-    (root / "book" / "intro.md").write_text("# Intro\n\nNo code here.\n")
-    for name, body in chapters.items():
-        (root / "book" / f"{name}.md").write_text(CHAPTER.format(name=name, body=body.format(name=name)))
-    return root
-
-
 def cached_sources(root: Path) -> list[str]:
     return sorted(Path(r.uri).name for r in build._cache(root).list_cache_records())
 
@@ -87,14 +42,8 @@ def cached_sources(root: Path) -> list[str]:
 NO_DEPS = "no deps record (never executed, failed or interrupted)"
 
 
-@pytest.fixture
-def env(monkeypatch, tmp_path):
-    monkeypatch.setenv("RGBOOK_ROOT", str(tmp_path))
-    return tmp_path
-
-
-def test_executed_chapters_are_fresh_and_an_edit_makes_only_that_chapter_stale(env):
-    root = make_book(env, {"alpha": RECORD_CONNECTION, "beta": RECORD_CONNECTION})
+def test_executed_chapters_are_fresh_and_an_edit_makes_only_that_chapter_stale(tiny_book):
+    root = tiny_book({"alpha": RECORD_CONNECTION, "beta": RECORD_CONNECTION})
     stale = build.prepare(root)
     assert sorted(stale) == ["book/alpha", "book/beta"]
     reports = build.execute(list(stale), root, jobs=2, log=lambda line: None)
@@ -118,8 +67,8 @@ def test_executed_chapters_are_fresh_and_an_edit_makes_only_that_chapter_stale(e
     assert build.stale_reasons("book/beta", root) == []
 
 
-def test_failing_chapter_is_reported_not_cached_and_stays_stale(env):
-    root = make_book(env, {"alpha": "", "broken": 'raise RuntimeError("deliberate failure in a chapter")'})
+def test_failing_chapter_is_reported_not_cached_and_stays_stale(tiny_book):
+    root = tiny_book({"alpha": "", "broken": 'raise RuntimeError("deliberate failure in a chapter")'})
     stale = build.prepare(root)
     reports = {r.chapter: r for r in build.execute(list(stale), root, jobs=2, log=lambda line: None)}
     assert reports["book/alpha"].error is None
@@ -157,8 +106,8 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_interrupted_execution_stops_its_kernels_and_leaves_the_chapters_stale(env, sig):
-    root = make_book(env, {"one": SLEEP, "two": SLEEP})
+def test_interrupted_execution_stops_its_kernels_and_leaves_the_chapters_stale(tiny_book, sig):
+    root = tiny_book({"one": SLEEP, "two": SLEEP})
     log = root / "_build" / "execute.log"
     # Ctrl-C reaches the whole foreground process group; make's SIGTERM reaches its child alone.
     proc = subprocess.Popen(
