@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 
 from .. import couplings, ising, networks
+from ..chain_measures import chain_measures
 
 
 def copy_weights(n: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
@@ -94,12 +95,8 @@ class LiteralRun:
 
 def _project(configs: np.ndarray, probs: np.ndarray) -> tuple[float, float, float, float, float]:
     """KL projection ``(K', h', KL)``, then the correlation length and the halves' mutual information."""
-    n = configs.shape[1]
-    return (
-        *couplings.project_chain(configs, probs),
-        couplings.correlation_length(configs, probs),
-        couplings.mutual_information(configs, probs, range(n // 2), range(n // 2, n)),
-    )
+    m = chain_measures(configs, probs, pairs_l2=None)
+    return m.coupling, m.field, m.kl, m.correlation_length, m.halves_information
 
 
 def _apply(W, c, configs, probs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:

@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 
 from .. import couplings, ising, networks, rg, thresholds
+from ..chain_measures import PAIRS_L2, ChainMeasures, chain_measures
 
 
 @dataclass(frozen=True)
@@ -191,54 +192,14 @@ def random_stacks(P) -> tuple[tuple[StackFlow, ...], ...]:
 # --------------------------------------------------------------------------------------
 # optimality made visible, and measures that need no convention
 
-#: Ridge of the all-pairs fits (keeps couplings finite when an output distribution has zeros).
-PAIRS_L2 = 1e-6
-
-
-@dataclass(frozen=True)
-class OutputMeasures:
-    r"""Measures of an exact output distribution whose sites are in receptive-field order.
-
-    Attributes
-    ----------
-    coupling, field, kl : float
-        Signed :math:`K'`, :math:`h'` and the KL residual (nats) of the projection onto the open
-        nearest-neighbour chain (:func:`rgbook.couplings.project_chain`). :math:`K'` and
-        :math:`h'` depend on the units' sign and order conventions.
-    pairs_norm : float
-        :math:`(\sum_{j<k} J_{jk}^2)^{1/2}` of the all-pairs maximum-entropy couplings
-        (:func:`rgbook.couplings.fit_all_pairs`, ridge :data:`PAIRS_L2`): invariant under sign
-        flips and permutations of the units.
-    halves_information : float
-        :math:`I(y_{\rm left}; y_{\rm right})` (nats) between the two halves of the outputs:
-        invariant under sign flips and under permutations within each half.
-    correlation_length : float
-        :func:`rgbook.couplings.correlation_length` (output spacings): invariant under sign
-        flips and every permutation.
-    """
-
-    coupling: float
-    field: float
-    kl: float
-    pairs_norm: float
-    halves_information: float
-    correlation_length: float
+#: Measures of an output distribution (:class:`rgbook.chain_measures.ChainMeasures`): the KL projection onto the
+#: open chain and three readings that need no sign or order convention.
+OutputMeasures = ChainMeasures
 
 
 def output_measures(configs, probs) -> OutputMeasures:
-    """:class:`OutputMeasures` of an enumerated distribution (sites already in spatial order)."""
-    y = np.asarray(configs)
-    n = y.shape[1]
-    K, h, kl = couplings.project_chain(y, probs)
-    J, _ = couplings.fit_all_pairs(y, probs, l2=PAIRS_L2)
-    return OutputMeasures(
-        float(K),
-        float(h),
-        float(kl),
-        float(np.sqrt(np.sum(np.triu(J, 1) ** 2))),
-        couplings.mutual_information(y, probs, range(n // 2), range(n // 2, n)),
-        couplings.correlation_length(y, probs),
-    )
+    """:class:`OutputMeasures` of an enumerated distribution (sites in spatial order), all-pairs ridge ``PAIRS_L2``."""
+    return chain_measures(configs, probs, pairs_l2=PAIRS_L2)
 
 
 def layer_measures(W, c, configs, probs) -> OutputMeasures:
