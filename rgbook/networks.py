@@ -947,36 +947,10 @@ def train_coupling_regressors(
     )
 
 
-def train_coupling_regressor(
-    N: int,
-    M: int = 4,
-    *,
-    K_range: tuple[float, float] = (0.1, 1.5),
-    n_train: int = 8192,
-    hidden: int = 16,
-    steps: int = 2000,
-    lr: float = 0.02,
-    seed: int = 0,
-    init_scale: float = 1.0,
-    batch_size: int | None = None,
-    depth: int = 1,
-    features: tuple[np.ndarray, np.ndarray] | None = None,
-) -> CouplingRegressor:
-    r"""One network of :func:`train_coupling_regressors` (data and initialization seeded from ``seed``)."""
-    return train_coupling_regressors(
-        N,
-        M,
-        seeds=(seed,),
-        K_range=K_range,
-        n_train=n_train,
-        hidden=hidden,
-        steps=steps,
-        lr=lr,
-        init_scale=init_scale,
-        batch_size=batch_size,
-        depth=depth,
-        features=features,
-    )[0]
+def train_coupling_regressor(N: int, M: int = 4, *, seed: int = 0, **options) -> CouplingRegressor:
+    r"""One network of :func:`train_coupling_regressors` (data and initialization seeded from ``seed``);
+    ``options`` are passed on (see there for them and their defaults)."""
+    return train_coupling_regressors(N, M, seeds=(seed,), **options)[0]
 
 
 def feature_distribution_from_samples(W, c, samples, n_batches: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
