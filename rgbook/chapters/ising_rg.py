@@ -1,4 +1,4 @@
-r"""Chapter *Real-space RG of the 1D Ising chain* (``book/ising_rg.md``): protocol, runs, figures, claims.
+r"""Chapter *Real-space RG of the 1D Ising chain* (``book/ising_rg.md``): protocol, measures, claims.
 
 The chapter builds the yardstick of Paper I, the decimation RG of the chain
 :math:`-H = K\sum_i s_is_{i+1} + h\sum_i s_i`, and checks it by independent routes:
@@ -12,7 +12,9 @@ The chapter builds the yardstick of Paper I, the decimation RG of the chain
 * the free energy rebuilt from the constants of successive decimations.
 
 Claims: ``I.rg.decimation``, ``I.rg.fixed-point``, ``I.rg.correlation-length``,
-``I.rg.free-energy`` (standard physics on which Paper I builds). Nothing here loads torch.
+``I.rg.free-energy`` (standard physics on which Paper I builds). The runs live in
+:mod:`rgbook.chapters.ising_rg_runs`, the table and figures in :mod:`rgbook.chapters.ising_rg_plots`;
+this module re-exports both. Nothing here loads torch.
 """
 
 from __future__ import annotations

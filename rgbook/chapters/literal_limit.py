@@ -15,6 +15,8 @@ projections (:func:`rgbook.couplings.project_chain`); only the gradient steps of
 16 -> 8 layer sample states (:func:`rgbook.networks.train_autoencoders` with ``batch``).
 
 The statements and tolerances of ``I.L`` and ``I.Llim`` were committed before their measuring code.
+The runs live in :mod:`rgbook.chapters.literal_limit_runs`, tables and figures in
+:mod:`rgbook.chapters.literal_limit_plots`; this module re-exports both.
 """
 
 from __future__ import annotations

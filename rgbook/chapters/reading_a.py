@@ -4,7 +4,9 @@ Claims ``I.A1`` (the best of many restarts of an ``N -> N/2`` autoencoder, train
 exact reconstruction loss of an open zero-field chain, is decimation and has output coupling
 :math:`R_2(K)`) and ``I.A2`` (greedy stacks of such layers track the RG iterates
 :math:`R_2^l(K)`). Inputs are enumerated, losses are exact expectations, and output
-couplings are KL projections of exact output distributions (:mod:`rgbook.networks`).
+couplings are KL projections of exact output distributions (:mod:`rgbook.networks`). The runs live
+in :mod:`rgbook.chapters.reading_a_runs`, tables and figures in :mod:`rgbook.chapters.reading_a_plots`;
+this module re-exports both.
 """
 
 from __future__ import annotations
