@@ -179,27 +179,30 @@ def gap_table(rm):
     return pd.DataFrame(rows)
 
 
+#: Columns of the measures tables: (header, attribute of rgbook.chain_measures.ChainMeasures).
+MEASURE_COLUMNS = (
+    ("signed K'", "coupling"),
+    ("KL residual", "kl"),
+    ("‖J‖ all pairs", "pairs_norm"),
+    ("I(halves)", "halves_information"),
+    ("ξ", "correlation_length"),
+)
+
+
 def measures_table(rm, n_boot: int, seed: int = 0):
     """Per K: signed K' and the convention-free measures of decimation, the best restart, all restarts and
     the random layers; the last two as mean [95 % bootstrap interval over restarts / seeds]."""
     rows = []
-    keys = (
-        ("signed K'", "coupling"),
-        ("KL residual", "kl"),
-        ("‖J‖ all pairs", "pairs_norm"),
-        ("I(halves)", "halves_information"),
-        ("ξ", "correlation_length"),
-    )
     for r in rm:
         best = r.restarts[int(np.argmin(r.losses))]
         for name, m in (("decimation (NN chain at R_2(K))", r.decimation), ("best restart", best)):
-            rows.append({"K": r.K, "layer": name, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
+            rows.append({"K": r.K, "layer": name, **{k: f"{getattr(m, a):.3f}" for k, a in MEASURE_COLUMNS}})
         for name, ms in ((f"all {len(r.restarts)} restarts", r.restarts), (f"{len(r.random)} random layers", r.random)):
             rows.append(
                 {
                     "K": r.K,
                     "layer": name,
-                    **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys},
+                    **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in MEASURE_COLUMNS},
                 }
             )
     return pd.DataFrame(rows)
@@ -209,27 +212,22 @@ def stack_measures_table(flows, randoms, n_boot: int, seed: int = 0):
     """Per K and level: signed K' and the convention-free measures of the trained and decimation stacks and
     of the random stacks (mean [95 % bootstrap interval over seeds])."""
     rows = []
-    keys = (
-        ("signed K'", "coupling"),
-        ("KL residual", "kl"),
-        ("‖J‖ all pairs", "pairs_norm"),
-        ("I(halves)", "halves_information"),
-        ("ξ", "correlation_length"),
-    )
     Ks = sorted({f.K for f in flows})
     depth = len(flows[0].couplings) - 1
     for K in Ks:
         for lev in range(1, depth + 1):
             for mode in ("trained", "decimation"):
                 m = stack_flow(flows, K, mode).measures[lev]
-                rows.append({"K": K, "level": lev, "stack": mode, **{k: f"{getattr(m, a):.3f}" for k, a in keys}})
+                rows.append(
+                    {"K": K, "level": lev, "stack": mode, **{k: f"{getattr(m, a):.3f}" for k, a in MEASURE_COLUMNS}}
+                )
             ms = [stack_flow(rs, K, "random").measures[lev] for rs in randoms]
             rows.append(
                 {
                     "K": K,
                     "level": lev,
                     "stack": f"{len(randoms)} random",
-                    **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in keys},
+                    **{k: _fmt_interval([getattr(x, a) for x in ms], n_boot, seed) for k, a in MEASURE_COLUMNS},
                 }
             )
     return pd.DataFrame(rows)
