@@ -116,7 +116,8 @@ def test_no_import_cycle_among_rgbook_modules():
 
 
 def test_core_layering():
-    """``_validate, _lattice_kernels -> ising, ising2d, expfam, information -> rg -> couplings``: a core module imports only the layers below."""
+    """``_validate, _lattice_kernels -> ising, ising2d, expfam, information -> rg -> couplings``: a core module
+    imports only the layers below."""
     graph = import_graph(PACKAGE)
     for name, allowed in CORE.items():
         extra = graph[f"rgbook.{name}"] - {f"rgbook.{m}" for m in allowed}
