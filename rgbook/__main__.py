@@ -1,7 +1,7 @@
 """Command line of rgbook: python -m rgbook COMMAND (also installed as the script rgbook).
 
 Commands:
-  list                       every claim id with its chapter and recorded verdict
+  list                       every claim id with its chapter and committed verdict
   show CLAIM                 where a claim lives: chapter, module, measure function (file:line),
                              statement and tolerances, registration and log, figure files,
                              recorded verdict, tests
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("list", help="claim ids with chapter and recorded verdict")
+    sub.add_parser("list", help="claim ids with chapter and committed verdict")
     show = sub.add_parser("show", help="where a claim lives: chapter, code, figure, record, tests")
     show.add_argument("claim", help="claim id, e.g. I.A2")
     rep = sub.add_parser("reproduce", help="re-run claims and compare them with the committed record")
@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"rgbook: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into a reader that stopped early (`... | head`)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter flushes stdout at exit
+        return 0
 
 
 def _dispatch(args) -> int:
@@ -116,7 +119,7 @@ def _dispatch(args) -> int:
         return 0
     registry = claims.registry()
     if args.command == "list":
-        return list_claims(registry)
+        return list_claims(root, registry)
     if args.command == "verify":
         unknown = [i for i in args.claim if i not in registry]
         if unknown:
@@ -198,14 +201,20 @@ def _reading_label(claim: claims.Claim) -> str:
     )
 
 
-def list_claims(registry: dict[str, claims.Claim]) -> int:
-    """Print one line per registered claim: id, reading, chapter, recorded verdict."""
-    records = claims.load_records()
+def list_claims(root: Path, registry: dict[str, claims.Claim]) -> int:
+    """Print one line per registered claim: id, reading, chapter, the verdict of the committed record
+    (``verdicts.json``) and, where this tree's build says otherwise, the build's verdict."""
+    committed = verdict_record.load(root) or {}
+    built = claims.load_records(root)
     width = max((len(i) for i in registry), default=5)
-    print(f"{'claim':{width}s}  {'reading':8s}  {'chapter':22s}  recorded verdict")
+    print(f"{'claim':{width}s}  {'reading':8s}  {'chapter':22s}  verdict ({verdict_record.RECORD_FILE})")
     for claim_id, claim in registry.items():
         reading = claim.reading + (" (ours)" if claim.ours else "")
-        print(f"{claim_id:{width}s}  {reading:8s}  {claim.chapter:22s}  {_status(records.get(claim_id))}")
+        verdict = _status(committed.get(claim_id)) if claim_id in committed else "not in the record"
+        line = f"{claim_id:{width}s}  {reading:8s}  {claim.chapter:22s}  {verdict}"
+        if claim_id in built and _status(built[claim_id]) != verdict:
+            line += f"  [this build: {_status(built[claim_id])}]"
+        print(line)
     return 0
 
 

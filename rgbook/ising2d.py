@@ -37,10 +37,9 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from tqdm import tqdm  # the plain terminal bar: tqdm.auto writes a TqdmWarning to a notebook's stderr
 
+from ._lattice_kernels import cluster_labels, operator_sums
 from ._validate import as_bool, as_generator, as_int, as_real, as_real_array
 
 __all__ = [
@@ -332,19 +331,13 @@ def _sw_sweep(s: np.ndarray, p: float, rng: np.random.Generator) -> None:
 
     The bonds of all chains form one block-diagonal graph on ``B L^2`` nodes: a bond to the right
     or downward neighbour is active with probability ``p`` if the two spins agree; each connected
-    component (Fortuin–Kasteleyn cluster) is then flipped with probability 1/2.
+    component (Fortuin–Kasteleyn cluster) is then flipped with probability 1/2. Components are found by
+    union–find (:func:`rgbook._lattice_kernels.cluster_labels`), numbered as
+    :func:`scipy.sparse.csgraph.connected_components` numbers them (the test suite compares the two).
     """
-    B, L, _ = s.shape
-    n = s.size
-    idx = np.arange(n).reshape(B, L, L)
-    right = np.roll(idx, -1, axis=2)
-    down = np.roll(idx, -1, axis=1)
     act_r = (s == np.roll(s, -1, axis=2)) & (rng.random(s.shape) < p)
     act_d = (s == np.roll(s, -1, axis=1)) & (rng.random(s.shape) < p)
-    rows = np.concatenate([idx[act_r], idx[act_d]])
-    cols = np.concatenate([right[act_r], down[act_d]])
-    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
-    n_comp, labels = connected_components(graph, directed=False)
+    n_comp, labels = cluster_labels(act_r, act_d)
     flip = np.where(rng.random(n_comp) < 0.5, -1, 1).astype(np.int8)
     s *= flip[labels].reshape(s.shape)
 
@@ -366,8 +359,8 @@ def swendsen_wang(
 
     ``n_chains`` independent chains are updated together (batch axis first). One sweep: activate
     each bond joining two equal spins with probability :math:`p = 1 - e^{-2K}`; find the clusters
-    of the active-bond graph (all chains as one block-diagonal graph, via
-    :func:`scipy.sparse.csgraph.connected_components`); flip each cluster with probability 1/2.
+    of the active-bond graph (all chains as one block-diagonal graph, by union–find); flip each cluster
+    with probability 1/2.
     This leaves the Boltzmann distribution invariant (Swendsen & Wang 1987) and has a small
     dynamic exponent at :math:`K_c` (:math:`\tau_{\rm int}` of the energy of a few sweeps for
     :math:`L \le 64`).
@@ -1133,44 +1126,17 @@ def lattice_operators(spins, n_even: int = 7, n_odd: int = 4) -> np.ndarray:
     """The first ``n_even`` even operators (:func:`even_operators`, extended) and the first ``n_odd`` odd
     operators (:func:`odd_operators`) of each configuration: shape (..., n_even + n_odd), float64.
 
-    All are computed in one pass over shared shifted copies of the lattice, summed in int32; the
-    two named functions are views of this one."""
+    All eleven are summed exactly in one compiled pass per configuration
+    (:func:`rgbook._lattice_kernels.operator_sums`); the two named functions are views of this one."""
     n_even = as_int("n_even", n_even, minimum=0, maximum=7)
     n_odd = as_int("n_odd", n_odd, minimum=0, maximum=4)
     if n_even + n_odd == 0:
         raise ValueError("at least one operator is needed")
-    s = _check_spins(spins, "spins").astype(np.int8, copy=False)  # products of +-1 sums of at most 4 fit in int8
-    L = s.shape[-1]
-    cache = {}
-
-    def at(dy: int, dx: int) -> np.ndarray:
-        """s_{x + dy e_2 + dx e_1} for every x (rolled once, shared by all operators)."""
-        if (dy, dx) not in cache:
-            cache[dy, dx] = np.roll(s, (-dy, -dx), axis=(-2, -1))
-        return cache[dy, dx]
-
-    def total(x: np.ndarray) -> np.ndarray:
-        return np.add.reduce(x.reshape(*x.shape[:-2], L * L), axis=-1, dtype=np.int32)
-
-    r, d, dr = at(0, 1), at(1, 0), at(1, 1)
-    plaquette = s * r * d * dr
-    even = [
-        lambda: total(s * (r + d)),
-        lambda: total(s * (dr + at(1, -1))),
-        lambda: total(s * (at(0, 2) + at(2, 0))),
-        lambda: total(plaquette),
-        lambda: total(s * (at(1, 2) + at(-1, 2) + at(2, 1) + at(2, -1))),
-        lambda: total(s * (at(2, 2) + at(2, -2))),
-        lambda: total(s * (at(0, 3) + at(3, 0))),
-    ]
-    odd = [
-        lambda: total(s),
-        lambda: total(plaquette * (s + r + d + dr)),
-        lambda: total(s * (r * at(0, 2) + d * at(2, 0))),
-        lambda: total(s * (dr * at(2, 2) + at(1, -1) * at(2, -2))),
-    ]
-    cols = [f() for f in even[:n_even]] + [f() for f in odd[:n_odd]]
-    return np.stack(cols, axis=-1).astype(np.float64)
+    s = _check_spins(spins, "spins").astype(np.int8, copy=False)
+    lead, L = s.shape[:-2], s.shape[-1]
+    sums = operator_sums(np.ascontiguousarray(s.reshape(-1, L, L)))  # (N, 7 even + 4 odd), exact integers
+    cols = np.r_[np.arange(n_even), 7 + np.arange(n_odd)]
+    return sums[:, cols].astype(np.float64).reshape(*lead, cols.size)
 
 
 def operators_by_level(spins, n_maps: int, n_levels: int, block_once, *, n_even: int = 7, n_odd: int = 4) -> np.ndarray:

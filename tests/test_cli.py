@@ -96,11 +96,31 @@ def test_help_is_plain_text(capsys):
 
 
 def test_list(book, capsys):
+    """The committed verdict per claim; a build that says otherwise is shown beside it."""
     claims.check("I.fake")
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == [
+        "I.fake",
+        "A",
+        "(ours)",
+        "book/fake",
+        "not",
+        "in",
+        "the",
+        "record",
+        "[this",
+        "build:",
+        "holds",
+        "and",
+        "discriminates]",
+    ]
+    assert lines[2].split() == ["I.other", "A", "(ours)", "book/fake", "not", "in", "the", "record"]
+    assert main(["accept", "I.fake"]) == 0
+    capsys.readouterr()
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
     assert lines[1].split() == ["I.fake", "A", "(ours)", "book/fake", "holds", "and", "discriminates"]
-    assert lines[2].split() == ["I.other", "A", "(ours)", "book/fake", "not-run"]
 
 
 def test_show(book, capsys):

@@ -470,3 +470,48 @@ def test_apply_tables_shared_input_equals_one_input_per_map():
     np.testing.assert_array_equal(shared, per_map)
     np.testing.assert_array_equal(shared[0], I2.block_majority(s))
     np.testing.assert_array_equal(shared[1], I2.block_decimate(s))
+
+
+def _scipy_cluster_labels(act_r, act_d):
+    """Components of the active-bond graph by scipy's connected_components (the route the sampler replaced)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    idx = np.arange(act_r.size).reshape(act_r.shape)
+    rows = np.concatenate([idx[act_r], idx[act_d]])
+    cols = np.concatenate([np.roll(idx, -1, axis=2)[act_r], np.roll(idx, -1, axis=1)[act_d]])
+    n = act_r.size
+    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
+    return connected_components(graph, directed=False)
+
+
+@pytest.mark.parametrize("L, p", [(2, 0.5), (3, 0.3), (8, 0.6), (16, 0.59), (16, 0.95)])
+def test_cluster_labels_equal_scipy_components_and_numbering(L, p):
+    from rgbook._lattice_kernels import cluster_labels
+
+    rng = np.random.default_rng(L)
+    act_r, act_d = rng.random((2, 3, L, L)) < p
+    n, labels = cluster_labels(act_r, act_d)
+    n_ref, ref = _scipy_cluster_labels(act_r, act_d)
+    assert n == n_ref
+    np.testing.assert_array_equal(labels, ref)
+
+
+def test_sw_sweep_equals_the_scipy_route_bit_for_bit():
+    """Union-find labels number clusters as scipy does, so the same seed gives the same chain."""
+    p = -np.expm1(-2.0 * I2.K_C)
+
+    def scipy_sweep(s, rng):
+        act_r = (s == np.roll(s, -1, axis=2)) & (rng.random(s.shape) < p)
+        act_d = (s == np.roll(s, -1, axis=1)) & (rng.random(s.shape) < p)
+        n_comp, labels = _scipy_cluster_labels(act_r, act_d)
+        s *= np.where(rng.random(n_comp) < 0.5, -1, 1).astype(np.int8)[labels].reshape(s.shape)
+
+    init = np.where(np.random.default_rng(0).random((4, 12, 12)) < 0.5, -1, 1).astype(np.int8)
+    a, b = init.copy(), init.copy()
+    ra, rb = np.random.default_rng(7), np.random.default_rng(7)
+    for _ in range(20):
+        I2._sw_sweep(a, p, ra)
+        scipy_sweep(b, rb)
+    np.testing.assert_array_equal(a, b)
+    assert ra.random() == rb.random()

@@ -1,4 +1,5 @@
-"""Tests of :mod:`rgbook.chapters.ising2d_critical`: block tables, tabled blocking and the training loss,
+"""Tests of the 2D block maps (:mod:`rgbook.ising2d`, :mod:`rgbook.ising2d_learning`) and of
+:mod:`rgbook.chapters.ising2d_critical`: block tables, tabled blocking and the training loss,
 each against an independent route (the package's own block maps, explicit loops, a NumPy loss)."""
 
 from __future__ import annotations
@@ -7,28 +8,28 @@ import numpy as np
 import pytest
 import torch
 
-from rgbook import ising2d
+from rgbook import ising2d, ising2d_learning
 from rgbook.chapters import ising2d_critical as ch
 
 
 def test_block_states_are_the_16_distinct_blocks():
-    flat = ch.BLOCK_STATES.reshape(16, 4)
+    flat = ising2d.BLOCK_STATES.reshape(16, 4)
     assert len({tuple(r) for r in flat}) == 16
     assert set(np.unique(flat)) == {-1, 1}
 
 
 def test_majority_table_by_explicit_rule():
-    table = ch.block_table("majority")
-    for k, v in enumerate(ch.BLOCK_STATES):
+    table = ising2d.block_table("majority")
+    for k, v in enumerate(ising2d.BLOCK_STATES):
         total = int(v.sum())
         expected = np.sign(total) if total else v[0, 0]
         assert table[k] == expected
 
 
 def test_decimation_and_anti_aligned_tables():
-    assert np.array_equal(ch.block_table("decimation"), ch.BLOCK_STATES[:, 0, 0])
-    anti = ch.block_table(ch.ANTI_ALIGNED)
-    for k, v in enumerate(ch.BLOCK_STATES):
+    assert np.array_equal(ising2d.block_table("decimation"), ising2d.BLOCK_STATES[:, 0, 0])
+    anti = ising2d.block_table(ch.ANTI_ALIGNED)
+    for k, v in enumerate(ising2d.BLOCK_STATES):
         d = int(v[0].sum() - v[1].sum())
         assert anti[k] == (np.sign(d) if d else v[0, 0])
 
@@ -40,14 +41,14 @@ def test_apply_tables_matches_the_package_block_maps(block_map):
     direct = {"majority": ising2d.block_majority, "decimation": ising2d.block_decimate}.get(
         block_map if isinstance(block_map, str) else "", lambda x: ising2d.block_linear_threshold(x, block_map)
     )(s)
-    got = ch.apply_tables(s, ch.block_table(block_map)[None])[0]
+    got = ising2d.apply_tables(s, ising2d.block_table(block_map)[None])[0]
     assert np.array_equal(got, direct)
 
 
 def test_tabled_operators_match_blocked_operators():
     rng = np.random.default_rng(1)
     s = np.where(rng.random((2, 16, 16)) < 0.5, -1, 1).astype(np.int8)
-    tables = np.stack([ch.block_table("majority"), ch.block_table("decimation")])
+    tables = np.stack([ising2d.block_table("majority"), ising2d.block_table("decimation")])
     got = ch.tabled_operators(s, tables, 2)
     assert got.shape == (2, 2, 3, 7)
     for j, name in enumerate(("majority", "decimation")):
@@ -72,7 +73,7 @@ def test_reconstruction_loss_matches_numpy():
     p = rng.random(16)
     p /= p.sum()
     w, c, a, d = rng.normal(size=4), rng.normal(), rng.normal(size=4), rng.normal(size=4)
-    V = ch.BLOCK_STATES.reshape(16, 4).astype(float)
+    V = ising2d.BLOCK_STATES.reshape(16, 4).astype(float)
     expected = 0.0
     for k in range(16):
         h = np.tanh(w @ V[k] + c)
@@ -85,7 +86,7 @@ def test_reconstruction_loss_matches_numpy():
         "a": torch.tensor(a[None]),
         "d": torch.tensor(d[None]),
     }
-    got = ch._reconstruction_loss(prm, torch.tensor(V), torch.tensor(p))
+    got = ising2d_learning.reconstruction_loss(prm, torch.tensor(V), torch.tensor(p))
     assert got.shape == (1,)
     assert abs(float(got[0]) - expected) < 1e-12
 
@@ -97,11 +98,11 @@ def test_enumerated_lnZ_matches_kaufman():
 
 def test_bad_input():
     with pytest.raises(ValueError, match="tables"):
-        ch.apply_tables(np.ones((2, 4, 4), np.int8), np.ones((1, 15), np.int8))
+        ising2d.apply_tables(np.ones((2, 4, 4), np.int8), np.ones((1, 15), np.int8))
     with pytest.raises(ValueError, match="spins"):
-        ch.apply_tables(np.ones((2, 5, 5), np.int8), np.ones((1, 16), np.int8))
+        ising2d.apply_tables(np.ones((2, 5, 5), np.int8), np.ones((1, 16), np.int8))
     with pytest.raises(ValueError, match="block_map"):
-        ch.block_table("median")
+        ising2d.block_table("median")
 
 
 # --- mutual-information unit and window networks --------------------------------------------
@@ -113,7 +114,7 @@ def _random_spins(shape, seed=0):
 
 def test_block_environments_by_explicit_loops():
     s = _random_spins((2, 8, 8))
-    V, E = ch.block_environments(s, env=6, core=4)
+    V, E = ising2d_learning.block_environments(s, env=6, core=4)
     assert V.shape == (2 * 16, 4) and E.shape == (2 * 16, 36 - 16)
     k = 0
     for b in range(2):
@@ -136,7 +137,7 @@ def test_mi_cross_entropy_against_an_explicit_sum_over_h():
     E = rng.choice([-1.0, 1.0], (50, 6))
     w, u, b = rng.normal(size=(2, 4)), rng.normal(size=(2, 6)), rng.normal(size=(2, 1))
     prm = {"w": torch.tensor(w), "u": torch.tensor(u), "b": torch.tensor(b)}
-    got = ch._mi_cross_entropy(prm, torch.tensor(V), torch.tensor(E)).numpy()
+    got = ising2d_learning.mi_cross_entropy(prm, torch.tensor(V), torch.tensor(E)).numpy()
     sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
     for r in range(2):
         total = 0.0
@@ -157,15 +158,15 @@ def test_mi_bound_is_zero_for_a_blind_unit_or_critic():
         "b": torch.zeros(1, 1, dtype=torch.float64),
     }
     # h independent of v: <-ln q> >= H(h) = ln 2 for any critic, with equality at u = 0
-    assert float(ch._mi_cross_entropy(prm, V, E)[0]) >= np.log(2) - 1e-12
+    assert float(ising2d_learning.mi_cross_entropy(prm, V, E)[0]) >= np.log(2) - 1e-12
     prm["u"] = torch.zeros(1, 8, dtype=torch.float64)
     prm["w"] = torch.randn(1, 4, dtype=torch.float64)
-    assert float(ch._mi_cross_entropy(prm, V, E)[0]) == pytest.approx(np.log(2), rel=1e-14)
+    assert float(ising2d_learning.mi_cross_entropy(prm, V, E)[0]) == pytest.approx(np.log(2), rel=1e-14)
 
 
 def test_lattice_windows_by_explicit_loops():
     s = _random_spins((2, 8, 8), seed=4)
-    X = ch.lattice_windows(s, window=4, stride=4)
+    X = ising2d_learning.lattice_windows(s, window=4, stride=4)
     assert X.shape == (2 * 4, 16)
     k = 0
     for b in range(2):
@@ -173,7 +174,7 @@ def test_lattice_windows_by_explicit_loops():
             for j in (0, 4):
                 assert np.array_equal(X[k], s[b, i : i + 4, j : j + 4].ravel())
                 k += 1
-    Xw = ch.lattice_windows(s, window=4, stride=2)  # windows wrapping around the torus
+    Xw = ising2d_learning.lattice_windows(s, window=4, stride=2)  # windows wrapping around the torus
     assert np.array_equal(Xw[3], np.roll(s[0], (0, -6), axis=(0, 1))[:4, :4].ravel())
 
 
@@ -193,7 +194,7 @@ def test_receptive_fields_recover_a_local_assignment():
     rng = np.random.default_rng(5)
     W, perm = _local_networks(rng, 8, np.array([[1.0, 0.5], [0.8, 1.2]]))
     W = W * rng.choice([-1, 1], (1, 16, 1)) + 1e-3 * rng.normal(size=W.shape)
-    f = ch.receptive_fields(W, 8)
+    f = ising2d_learning.receptive_fields(W, 8)
     assert np.array_equal(f.block[0], perm)
     assert np.all(f.locality > 0.99)
     assert np.array_equal(f.sign[0], np.sign(W[0].sum(axis=1)).astype(int))
@@ -204,47 +205,47 @@ def test_window_blocking_of_local_units_equals_the_table_map():
     filt = np.array([[1.0, 1.1], [0.9, 1.05]])  # no ties on any block state
     W, perm = _local_networks(rng, 8, filt)
     s = _random_spins((3, 16, 16), seed=7)
-    got = ch.window_blocking(s, W, perm[None], 8)
-    expected = ch.apply_tables(s, ch.block_table(filt)[None])
+    got = ising2d.window_blocking(s, W, perm[None], 8)
+    expected = ising2d.apply_tables(s, ising2d.block_table(filt)[None])
     assert np.array_equal(got, expected)
     ops = ch.windowed_operators(s, W, perm[None], 8, 1)
-    assert np.array_equal(ops, ch.tabled_operators(s, ch.block_table(filt)[None], 1))
+    assert np.array_equal(ops, ch.tabled_operators(s, ising2d.block_table(filt)[None], 1))
 
 
 def test_window_maps_bad_input():
     with pytest.raises(ValueError, match="stride"):
-        ch.lattice_windows(_random_spins((1, 8, 8)), window=4, stride=3)
+        ising2d_learning.lattice_windows(_random_spins((1, 8, 8)), window=4, stride=3)
     with pytest.raises(ValueError, match="window"):
-        ch.receptive_fields(np.zeros((1, 16, 60)), 8)
+        ising2d_learning.receptive_fields(np.zeros((1, 16, 60)), 8)
     with pytest.raises(ValueError, match="multiple of 8"):
-        ch.window_blocking(_random_spins((1, 12, 12)), np.zeros((1, 16, 64)), np.arange(16)[None], 8)
+        ising2d.window_blocking(_random_spins((1, 12, 12)), np.zeros((1, 16, 64)), np.arange(16)[None], 8)
     with pytest.raises(ValueError, match="permutation"):
-        ch.window_blocking(_random_spins((1, 8, 8)), np.zeros((1, 16, 64)), np.zeros((1, 16), dtype=int), 8)
+        ising2d.window_blocking(_random_spins((1, 8, 8)), np.zeros((1, 16, 64)), np.zeros((1, 16), dtype=int), 8)
     with pytest.raises(ValueError, match="env"):
-        ch.block_environments(_random_spins((1, 8, 8)), env=5, core=4)
+        ising2d_learning.block_environments(_random_spins((1, 8, 8)), env=5, core=4)
 
 
 def test_block_readout_recovers_block_sums_inside_the_span():
-    B = ch.block_sum_functionals(8)
+    B = ising2d_learning.block_sum_functionals(8)
     assert B.shape == (16, 64) and np.array_equal(B.sum(axis=1), np.full(16, 4.0))
     assert np.array_equal(B.sum(axis=0), np.ones(64))  # the blocks tile the window
     rng = np.random.default_rng(8)
     mixed = rng.normal(size=(16, 16)) @ B  # any basis of span(B)
-    assert np.allclose(ch.block_readout(mixed[None], 8)[0], B, atol=1e-10)
-    assert ch.block_sum_overlap(mixed[None], 8)[0] == pytest.approx(1.0, abs=1e-12)
+    assert np.allclose(ising2d_learning.block_readout(mixed[None], 8)[0], B, atol=1e-10)
+    assert ising2d_learning.block_sum_overlap(mixed[None], 8)[0] == pytest.approx(1.0, abs=1e-12)
     # a span orthogonal to every block sum (differences inside blocks) holds none of them
     inside = np.zeros((16, 8, 8))
     for b in range(16):
         by, bx = divmod(b, 4)
         inside[b, 2 * by, 2 * bx], inside[b, 2 * by + 1, 2 * bx + 1] = 1.0, -1.0
-    assert ch.block_sum_overlap(inside.reshape(1, 16, 64), 8)[0] == pytest.approx(0.0, abs=1e-12)
+    assert ising2d_learning.block_sum_overlap(inside.reshape(1, 16, 64), 8)[0] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_subspace_overlap_of_equal_orthogonal_and_random_spans():
     rng = np.random.default_rng(9)
     Q = np.linalg.qr(rng.normal(size=(12, 12)))[0].T  # orthonormal rows
     V = Q[:4]
-    assert ch.subspace_overlap((rng.normal(size=(4, 4)) @ V)[None], V)[0] == pytest.approx(1.0, abs=1e-12)
-    assert ch.subspace_overlap(Q[4:8][None], V)[0] == pytest.approx(0.0, abs=1e-12)
+    assert ising2d_learning.subspace_overlap((rng.normal(size=(4, 4)) @ V)[None], V)[0] == pytest.approx(1.0, abs=1e-12)
+    assert ising2d_learning.subspace_overlap(Q[4:8][None], V)[0] == pytest.approx(0.0, abs=1e-12)
     half = np.concatenate([Q[:2], Q[4:6]])[None]  # shares 2 of the 4 directions
-    assert ch.subspace_overlap(half, V)[0] == pytest.approx(0.5, abs=1e-12)
+    assert ising2d_learning.subspace_overlap(half, V)[0] == pytest.approx(0.5, abs=1e-12)
