@@ -807,15 +807,22 @@ def window_blocking(spins, W, block, window: int) -> np.ndarray:
             f"got {W.shape} and {blk.shape}"
         )
     s = np.asarray(spins)
-    if s.ndim == 3:
-        s = np.broadcast_to(s, (F, *s.shape))
-    if s.ndim != 4 or s.shape[0] != F or s.shape[-1] != s.shape[-2] or s.shape[-1] % window:
+    shared = s.ndim == 3  # one input for all F maps: its tiles are cut once
+    if shared:
+        s = s[None]
+    if (
+        s.ndim != 4
+        or s.shape[0] not in ((1,) if shared else (F,))
+        or s.shape[-1] != s.shape[-2]
+        or s.shape[-1] % window
+    ):
         raise ValueError(
             f"spins must have shape (B, L, L) or (F, B, L, L) with L a multiple of {window}, got {np.shape(spins)}"
         )
     B, L = s.shape[1], s.shape[-1]
     T = L // window
-    tiles = s.reshape(F, B, T, window, T, window).transpose(0, 1, 2, 4, 3, 5).reshape(F, B * T * T, window * window)
+    G = s.shape[0]
+    tiles = s.reshape(G, B, T, window, T, window).transpose(0, 1, 2, 4, 3, 5).reshape(G, B * T * T, window * window)
     # float32 products of +-1 spins and float64-rounded weights: the sign of a pre-activation within ~1e-6 of 0
     # may differ from float64's; the map is deterministic either way
     if not np.array_equal(np.sort(blk, axis=1), np.broadcast_to(np.arange(K), blk.shape)):

@@ -472,6 +472,20 @@ def test_apply_tables_shared_input_equals_one_input_per_map():
     np.testing.assert_array_equal(shared[1], I2.block_decimate(s))
 
 
+def test_window_blocking_shared_input_equals_one_input_per_map():
+    """A shared input is tiled once; the coarse spins equal those of the same input given to every map."""
+    rng = np.random.default_rng(10)
+    F, window = 5, 4
+    W = rng.normal(size=(F, 4, window * window))
+    block = np.array([rng.permutation(4) for _ in range(F)])
+    s = np.where(rng.random((3, 16, 16)) < 0.5, 1, -1).astype(np.int8)
+    shared = I2.window_blocking(s, W, block, window)
+    per_map = I2.window_blocking(np.stack([s] * F), W, block, window)
+    np.testing.assert_array_equal(shared, per_map)
+    with pytest.raises(ValueError, match="spins must have shape"):
+        I2.window_blocking(np.stack([s] * (F - 1)), W, block, window)
+
+
 def _scipy_cluster_labels(act_r, act_d):
     """Components of the active-bond graph by scipy's connected_components (the route the sampler replaced)."""
     from scipy.sparse import coo_matrix
