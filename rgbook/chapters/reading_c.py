@@ -102,6 +102,15 @@ class Protocol:
         ``random_seed + i``.
     infomax_N, infomax_m, infomax_restarts, infomax_steps, infomax_lr, infomax_seed
         Infomax layer ``N -> m`` on the open chain, restarts batched over all ``Ks``.
+    det_units, det_stacks, control_level
+        Deterministic controls (``I.C1a``, ``I.C2b``): threshold units ``sign(w.v + c)``
+        with ``w, c ~ N(0, 1)`` on a block, ``det_units`` single units and ``det_stacks``
+        stacks (a fresh unit per level); control fractions carry a Clopper-Pearson interval of
+        confidence ``control_level``.
+    infomax_width, infomax_search_starts, infomax_search_seed, infomax_controls
+        Direct infomax search (``I.C3a``): pool of threshold units with ``w`` in ``{-1, 0, 1}^N`` on windows
+        of at most ``infomax_width`` spins, coordinate ascent from ``infomax_search_starts`` random starts
+        (``default_rng(infomax_search_seed)``); ``infomax_controls`` random layers of pool units as control.
     ring_Ns, ring_K, ring_buffer
         Scope check: periodic rings of ``ring_Ns`` spins at coupling ``ring_K``, block at sites
         0, 1 and buffer ``ring_buffer``, environment the rest of the ring (by enumeration).
@@ -132,6 +141,13 @@ class Protocol:
     ring_Ns: tuple[int, ...] = (10, 14, 18, 20, 22, 26, 30, 40, 60)
     ring_K: float = 1.5
     ring_buffer: int = 0
+    det_units: int = 200
+    det_stacks: int = 40
+    control_level: float = 0.95
+    infomax_width: int = 8
+    infomax_search_starts: int = 60
+    infomax_search_seed: int = 1900
+    infomax_controls: int = 200
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
@@ -151,6 +167,11 @@ class Protocol:
             infomax_restarts=2,
             infomax_steps=20,
             ring_Ns=(6, 8),
+            det_units=20,
+            det_stacks=4,
+            infomax_width=4,
+            infomax_search_starts=3,
+            infomax_controls=5,
         )
 
     @property
@@ -737,6 +758,21 @@ def measure_infomax(P: Protocol, tol) -> list[Row]:
     return rows
 
 
+def measure_rsmi_optimum_det(P: Protocol, tol) -> list[Row]:
+    """I.C1a: I.C1's evidence, with random deterministic units beside the stochastic ones as controls."""
+    raise NotImplementedError("I.C1a is registered; its measuring code comes in a later commit")
+
+
+def measure_rsmi_flow_det(P: Protocol, tol) -> list[Row]:
+    """I.C2b: I.C2a's evidence, controls with intervals and random deterministic stacks."""
+    raise NotImplementedError("I.C2b is registered; its measuring code comes in a later commit")
+
+
+def measure_infomax_search(P: Protocol, tol) -> list[Row]:
+    """I.C3a: the infomax optimum by direct search over deterministic threshold layers."""
+    raise NotImplementedError("I.C3a is registered; its measuring code comes in a later commit")
+
+
 _PAPER_CLAIM = PAPER_I_CLAIM
 
 CLAIMS = (
@@ -839,5 +875,95 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-reading-c-infomax",
         constants=("N(0, 1)",),
+    ),
+    Claim(
+        id="I.C1a",
+        amends="I.C1",
+        title="The RSMI-optimal unit, against random deterministic units (amended controls)",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, the RSMI-optimal unit, evidence as in I.C1: for the zero-field chain at K in "
+            "{{{protocol.Ks}}}, a block of b = {protocol.b} spins and buffers L_B in {{{protocol.buffers}}}, the unit "
+            "maximizing the exact I(H; E) is decimation (its I(H; E) equals I(v_1; E) within {exact} nats and no "
+            "Boolean function of the block exceeds it by more than {exact}); the best gradient-trained restart reaches "
+            "it within {trained} nats; the optimal unit's coarse chain of the open chain of {protocol.coarse_N} spins "
+            "has K' = R_{protocol.b}(K) within {exact} and the best trained unit's within {trained_coupling}. "
+            "Controls, two sets of block-local units: {protocol.random_units} random stochastic units (w, c ~ N(0, "
+            "{protocol.random_variance})) and {protocol.det_units} random deterministic threshold units sign(w.v + c) "
+            "(w, c ~ N(0, {protocol.random_variance})); the claim is not specific to training if, for either set, a "
+            "fraction {control_fraction} or more reach {control_information} of the optimal I(H; E) or have K' within "
+            "{trained_coupling} of R_{protocol.b}(K), judged on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval (undecided when the interval straddles {control_fraction})."
+        ),
+        tolerances={
+            "exact": 1e-6,
+            "trained": 1e-3,
+            "trained_coupling": 0.01,
+            "control_fraction": 0.5,
+            "control_information": 0.9,
+        },
+        chapter=CHAPTER,
+        measure=measure_rsmi_optimum_det,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-information",
+        constants=("N(0,",),
+    ),
+    Claim(
+        id="I.C2b",
+        amends="I.C2a",
+        title="RSMI coarse-graining in depth, against random deterministic stacks (amended controls)",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, depth, evidence as in I.C2a: coarse-graining the open chain {protocol.coarse_chain} with the "
+            "RSMI-optimal b = {protocol.b} unit, re-optimized on the exact coarse distribution at each level (buffer "
+            "L_B = {protocol.flow_buffer}), the unit chosen at each level l = {protocol.coarse_levels} is decimation "
+            "(K in {{{protocol.Ks}}}); consistency: K_l = R_{protocol.b}^l(K) within {exact} with beyond-nearest-"
+            "neighbour coupling norm below {exact}. Controls, two sets of block-local stacks (a fresh unit at each "
+            "level): {protocol.random_units} random stochastic stacks (w, c ~ N(0, {protocol.random_variance})) and "
+            "{protocol.det_stacks} random deterministic threshold stacks (sign(w.v + c), w, c ~ N(0, "
+            "{protocol.random_variance})); the claim is not specific to training if, for either set, a fraction "
+            "{control_fraction} or more have K_{protocol.coarse_depth} within {control} of "
+            "R_{protocol.b}^{protocol.coarse_depth}(K), judged on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval (undecided when the interval straddles {control_fraction})."
+        ),
+        tolerances={"exact": 1e-6, "control": 0.05, "control_fraction": 0.5},
+        chapter=CHAPTER,
+        measure=measure_rsmi_flow_det,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-flow",
+        constants=("N(0,",),
+    ),
+    Claim(
+        id="I.C3a",
+        amends="I.C3",
+        title="The infomax layer at its optimum, by direct search (amended)",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, infomax at the optimum: over deterministic threshold layers of {protocol.infomax_m} units "
+            "sign(w.s - theta) on the open chain of {protocol.infomax_N} spins (the pool: every such unit with w in "
+            "{{-1, 0, 1}}^N non-zero on a window of at most {protocol.infomax_width} spins, once up to its sign), "
+            "coordinate ascent on the exact I(s; y) = H(y), one unit at a time replaced by the pool's best, from "
+            "{protocol.infomax_search_starts} random starts finds at K in {{{protocol.Ks}}} (i) a best layer whose "
+            "I(s; y) exceeds that of deterministic decimation by at least {information_gain} nats, and (ii) every "
+            "distinct local optimum within {near} nats of the best has output coupling K' (units oriented, "
+            "receptive-field order) below R_2(K) by at least {coupling_gap}. Controls, judged by the same two "
+            "criteria: the decimation layer, the block-sign layer (each unit the sign of a block of two, ties to "
+            "+1) and {protocol.infomax_controls} random layers of pool units; the claim is not specific to the "
+            "optimization if the decimation or the block-sign layer meets both criteria, or a fraction "
+            "{control_fraction} or more of the random layers do (on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval)."
+        ),
+        tolerances={"information_gain": 0.05, "near": 1e-3, "coupling_gap": 0.1, "control_fraction": 0.5},
+        chapter=CHAPTER,
+        measure=measure_infomax_search,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-infomax",
+        constants=("-1, 0, 1", "+1"),
     ),
 )
