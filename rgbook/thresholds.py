@@ -241,18 +241,21 @@ def code_entropy(bits: np.ndarray, p: np.ndarray) -> float:
     return float(entr(q).sum())
 
 
-def infomax_ascent(idx, pool_bits: np.ndarray, p: np.ndarray, max_sweeps: int = 50) -> tuple[list[int], float]:
+def infomax_ascent(
+    idx, pool_bits: np.ndarray, p: np.ndarray, max_sweeps: int = 50, pool32: np.ndarray | None = None
+) -> tuple[list[int], float]:
     r"""Coordinate ascent on :math:`I(s;y) = H(y)` over deterministic layers drawn from a pool of units.
 
     Starting from the pool units ``idx`` (one per output), each unit in turn is replaced by the pool
     unit that raises :math:`H(y)` most (all candidates scored at once, :func:`_code_entropies`, in
     float32; the move is kept only if the exact float64 entropy rises by more than 1e-12), until a
-    sweep changes nothing. Returns the final units' pool indices and :math:`H(y)` in nats.
+    sweep changes nothing. ``pool32`` is ``pool_bits`` as float32, if already converted.
+    Returns the final units' pool indices and :math:`H(y)` in nats.
     """
     idx = [int(k) for k in idx]
     m = len(idx)
     p = np.asarray(p, dtype=np.float64)
-    pool32 = pool_bits.astype(np.float32)
+    pool32 = pool_bits.astype(np.float32) if pool32 is None else pool32
     p32 = p.astype(np.float32)
     info = code_entropy(pool_bits[idx], p)
     for _ in range(as_int("max_sweeps", max_sweeps, minimum=1)):
@@ -293,11 +296,12 @@ def infomax_search(
     m = as_int("m", m, minimum=1, maximum=N)
     pool, w, theta = threshold_units(N, as_int("width", width, minimum=1, maximum=N))
     pool_bits = (pool > 0).astype(np.int64)
+    pool32 = pool_bits.astype(np.float32)
     rng = np.random.default_rng(as_int("seed", seed, minimum=0))
     found: dict[tuple[int, ...], float] = {}
     reached = []
     for _ in range(as_int("n_starts", n_starts, minimum=1)):
-        idx, info = infomax_ascent(rng.choice(len(pool), m, replace=False), pool_bits, p, max_sweeps)
+        idx, info = infomax_ascent(rng.choice(len(pool), m, replace=False), pool_bits, p, max_sweeps, pool32)
         found.setdefault(tuple(sorted(idx)), info)
         reached.append(info)
     return pool, w, theta, sorted(found.items(), key=lambda x: -x[1]), np.array(reached)

@@ -17,13 +17,11 @@ training"; the Markov-reduction check is a consistency row.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 
 import numpy as np
-import torch
-from scipy.special import expit
+from scipy.stats import binomtest
 
-from .. import couplings, ising, networks, rg, training
+from .. import rg
 from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..information import channel_information as rsmi
@@ -41,6 +39,23 @@ from ..rsmi import (
     unit_table,
 )
 from ..thresholds import threshold_tables
+from .reading_c_runs import (
+    CoarseChain,
+    DetControls,
+    InfomaxAtK,
+    InfomaxSearchAtK,
+    RingCheck,
+    RsmiAtK,
+    coarse_flow,
+    random_units,
+    rsmi_at,
+    run_coarse,
+    run_det_controls,
+    run_infomax,
+    run_infomax_search,
+    run_ring_checks,
+    run_rsmi,
+)
 
 __all__ = [
     "CHAPTER",
@@ -67,6 +82,13 @@ __all__ = [
     "RingCheck",
     "ring_block_environment_joint",
     "run_ring_checks",
+    "DetControls",
+    "run_det_controls",
+    "InfomaxSearchAtK",
+    "run_infomax_search",
+    "random_units",
+    "rsmi_at",
+    "coarse_flow",
     "FIGURES",
     "CLAIMS",
 ]
@@ -98,8 +120,9 @@ class Protocol:
         Open chain coarse-grained block by block (``coarse_N -> coarse_N/b -> coarse_N/b^2``);
         the buffer width used to pick the unit for it.
     random_units, random_seed, random_scale
-        Controls: units with :math:`w, c \\sim \\mathcal N(0, \text{scale}^2)`, seeds
-        ``random_seed + i``.
+        Controls: units with :math:`w, c \\sim \\mathcal N(0, \text{scale}^2)`; single units from
+        ``default_rng(random_seed + i)``, the random stacks of the flow a fresh unit at each level from
+        ``default_rng(random_seed + 1000 * level + i)`` (:mod:`rgbook.chapters.reading_c_runs` lists every seed).
     infomax_N, infomax_m, infomax_restarts, infomax_steps, infomax_lr, infomax_seed
         Infomax layer ``N -> m`` on the open chain, restarts batched over all ``Ks``.
     det_units, det_stacks, control_level
@@ -205,350 +228,6 @@ class Protocol:
 
 
 PROTOCOL = Protocol()
-
-# --------------------------------------------------------------------------------------
-# run: optimum, gradient ascent, direct search, controls
-
-
-@dataclass(frozen=True)
-class RsmiAtK:
-    r"""The RSMI experiment at one ``(K, L_B)``.
-
-    Attributes
-    ----------
-    joint : numpy.ndarray
-        :math:`P(v; e_L, e_R)` (Markov reduction).
-    optimum, info_optimum
-        Best threshold function (truth table) and its :math:`I(H;E)`.
-    boolean_info
-        Largest :math:`I(H;E)` of any Boolean function of the block (bound for any coarse variable).
-    decimation, majority
-        :math:`I(H;E)` of :math:`h=v_1` and of the block sign (ties at random).
-    trained_info, trained_w, trained_c
-        Every gradient restart's final :math:`I(H;E)` and parameters.
-    search_info, search_best
-        Direct search: best :math:`I` per scale (in protocol order) and the overall best
-        ``(direction of w, direction of c, scale, I)``; the unit is ``scale * direction``.
-    random_info
-        :math:`I(H;E)` of the random control units.
-    window_check
-        ``(I_markov, I_window)`` for the optimum and for a random unit: the Markov reduction
-        against the enumerated window of the open chain.
-    """
-
-    K: float
-    buffer: int
-    joint: np.ndarray
-    optimum: np.ndarray
-    info_optimum: float
-    boolean_info: float
-    boolean_optimum: np.ndarray
-    decimation: float
-    majority: float
-    trained_info: np.ndarray
-    trained_w: np.ndarray
-    trained_c: np.ndarray
-    search_info: np.ndarray
-    search_best: tuple
-    random_info: np.ndarray
-    window_check: tuple
-
-
-def random_units(P: Protocol) -> tuple[np.ndarray, np.ndarray]:
-    """The control units: ``w, c ~ N(0, random_scale^2)`` from ``default_rng(random_seed + i)``."""
-    ws, cs = [], []
-    for i in range(P.random_units):
-        rng = np.random.default_rng(P.random_seed + i)
-        x = rng.normal(0.0, P.random_scale, P.b + 1)
-        ws.append(x[: P.b])
-        cs.append(x[P.b])
-    return np.array(ws), np.array(cs)
-
-
-def _search_directions(P: Protocol) -> np.ndarray:
-    """``n_directions`` unit vectors in ``(w, c)`` space (seeded Gaussian directions plus the axes)."""
-    rng = np.random.default_rng(12345)
-    d = rng.normal(size=(P.n_directions, P.b + 1))
-    d = np.vstack([np.eye(P.b + 1), -np.eye(P.b + 1), np.r_[np.ones(P.b), 0.0][None], d])
-    return d / np.linalg.norm(d, axis=1, keepdims=True)
-
-
-def _train_units(P: Protocol, joints: list[np.ndarray]):
-    """Gradient ascent on the exact I(H;E): len(joints) x restarts units in one fit call."""
-    seeds = [P.seed + r for _ in joints for r in range(P.restarts)]
-    params = networks._init_batch({"w": (P.b,), "c": ()}, {"w": 1.0, "c": 0.5}, seeds)
-    J = torch.as_tensor(np.repeat(np.stack(joints), P.restarts, axis=0))
-    V = torch.as_tensor(ising.all_configurations(P.b).astype(np.float64))
-
-    def loss(p):
-        q = torch.sigmoid(2 * (p["w"] @ V.T + p["c"][:, None]))
-        return -networks.channel_information_t(q, J)
-
-    log = training.fit(params, loss, steps=P.steps, lr=P.lr, desc="Reading C: RSMI units")
-    n = len(joints)
-    return (
-        (-log.final).reshape(n, P.restarts),
-        params["w"].numpy().reshape(n, P.restarts, P.b),
-        params["c"].numpy().reshape(n, P.restarts),
-    )
-
-
-@cache
-def run_rsmi(P: Protocol) -> tuple[RsmiAtK, ...]:
-    """Exact optimum, gradient restarts (one batched fit), direct search and controls at every (K, L_B)."""
-    cases = [(K, L) for K in P.Ks for L in P.buffers]
-    joints = [block_environment_joint(K, P.b, L) for K, L in cases]
-    info_tr, w_tr, c_tr = _train_units(P, joints)
-    dirs = _search_directions(P)
-    rw, rc = random_units(P)
-    random_tables = np.array([unit_table(w, c) for w, c in zip(rw, rc)])
-    v = ising.all_configurations(P.b).astype(np.float64)
-    majority = unit_table(np.ones(P.b), 0.0, np.inf)
-    out = []
-    for i, ((K, L), joint) in enumerate(zip(cases, joints)):
-        opt, i_opt = threshold_optimum(joint, P.b)
-        b_tab, i_bool = boolean_optimum(joint)
-        per_scale, best = [], (None, None, None, -1.0)
-        for scale in P.scales:
-            if np.isinf(scale):
-                a = dirs[:, : P.b] @ v.T + dirs[:, P.b :]
-                q = np.where(a > 1e-12, 1.0, np.where(a < -1e-12, 0.0, 0.5))
-            else:
-                q = expit(2 * scale * (dirs[:, : P.b] @ v.T + dirs[:, P.b :]))
-            info = rsmi(q, joint)
-            k = int(np.argmax(info))
-            per_scale.append(float(info[k]))
-            if info[k] > best[3]:
-                best = (dirs[k, : P.b], dirs[k, P.b], scale, float(info[k]))
-        # Markov reduction against the enumerated open chain (block in the middle, `window` sites each side)
-        configs, probs = ising.enumerate_chain(P.check_N, K)
-        wide = block_environment_from_distribution(configs, probs, P.check_N // 2 - P.b // 2, P.b, L, P.window)
-        check = (
-            float(rsmi(opt, joint)),
-            float(rsmi(opt, wide)),
-            float(rsmi(random_tables[0], joint)),
-            float(rsmi(random_tables[0], wide)),
-        )
-        out.append(
-            RsmiAtK(
-                K,
-                L,
-                joint,
-                opt,
-                i_opt,
-                i_bool,
-                b_tab,
-                float(rsmi((v[:, 0] > 0) * 1.0, joint)),
-                float(rsmi(majority, joint)),
-                info_tr[i],
-                w_tr[i],
-                c_tr[i],
-                np.array(per_scale),
-                best,
-                rsmi(random_tables, joint),
-                check,
-            )
-        )
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class RingCheck:
-    """The RSMI optimum of a block on a periodic ring of ``N`` spins (environment: the rest of the ring beyond
-    the buffer): the best Boolean unit, decimation's :math:`I(H;E)`, and decimation's margin over the best
-    other unit (:func:`decimation_margin`; negative when another unit beats decimation)."""
-
-    N: int
-    K: float
-    buffer: int
-    best_unit: str
-    decimation: float
-    margin: float
-
-
-@cache
-def run_ring_checks(P: Protocol) -> tuple[RingCheck, ...]:
-    """Exact RSMI optimum of the ``b``-block on periodic rings of ``P.ring_Ns`` spins (ring reduction,
-    :func:`ring_block_environment_joint`; the tests check it against enumeration of the whole ring)."""
-    out = []
-    v1 = (ising.all_configurations(P.b)[:, 0] > 0) * 1.0
-    for N in P.ring_Ns:
-        joint = ring_block_environment_joint(N, P.ring_K, P.b, P.ring_buffer)
-        table, _ = boolean_optimum(joint)
-        margin = decimation_margin(joint, P.b)
-        best = describe_unit(v1) if margin >= 0 else describe_unit(table)
-        out.append(RingCheck(N, P.ring_K, P.ring_buffer, best, float(rsmi(v1, joint)), margin))
-    return tuple(out)
-
-
-def rsmi_at(results: tuple[RsmiAtK, ...], K: float, buffer: int) -> RsmiAtK:
-    """The result at ``(K, L_B)``."""
-    for r in results:
-        if r.K == K and r.buffer == buffer:
-            return r
-    raise KeyError(f"no RSMI result at K={K}, buffer={buffer}")
-
-
-# --------------------------------------------------------------------------------------
-# coarse chains
-
-
-@dataclass(frozen=True)
-class CoarseChain:
-    r"""One coarse-graining flow of the open chain: level 0 is the input.
-
-    ``units[l]`` is the truth table applied at level ``l``; ``couplings[l], fields[l], kl[l]`` the
-    NN-chain projection of level ``l``; ``beyond[l]`` the beyond-NN coupling norm.
-    """
-
-    K: float
-    mode: str
-    units: tuple
-    couplings: tuple[float, ...]
-    fields: tuple[float, ...]
-    kl: tuple[float, ...]
-    beyond: tuple[float, ...]
-    pair_couplings: tuple
-
-
-def _flow(K: float, P: Protocol, mode: str, unit_for_level) -> CoarseChain:
-    configs, probs = ising.enumerate_chain(P.coarse_N, K)
-    units, Ks, hs, kls, beyond, Js = [], [K], [0.0], [0.0], [0.0], []
-    level = 0
-    while configs.shape[1] > 2 * P.b:  # 16 -> 8 -> 4: stop before the block would need the whole chain
-        q = unit_for_level(level, configs, probs)
-        configs, probs = coarse_distribution(configs, probs, q, P.b)
-        Kp, hp, kl = couplings.project_chain(configs, probs)
-        J, nb = beyond_nn_norm(configs, probs) if configs.shape[1] > 2 else (np.zeros((2, 2)), 0.0)
-        units.append(q)
-        Ks.append(Kp)
-        hs.append(hp)
-        kls.append(kl)
-        beyond.append(nb)
-        Js.append(J)
-        level += 1
-    return CoarseChain(K, mode, tuple(units), tuple(Ks), tuple(hs), tuple(kls), tuple(beyond), tuple(Js))
-
-
-@cache
-def run_coarse(P: Protocol) -> tuple[CoarseChain, ...]:
-    """Flows at every K: RSMI-optimal (re-optimized on the exact coarse law), best trained unit reused,
-    decimation, majority, and the random controls (a fresh random unit per level)."""
-    res = run_rsmi(P)
-    rw, rc = random_units(P)
-    out = []
-    for K in P.Ks:
-        r = rsmi_at(res, K, P.flow_buffer)
-
-        def optimal(level, configs, probs, r=r):
-            if level == 0:
-                return r.optimum
-            n = configs.shape[1]
-            joint = block_environment_from_distribution(configs, probs, n // 2 - P.b // 2, P.b, P.flow_buffer)
-            return threshold_optimum(joint, P.b)[0]
-
-        k = int(np.argmax(r.trained_info))
-        trained_q = unit_table(r.trained_w[k], float(r.trained_c[k]))
-        out.append(_flow(K, P, "RSMI-optimal", optimal))
-        out.append(_flow(K, P, "trained", lambda lev, s, p, q=trained_q: q))
-        out.append(_flow(K, P, "decimation", lambda lev, s, p: unit_table(np.eye(P.b)[0], 0.0, np.inf)))
-        out.append(_flow(K, P, "majority", lambda lev, s, p: unit_table(np.ones(P.b), 0.0, np.inf)))
-        for i in range(P.random_units):
-
-            def rand(level, s, p, i=i):
-                rng = np.random.default_rng(P.random_seed + 1000 * level + i)
-                x = rng.normal(0.0, P.random_scale, P.b + 1)
-                return unit_table(x[: P.b], float(x[P.b]))
-
-            out.append(_flow(K, P, f"random {i}", rand))
-    return tuple(out)
-
-
-def coarse_flow(flows: tuple[CoarseChain, ...], K: float, mode: str) -> CoarseChain:
-    """The flow of ``mode`` at ``K``."""
-    for f in flows:
-        if f.K == K and f.mode == mode:
-            return f
-    raise KeyError(f"no {mode!r} flow at K={K}")
-
-
-# --------------------------------------------------------------------------------------
-# infomax layer
-
-
-@dataclass(frozen=True)
-class InfomaxAtK:
-    """Infomax restarts at one K: information, output coupling (K', h', KL) and beyond-NN norm per restart."""
-
-    K: float
-    info: np.ndarray
-    coupling: np.ndarray
-    beyond: np.ndarray
-    W: np.ndarray
-    c: np.ndarray
-    decimation_info: float
-    rg_coupling: float
-    random_info: np.ndarray
-    random_coupling: np.ndarray
-
-
-@cache
-def run_infomax(P: Protocol) -> tuple[InfomaxAtK, ...]:
-    """Train ``infomax_restarts`` layers per K (one batched fit), maximizing the exact I(s; y)."""
-    N, m = P.infomax_N, P.infomax_m
-    dists = [ising.enumerate_chain(N, K) for K in P.Ks]
-    s = dists[0][0]
-    seeds = [P.infomax_seed + r for _ in P.Ks for r in range(P.infomax_restarts)]
-    params = networks._init_batch({"W": (m, N), "c": (m,)}, {"W": 0.5, "c": 0.1}, seeds)
-    S = torch.as_tensor(s.astype(np.float64))
-    Y = torch.as_tensor(ising.all_configurations(m).astype(np.float64))
-    p = torch.as_tensor(np.repeat(np.stack([d[1] for d in dists]), P.infomax_restarts, axis=0))
-
-    def loss(prm):
-        logT = networks._log_kernel_t(prm["W"], prm["c"], S, Y)  # (R, n_s, n_y)
-        q = torch.einsum("rs,rsy->ry", p, torch.exp(logT))
-        a = S @ prm["W"].transpose(-1, -2) + prm["c"][:, None, :]
-        sp, sm = torch.nn.functional.logsigmoid(2 * a), torch.nn.functional.logsigmoid(-2 * a)
-        h_cond = -(torch.exp(sp) * sp + torch.exp(sm) * sm).sum(dim=2)  # (R, n_s)
-        h_y = -(q * torch.log(q.clamp_min(1e-300))).sum(dim=1)
-        return -(h_y - (p * h_cond).sum(dim=1))
-
-    training.fit(params, loss, steps=P.infomax_steps, lr=P.infomax_lr, desc="Reading C: infomax layers")
-    Ws = params["W"].numpy().reshape(len(P.Ks), P.infomax_restarts, m, N)
-    cs = params["c"].numpy().reshape(len(P.Ks), P.infomax_restarts, m)
-    keep = np.arange(0, N, N // m)
-    out = []
-    for i, (K, (_, pk)) in enumerate(zip(P.Ks, dists)):
-        info, coup, bey = [], [], []
-        for W, c in zip(Ws[i], cs[i]):
-            info.append(layer_information(W, c, s, pk))
-            coup.append(networks.layer_coupling(W, c, s, pk))
-            Wc, cc = couplings.canonical_layer(W, c)
-            bey.append(beyond_nn_norm(*networks.output_distribution(Wc, cc, s, pk))[1] if m > 2 else 0.0)
-        _, pd_ = ising.marginalize(s, pk, keep)
-        dec_info = float(-np.sum(pd_ * np.log(pd_)))
-        r_info, r_coup = [], []
-        for j in range(P.random_units):
-            rng = np.random.default_rng(P.random_seed + 5000 + j)
-            W, c = rng.normal(0.0, 1.0, (m, N)), rng.normal(0.0, 1.0, m)
-            r_info.append(layer_information(W, c, s, pk))
-            r_coup.append(networks.layer_coupling(W, c, s, pk)[0])
-        out.append(
-            InfomaxAtK(
-                K,
-                np.array(info),
-                np.array(coup),
-                np.array(bey),
-                Ws[i],
-                cs[i],
-                dec_info,
-                float(rg.zero_field_map(K, 2)),
-                np.array(r_info),
-                np.array(r_coup),
-            )
-        )
-    return tuple(out)
-
 
 FIGURES = ("fig-reading-c-information", "fig-reading-c-flow", "fig-reading-c-infomax")
 
@@ -758,19 +437,116 @@ def measure_infomax(P: Protocol, tol) -> list[Row]:
     return rows
 
 
+def _fraction_row(quantity: str, hits, P: Protocol, tol) -> Row:
+    """A control row for the fraction of ``hits`` (booleans), with its Clopper-Pearson interval at
+    ``P.control_level``: it passes when the fraction reaches ``tol["control_fraction"]``."""
+    hits = np.asarray(hits, dtype=bool)
+    ci = binomtest(int(hits.sum()), hits.size).proportion_ci(confidence_level=P.control_level, method="exact")
+    return Row(
+        f"{quantity} ({int(hits.sum())}/{hits.size})",
+        1.0,
+        float(hits.mean()),
+        1.0 - tol["control_fraction"],
+        role="control",
+        lo=float(ci.low),
+        hi=float(ci.high),
+    )
+
+
 def measure_rsmi_optimum_det(P: Protocol, tol) -> list[Row]:
     """I.C1a: I.C1's evidence, with random deterministic units beside the stochastic ones as controls."""
-    raise NotImplementedError("I.C1a is registered; its measuring code comes in a later commit")
+    rows = [r for r in measure_rsmi_optimum(P, tol) if r.role != "control"]
+    det = {d.K: d for d in run_det_controls(P)}
+    ci, cc = tol["control_information"], tol["trained_coupling"]
+    for r in run_rsmi(P):
+        tag = f"K={r.K}, L_B={r.buffer}"
+        for name, info in (("stochastic", r.random_info), ("deterministic", det[r.K].info[r.buffer])):
+            rows.append(
+                _fraction_row(
+                    f"{name} random units with I(H;E) >= {ci:g} of the optimum, {tag}",
+                    info >= ci * r.info_optimum,
+                    P,
+                    tol,
+                )
+            )
+    flows = run_coarse(P)
+    for K in P.Ks:
+        R = float(rg.zero_field_map(K, P.b))
+        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[1] for i in range(P.random_units)])
+        for name, k1 in (("stochastic", rand), ("deterministic", det[K].coupling)):
+            rows.append(
+                _fraction_row(f"{name} random units with |K' - R_2(K)| <= {cc:g}, K={K}", np.abs(k1 - R) <= cc, P, tol)
+            )
+    return rows
 
 
 def measure_rsmi_flow_det(P: Protocol, tol) -> list[Row]:
     """I.C2b: I.C2a's evidence, controls with intervals and random deterministic stacks."""
-    raise NotImplementedError("I.C2b is registered; its measuring code comes in a later commit")
+    rows = [r for r in measure_rsmi_flow(P, tol) if r.role != "control"]
+    flows = run_coarse(P)
+    det = {d.K: d for d in run_det_controls(P)}
+    depth = P.coarse_depth
+    for K in P.Ks:
+        target = float(rg.flow(K, 0.0, P.b, steps=depth)[0][depth])
+        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[depth] for i in range(P.random_units)])
+        for name, kd in (("stochastic", rand), ("deterministic", det[K].stack_coupling)):
+            rows.append(
+                _fraction_row(
+                    f"{name} random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K}",
+                    np.abs(kd - target) <= tol["control"],
+                    P,
+                    tol,
+                )
+            )
+    return rows
+
+
+def infomax_criteria(info: float, coupling: float, r: InfomaxSearchAtK, tol) -> tuple[bool, float, float]:
+    """Whether a layer meets both I.C3a criteria, its gain over decimation and its R_2(K) - K'."""
+    gain, gap = info - r.decimation[0], r.rg_coupling - coupling
+    return bool(gain >= tol["information_gain"] and gap >= tol["coupling_gap"]), gain, gap
 
 
 def measure_infomax_search(P: Protocol, tol) -> list[Row]:
     """I.C3a: the infomax optimum by direct search over deterministic threshold layers."""
-    raise NotImplementedError("I.C3a is registered; its measuring code comes in a later commit")
+    rows = []
+    cap_info = P.infomax_m * float(np.log(2))
+    for r in run_infomax_search(P):
+        best = float(r.info[0])
+        rows.append(
+            _at_least(
+                f"best I(s;y) found minus decimation's I(s;y) (nats), K={r.K}",
+                best - r.decimation[0],
+                tol["information_gain"],
+                cap_info,
+            )
+        )
+        near = r.info >= best - tol["near"]
+        kp = r.coupling[near, 0]
+        rows.append(
+            _at_least(
+                f"R_2(K) - largest K' of the {int(near.sum())} distinct optima within {tol['near']:g} "
+                f"nats of the best (K' from {kp.min():.3f} to {kp.max():.3f}), K={r.K}",
+                r.rg_coupling - float(kp.max()),
+                tol["coupling_gap"],
+                r.rg_coupling + 5.0,
+            )
+        )
+        for name, (info, kp1) in (("decimation", r.decimation), ("block-sign", r.block_sign)):
+            ok, gain, gap = infomax_criteria(info, kp1, r, tol)
+            rows.append(
+                Row(
+                    f"the {name} layer meets both criteria (1 = yes; gain {gain:.4f} nats, "
+                    f"R_2 - K' = {gap:.3f}), K={r.K}",
+                    1.0,
+                    float(ok),
+                    0.0,
+                    role="control",
+                )
+            )
+        hits = [infomax_criteria(i, k, r, tol)[0] for i, k in zip(r.random_info, r.random_coupling)]
+        rows.append(_fraction_row(f"random pool layers meeting both criteria, K={r.K}", hits, P, tol))
+    return rows
 
 
 _PAPER_CLAIM = PAPER_I_CLAIM
