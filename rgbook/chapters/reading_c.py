@@ -137,6 +137,10 @@ class Protocol:
         Direct infomax search (``I.C3a``): pool of threshold units with ``w`` in ``{-1, 0, 1}^N`` on windows
         of at most ``infomax_width`` spins, coordinate ascent from ``infomax_search_starts`` random starts
         (``default_rng(infomax_search_seed)``); ``infomax_controls`` random layers of pool units as control.
+    fc_blocks, fc_random
+        Fully connected RSMI layer (``I.C4``): a window of ``fc_blocks`` blocks, as many units, each seeing
+        every spin of the window; ``fc_random`` random fully connected threshold layers as control
+        (``default_rng(random_seed + 40000 + i)``).
     ring_Ns, ring_K, ring_buffer
         Scope check: periodic rings of ``ring_Ns`` spins at coupling ``ring_K``, block at sites
         0, 1 and buffer ``ring_buffer``, environment the rest of the ring (by enumeration).
@@ -174,6 +178,8 @@ class Protocol:
     infomax_search_starts: int = 60
     infomax_search_seed: int = 1900
     infomax_controls: int = 200
+    fc_blocks: int = 2
+    fc_random: int = 200
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
@@ -198,6 +204,7 @@ class Protocol:
             infomax_width=4,
             infomax_search_starts=3,
             infomax_controls=5,
+            fc_random=10,
         )
 
     @property
@@ -427,6 +434,11 @@ def measure_infomax_search(P: Protocol, tol) -> list[Row]:
     return infomax_search_rows(P, tol)
 
 
+def measure_fc_rsmi(P: Protocol, tol) -> list[Row]:
+    """I.C4: the fully connected RSMI layer's optimum, exhaustively, and whether it is block-local."""
+    raise NotImplementedError("I.C4 is registered; its measuring code comes in a later commit")
+
+
 _PAPER_CLAIM = PAPER_I_CLAIM
 
 CLAIMS = (
@@ -619,5 +631,30 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-reading-c-infomax",
         constants=("-1, 0, 1", "+1"),
+    ),
+    Claim(
+        id="I.C4",
+        title="A fully connected RSMI layer: the optimum stays block-local",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, fully connected RSMI layer: for the zero-field chain at K in {{{protocol.Ks}}}, a window V "
+            "of {protocol.fc_blocks} blocks of b = {protocol.b} spins and buffers L_B in {{{protocol.buffers}}}, "
+            "among all layers of {protocol.fc_blocks} deterministic threshold units that each see every spin of "
+            "the window (every threshold function of the window's spins, searched exhaustively), (i) the largest "
+            "exact I(H; E) equals I(V; E) within {exact} nats, and (ii) every layer within {exact} nats of it is "
+            "block-local: each unit is a function of the spins of one block only. Controls: {protocol.fc_random} "
+            "random fully connected threshold layers (w, c ~ N(0, {protocol.random_variance}) per unit); the claim "
+            "is not specific to the optimization if a fraction {control_fraction} or more of them reach "
+            "{control_information} of the largest I(H; E) (on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval)."
+        ),
+        tolerances={"exact": 1e-9, "control_fraction": 0.5, "control_information": 0.9},
+        chapter=CHAPTER,
+        measure=measure_fc_rsmi,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-information",
+        constants=("N(0,",),
     ),
 )
