@@ -30,6 +30,7 @@ __all__ = [
     "hard_rows",
     "search_encoders",
     "mirror_images",
+    "threshold_functions",
     "code_entropy",
     "infomax_ascent",
     "infomax_search",
@@ -305,3 +306,22 @@ def infomax_search(
         found.setdefault(tuple(sorted(idx)), info)
         reached.append(info)
     return pool, w, theta, sorted(found.items(), key=lambda x: -x[1]), np.array(reached)
+
+
+def threshold_functions(n: int) -> np.ndarray:
+    r"""Every non-constant threshold function of ``n <= 4`` spins as a 0/1 truth table (no sign identification).
+
+    Enumerated as :math:`[w\cdot v + c > 0]` with integer :math:`|w_k| \le 3` and half-integer :math:`c`;
+    integer weights up to 3 realize every threshold function of up to four inputs (the tests check the
+    known counts: 12, 102 and 1880 non-constant functions of 2, 3 and 4 inputs).
+    """
+    n = as_int("n", n, minimum=1, maximum=4)
+    v = all_configurations(n).astype(np.int64)
+    grid = np.array(np.meshgrid(*[np.arange(-3, 4)] * n, indexing="ij")).reshape(n, -1).T
+    a = grid @ v.T  # (n_w, 2^n)
+    seen = set()
+    for c in np.arange(-3 * n - 0.5, 3 * n + 1, 1.0):
+        t = (a + c > 0).astype(np.int8)
+        for row in t[(t.sum(axis=1) > 0) & (t.sum(axis=1) < t.shape[1])]:
+            seen.add(row.tobytes())
+    return np.array([np.frombuffer(b, dtype=np.int8) for b in sorted(seen)]).astype(np.float64)

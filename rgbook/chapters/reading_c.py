@@ -41,6 +41,7 @@ from ..thresholds import threshold_tables
 from .reading_c_runs import (
     CoarseChain,
     DetControls,
+    FcRsmiAtK,
     InfomaxAtK,
     InfomaxSearchAtK,
     RingCheck,
@@ -48,12 +49,14 @@ from .reading_c_runs import (
     _fraction_row,
     _rsmi_flow_rows,
     coarse_flow,
+    fc_rsmi_rows,
     infomax_rows,
     infomax_search_rows,
     random_units,
     rsmi_at,
     run_coarse,
     run_det_controls,
+    run_fc_rsmi,
     run_infomax,
     run_infomax_search,
     run_ring_checks,
@@ -92,6 +95,8 @@ __all__ = [
     "random_units",
     "rsmi_at",
     "coarse_flow",
+    "FcRsmiAtK",
+    "run_fc_rsmi",
     "FIGURES",
     "CLAIMS",
 ]
@@ -436,7 +441,7 @@ def measure_infomax_search(P: Protocol, tol) -> list[Row]:
 
 def measure_fc_rsmi(P: Protocol, tol) -> list[Row]:
     """I.C4: the fully connected RSMI layer's optimum, exhaustively, and whether it is block-local."""
-    raise NotImplementedError("I.C4 is registered; its measuring code comes in a later commit")
+    return fc_rsmi_rows(P, tol)
 
 
 _PAPER_CLAIM = PAPER_I_CLAIM

@@ -682,3 +682,89 @@ def infomax_search_rows(P, tol) -> list[Row]:
         hits = [infomax_criteria(i, k, r, tol)[0] for i, k in zip(r.random_info, r.random_coupling)]
         rows.append(_fraction_row(f"random pool layers meeting both criteria, K={r.K}", hits, P, tol))
     return rows
+
+
+# --------------------------------------------------------------------------------------
+# fully connected RSMI layer (I.C4)
+
+
+@dataclass(frozen=True)
+class FcRsmiAtK:
+    """The fully connected RSMI layer at one ``(K, L_B)``: the window's own :math:`I(V;E)`, the largest
+    :math:`I(H;E)` over all pairs of threshold functions of the window, the optimal layers (pairs of
+    truth-table indices into ``tables``) with whether each is block-local, and the random layers' :math:`I`."""
+
+    K: float
+    buffer: int
+    window_info: float
+    best: float
+    optimal: tuple
+    local: tuple
+    names: tuple
+    random_info: np.ndarray
+
+
+@cache
+def run_fc_rsmi(P) -> tuple[FcRsmiAtK, ...]:
+    """Exhaustive search over layers of ``fc_blocks`` threshold units on a window of ``fc_blocks`` blocks
+    (two units: every pair of the window's threshold functions up to their signs,
+    :func:`rgbook.rsmi.pair_information`); optimal layers are listed up to the units' signs."""
+    from ..rsmi import depends_on, pair_information
+    from ..thresholds import threshold_functions
+
+    if P.fc_blocks != 2:
+        raise ValueError(f"the exhaustive search covers layers of two units, got fc_blocks={P.fc_blocks}")
+    n = P.fc_blocks * P.b
+    T = threshold_functions(n)
+    T = T[T[:, 0] == 0]  # one of each pair t, 1 - t (negating a unit's output changes no information)
+    blocks = [list(range(k * P.b, (k + 1) * P.b)) for k in range(P.fc_blocks)]
+    v = ising.all_configurations(n).astype(np.float64)
+    rand = []
+    for i in range(P.fc_random):
+        x = np.random.default_rng(P.random_seed + 40000 + i).normal(0.0, P.random_scale, (2, n + 1))
+        rand.append((v @ x[:, :n].T + x[:, n] > 0).T * 1.0)
+    out = []
+    for K in P.Ks:
+        for L in P.buffers:
+            joint = block_environment_joint(K, n, L)
+            info = pair_information(T, joint)
+            iu = np.triu_indices(len(T), 1)
+            best = float(info[iu].max())
+            pe, pv = joint.sum(axis=0), joint.sum(axis=1)
+            nz = joint > 0
+            window = float(np.sum(joint[nz] * np.log(joint[nz] / np.outer(pv, pe)[nz])))
+            opt = [(int(i), int(j)) for i, j in zip(*iu) if info[i, j] >= best - 1e-9]
+            local = tuple(all(any(depends_on(T[k], blk) for blk in blocks) for k in pair) for pair in opt)
+            names = tuple(" & ".join(describe_unit(T[k]) for k in pair) for pair in opt)
+            r_info = np.array([pair_information(t, joint)[0, 1] for t in rand])
+            out.append(FcRsmiAtK(K, L, window, best, tuple(opt), local, names, r_info))
+    return tuple(out)
+
+
+def fc_rsmi_rows(P, tol) -> list[Row]:
+    """Rows of I.C4 (see :func:`rgbook.chapters.reading_c.measure_fc_rsmi`)."""
+    rows = []
+    for r in run_fc_rsmi(P):
+        tag = f"K={r.K}, L_B={r.buffer}"
+        rows.append(
+            Row(f"largest I(H;E) of a fully connected layer vs I(V;E), {tag}", r.window_info, r.best, tol["exact"])
+        )
+        within = [k for k, _ in enumerate(r.optimal)]
+        rows.append(
+            Row(
+                f"fraction of the {len(within)} optimal layers (up to signs) that are block-local "
+                f"(e.g. {r.names[0]}), {tag}",
+                1.0,
+                float(np.mean(r.local)),
+                0.0,
+            )
+        )
+        rows.append(
+            _fraction_row(
+                f"random fully connected layers with I(H;E) >= {tol['control_information']:g} of the largest, {tag}",
+                r.random_info >= tol["control_information"] * r.best,
+                P,
+                tol,
+            )
+        )
+    return rows
