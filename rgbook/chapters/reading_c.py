@@ -5,13 +5,20 @@ Koch-Janusz and Ringel 2018, Lenggenhager et al. 2020): a stochastic binary unit
 ``b`` spins, :math:`P(h=\pm1\mid v) = \sigma(\pm2(w\cdot v + c))`, is optimal when it maximizes
 :math:`I(H; E)`, the mutual information between the coarse variable and the environment
 beyond a buffer of ``L_B`` sites on each side of the block. Everything is exact (enumeration).
+The RSMI units are block-local (each sees the ``b`` spins of its block); ``I.C4`` lets them see
+a window of two blocks.
 
 Claims ``I.C1`` (the RSMI-optimal unit is decimation and its coarse chain is the RG chain),
-``I.C2`` (re-optimized RSMI units stacked in depth follow :math:`R_2^l(K)` to :math:`K^*=0`)
-and ``I.C3`` (the infomax layer, maximizing :math:`I(s; y)`, is not decimation). Control rows
-(random units, ``role="control"``) pass when a fraction ``control_fraction`` or more of the
-random units satisfy the claim's prediction, which makes the claim "holds but not specific to
-training"; the Markov-reduction check is a consistency row.
+``I.C2`` (re-optimized RSMI units stacked in depth follow :math:`R_2^l(K)` to :math:`K^*=0`),
+``I.C3`` (the infomax layer, maximizing :math:`I(s; y)`, is not decimation), their amendments
+``I.C1a`` and ``I.C2b`` (random deterministic units and stacks as controls, control fractions on
+Clopper-Pearson intervals; ``I.C2b`` amends ``I.C2a``, itself an amendment of ``I.C2``) and
+``I.C3a`` (the infomax optimum by direct search), and ``I.C4`` (a fully connected RSMI layer
+keeps one decimation per block). Control rows (random units, ``role="control"``) pass when a
+fraction ``control_fraction`` or more of the random units satisfy the claim's prediction, which
+makes the claim "holds but not specific to training"; the Markov-reduction check is a
+consistency row. Runs live in :mod:`rgbook.chapters.reading_c_runs` (with every seed), the
+rows of the measures in :mod:`rgbook.chapters.reading_c_rows`.
 """
 
 from __future__ import annotations
@@ -38,6 +45,14 @@ from ..rsmi import (
     unit_table,
 )
 from ..thresholds import threshold_tables
+from .reading_c_rows import (
+    _rsmi_flow_rows,
+    det_flow_rows,
+    det_optimum_rows,
+    fc_rsmi_rows,
+    infomax_rows,
+    infomax_search_rows,
+)
 from .reading_c_runs import (
     CoarseChain,
     DetControls,
@@ -46,12 +61,7 @@ from .reading_c_runs import (
     InfomaxSearchAtK,
     RingCheck,
     RsmiAtK,
-    _fraction_row,
-    _rsmi_flow_rows,
     coarse_flow,
-    fc_rsmi_rows,
-    infomax_rows,
-    infomax_search_rows,
     random_units,
     rsmi_at,
     run_coarse,
@@ -388,50 +398,12 @@ def measure_infomax(P: Protocol, tol) -> list[Row]:
 
 def measure_rsmi_optimum_det(P: Protocol, tol) -> list[Row]:
     """I.C1a: I.C1's evidence, with random deterministic units beside the stochastic ones as controls."""
-    rows = [r for r in measure_rsmi_optimum(P, tol) if r.role != "control"]
-    det = {d.K: d for d in run_det_controls(P)}
-    ci, cc = tol["control_information"], tol["trained_coupling"]
-    for r in run_rsmi(P):
-        tag = f"K={r.K}, L_B={r.buffer}"
-        for name, info in (("stochastic", r.random_info), ("deterministic", det[r.K].info[r.buffer])):
-            rows.append(
-                _fraction_row(
-                    f"{name} random units with I(H;E) >= {ci:g} of the optimum, {tag}",
-                    info >= ci * r.info_optimum,
-                    P,
-                    tol,
-                )
-            )
-    flows = run_coarse(P)
-    for K in P.Ks:
-        R = float(rg.zero_field_map(K, P.b))
-        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[1] for i in range(P.random_units)])
-        for name, k1 in (("stochastic", rand), ("deterministic", det[K].coupling)):
-            rows.append(
-                _fraction_row(f"{name} random units with |K' - R_2(K)| <= {cc:g}, K={K}", np.abs(k1 - R) <= cc, P, tol)
-            )
-    return rows
+    return det_optimum_rows(P, tol, measure_rsmi_optimum(P, tol))
 
 
 def measure_rsmi_flow_det(P: Protocol, tol) -> list[Row]:
     """I.C2b: I.C2a's evidence, controls with intervals and random deterministic stacks."""
-    rows = [r for r in measure_rsmi_flow(P, tol) if r.role != "control"]
-    flows = run_coarse(P)
-    det = {d.K: d for d in run_det_controls(P)}
-    depth = P.coarse_depth
-    for K in P.Ks:
-        target = float(rg.flow(K, 0.0, P.b, steps=depth)[0][depth])
-        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[depth] for i in range(P.random_units)])
-        for name, kd in (("stochastic", rand), ("deterministic", det[K].stack_coupling)):
-            rows.append(
-                _fraction_row(
-                    f"{name} random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K}",
-                    np.abs(kd - target) <= tol["control"],
-                    P,
-                    tol,
-                )
-            )
-    return rows
+    return det_flow_rows(P, tol, measure_rsmi_flow(P, tol))
 
 
 def measure_infomax_search(P: Protocol, tol) -> list[Row]:
