@@ -138,7 +138,7 @@ class Protocol:
         Open chain coarse-grained block by block (``coarse_N -> coarse_N/b -> coarse_N/b^2``);
         the buffer width used to pick the unit for it.
     random_units, random_seed, random_scale
-        Controls: units with :math:`w, c \\sim \\mathcal N(0, \text{scale}^2)`; single units from
+        Controls: units with ``w, c ~ N(0, random_scale^2)``; single units from
         ``default_rng(random_seed + i)``, the random stacks of the flow a fresh unit at each level from
         ``default_rng(random_seed + 1000 * level + i)`` (:mod:`rgbook.chapters.reading_c_runs` lists every seed).
     infomax_N, infomax_m, infomax_restarts, infomax_steps, infomax_lr, infomax_seed
