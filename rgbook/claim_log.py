@@ -317,6 +317,15 @@ LOG: dict[str, tuple[Change, ...]] = {
             "rendered text is unchanged",
             fingerprint="fce0963ac1db",
         ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "lives on as I.C1a: the controls add random deterministic threshold units on the block (w, c ~ N(0, 1); "
+            "about 43 % of them are decimation, the optimum itself) beside the stochastic ones, and a control's "
+            "fraction is judged on its Clopper-Pearson interval; the evidence is unchanged. The share of "
+            "decimations among such units was known when the amendment was registered",
+            amendment="I.C1a",
+        ),
     ),
     "I.C2": (
         Change(
@@ -371,6 +380,16 @@ LOG: dict[str, tuple[Change, ...]] = {
             "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
             "rendered text is unchanged",
             fingerprint="2f02afb02bb7",
+        ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "lives on as I.C3a: the gradient restarts stall below the infomax optimum (best restart 0.036 nats "
+            "above decimation at K = 0.5; a direct search over threshold layers reaches about 0.069), so I.C3a "
+            "measures the optimum by coordinate ascent over the units' truth tables from many starts, and replaces "
+            "the random-layer control (which could not come near the optimum) by the decimation and block-sign "
+            "layers and random pool layers judged by the claim's own two criteria",
+            amendment="I.C3a",
         ),
     ),
     "I.L": (
@@ -613,6 +632,14 @@ LOG: dict[str, tuple[Change, ...]] = {
             "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
             "rendered text is unchanged (merged beside the restored originals and their amendments)",
             fingerprint="a8b8c5a35c16",
+        ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "lives on as I.C2b: the control fraction 7/10 at K = 0.5 has a 95 % interval from 0.35 to 0.93, which "
+            "straddles the registered 0.5; I.C2b judges control fractions on their Clopper-Pearson interval and "
+            "adds random deterministic threshold stacks beside the stochastic ones; the evidence is unchanged",
+            amendment="I.C2b",
         ),
     ),
     "II.rg.phi4-small-K": (

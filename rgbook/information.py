@@ -6,7 +6,9 @@ Exact (enumerated laws over :math:`\{\pm1\}^n` or joint tables):
 * :func:`total_correlation` — :math:`\sum_j H(y_j) - H(y)`;
 * :func:`channel_information` — :math:`I(H; E)` of a binary channel :math:`P(h\mid v)` on a joint
   table :math:`P(v, e)` (real-space mutual information of a block unit);
-* :func:`gaussian_total_correlation_per_unit` — the Gaussian total correlation from a covariance.
+* :func:`gaussian_total_correlation_per_unit` — the Gaussian total correlation from a covariance;
+* :func:`block_sum_likelihood` and :func:`block_sum_posterior_variance` — the exact law of the block
+  magnetizations of an open zero-field chain, and the Bayes risk of inferring :math:`K` from them.
 
 From samples:
 
@@ -36,6 +38,8 @@ __all__ = [
     "binned_information",
     "binned_mutual_information",
     "neighbour_sign_information",
+    "block_sum_likelihood",
+    "block_sum_posterior_variance",
 ]
 
 
@@ -179,3 +183,64 @@ def neighbour_sign_information(s: np.ndarray) -> float:
         nz = joint > 0
         out.append(np.sum(joint[nz] * np.log(joint[nz] / np.outer(pa, pb)[nz])))
     return float(np.mean(out))
+
+
+# --------------------------------------------------------------------------------------
+# block magnetizations of the open chain: exact likelihood and Bayes risk
+
+
+def _block_tables(K: float, L: int) -> np.ndarray:
+    r"""``T[a, b, k]``: summed Boltzmann weight :math:`e^{K\sum s_is_{i+1}}` of the block configurations of ``L``
+    spins with first spin ``a``, last spin ``b`` (index 0 for +1) and ``k`` spins up."""
+    # f[a, cur, k]: first spin a, current spin cur, k up so far
+    f = np.zeros((2, 2, L + 1))
+    f[0, 0, 1] = f[1, 1, 0] = 1.0
+    bond = np.exp(K * np.array([[1.0, -1.0], [-1.0, 1.0]]))
+    for _ in range(L - 1):
+        g = np.zeros_like(f)
+        g[:, 0, 1:] = f[:, 0, :-1] * bond[0, 0] + f[:, 1, :-1] * bond[1, 0]  # next spin up
+        g[:, 1, :] = f[:, 0, :] * bond[0, 1] + f[:, 1, :] * bond[1, 1]  # next spin down
+        f = g
+    return f
+
+
+def block_sum_likelihood(ups, Ks, L: int) -> np.ndarray:
+    r"""Exact :math:`\ln P(k_1, \dots, k_B \mid K)` of the numbers of up spins in consecutive blocks of ``L`` spins.
+
+    The open zero-field chain of :math:`N = BL` spins, :math:`P(s)\propto e^{K\sum_i s_is_{i+1}}` with
+    :math:`Z = 2(2\cosh K)^{N-1}`; the weight of the block counts is a product of :math:`2\times2` matrices
+    (each block's summed weight given its first and last spin, then the bond to the next block).
+    ``ups`` has shape ``(n, B)`` (values ``0..L``); returns shape ``(n, len(Ks))``.
+    """
+    ups = as_int_array("ups", ups)
+    if ups.ndim != 2 or ups.min() < 0 or ups.max() > L:
+        raise ValueError(f"ups must be an (n, blocks) array of counts in 0..{L}, got shape {ups.shape}")
+    Ks = as_real_array("Ks", Ks).ravel()
+    n, B = ups.shape
+    out = np.empty((n, Ks.size))
+    for j, K in enumerate(Ks):
+        T = _block_tables(float(K), L)
+        bond = np.exp(K * np.array([[1.0, -1.0], [-1.0, 1.0]]))
+        v = T[:, :, ups[:, 0]].transpose(2, 0, 1).sum(axis=1)  # (n, 2): summed over the first spin
+        logscale = np.zeros(n)
+        for b in range(1, B):
+            v = np.einsum("na,ab,bcn->nc", v, bond, T[:, :, ups[:, b]])
+            top = v.max(axis=1)
+            v /= top[:, None]
+            logscale += np.log(top)
+        logz = np.log(2.0) + (B * L - 1) * np.log(2 * np.cosh(K))
+        out[:, j] = np.log(v.sum(axis=1)) + logscale - logz
+    return out
+
+
+def block_sum_posterior_variance(ups, Ks, L: int) -> np.ndarray:
+    r""":math:`\operatorname{Var}(K\mid k_1,\dots,k_B)` under the uniform prior on the grid ``Ks``, per row of ``ups``.
+
+    The mean over data drawn from the prior is the Bayes risk (squared) of estimating :math:`K` from the
+    block sums (:func:`block_sum_likelihood`)."""
+    Ks = as_real_array("Ks", Ks).ravel()
+    logl = block_sum_likelihood(ups, Ks, L)
+    w = np.exp(logl - logl.max(axis=1, keepdims=True))
+    w /= w.sum(axis=1, keepdims=True)
+    mean = w @ Ks
+    return w @ Ks**2 - mean**2

@@ -17,7 +17,7 @@ variable and the environment beyond a buffer (Koch-Janusz and Ringel 2018). Ever
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import entr, expit
 
 from . import couplings, ising
 from ._validate import as_int, as_real
@@ -32,6 +32,8 @@ __all__ = [
     "boolean_optimum",
     "threshold_optimum",
     "decimation_margin",
+    "pair_information",
+    "depends_on",
     "describe_unit",
     "coarse_distribution",
     "beyond_nn_norm",
@@ -234,3 +236,46 @@ def beyond_nn_norm(configs, probs) -> tuple[np.ndarray, float]:
     n = J.shape[0]
     iu = np.triu_indices(n, 2)
     return J, float(np.sqrt(np.sum(J[iu] ** 2)))
+
+
+def pair_information(tables, joint) -> np.ndarray:
+    r"""Exact :math:`I(H_i, H_j; E)` in nats of every layer of two deterministic units with truth tables ``tables``.
+
+    ``tables`` (n, n_v) are 0/1 truth tables on the rows of ``joint`` (n_v, n_e), the law :math:`P(v, e)`.
+    With :math:`a_i(e) = P(h_i = 1, e)` and :math:`b_{ij}(e) = P(h_i = h_j = 1, e)`, the four cells of
+    :math:`(h_i, h_j)` are :math:`b`, :math:`a_i - b`, :math:`a_j - b` and :math:`P(e) - a_i - a_j + b`.
+    Returns the symmetric (n, n) matrix (its diagonal is :math:`I(H_i; E)`).
+    """
+    T = np.asarray(tables, dtype=np.float64)
+    P = np.asarray(joint, dtype=np.float64)
+    if T.ndim != 2 or T.shape[1] != P.shape[0]:
+        raise ValueError(f"tables must have shape (n, {P.shape[0]}) for joint of shape {P.shape}, got {T.shape}")
+    pe = P.sum(axis=0)
+
+    def xlogx(x):
+        return -entr(np.clip(x, 0.0, None))
+
+    h_joint = np.zeros((len(T), len(T)))
+    cell = {k: np.zeros((len(T), len(T))) for k in ("11", "10", "01", "00")}
+    for e in range(P.shape[1]):
+        a = T @ P[:, e]
+        b = (T * P[:, e]) @ T.T
+        c = {"11": b, "10": a[:, None] - b, "01": a[None, :] - b, "00": pe[e] - a[:, None] - a[None, :] + b}
+        for k, x in c.items():
+            h_joint -= xlogx(x)
+            cell[k] += x
+    h_h = -sum(xlogx(x) for x in cell.values())
+    h_e = -float(np.sum(xlogx(pe)))
+    return h_h + h_e - h_joint
+
+
+def depends_on(table, sites) -> bool:
+    """Whether the truth table (rows in :func:`rgbook.ising.all_configurations` order) depends on no site outside
+    ``sites`` (its value never changes when only the other sites flip)."""
+    t = np.asarray(table)
+    n = int(round(np.log2(t.size)))
+    t = t.reshape((2,) * n)
+    for k in range(n):
+        if k not in sites and not np.array_equal(np.take(t, 0, axis=k), np.take(t, 1, axis=k)):
+            return False
+    return True

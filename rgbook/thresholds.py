@@ -30,6 +30,10 @@ __all__ = [
     "hard_rows",
     "search_encoders",
     "mirror_images",
+    "threshold_functions",
+    "code_entropy",
+    "infomax_ascent",
+    "infomax_search",
 ]
 
 
@@ -213,3 +217,111 @@ def mirror_images(a, b) -> bool:
         return {min(u.tobytes(), (-u).tobytes()) for u in sign_layer(W, c, inputs).T}
 
     return units(a.W, a.c, s) == units(b.W, b.c, s[:, ::-1])
+
+
+def _code_entropies(rest: np.ndarray, n_rest: int, pool_bits: np.ndarray, p: np.ndarray) -> np.ndarray:
+    r"""Entropy :math:`H(r, b)` of the code ``rest`` joined with each pool unit's bit ``b``, for every pool unit.
+
+    ``rest`` (n_s,) holds the other units' code of every input (values below ``n_rest``),
+    ``pool_bits`` (n_pool, n_s) the candidates' outputs as 0/1 (float), ``p`` the input law.
+    """
+    R = np.zeros((len(rest), n_rest), dtype=pool_bits.dtype)
+    R[np.arange(len(rest)), rest] = p
+    p1 = pool_bits @ R  # (n_pool, n_rest): P(rest = r, b = 1)
+    p0 = np.clip(R.sum(axis=0)[None] - p1, 0.0, None)
+    return entr(np.clip(p1, 0.0, None)).sum(axis=1) + entr(p0).sum(axis=1)
+
+
+def code_entropy(bits: np.ndarray, p: np.ndarray) -> float:
+    r""":math:`H(y)` in nats of the deterministic code ``bits`` (m, n_s; 0/1) on the input law ``p``.
+
+    For a deterministic layer this is its mutual information :math:`I(s; y) = H(y) - H(y\mid s)`."""
+    bits = np.asarray(bits, dtype=np.int64)
+    code = (2 ** np.arange(bits.shape[0])[::-1]) @ bits
+    q = np.bincount(code, weights=np.asarray(p, dtype=np.float64), minlength=2 ** bits.shape[0])
+    return float(entr(q).sum())
+
+
+def infomax_ascent(
+    idx, pool_bits: np.ndarray, p: np.ndarray, max_sweeps: int = 50, pool32: np.ndarray | None = None
+) -> tuple[list[int], float]:
+    r"""Coordinate ascent on :math:`I(s;y) = H(y)` over deterministic layers drawn from a pool of units.
+
+    Starting from the pool units ``idx`` (one per output), each unit in turn is replaced by the pool
+    unit that raises :math:`H(y)` most (all candidates scored at once, :func:`_code_entropies`, in
+    float32; the move is kept only if the exact float64 entropy rises by more than 1e-12), until a
+    sweep changes nothing. ``pool32`` is ``pool_bits`` as float32, if already converted.
+    Returns the final units' pool indices and :math:`H(y)` in nats.
+    """
+    idx = [int(k) for k in idx]
+    m = len(idx)
+    p = np.asarray(p, dtype=np.float64)
+    pool32 = pool_bits.astype(np.float32) if pool32 is None else pool32
+    p32 = p.astype(np.float32)
+    info = code_entropy(pool_bits[idx], p)
+    for _ in range(as_int("max_sweeps", max_sweeps, minimum=1)):
+        improved = False
+        for j in range(m):
+            others = [idx[k] for k in range(m) if k != j]
+            rest = (
+                (2 ** np.arange(m - 1)[::-1]) @ pool_bits[others].astype(np.int64)
+                if others
+                else np.zeros(pool_bits.shape[1], dtype=np.int64)
+            )
+            k = int(np.argmax(_code_entropies(rest, 2 ** (m - 1), pool32, p32)))
+            trial = idx[:j] + [k] + idx[j + 1 :]
+            new = code_entropy(pool_bits[trial], p)
+            if new > info + 1e-12:
+                idx, info, improved = trial, new, True
+        if not improved:
+            break
+    return idx, info
+
+
+def infomax_search(
+    configs, probs, m: int, *, width: int, n_starts: int, seed: int, max_sweeps: int = 50
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[tuple[int, ...], float]], np.ndarray]:
+    r"""Direct search for the infomax layer: deterministic threshold layers ``N -> m`` maximizing :math:`I(s;y)`.
+
+    The pool is every threshold unit :math:`\operatorname{sign}(w\cdot s - \theta)`, :math:`w\in\{-1,0,1\}^N`
+    on a window of at most ``width`` spins (:func:`threshold_units`, each up to its sign once, which
+    changes no information). Each of ``n_starts`` starts draws ``m`` distinct pool units from
+    ``numpy.random.default_rng(seed)`` and climbs by :func:`infomax_ascent`. Every local optimum is
+    kept once (as a set of units).
+
+    Returns the pool's outputs (±1), weights and thresholds, the optima ``(pool indices, I)``,
+    best first, and the :math:`I` each start reached (in start order); ``I`` is in nats.
+    """
+    s, p = as_spin_distribution(configs, probs)
+    N = s.shape[1]
+    m = as_int("m", m, minimum=1, maximum=N)
+    pool, w, theta = threshold_units(N, as_int("width", width, minimum=1, maximum=N))
+    pool_bits = (pool > 0).astype(np.int64)
+    pool32 = pool_bits.astype(np.float32)
+    rng = np.random.default_rng(as_int("seed", seed, minimum=0))
+    found: dict[tuple[int, ...], float] = {}
+    reached = []
+    for _ in range(as_int("n_starts", n_starts, minimum=1)):
+        idx, info = infomax_ascent(rng.choice(len(pool), m, replace=False), pool_bits, p, max_sweeps, pool32)
+        found.setdefault(tuple(sorted(idx)), info)
+        reached.append(info)
+    return pool, w, theta, sorted(found.items(), key=lambda x: -x[1]), np.array(reached)
+
+
+def threshold_functions(n: int) -> np.ndarray:
+    r"""Every non-constant threshold function of ``n <= 4`` spins as a 0/1 truth table (no sign identification).
+
+    Enumerated as :math:`[w\cdot v + c > 0]` with integer :math:`|w_k| \le 3` and half-integer :math:`c`;
+    integer weights up to 3 realize every threshold function of up to four inputs (the tests check the
+    known counts: 12, 102 and 1880 non-constant functions of 2, 3 and 4 inputs).
+    """
+    n = as_int("n", n, minimum=1, maximum=4)
+    v = all_configurations(n).astype(np.int64)
+    grid = np.array(np.meshgrid(*[np.arange(-3, 4)] * n, indexing="ij")).reshape(n, -1).T
+    a = grid @ v.T  # (n_w, 2^n)
+    seen = set()
+    for c in np.arange(-3 * n - 0.5, 3 * n + 1, 1.0):
+        t = (a + c > 0).astype(np.int8)
+        for row in t[(t.sum(axis=1) > 0) & (t.sum(axis=1) < t.shape[1])]:
+            seen.add(row.tobytes())
+    return np.array([np.frombuffer(b, dtype=np.int8) for b in sorted(seen)]).astype(np.float64)

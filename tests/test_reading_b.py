@@ -128,3 +128,12 @@ def test_total_correlation_of_a_chain_is_the_sum_of_bond_informations():
     )
     s0, p0 = ising.enumerate_chain(6, 0.0)
     assert couplings.total_correlation(s0, p0) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_block_sum_bayes_risk_lies_between_the_bond_count_risk_and_the_prior():
+    """The bond count is sufficient: no estimator from block sums beats its Bayes risk, none is worse than the prior."""
+    from rgbook.chapters import reading_b as ch
+
+    risk, se = ch.block_sum_bayes_rmse(16, 4, n_per_K=100)
+    assert ch.bayes_rmse(16) - 3 * se < risk < ch.prior_rmse()
+    assert 0 < se < 0.01

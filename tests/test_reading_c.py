@@ -28,3 +28,36 @@ def test_ring_checks_margin_sign_and_limit():
     assert short.margin < 0 and short.best_unit != ch.describe_unit(v[:, 0] > 0)
     infinite = ch.decimation_margin(ch.block_environment_joint(1.5, 2, 0), 2)
     assert long.margin == pytest.approx(infinite, abs=1e-9)
+
+
+def test_stack_couplings_are_invariant_on_their_orbit():
+    """The maps of reading_c_runs._orbit leave every K_l unchanged (checked by recomputing, on the 8-spin chain)."""
+    from rgbook.chapters import reading_c_runs as runs
+
+    P = dataclasses.replace(ch.PROTOCOL, coarse_N=8)
+    v = ising.all_configurations(2)
+    dec, and_ = tuple((v[:, 0] > 0) * 1.0), tuple(((v[:, 0] > 0) & (v[:, 1] < 0)) * 1.0)
+    for stack in ((dec, and_), (and_, dec), (and_, and_)):
+        orbit = runs._orbit(stack)
+        assert len(orbit) > 2
+        want = runs._stack_couplings(1.0, P, stack)
+        for image in list(orbit)[:6]:
+            assert np.allclose(runs._stack_couplings(1.0, P, image), want, atol=1e-7)
+
+
+def test_deterministic_controls_about_43_percent_decimation():
+    """sign(w.v + c) with w, c ~ N(0, 1) is a decimation when one |w_k| exceeds the other plus |c|: probability
+    2 P(|x| > |y| + |z|) = 2 int int erfc((y + z)/sqrt 2) phi(y) phi(z) (half-normal densities) = 0.4327 by
+    quadrature, and by a 10^6-draw Monte Carlo; the protocol's units are near it."""
+    from scipy import integrate
+    from scipy.special import erfc
+
+    quad, _ = integrate.dblquad(
+        lambda y, z: erfc((y + z) / np.sqrt(2)) * np.exp(-(y * y + z * z) / 2) * 2 / np.pi, 0, 10, 0, 10
+    )
+    p = 2 * quad
+    x = np.abs(np.random.default_rng(0).normal(size=(10**6, 3)))
+    assert abs(float(np.mean((x[:, 0] > x[:, 1] + x[:, 2]) | (x[:, 1] > x[:, 0] + x[:, 2]))) - p) < 0.002
+    assert abs(p - 0.4327) < 1e-4
+    d = ch.run_det_controls(dataclasses.replace(ch.PROTOCOL, Ks=(1.0,), buffers=(0,)))[0]
+    assert abs(d.n_decimation / ch.PROTOCOL.det_units - p) < 0.1

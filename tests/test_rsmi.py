@@ -73,3 +73,35 @@ def test_ring_reduction_matches_enumerated_ring(N, K, buffer):
         h = np.array([1 if bits >> k & 1 else -1 for k in range(4)])
         by_sums = oracles.mutual_information_by_sums
         assert by_sums(h, reduced) == pytest.approx(by_sums(h, full), abs=1e-12)
+
+
+def test_pair_information_against_the_coarse_joint():
+    """I(H_i, H_j; E) of two units from the 4x4 joint law of the 2-bit code, summed directly."""
+    from rgbook.information import channel_information
+    from rgbook.rsmi import block_environment_joint, pair_information
+    from rgbook.thresholds import threshold_functions
+
+    joint = block_environment_joint(1.0, 4, 1)
+    T = threshold_functions(4)[::97]
+    got = pair_information(T, joint)
+    for i, j in ((0, 1), (3, 7), (5, 5)):
+        code = (2 * T[i] + T[j]).astype(int)
+        pce = np.zeros((4, joint.shape[1]))
+        np.add.at(pce, code, joint)
+        pc, pe = pce.sum(axis=1, keepdims=True), pce.sum(axis=0, keepdims=True)
+        nz = pce > 0
+        want = float(np.sum(pce[nz] * np.log(pce[nz] / (pc @ pe)[nz])))
+        assert abs(got[i, j] - want) < 1e-12
+    assert np.allclose(np.diag(got), channel_information(T, joint), atol=1e-12)
+
+
+def test_threshold_function_counts_and_locality():
+    from rgbook import ising
+    from rgbook.rsmi import depends_on
+    from rgbook.thresholds import threshold_functions, threshold_tables
+
+    assert [len(threshold_functions(n)) for n in (2, 3, 4)] == [12, 102, 1880]
+    assert {t.tobytes() for t in threshold_functions(3)} == {t.tobytes() for t in threshold_tables(3)}
+    v = ising.all_configurations(4)
+    assert depends_on((v[:, 0] > 0) * 1.0, [0, 1]) and not depends_on((v[:, 0] > 0) * 1.0, [2, 3])
+    assert not depends_on(((v[:, 0] + v[:, 3]) > 0) * 1.0, [0, 1])

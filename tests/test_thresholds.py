@@ -72,3 +72,41 @@ def test_mirror_images_of_decimation():
     odd = Enc(*networks.decimation_weights(8, 2, 40.0, offset=1))
     assert thresholds.mirror_images(even, odd) and thresholds.mirror_images(odd, even)
     assert not thresholds.mirror_images(even, even)
+
+
+def test_code_entropy_of_decimation_is_the_decimated_chain_entropy():
+    """Independent route: keeping every second spin of the open 8-spin chain at K = 0.5 leaves an open
+    4-spin chain with K_2 = artanh(tanh^2 K); its entropy is ln 2 + 3 h(1/(1 + e^{2 K_2})) = 2.7037 nats."""
+    K = 0.5
+    s, p = ising.enumerate_chain(8, K)
+    bits = (s[:, ::2] > 0).T
+    K2 = np.arctanh(np.tanh(K) ** 2)
+    flip = 1.0 / (1.0 + np.exp(2 * K2))
+    closed = np.log(2) + 3 * float(networks.binary_entropy(flip))
+    assert abs(thresholds.code_entropy(bits, p) - closed) < 1e-12
+    assert abs(closed - 2.7037) < 5e-5
+    # the stochastic route in the deterministic limit (I(s;y) of a hard layer) agrees
+    W, c = networks.decimation_weights(8, 2, 40.0)
+    assert abs(networks.layer_information(W, c, s, p) - closed) < 1e-10
+
+
+def test_code_entropies_score_every_swap():
+    s, p = ising.enumerate_chain(6, 1.0)
+    outs, _, _ = thresholds.threshold_units(6, 6)
+    bits = (outs > 0).astype(np.int64)
+    rest = 2 * bits[3] + bits[10]
+    got = thresholds._code_entropies(rest, 4, bits.astype(float), p)
+    want = [thresholds.code_entropy(np.vstack([bits[[3, 10]], b[None]]), p) for b in bits]
+    assert np.allclose(got, want, atol=1e-12)
+
+
+def test_infomax_search_reaches_the_brute_force_optimum():
+    """Tiny case: every pair of threshold units on the 4-spin chain, against the search's best."""
+    s, p = ising.enumerate_chain(4, 1.0)
+    pool, _, _, optima, reached = thresholds.infomax_search(s, p, 2, width=4, n_starts=8, seed=0)
+    bits = (pool > 0).astype(np.int64)
+    brute = max(thresholds.code_entropy(bits[[i, j]], p) for i in range(len(bits)) for j in range(i + 1, len(bits)))
+    assert abs(optima[0][1] - brute) < 1e-12
+    assert abs(reached.max() - brute) < 1e-12 and len(reached) == 8
+    assert all(abs(thresholds.code_entropy(bits[list(k)], p) - v) < 1e-12 for k, v in optima)
+    assert [v for _, v in optima] == sorted((v for _, v in optima), reverse=True)

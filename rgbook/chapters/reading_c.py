@@ -5,25 +5,29 @@ Koch-Janusz and Ringel 2018, Lenggenhager et al. 2020): a stochastic binary unit
 ``b`` spins, :math:`P(h=\pm1\mid v) = \sigma(\pm2(w\cdot v + c))`, is optimal when it maximizes
 :math:`I(H; E)`, the mutual information between the coarse variable and the environment
 beyond a buffer of ``L_B`` sites on each side of the block. Everything is exact (enumeration).
+The RSMI units are block-local (each sees the ``b`` spins of its block); ``I.C4`` lets them see
+a window of two blocks.
 
 Claims ``I.C1`` (the RSMI-optimal unit is decimation and its coarse chain is the RG chain),
-``I.C2`` (re-optimized RSMI units stacked in depth follow :math:`R_2^l(K)` to :math:`K^*=0`)
-and ``I.C3`` (the infomax layer, maximizing :math:`I(s; y)`, is not decimation). Control rows
-(random units, ``role="control"``) pass when a fraction ``control_fraction`` or more of the
-random units satisfy the claim's prediction, which makes the claim "holds but not specific to
-training"; the Markov-reduction check is a consistency row.
+``I.C2`` (re-optimized RSMI units stacked in depth follow :math:`R_2^l(K)` to :math:`K^*=0`),
+``I.C3`` (the infomax layer, maximizing :math:`I(s; y)`, is not decimation), their amendments
+``I.C1a`` and ``I.C2b`` (random deterministic units and stacks as controls, control fractions on
+Clopper-Pearson intervals; ``I.C2b`` amends ``I.C2a``, itself an amendment of ``I.C2``) and
+``I.C3a`` (the infomax optimum by direct search), and ``I.C4`` (a fully connected RSMI layer
+keeps one decimation per block). Control rows (random units, ``role="control"``) pass when a
+fraction ``control_fraction`` or more of the random units satisfy the claim's prediction, which
+makes the claim "holds but not specific to training"; the Markov-reduction check is a
+consistency row. Runs live in :mod:`rgbook.chapters.reading_c_runs` (with every seed), the
+rows of the measures in :mod:`rgbook.chapters.reading_c_rows`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 
 import numpy as np
-import torch
-from scipy.special import expit
 
-from .. import couplings, ising, networks, rg, training
+from .. import rg
 from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..information import channel_information as rsmi
@@ -41,6 +45,33 @@ from ..rsmi import (
     unit_table,
 )
 from ..thresholds import threshold_tables
+from .reading_c_rows import (
+    _rsmi_flow_rows,
+    det_flow_rows,
+    det_optimum_rows,
+    fc_rsmi_rows,
+    infomax_rows,
+    infomax_search_rows,
+)
+from .reading_c_runs import (
+    CoarseChain,
+    DetControls,
+    FcRsmiAtK,
+    InfomaxAtK,
+    InfomaxSearchAtK,
+    RingCheck,
+    RsmiAtK,
+    coarse_flow,
+    random_units,
+    rsmi_at,
+    run_coarse,
+    run_det_controls,
+    run_fc_rsmi,
+    run_infomax,
+    run_infomax_search,
+    run_ring_checks,
+    run_rsmi,
+)
 
 __all__ = [
     "CHAPTER",
@@ -67,6 +98,15 @@ __all__ = [
     "RingCheck",
     "ring_block_environment_joint",
     "run_ring_checks",
+    "DetControls",
+    "run_det_controls",
+    "InfomaxSearchAtK",
+    "run_infomax_search",
+    "random_units",
+    "rsmi_at",
+    "coarse_flow",
+    "FcRsmiAtK",
+    "run_fc_rsmi",
     "FIGURES",
     "CLAIMS",
 ]
@@ -98,10 +138,24 @@ class Protocol:
         Open chain coarse-grained block by block (``coarse_N -> coarse_N/b -> coarse_N/b^2``);
         the buffer width used to pick the unit for it.
     random_units, random_seed, random_scale
-        Controls: units with :math:`w, c \\sim \\mathcal N(0, \text{scale}^2)`, seeds
-        ``random_seed + i``.
+        Controls: units with ``w, c ~ N(0, random_scale^2)``; single units from
+        ``default_rng(random_seed + i)``, the random stacks of the flow a fresh unit at each level from
+        ``default_rng(random_seed + 1000 * level + i)`` (:mod:`rgbook.chapters.reading_c_runs` lists every seed).
     infomax_N, infomax_m, infomax_restarts, infomax_steps, infomax_lr, infomax_seed
         Infomax layer ``N -> m`` on the open chain, restarts batched over all ``Ks``.
+    det_units, det_stacks, control_level
+        Deterministic controls (``I.C1a``, ``I.C2b``): threshold units ``sign(w.v + c)``
+        with ``w, c ~ N(0, 1)`` on a block, ``det_units`` single units and ``det_stacks``
+        stacks (a fresh unit per level); control fractions carry a Clopper-Pearson interval of
+        confidence ``control_level``.
+    infomax_width, infomax_search_starts, infomax_search_seed, infomax_controls
+        Direct infomax search (``I.C3a``): pool of threshold units with ``w`` in ``{-1, 0, 1}^N`` on windows
+        of at most ``infomax_width`` spins, coordinate ascent from ``infomax_search_starts`` random starts
+        (``default_rng(infomax_search_seed)``); ``infomax_controls`` random layers of pool units as control.
+    fc_blocks, fc_random
+        Fully connected RSMI layer (``I.C4``): a window of ``fc_blocks`` blocks, as many units, each seeing
+        every spin of the window; ``fc_random`` random fully connected threshold layers as control
+        (``default_rng(random_seed + 40000 + i)``).
     ring_Ns, ring_K, ring_buffer
         Scope check: periodic rings of ``ring_Ns`` spins at coupling ``ring_K``, block at sites
         0, 1 and buffer ``ring_buffer``, environment the rest of the ring (by enumeration).
@@ -132,6 +186,15 @@ class Protocol:
     ring_Ns: tuple[int, ...] = (10, 14, 18, 20, 22, 26, 30, 40, 60)
     ring_K: float = 1.5
     ring_buffer: int = 0
+    det_units: int = 200
+    det_stacks: int = 40
+    control_level: float = 0.95
+    infomax_width: int = 8
+    infomax_search_starts: int = 60
+    infomax_search_seed: int = 1900
+    infomax_controls: int = 200
+    fc_blocks: int = 2
+    fc_random: int = 200
 
     def smoke(self) -> Protocol:
         """A small variant for the test suite."""
@@ -151,6 +214,12 @@ class Protocol:
             infomax_restarts=2,
             infomax_steps=20,
             ring_Ns=(6, 8),
+            det_units=20,
+            det_stacks=4,
+            infomax_width=4,
+            infomax_search_starts=3,
+            infomax_controls=5,
+            fc_random=10,
         )
 
     @property
@@ -185,362 +254,11 @@ class Protocol:
 
 PROTOCOL = Protocol()
 
-# --------------------------------------------------------------------------------------
-# run: optimum, gradient ascent, direct search, controls
-
-
-@dataclass(frozen=True)
-class RsmiAtK:
-    r"""The RSMI experiment at one ``(K, L_B)``.
-
-    Attributes
-    ----------
-    joint : numpy.ndarray
-        :math:`P(v; e_L, e_R)` (Markov reduction).
-    optimum, info_optimum
-        Best threshold function (truth table) and its :math:`I(H;E)`.
-    boolean_info
-        Largest :math:`I(H;E)` of any Boolean function of the block (bound for any coarse variable).
-    decimation, majority
-        :math:`I(H;E)` of :math:`h=v_1` and of the block sign (ties at random).
-    trained_info, trained_w, trained_c
-        Every gradient restart's final :math:`I(H;E)` and parameters.
-    search_info, search_best
-        Direct search: best :math:`I` per scale (in protocol order) and the overall best
-        ``(direction of w, direction of c, scale, I)``; the unit is ``scale * direction``.
-    random_info
-        :math:`I(H;E)` of the random control units.
-    window_check
-        ``(I_markov, I_window)`` for the optimum and for a random unit: the Markov reduction
-        against the enumerated window of the open chain.
-    """
-
-    K: float
-    buffer: int
-    joint: np.ndarray
-    optimum: np.ndarray
-    info_optimum: float
-    boolean_info: float
-    boolean_optimum: np.ndarray
-    decimation: float
-    majority: float
-    trained_info: np.ndarray
-    trained_w: np.ndarray
-    trained_c: np.ndarray
-    search_info: np.ndarray
-    search_best: tuple
-    random_info: np.ndarray
-    window_check: tuple
-
-
-def random_units(P: Protocol) -> tuple[np.ndarray, np.ndarray]:
-    """The control units: ``w, c ~ N(0, random_scale^2)`` from ``default_rng(random_seed + i)``."""
-    ws, cs = [], []
-    for i in range(P.random_units):
-        rng = np.random.default_rng(P.random_seed + i)
-        x = rng.normal(0.0, P.random_scale, P.b + 1)
-        ws.append(x[: P.b])
-        cs.append(x[P.b])
-    return np.array(ws), np.array(cs)
-
-
-def _search_directions(P: Protocol) -> np.ndarray:
-    """``n_directions`` unit vectors in ``(w, c)`` space (seeded Gaussian directions plus the axes)."""
-    rng = np.random.default_rng(12345)
-    d = rng.normal(size=(P.n_directions, P.b + 1))
-    d = np.vstack([np.eye(P.b + 1), -np.eye(P.b + 1), np.r_[np.ones(P.b), 0.0][None], d])
-    return d / np.linalg.norm(d, axis=1, keepdims=True)
-
-
-def _train_units(P: Protocol, joints: list[np.ndarray]):
-    """Gradient ascent on the exact I(H;E): len(joints) x restarts units in one fit call."""
-    seeds = [P.seed + r for _ in joints for r in range(P.restarts)]
-    params = networks._init_batch({"w": (P.b,), "c": ()}, {"w": 1.0, "c": 0.5}, seeds)
-    J = torch.as_tensor(np.repeat(np.stack(joints), P.restarts, axis=0))
-    V = torch.as_tensor(ising.all_configurations(P.b).astype(np.float64))
-
-    def loss(p):
-        q = torch.sigmoid(2 * (p["w"] @ V.T + p["c"][:, None]))
-        return -networks.channel_information_t(q, J)
-
-    log = training.fit(params, loss, steps=P.steps, lr=P.lr, desc="Reading C: RSMI units")
-    n = len(joints)
-    return (
-        (-log.final).reshape(n, P.restarts),
-        params["w"].numpy().reshape(n, P.restarts, P.b),
-        params["c"].numpy().reshape(n, P.restarts),
-    )
-
-
-@cache
-def run_rsmi(P: Protocol) -> tuple[RsmiAtK, ...]:
-    """Exact optimum, gradient restarts (one batched fit), direct search and controls at every (K, L_B)."""
-    cases = [(K, L) for K in P.Ks for L in P.buffers]
-    joints = [block_environment_joint(K, P.b, L) for K, L in cases]
-    info_tr, w_tr, c_tr = _train_units(P, joints)
-    dirs = _search_directions(P)
-    rw, rc = random_units(P)
-    random_tables = np.array([unit_table(w, c) for w, c in zip(rw, rc)])
-    v = ising.all_configurations(P.b).astype(np.float64)
-    majority = unit_table(np.ones(P.b), 0.0, np.inf)
-    out = []
-    for i, ((K, L), joint) in enumerate(zip(cases, joints)):
-        opt, i_opt = threshold_optimum(joint, P.b)
-        b_tab, i_bool = boolean_optimum(joint)
-        per_scale, best = [], (None, None, None, -1.0)
-        for scale in P.scales:
-            if np.isinf(scale):
-                a = dirs[:, : P.b] @ v.T + dirs[:, P.b :]
-                q = np.where(a > 1e-12, 1.0, np.where(a < -1e-12, 0.0, 0.5))
-            else:
-                q = expit(2 * scale * (dirs[:, : P.b] @ v.T + dirs[:, P.b :]))
-            info = rsmi(q, joint)
-            k = int(np.argmax(info))
-            per_scale.append(float(info[k]))
-            if info[k] > best[3]:
-                best = (dirs[k, : P.b], dirs[k, P.b], scale, float(info[k]))
-        # Markov reduction against the enumerated open chain (block in the middle, `window` sites each side)
-        configs, probs = ising.enumerate_chain(P.check_N, K)
-        wide = block_environment_from_distribution(configs, probs, P.check_N // 2 - P.b // 2, P.b, L, P.window)
-        check = (
-            float(rsmi(opt, joint)),
-            float(rsmi(opt, wide)),
-            float(rsmi(random_tables[0], joint)),
-            float(rsmi(random_tables[0], wide)),
-        )
-        out.append(
-            RsmiAtK(
-                K,
-                L,
-                joint,
-                opt,
-                i_opt,
-                i_bool,
-                b_tab,
-                float(rsmi((v[:, 0] > 0) * 1.0, joint)),
-                float(rsmi(majority, joint)),
-                info_tr[i],
-                w_tr[i],
-                c_tr[i],
-                np.array(per_scale),
-                best,
-                rsmi(random_tables, joint),
-                check,
-            )
-        )
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class RingCheck:
-    """The RSMI optimum of a block on a periodic ring of ``N`` spins (environment: the rest of the ring beyond
-    the buffer): the best Boolean unit, decimation's :math:`I(H;E)`, and decimation's margin over the best
-    other unit (:func:`decimation_margin`; negative when another unit beats decimation)."""
-
-    N: int
-    K: float
-    buffer: int
-    best_unit: str
-    decimation: float
-    margin: float
-
-
-@cache
-def run_ring_checks(P: Protocol) -> tuple[RingCheck, ...]:
-    """Exact RSMI optimum of the ``b``-block on periodic rings of ``P.ring_Ns`` spins (ring reduction,
-    :func:`ring_block_environment_joint`; the tests check it against enumeration of the whole ring)."""
-    out = []
-    v1 = (ising.all_configurations(P.b)[:, 0] > 0) * 1.0
-    for N in P.ring_Ns:
-        joint = ring_block_environment_joint(N, P.ring_K, P.b, P.ring_buffer)
-        table, _ = boolean_optimum(joint)
-        margin = decimation_margin(joint, P.b)
-        best = describe_unit(v1) if margin >= 0 else describe_unit(table)
-        out.append(RingCheck(N, P.ring_K, P.ring_buffer, best, float(rsmi(v1, joint)), margin))
-    return tuple(out)
-
-
-def rsmi_at(results: tuple[RsmiAtK, ...], K: float, buffer: int) -> RsmiAtK:
-    """The result at ``(K, L_B)``."""
-    for r in results:
-        if r.K == K and r.buffer == buffer:
-            return r
-    raise KeyError(f"no RSMI result at K={K}, buffer={buffer}")
-
-
-# --------------------------------------------------------------------------------------
-# coarse chains
-
-
-@dataclass(frozen=True)
-class CoarseChain:
-    r"""One coarse-graining flow of the open chain: level 0 is the input.
-
-    ``units[l]`` is the truth table applied at level ``l``; ``couplings[l], fields[l], kl[l]`` the
-    NN-chain projection of level ``l``; ``beyond[l]`` the beyond-NN coupling norm.
-    """
-
-    K: float
-    mode: str
-    units: tuple
-    couplings: tuple[float, ...]
-    fields: tuple[float, ...]
-    kl: tuple[float, ...]
-    beyond: tuple[float, ...]
-    pair_couplings: tuple
-
-
-def _flow(K: float, P: Protocol, mode: str, unit_for_level) -> CoarseChain:
-    configs, probs = ising.enumerate_chain(P.coarse_N, K)
-    units, Ks, hs, kls, beyond, Js = [], [K], [0.0], [0.0], [0.0], []
-    level = 0
-    while configs.shape[1] > 2 * P.b:  # 16 -> 8 -> 4: stop before the block would need the whole chain
-        q = unit_for_level(level, configs, probs)
-        configs, probs = coarse_distribution(configs, probs, q, P.b)
-        Kp, hp, kl = couplings.project_chain(configs, probs)
-        J, nb = beyond_nn_norm(configs, probs) if configs.shape[1] > 2 else (np.zeros((2, 2)), 0.0)
-        units.append(q)
-        Ks.append(Kp)
-        hs.append(hp)
-        kls.append(kl)
-        beyond.append(nb)
-        Js.append(J)
-        level += 1
-    return CoarseChain(K, mode, tuple(units), tuple(Ks), tuple(hs), tuple(kls), tuple(beyond), tuple(Js))
-
-
-@cache
-def run_coarse(P: Protocol) -> tuple[CoarseChain, ...]:
-    """Flows at every K: RSMI-optimal (re-optimized on the exact coarse law), best trained unit reused,
-    decimation, majority, and the random controls (a fresh random unit per level)."""
-    res = run_rsmi(P)
-    rw, rc = random_units(P)
-    out = []
-    for K in P.Ks:
-        r = rsmi_at(res, K, P.flow_buffer)
-
-        def optimal(level, configs, probs, r=r):
-            if level == 0:
-                return r.optimum
-            n = configs.shape[1]
-            joint = block_environment_from_distribution(configs, probs, n // 2 - P.b // 2, P.b, P.flow_buffer)
-            return threshold_optimum(joint, P.b)[0]
-
-        k = int(np.argmax(r.trained_info))
-        trained_q = unit_table(r.trained_w[k], float(r.trained_c[k]))
-        out.append(_flow(K, P, "RSMI-optimal", optimal))
-        out.append(_flow(K, P, "trained", lambda lev, s, p, q=trained_q: q))
-        out.append(_flow(K, P, "decimation", lambda lev, s, p: unit_table(np.eye(P.b)[0], 0.0, np.inf)))
-        out.append(_flow(K, P, "majority", lambda lev, s, p: unit_table(np.ones(P.b), 0.0, np.inf)))
-        for i in range(P.random_units):
-
-            def rand(level, s, p, i=i):
-                rng = np.random.default_rng(P.random_seed + 1000 * level + i)
-                x = rng.normal(0.0, P.random_scale, P.b + 1)
-                return unit_table(x[: P.b], float(x[P.b]))
-
-            out.append(_flow(K, P, f"random {i}", rand))
-    return tuple(out)
-
-
-def coarse_flow(flows: tuple[CoarseChain, ...], K: float, mode: str) -> CoarseChain:
-    """The flow of ``mode`` at ``K``."""
-    for f in flows:
-        if f.K == K and f.mode == mode:
-            return f
-    raise KeyError(f"no {mode!r} flow at K={K}")
-
-
-# --------------------------------------------------------------------------------------
-# infomax layer
-
-
-@dataclass(frozen=True)
-class InfomaxAtK:
-    """Infomax restarts at one K: information, output coupling (K', h', KL) and beyond-NN norm per restart."""
-
-    K: float
-    info: np.ndarray
-    coupling: np.ndarray
-    beyond: np.ndarray
-    W: np.ndarray
-    c: np.ndarray
-    decimation_info: float
-    rg_coupling: float
-    random_info: np.ndarray
-    random_coupling: np.ndarray
-
-
-@cache
-def run_infomax(P: Protocol) -> tuple[InfomaxAtK, ...]:
-    """Train ``infomax_restarts`` layers per K (one batched fit), maximizing the exact I(s; y)."""
-    N, m = P.infomax_N, P.infomax_m
-    dists = [ising.enumerate_chain(N, K) for K in P.Ks]
-    s = dists[0][0]
-    seeds = [P.infomax_seed + r for _ in P.Ks for r in range(P.infomax_restarts)]
-    params = networks._init_batch({"W": (m, N), "c": (m,)}, {"W": 0.5, "c": 0.1}, seeds)
-    S = torch.as_tensor(s.astype(np.float64))
-    Y = torch.as_tensor(ising.all_configurations(m).astype(np.float64))
-    p = torch.as_tensor(np.repeat(np.stack([d[1] for d in dists]), P.infomax_restarts, axis=0))
-
-    def loss(prm):
-        logT = networks._log_kernel_t(prm["W"], prm["c"], S, Y)  # (R, n_s, n_y)
-        q = torch.einsum("rs,rsy->ry", p, torch.exp(logT))
-        a = S @ prm["W"].transpose(-1, -2) + prm["c"][:, None, :]
-        sp, sm = torch.nn.functional.logsigmoid(2 * a), torch.nn.functional.logsigmoid(-2 * a)
-        h_cond = -(torch.exp(sp) * sp + torch.exp(sm) * sm).sum(dim=2)  # (R, n_s)
-        h_y = -(q * torch.log(q.clamp_min(1e-300))).sum(dim=1)
-        return -(h_y - (p * h_cond).sum(dim=1))
-
-    training.fit(params, loss, steps=P.infomax_steps, lr=P.infomax_lr, desc="Reading C: infomax layers")
-    Ws = params["W"].numpy().reshape(len(P.Ks), P.infomax_restarts, m, N)
-    cs = params["c"].numpy().reshape(len(P.Ks), P.infomax_restarts, m)
-    keep = np.arange(0, N, N // m)
-    out = []
-    for i, (K, (_, pk)) in enumerate(zip(P.Ks, dists)):
-        info, coup, bey = [], [], []
-        for W, c in zip(Ws[i], cs[i]):
-            info.append(layer_information(W, c, s, pk))
-            coup.append(networks.layer_coupling(W, c, s, pk))
-            Wc, cc = couplings.canonical_layer(W, c)
-            bey.append(beyond_nn_norm(*networks.output_distribution(Wc, cc, s, pk))[1] if m > 2 else 0.0)
-        _, pd_ = ising.marginalize(s, pk, keep)
-        dec_info = float(-np.sum(pd_ * np.log(pd_)))
-        r_info, r_coup = [], []
-        for j in range(P.random_units):
-            rng = np.random.default_rng(P.random_seed + 5000 + j)
-            W, c = rng.normal(0.0, 1.0, (m, N)), rng.normal(0.0, 1.0, m)
-            r_info.append(layer_information(W, c, s, pk))
-            r_coup.append(networks.layer_coupling(W, c, s, pk)[0])
-        out.append(
-            InfomaxAtK(
-                K,
-                np.array(info),
-                np.array(coup),
-                np.array(bey),
-                Ws[i],
-                cs[i],
-                dec_info,
-                float(rg.zero_field_map(K, 2)),
-                np.array(r_info),
-                np.array(r_coup),
-            )
-        )
-    return tuple(out)
-
-
 FIGURES = ("fig-reading-c-information", "fig-reading-c-flow", "fig-reading-c-infomax")
 
 
 # --------------------------------------------------------------------------------------
 # claims (statements and tolerances fixed before the measuring code exists)
-
-
-def _at_least(quantity: str, measured: float, bound: float, cap: float) -> Row:
-    """A row that passes when ``bound <= measured <= cap`` (the interval written as centre and half-width)."""
-    return Row(
-        f"{quantity} (passes in [{bound:.4g}, {cap:.4g}])", 0.5 * (bound + cap), float(measured), 0.5 * (cap - bound)
-    )
 
 
 def measure_rsmi_optimum(P: Protocol, tol) -> list[Row]:
@@ -623,33 +341,6 @@ def measure_rsmi_optimum(P: Protocol, tol) -> list[Row]:
     return rows
 
 
-def _rsmi_flow_rows(P: Protocol, tol, K: float) -> tuple[list[Row], float, int]:
-    """Consistency rows of the re-optimized RSMI flow at one K (K_l = R_2^l(K) and NN closure follow once the
-    unit chosen at each level is decimation), the flow's units, and the random stacks' fraction near R_2^depth."""
-    flows = run_coarse(P)
-    f = coarse_flow(flows, K, "RSMI-optimal")
-    depth = len(f.couplings) - 1
-    predicted = rg.flow(K, 0.0, P.b, steps=depth)[0]
-    rows = []
-    for lev in range(1, depth + 1):
-        unit = describe_unit(f.units[lev - 1])
-        rows.append(
-            Row(
-                f"K_{lev} of the RSMI flow vs R_2^{lev}(K), K={K} (unit: {unit})",
-                float(predicted[lev]),
-                f.couplings[lev],
-                tol["exact"],
-                "consistency",
-            )
-        )
-        rows.append(
-            Row(f"beyond-NN coupling norm at level {lev}, K={K}", 0.0, f.beyond[lev], tol["exact"], "consistency")
-        )
-    rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[depth] for i in range(P.random_units)])
-    frac = float(np.mean(np.abs(rand - predicted[depth]) <= tol["control"]))
-    return rows, frac, depth
-
-
 def measure_rsmi_flow_registered(P: Protocol, tol) -> list[Row]:
     """I.C2 as registered: its evidence is that at most a fraction of random-unit stacks come as close to
     R_2^2(K) as the RSMI flow; the K_l rows follow once the optimal unit is decimation (consistency)."""
@@ -702,39 +393,27 @@ def measure_rsmi_flow(P: Protocol, tol) -> list[Row]:
 
 def measure_infomax(P: Protocol, tol) -> list[Row]:
     """I.C3: the infomax layer gains information over decimation and its K' falls short of R_2(K)."""
-    rows = []
-    cap_info = P.infomax_m * float(np.log(2))
-    for r in run_infomax(P):
-        best = float(r.info.max())
-        rows.append(
-            _at_least(
-                f"best infomax I(s;y) minus decimation's I(s;y) (nats), K={r.K}",
-                best - r.decimation_info,
-                tol["information_gain"],
-                cap_info,
-            )
-        )
-        near = np.flatnonzero(r.info >= best - tol["near"])
-        for k in near:
-            rows.append(
-                _at_least(
-                    f"R_2(K) - K' of restart {k} (I within {tol['near']:g} of the best), K={r.K}",
-                    r.rg_coupling - float(r.coupling[k, 0]),
-                    tol["coupling_gap"],
-                    r.rg_coupling + 5.0,
-                )
-            )
-        frac = float(np.mean(r.random_info >= best - tol["near"]))
-        rows.append(
-            Row(
-                f"fraction of random layers within {tol['near']:g} nats of the best I(s;y), K={r.K}",
-                1.0,
-                frac,
-                1.0 - tol["control_fraction"],
-                role="control",
-            )
-        )
-    return rows
+    return infomax_rows(P, tol)
+
+
+def measure_rsmi_optimum_det(P: Protocol, tol) -> list[Row]:
+    """I.C1a: I.C1's evidence, with random deterministic units beside the stochastic ones as controls."""
+    return det_optimum_rows(P, tol, measure_rsmi_optimum(P, tol))
+
+
+def measure_rsmi_flow_det(P: Protocol, tol) -> list[Row]:
+    """I.C2b: I.C2a's evidence, controls with intervals and random deterministic stacks."""
+    return det_flow_rows(P, tol, measure_rsmi_flow(P, tol))
+
+
+def measure_infomax_search(P: Protocol, tol) -> list[Row]:
+    """I.C3a: the infomax optimum by direct search over deterministic threshold layers."""
+    return infomax_search_rows(P, tol)
+
+
+def measure_fc_rsmi(P: Protocol, tol) -> list[Row]:
+    """I.C4: the fully connected RSMI layer's optimum, exhaustively, and whether it is block-local."""
+    return fc_rsmi_rows(P, tol)
 
 
 _PAPER_CLAIM = PAPER_I_CLAIM
@@ -839,5 +518,120 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-reading-c-infomax",
         constants=("N(0, 1)",),
+    ),
+    Claim(
+        id="I.C1a",
+        amends="I.C1",
+        title="The RSMI-optimal unit, against random deterministic units (amended controls)",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, the RSMI-optimal unit, evidence as in I.C1: for the zero-field chain at K in "
+            "{{{protocol.Ks}}}, a block of b = {protocol.b} spins and buffers L_B in {{{protocol.buffers}}}, the unit "
+            "maximizing the exact I(H; E) is decimation (its I(H; E) equals I(v_1; E) within {exact} nats and no "
+            "Boolean function of the block exceeds it by more than {exact}); the best gradient-trained restart reaches "
+            "it within {trained} nats; the optimal unit's coarse chain of the open chain of {protocol.coarse_N} spins "
+            "has K' = R_{protocol.b}(K) within {exact} and the best trained unit's within {trained_coupling}. "
+            "Controls, two sets of block-local units: {protocol.random_units} random stochastic units (w, c ~ N(0, "
+            "{protocol.random_variance})) and {protocol.det_units} random deterministic threshold units sign(w.v + c) "
+            "(w, c ~ N(0, {protocol.random_variance})); the claim is not specific to training if, for either set, a "
+            "fraction {control_fraction} or more reach {control_information} of the optimal I(H; E) or have K' within "
+            "{trained_coupling} of R_{protocol.b}(K), judged on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval (undecided when the interval straddles {control_fraction})."
+        ),
+        tolerances={
+            "exact": 1e-6,
+            "trained": 1e-3,
+            "trained_coupling": 0.01,
+            "control_fraction": 0.5,
+            "control_information": 0.9,
+        },
+        chapter=CHAPTER,
+        measure=measure_rsmi_optimum_det,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-information",
+        constants=("N(0,",),
+    ),
+    Claim(
+        id="I.C2b",
+        amends="I.C2a",
+        title="RSMI coarse-graining in depth, against random deterministic stacks (amended controls)",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, depth, evidence as in I.C2a: coarse-graining the open chain {protocol.coarse_chain} with the "
+            "RSMI-optimal b = {protocol.b} unit, re-optimized on the exact coarse distribution at each level (buffer "
+            "L_B = {protocol.flow_buffer}), the unit chosen at each level l = {protocol.coarse_levels} is decimation "
+            "(K in {{{protocol.Ks}}}); consistency: K_l = R_{protocol.b}^l(K) within {exact} with beyond-nearest-"
+            "neighbour coupling norm below {exact}. Controls, two sets of block-local stacks (a fresh unit at each "
+            "level): {protocol.random_units} random stochastic stacks (w, c ~ N(0, {protocol.random_variance})) and "
+            "{protocol.det_stacks} random deterministic threshold stacks (sign(w.v + c), w, c ~ N(0, "
+            "{protocol.random_variance})); the claim is not specific to training if, for either set, a fraction "
+            "{control_fraction} or more have K_{protocol.coarse_depth} within {control} of "
+            "R_{protocol.b}^{protocol.coarse_depth}(K), judged on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval (undecided when the interval straddles {control_fraction})."
+        ),
+        tolerances={"exact": 1e-6, "control": 0.05, "control_fraction": 0.5},
+        chapter=CHAPTER,
+        measure=measure_rsmi_flow_det,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-flow",
+        constants=("N(0,",),
+    ),
+    Claim(
+        id="I.C3a",
+        amends="I.C3",
+        title="The infomax layer at its optimum, by direct search (amended)",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, infomax at the optimum: over deterministic threshold layers of {protocol.infomax_m} units "
+            "sign(w.s - theta) on the open chain of {protocol.infomax_N} spins (the pool: every such unit with w in "
+            "{{-1, 0, 1}}^N non-zero on a window of at most {protocol.infomax_width} spins, once up to its sign), "
+            "coordinate ascent on the exact I(s; y) = H(y), one unit at a time replaced by the pool's best, from "
+            "{protocol.infomax_search_starts} random starts finds at K in {{{protocol.Ks}}} (i) a best layer whose "
+            "I(s; y) exceeds that of deterministic decimation by at least {information_gain} nats, and (ii) every "
+            "distinct local optimum within {near} nats of the best has output coupling K' (units oriented, "
+            "receptive-field order) below R_2(K) by at least {coupling_gap}. Controls, judged by the same two "
+            "criteria: the decimation layer, the block-sign layer (each unit the sign of a block of two, ties to "
+            "+1) and {protocol.infomax_controls} random layers of pool units; the claim is not specific to the "
+            "optimization if the decimation or the block-sign layer meets both criteria, or a fraction "
+            "{control_fraction} or more of the random layers do (on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval)."
+        ),
+        tolerances={"information_gain": 0.05, "near": 1e-3, "coupling_gap": 0.1, "control_fraction": 0.5},
+        chapter=CHAPTER,
+        measure=measure_infomax_search,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-infomax",
+        constants=("-1, 0, 1", "+1"),
+    ),
+    Claim(
+        id="I.C4",
+        title="A fully connected RSMI layer: the optimum stays block-local",
+        paper="I",
+        reading="C",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Reading C, fully connected RSMI layer: for the zero-field chain at K in {{{protocol.Ks}}}, a window V "
+            "of {protocol.fc_blocks} blocks of b = {protocol.b} spins and buffers L_B in {{{protocol.buffers}}}, "
+            "among all layers of {protocol.fc_blocks} deterministic threshold units that each see every spin of "
+            "the window (every threshold function of the window's spins, searched exhaustively), (i) the largest "
+            "exact I(H; E) equals I(V; E) within {exact} nats, and (ii) every layer within {exact} nats of it is "
+            "block-local: each unit is a function of the spins of one block only. Controls: {protocol.fc_random} "
+            "random fully connected threshold layers (w, c ~ N(0, {protocol.random_variance}) per unit); the claim "
+            "is not specific to the optimization if a fraction {control_fraction} or more of them reach "
+            "{control_information} of the largest I(H; E) (on the fraction's {protocol.control_level} "
+            "Clopper-Pearson interval)."
+        ),
+        tolerances={"exact": 1e-9, "control_fraction": 0.5, "control_information": 0.9},
+        chapter=CHAPTER,
+        measure=measure_fc_rsmi,
+        protocol=PROTOCOL,
+        figure="fig-reading-c-information",
+        constants=("N(0,",),
     ),
 )

@@ -1,0 +1,234 @@
+r"""Rows of the claims of the chapter *Reading C* (``book/reading_c``), built from the runs of
+:mod:`rgbook.chapters.reading_c_runs`; the measure functions in :mod:`rgbook.chapters.reading_c` call them.
+``P`` is the chapter's ``Protocol``."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import binomtest
+
+from .. import rg
+from ..claims import Row
+from ..rsmi import describe_unit
+from .reading_c_runs import (
+    InfomaxSearchAtK,
+    coarse_flow,
+    run_coarse,
+    run_det_controls,
+    run_fc_rsmi,
+    run_infomax,
+    run_infomax_search,
+    run_rsmi,
+)
+
+
+def _at_least(quantity: str, measured: float, bound: float, cap: float) -> Row:
+    """A row that passes when ``bound <= measured <= cap`` (the interval written as centre and half-width)."""
+    return Row(
+        f"{quantity} (passes in [{bound:.4g}, {cap:.4g}])", 0.5 * (bound + cap), float(measured), 0.5 * (cap - bound)
+    )
+
+
+def _rsmi_flow_rows(P, tol, K: float) -> tuple[list[Row], float, int]:
+    """Consistency rows of the re-optimized RSMI flow at one K (K_l = R_2^l(K) and NN closure follow once the
+    unit chosen at each level is decimation), the flow's units, and the random stacks' fraction near R_2^depth."""
+    flows = run_coarse(P)
+    f = coarse_flow(flows, K, "RSMI-optimal")
+    depth = len(f.couplings) - 1
+    predicted = rg.flow(K, 0.0, P.b, steps=depth)[0]
+    rows = []
+    for lev in range(1, depth + 1):
+        unit = describe_unit(f.units[lev - 1])
+        rows.append(
+            Row(
+                f"K_{lev} of the RSMI flow vs R_2^{lev}(K), K={K} (unit: {unit})",
+                float(predicted[lev]),
+                f.couplings[lev],
+                tol["exact"],
+                "consistency",
+            )
+        )
+        rows.append(
+            Row(f"beyond-NN coupling norm at level {lev}, K={K}", 0.0, f.beyond[lev], tol["exact"], "consistency")
+        )
+    rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[depth] for i in range(P.random_units)])
+    frac = float(np.mean(np.abs(rand - predicted[depth]) <= tol["control"]))
+    return rows, frac, depth
+
+
+def _fraction_row(quantity: str, hits, P, tol) -> Row:
+    """A control row for the fraction of ``hits`` (booleans), with its Clopper-Pearson interval at
+    ``P.control_level``: it passes when the fraction reaches ``tol["control_fraction"]``."""
+    hits = np.asarray(hits, dtype=bool)
+    ci = binomtest(int(hits.sum()), hits.size).proportion_ci(confidence_level=P.control_level, method="exact")
+    return Row(
+        f"{quantity} ({int(hits.sum())}/{hits.size})",
+        1.0,
+        float(hits.mean()),
+        1.0 - tol["control_fraction"],
+        role="control",
+        lo=float(ci.low),
+        hi=float(ci.high),
+    )
+
+
+def infomax_criteria(info: float, coupling: float, r: InfomaxSearchAtK, tol) -> tuple[bool, float, float]:
+    """Whether a layer meets both I.C3a criteria, its gain over decimation and its R_2(K) - K'."""
+    gain, gap = info - r.decimation[0], r.rg_coupling - coupling
+    return bool(gain >= tol["information_gain"] and gap >= tol["coupling_gap"]), gain, gap
+
+
+def infomax_rows(P, tol) -> list[Row]:
+    """I.C3: the infomax layer gains information over decimation and its K' falls short of R_2(K)."""
+    rows = []
+    cap_info = P.infomax_m * float(np.log(2))
+    for r in run_infomax(P):
+        best = float(r.info.max())
+        rows.append(
+            _at_least(
+                f"best infomax I(s;y) minus decimation's I(s;y) (nats), K={r.K}",
+                best - r.decimation_info,
+                tol["information_gain"],
+                cap_info,
+            )
+        )
+        near = np.flatnonzero(r.info >= best - tol["near"])
+        for k in near:
+            rows.append(
+                _at_least(
+                    f"R_2(K) - K' of restart {k} (I within {tol['near']:g} of the best), K={r.K}",
+                    r.rg_coupling - float(r.coupling[k, 0]),
+                    tol["coupling_gap"],
+                    r.rg_coupling + 5.0,
+                )
+            )
+        frac = float(np.mean(r.random_info >= best - tol["near"]))
+        rows.append(
+            Row(
+                f"fraction of random layers within {tol['near']:g} nats of the best I(s;y), K={r.K}",
+                1.0,
+                frac,
+                1.0 - tol["control_fraction"],
+                role="control",
+            )
+        )
+    return rows
+
+
+def infomax_search_rows(P, tol) -> list[Row]:
+    """I.C3a: the infomax optimum by direct search over deterministic threshold layers."""
+    rows = []
+    cap_info = P.infomax_m * float(np.log(2))
+    for r in run_infomax_search(P):
+        best = float(r.info[0])
+        rows.append(
+            _at_least(
+                f"best I(s;y) found minus decimation's I(s;y) (nats), K={r.K}",
+                best - r.decimation[0],
+                tol["information_gain"],
+                cap_info,
+            )
+        )
+        near = r.info >= best - tol["near"]
+        kp = r.coupling[near, 0]
+        rows.append(
+            _at_least(
+                f"R_2(K) - largest K' of the {int(near.sum())} distinct optima within {tol['near']:g} "
+                f"nats of the best (K' from {kp.min():.3f} to {kp.max():.3f}), K={r.K}",
+                r.rg_coupling - float(kp.max()),
+                tol["coupling_gap"],
+                r.rg_coupling + 5.0,
+            )
+        )
+        for name, (info, kp1) in (("decimation", r.decimation), ("block-sign", r.block_sign)):
+            ok, gain, gap = infomax_criteria(info, kp1, r, tol)
+            rows.append(
+                Row(
+                    f"the {name} layer meets both criteria (1 = yes; gain {gain:.4f} nats, "
+                    f"R_2 - K' = {gap:.3f}), K={r.K}",
+                    1.0,
+                    float(ok),
+                    0.0,
+                    role="control",
+                )
+            )
+        hits = [infomax_criteria(i, k, r, tol)[0] for i, k in zip(r.random_info, r.random_coupling)]
+        rows.append(_fraction_row(f"random pool layers meeting both criteria, K={r.K}", hits, P, tol))
+    return rows
+
+
+def det_optimum_rows(P, tol, base: list[Row]) -> list[Row]:
+    """I.C1a: I.C1's evidence, with random deterministic units beside the stochastic ones as controls."""
+    rows = [r for r in base if r.role != "control"]
+    det = {d.K: d for d in run_det_controls(P)}
+    ci, cc = tol["control_information"], tol["trained_coupling"]
+    for r in run_rsmi(P):
+        tag = f"K={r.K}, L_B={r.buffer}"
+        for name, info in (("stochastic", r.random_info), ("deterministic", det[r.K].info[r.buffer])):
+            rows.append(
+                _fraction_row(
+                    f"{name} random units with I(H;E) >= {ci:g} of the optimum, {tag}",
+                    info >= ci * r.info_optimum,
+                    P,
+                    tol,
+                )
+            )
+    flows = run_coarse(P)
+    for K in P.Ks:
+        R = float(rg.zero_field_map(K, P.b))
+        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[1] for i in range(P.random_units)])
+        for name, k1 in (("stochastic", rand), ("deterministic", det[K].coupling)):
+            rows.append(
+                _fraction_row(f"{name} random units with |K' - R_2(K)| <= {cc:g}, K={K}", np.abs(k1 - R) <= cc, P, tol)
+            )
+    return rows
+
+
+def det_flow_rows(P, tol, base: list[Row]) -> list[Row]:
+    """I.C2b: I.C2a's evidence, controls with intervals and random deterministic stacks."""
+    rows = [r for r in base if r.role != "control"]
+    flows = run_coarse(P)
+    det = {d.K: d for d in run_det_controls(P)}
+    depth = P.coarse_depth
+    for K in P.Ks:
+        target = float(rg.flow(K, 0.0, P.b, steps=depth)[0][depth])
+        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[depth] for i in range(P.random_units)])
+        for name, kd in (("stochastic", rand), ("deterministic", det[K].stack_coupling)):
+            rows.append(
+                _fraction_row(
+                    f"{name} random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K}",
+                    np.abs(kd - target) <= tol["control"],
+                    P,
+                    tol,
+                )
+            )
+    return rows
+
+
+def fc_rsmi_rows(P, tol) -> list[Row]:
+    """Rows of I.C4 (see :func:`rgbook.chapters.reading_c.measure_fc_rsmi`)."""
+    rows = []
+    for r in run_fc_rsmi(P):
+        tag = f"K={r.K}, L_B={r.buffer}"
+        rows.append(
+            Row(f"largest I(H;E) of a fully connected layer vs I(V;E), {tag}", r.window_info, r.best, tol["exact"])
+        )
+        within = [k for k, _ in enumerate(r.optimal)]
+        rows.append(
+            Row(
+                f"fraction of the {len(within)} optimal layers (up to signs) that are block-local "
+                f"(e.g. {r.names[0]}), {tag}",
+                1.0,
+                float(np.mean(r.local)),
+                0.0,
+            )
+        )
+        rows.append(
+            _fraction_row(
+                f"random fully connected layers with I(H;E) >= {tol['control_information']:g} of the largest, {tag}",
+                r.random_info >= tol["control_information"] * r.best,
+                P,
+                tol,
+            )
+        )
+    return rows
