@@ -374,8 +374,11 @@ class Claim:
 
     @property
     def module(self) -> str:
-        """The chapter module that holds the claim and its measure."""
-        return self.measure.__module__
+        """The chapter module that holds the claim: ``rgbook.chapters.<chapter>`` when the measure lives there or
+        in one of its sibling modules (``<chapter>_measures``, ``<chapter>_rows``...), else the measure's module."""
+        own = self.measure.__module__
+        chapter = "rgbook.chapters." + self.chapter.removeprefix("book/")
+        return chapter if own.startswith(chapter + "_") else own
 
     @property
     def function(self) -> str:
