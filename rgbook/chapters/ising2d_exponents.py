@@ -50,6 +50,7 @@ class Protocol:
         operators (:data:`rgbook.ising2d.ODD_OPERATOR_NAMES`) of the claims.
     even_counts, odd_counts : operator counts of the truncation study.
     big_L, big_levels, big_ensembles, big_chains, big_sweeps : the finite-size check.
+    table_ensembles, table_chains, table_sweeps : the ensembles of 2D.yh.tables (every odd 2x2 truth table).
     """
 
     train: critical.Protocol = critical.PROTOCOL
@@ -70,6 +71,13 @@ class Protocol:
     big_ensembles: tuple[int, ...] = (201, 202)
     big_chains: int = 16
     big_sweeps: int = 200
+    table_ensembles: tuple[int, ...] = (301, 302)
+    table_chains: int = 16
+    table_sweeps: int = 250
+
+    @property
+    def n_table_ensembles(self) -> int:
+        return len(self.table_ensembles)
 
     @property
     def n_ensembles(self) -> int:
@@ -126,6 +134,9 @@ class Protocol:
             big_ensembles=(3, 4),
             big_chains=4,
             big_sweeps=10,
+            table_ensembles=(5, 6),
+            table_chains=4,
+            table_sweeps=10,
         )
 
 
@@ -229,6 +240,10 @@ def _finite_size_rows(P: Protocol, tol, name: str, role: str) -> list[Row]:
         y, _ = exponent_value(P, "big", sector, name, n)
         rows.append(Row(f"{sym}, step {n}->{n + 1}, L={P.big_L} ({name})", target, _finite(y, 0.0), ttol, role))
     return rows
+
+
+def measure_tables(P, tol):
+    raise NotImplementedError("2D.yh.tables: registered; its measure follows in a later commit")
 
 
 def measure_finite_size(P, tol):
@@ -391,5 +406,29 @@ CLAIMS = (
         {"k_sigma": 3.0, "yt_tol": 0.02, "yh_tol": 0.01},
         "the exponents are not an L = 64 artefact",
         measure_finite_size,
+    ),
+    Claim(
+        id="2D.yh.tables",
+        paper="2D",
+        reading="RG",
+        paper_claim=_PAPER_CLAIM,
+        statement=(
+            "Standard MCRG, what the y_h test tells apart (a control of the 2D.yh claims, registered after their "
+            "data): a 2x2 -> 1 block map of +-1 spins is a truth table over the 16 block states; among the 128 "
+            "tables that are odd under a global spin flip and map the all-up block to +1, linearized MCRG with the "
+            "first {protocol.n_odd} odd operators on {protocol.n_table_ensembles} independent critical ensembles "
+            "(L = {protocol.L}, each {protocol.table_chains} Swendsen-Wang chains x {protocol.table_sweeps} recorded "
+            "sweeps after {protocol.burn} burn-in sweeps; moments pooled over the ensembles) gives y_h within "
+            "{yh_tol} of 15/8 at both steps 1->2 and 2->3 for every majority rule up to ties (the 8 tables that "
+            "give the sign of the block sum whenever it is not zero) and for no other table; the nearest other "
+            "table misses 15/8 by more than {margin} at one of the two steps."
+        ),
+        tolerances={"yh_tol": 0.01, "margin": 0.03},
+        chapter=CHAPTER,
+        measure=measure_tables,
+        protocol=PROTOCOL,
+        figure="fig-2d-exponents",
+        title="y_h = 15/8 singles out the majority rules among all odd 2x2 maps",
+        constants=("2", "1", "3", "16", "128", "8", "15/8"),
     ),
 )
