@@ -582,6 +582,7 @@ LOG: dict[str, tuple[Change, ...]] = {
             "at N = 81, where every b leaves at least three features (at N = 27, b = 9 leaves three and b = 27 "
             "one), trained to a stated plateau, with the block-sum controls computed exactly by transfer-operator "
             "quadrature instead of sampled; this claim keeps its statement and verdict",
+            fingerprint="f80b850c7fcf",
             amendment="II.N2a",
         ),
     ),
@@ -693,6 +694,7 @@ LOG: dict[str, tuple[Change, ...]] = {
             "block-sum iterate at every b of II.N2a's scan (N = 81), against exact block-sum values by "
             "transfer-operator quadrature instead of sample estimates, with the loss plateau as a precondition; "
             "this claim keeps its statement and verdict",
+            fingerprint="22e2a90c0bab",
             amendment="II.N4a",
         ),
     ),
