@@ -18,6 +18,7 @@ from ..continuous import (
     ChainProjection,
     MarginalProjection,
     PoissonFlow,
+    chain_block_sums,
     chain_decimate_b,
     decodable_share,
     excess_mardia_kurtosis,
@@ -305,3 +306,71 @@ def glue_values(P) -> dict[str, float]:
     raw = raw_chain_projection(P)
     out["raw-theta2"], out["raw-theta4"], out["raw-K"] = raw.theta_2, raw.theta_4, raw.K
     return out
+
+
+# --------------------------------------------------------------------------------------
+# the scan in b at N = scan_N (II.N2a, II.N4a)
+
+
+@cache
+def scan_samples(P, split: str) -> np.ndarray:
+    """``n_train`` (``"train"``) or ``n_eval`` (``"eval"``) samples of the :math:`\\phi^4` chain of ``scan_N`` sites."""
+    if split not in ("train", "eval"):
+        raise ValueError(f"split must be 'train' or 'eval', got {split!r}")
+    n, seed = (P.n_train, P.scan_data_seed) if split == "train" else (P.n_eval, P.scan_eval_seed)
+    return sample_phi4_chain(P.phi4_theta, P.phi4_K, P.scan_N, n, rng=np.random.default_rng(seed), n_grid=P.n_grid)
+
+
+@cache
+def scan_autoencoders(P, b: int) -> AutoencoderRun:
+    """The scan's autoencoders ``scan_N -> hidden -> scan_N/b -> hidden -> scan_N`` (one per seed)."""
+    return train_autoencoders(
+        scan_samples(P, "train")[None],
+        P.scan_seeds,
+        hidden=P.hidden,
+        m=P.scan_N // b,
+        steps=P.scan_steps,
+        lr=P.lr,
+        batch_size=P.scan_batch_size,
+    )
+
+
+@cache
+def scan_exact(P, b: int):
+    """Exact block sums of ``b`` sites of the scan's chain (:func:`rgbook.continuous.chain_block_sums`), with the
+    chain projection of the standardized block sums: ``(ChainBlockSums, ChainProjection)``."""
+    law = chain_block_sums(P.phi4_theta, P.phi4_K, P.scan_N, b, half_width=P.tm_half_width, n_grid=P.tm_grid)
+    return law, law.chain_projection()
+
+
+@cache
+def scan_stats(P, b: int) -> tuple[FeatureStats, ...]:
+    """:class:`FeatureStats` of the trained and untrained autoencoders (per seed) and of the sampled block sums."""
+    x = scan_samples(P, "eval")
+    run = scan_autoencoders(P, b)
+    out = []
+    for kind, which in (("trained", "trained"), ("untrained", "initial")):
+        params = run.params(which, 0)
+        U = encode(params, x)
+        losses = reconstruction_loss(params, x)
+        out += [feature_stats("phi4", kind, seed, U[s], x, b, losses[s]) for s, seed in enumerate(P.scan_seeds)]
+    out.append(feature_stats("phi4", "block sum", -1, block_sums(x, b), x, b))
+    return tuple(out)
+
+
+def scan_interval(P, b: int, kind: str, attr: str, absolute: bool = False) -> tuple[float, float, float]:
+    """Mean of ``attr`` (or of its absolute value) over one kind of the scan at ``b``, with its 95% seed-bootstrap
+    interval (the point itself for the sampled block sums)."""
+    v = np.array([getattr(s, attr) for s in scan_stats(P, b) if s.kind == kind], dtype=float)
+    return seed_bootstrap(np.abs(v) if absolute else v, P.n_boot, P.boot_seed)
+
+
+def scan_plateau(P, b: int) -> np.ndarray:
+    """:func:`plateau_change` of each seed's recorded losses at ``b``."""
+    return plateau_change(scan_autoencoders(P, b).loss_curves(0), P.plateau_window)
+
+
+def scan_exact_values(P, b: int) -> dict[str, float]:
+    """The exact block-sum map's numbers at ``b`` under the names of :class:`FeatureStats`."""
+    law, proj = scan_exact(P, b)
+    return {"theta_4": law.theta_4, "chain_K": proj.K, "kappa_4": law.excess}
