@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from .._protocol import ordinal_word, times_ten
 from ..claims import Claim, Row
 from ..continuous import (
@@ -49,35 +47,40 @@ from ..networks import tanh_reconstruction_loss as reconstruction_loss
 from ..networks import train_tanh_autoencoders as train_autoencoders
 from .nonlinear_features_plots import (
     draw_params,
+    draw_scan,
     feature_table,
     loss_table,
     plot_losses,
     poisson_table,
     projection_table,
     rg_table,
+    scan_table,
 )
 from .nonlinear_features_runs import (
     DATASETS,
-    IDENTITY_THETAS,
     KINDS,
     FeatureStats,
     RGIterates,
     all_feature_stats,
     autoencoders,
+    block_sum_rows,
     block_sums,
     chain_samples,
     feature_stats,
     glue_values,
     interval,
+    literal_ising_rows,
+    literal_phi4_rows,
     plateau,
     plateau_noise,
     raw_chain_projection,
     rg_iterates,
+    rg_rows,
     rg_side,
     sample_phi4_chain,
-    scan_exact_values,
-    scan_interval,
-    scan_plateau,
+    scan_block_sum_rows,
+    scan_glue_values,
+    scan_literal_rows,
     stats_of,
 )
 
@@ -126,6 +129,7 @@ __all__ = [
     "rg_side",
     "plateau_noise",
     "glue_values",
+    "scan_glue_values",
     "loss_table",
     "feature_table",
     "rg_table",
@@ -134,6 +138,9 @@ __all__ = [
     "plot_losses",
     "draw_params",
     "plot_params",
+    "scan_table",
+    "draw_scan",
+    "plot_scan",
     "FIGURES",
     "CLAIMS",
 ]
@@ -311,182 +318,37 @@ def plot_params(axes, P: Protocol) -> None:
     draw_params(axes, P, tol["II.N2"], tol["II.N3"])
 
 
+def plot_scan(axes, P: Protocol) -> None:
+    r"""The scan in ``b`` (:func:`draw_scan`), with the tolerances of II.N2a."""
+    draw_scan(axes, P, next(c.tolerances for c in CLAIMS if c.id == "II.N2a"))
+
+
 # --------------------------------------------------------------------------------------
 # claims (statements and tolerances committed before the measuring code)
 
 
 def measure_rg(P: Protocol, tol) -> list[Row]:
-    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections.
-
-    Every row checks a statement the chapter proves (closure of Poisson sums, the kurtosis identity, the
-    projection onto the family's boundary): consistency checks, none can fail short of a bug."""
-    flow, laws = rg_side(P)
-    rows = [
-        Row(
-            f"largest |pmf(sum of {P.b} Poisson({P.poisson_lam:g})) - pmf(Poisson({P.b * P.poisson_lam:g}))|",
-            0.0,
-            flow.closure,
-            tol["closure"],
-            "consistency",
-        )
-    ]
-    for n in range(1, P.poisson_steps + 1):
-        for k, name in ((0, "kappa_3/kappa_2^(3/2)"), (1, "kappa_4/kappa_2^2")):
-            rows.append(
-                Row(
-                    f"Poisson block sum, step {n} (rate {P.b**n * P.poisson_lam:g}): {name} vs "
-                    f"(b^n lambda)^({'-1/2' if k == 0 else '-1'})",
-                    float(flow.predicted[n, k]),
-                    float(flow.kappa[n, k]),
-                    tol["flow"],
-                    "consistency",
-                )
-            )
-    rows += [
-        Row(
-            f"even polynomial theta = {th}: |kappa_4 + 4 theta_4 (m_6 m_2 - m_4^2)| / m_2^2",
-            0.0,
-            kurtosis_identity_gap(th),
-            tol["identity"],
-            "consistency",
-        )
-        for th in IDENTITY_THETAS
-    ]
-    for m in laws:
-        inside = -2 < m.excess <= 0
-        rows.append(
-            Row(
-                f"{m.law} (standardized excess {m.excess:g}): unmatched excess kurtosis after projection "
-                f"({'inside the range: 0' if inside else 'outside: all of it'})",
-                0.0 if inside else m.excess,
-                m.unmatched,
-                tol["match"],
-                "consistency",
-            )
-        )
-        if not inside:
-            rows.append(
-                Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"], "consistency")
-            )
-    return rows
-
-
-def _plateau_row(P: Protocol, data: str, tol) -> Row:
-    # the claims presuppose optimal layers: a loss plateau is their precondition (failing it: inconclusive)
-    return Row(
-        f"{data}: largest relative loss change over the last two tenths of training (10 seeds)",
-        0.0,
-        float(plateau(P, data).max()),
-        tol["plateau"],
-        "precondition",
-    )
-
-
-def _bound_rows(P: Protocol, data: str, quantities, tol, maps) -> list[Row]:
-    """Upper 95% seed-bootstrap bound of the mean |q| (networks) or |q| (maps) against the fixed point 0."""
-    rows = []
-    for attr, label, key in quantities:
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            hi = interval(P, data, kind, attr, absolute=True)[2]
-            rows.append(
-                Row(f"{data}, {kind}: upper 95% seed bound of mean |{label}| vs fixed point 0", 0.0, hi, tol[key], role)
-            )
-        for kind, name in maps:
-            rows.append(
-                Row(
-                    f"{data}, {name}: |{label}| vs fixed point 0",
-                    0.0,
-                    abs(interval(P, data, kind, attr)[0]),
-                    tol[key],
-                    "control",
-                )
-            )
-    return rows
+    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections
+    (:func:`~rgbook.chapters.nonlinear_features_runs.rg_rows`; every row a consistency check)."""
+    return rg_rows(P, tol)
 
 
 def measure_literal_phi4(P: Protocol, tol) -> list[Row]:
-    """II.N2: trained features of the phi^4 chain, projected onto its family, against the RG fixed point."""
-    quantities = (
-        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
-        ("chain_K", "K of the phi^4-chain projection", "coupling"),
-        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    rows = [_plateau_row(P, "phi4", tol)]
-    rows += _bound_rows(P, "phi4", quantities, tol, (("block sum", "block-sum map"), ("decimation", "decimation")))
-    raw = raw_chain_projection(P)
-    for name, value, truth in (
-        ("theta_2", raw.theta_2, P.phi4_theta[0]),
-        ("theta_4", raw.theta_4, P.phi4_theta[1]),
-        ("K", raw.K, P.phi4_K),
-    ):
-        rows.append(
-            Row(
-                f"chain projection of the {P.N} raw sites recovers the data's {name}",
-                truth,
-                value,
-                tol["recover"],
-                "consistency",
-            )
-        )
-    return rows
+    """II.N2: trained features of the phi^4 chain, projected onto its family, against the RG fixed point
+    (:func:`~rgbook.chapters.nonlinear_features_runs.literal_phi4_rows`)."""
+    return literal_phi4_rows(P, tol)
 
 
 def measure_literal_ising(P: Protocol, tol) -> list[Row]:
-    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0."""
-    quantities = (
-        ("sign_K", "K of the sign features", "coupling"),
-        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    rows = [_plateau_row(P, "ising", tol)]
-    rows += _bound_rows(
-        P, "ising", quantities, tol, (("block sum", "majority rule (block sums)"), ("decimation", "decimation"))
-    )
-    rows.append(
-        Row(
-            f"decimation: projected K vs artanh(tanh^{P.b} {P.ising_K:g})",
-            float(np.arctanh(np.tanh(P.ising_K) ** P.b)),
-            interval(P, "ising", "decimation", "sign_K")[0],
-            tol["decimation"],
-            "consistency",
-        )
-    )
-    return rows
+    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0
+    (:func:`~rgbook.chapters.nonlinear_features_runs.literal_ising_rows`)."""
+    return literal_ising_rows(P, tol)
 
 
 def measure_block_sum(P: Protocol, tol) -> list[Row]:
-    """II.N4: trained features against the block-sum RG iterate (b = 3)."""
-    comparisons = (
-        ("phi4", "theta_4", "theta_4 of the standardized marginals", "theta4"),
-        ("phi4", "chain_K", "K of the phi^4-chain projection", "coupling"),
-        ("phi4", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
-        ("ising", "sign_K", "K of the sign features (block sum: majority rule)", "coupling"),
-        ("ising", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    rows = []
-    for data, attr, label, key in comparisons:
-        target = interval(P, data, "block sum", attr)[0]
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(
-                Row(
-                    f"{data}, {kind}: seed mean of {label} vs the block-sum map's",
-                    target,
-                    interval(P, data, kind, attr)[0],
-                    tol[key],
-                    role,
-                )
-            )
-    for data in DATASETS:
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(
-                Row(
-                    f"{data}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
-                    1.0,
-                    interval(P, data, kind, "info_blocks")[0],
-                    tol["info"],
-                    role,
-                )
-            )
-    return rows
+    """II.N4: trained features against the block-sum RG iterate, b = 3
+    (:func:`~rgbook.chapters.nonlinear_features_runs.block_sum_rows`)."""
+    return block_sum_rows(P, tol)
 
 
 _PAPER_II_MAIN = (
@@ -504,83 +366,16 @@ _NETWORKS = (
 )
 
 
-def _scan_plateau_rows(P: Protocol, tol) -> list[Row]:
-    return [
-        Row(
-            f"b = {b}: largest relative loss change over the last two tenths of training ({P.scan_n_seeds} seeds)",
-            0.0,
-            float(scan_plateau(P, b).max()),
-            tol["plateau"],
-            "precondition",
-        )
-        for b in P.scan_bs
-    ]
-
-
 def measure_scan_literal(P: Protocol, tol) -> list[Row]:
-    """II.N2a: the literal claim at every b of the scan, against exact block-sum controls."""
-    rows = _scan_plateau_rows(P, tol)
-    quantities = (
-        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
-        ("chain_K", "K of the phi^4-chain projection", "coupling"),
-        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    for b in P.scan_bs:
-        exact = scan_exact_values(P, b)
-        for attr, label, key in quantities:
-            for kind, role in (("trained", "evidence"), ("untrained", "control")):
-                hi = scan_interval(P, b, kind, attr, absolute=True)[2]
-                rows.append(Row(f"b = {b}, {kind}: upper 95% seed bound of mean |{label}|", 0.0, hi, tol[key], role))
-            if attr in exact:
-                rows.append(Row(f"b = {b}, exact block sums: |{label}|", 0.0, abs(exact[attr]), tol[key], "control"))
-            else:
-                value = abs(scan_interval(P, b, "block sum", attr)[0])
-                rows.append(Row(f"b = {b}, sampled block sums: |{label}|", 0.0, value, tol[key], "control"))
-        for attr, label, key in (("kappa_4", "mean excess kurtosis", "sample_kappa"), ("chain_K", "K", "sample_K")):
-            rows.append(
-                Row(
-                    f"b = {b}: exact block sums' {label} vs the sampled block sums'",
-                    exact[attr],
-                    scan_interval(P, b, "block sum", attr)[0],
-                    tol[key],
-                    "consistency",
-                )
-            )
-    return rows
+    """II.N2a: the literal claim at every b of the scan, against exact block-sum controls
+    (:func:`~rgbook.chapters.nonlinear_features_runs.scan_literal_rows`)."""
+    return scan_literal_rows(P, tol)
 
 
 def measure_scan_block_sum(P: Protocol, tol) -> list[Row]:
-    """II.N4a: trained features at every b of the scan against the exact block-sum values."""
-    rows = _scan_plateau_rows(P, tol)
-    quantities = (
-        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
-        ("chain_K", "K of the phi^4-chain projection", "coupling"),
-        ("kappa_4", "excess kurtosis of the standardized marginals", "kappa"),
-    )
-    for b in P.scan_bs:
-        exact = scan_exact_values(P, b)
-        for attr, label, key in quantities:
-            for kind, role in (("trained", "evidence"), ("untrained", "control")):
-                rows.append(
-                    Row(
-                        f"b = {b}, {kind}: seed mean of {label} vs the exact block sums'",
-                        exact[attr],
-                        scan_interval(P, b, kind, attr)[0],
-                        tol[key],
-                        role,
-                    )
-                )
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(
-                Row(
-                    f"b = {b}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
-                    1.0,
-                    scan_interval(P, b, kind, "info_blocks")[0],
-                    tol["info"],
-                    role,
-                )
-            )
-    return rows
+    """II.N4a: trained features at every b of the scan against the exact block-sum values
+    (:func:`~rgbook.chapters.nonlinear_features_runs.scan_block_sum_rows`)."""
+    return scan_block_sum_rows(P, tol)
 
 
 #: The autoencoders of the scan in b (II.N2a, II.N4a), a piece of their statement templates.
