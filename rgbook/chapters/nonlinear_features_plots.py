@@ -327,6 +327,7 @@ def draw_scan(axes, P, tol) -> None:
             )
         ax.axhline(0.0, color="k", lw=0.8)
         ax.set_xscale("log")
+        ax.minorticks_off()
         ax.set_xticks(bs, [str(b) for b in P.scan_bs])
         ax.set(xlabel=f"block size b (N = {P.scan_N}: N/b features)", ylabel=name)
     axes[0].legend(fontsize="x-small")
