@@ -46,6 +46,8 @@ from .momentum_shell_runs import (
     TrainedStack,
     _control_summary,
     _near_critical,
+    antiferro_levels,
+    antiferro_rows,
     block_average_maps,
     control_maps,
     decimation_identity_error,
@@ -54,6 +56,7 @@ from .momentum_shell_runs import (
     no_aliasing_error,
     read_maps,
     stack_readings,
+    staggered_shell_modes,
     structure,
     train_level,
     trained_stack,
@@ -93,6 +96,8 @@ __all__ = [
     "plot_flow",
     "plot_critical",
     "CONTROLS",
+    "antiferro_levels",
+    "staggered_shell_modes",
     "decimation_maps",
     "momentum_shell_maps",
     "block_average_maps",
@@ -445,8 +450,9 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
 
 
 def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:
-    """II.AF: a level trained on antiferromagnetic rings computes momentum-shell RG of the staggered field."""
-    raise NotImplementedError("II.AF is registered before its measuring code")
+    """II.AF: a level trained on antiferromagnetic rings computes momentum-shell RG of the staggered field
+    (:func:`~rgbook.chapters.momentum_shell_runs.antiferro_rows`)."""
+    return antiferro_rows(P, tol)
 
 
 # --------------------------------------------------------------------------------------
