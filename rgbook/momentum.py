@@ -23,6 +23,7 @@ __all__ = [
     "ring_spectrum",
     "momentum_shell_spectrum",
     "shell_modes",
+    "staggered_shell_modes",
     "circulant",
     "ring_ratio_of_spectrum",
     "fourier_flow",
@@ -78,6 +79,16 @@ def shell_modes(n: int, m: int) -> np.ndarray:
     for k in range(1, (m - 1) // 2 + 1):
         rows += [np.sqrt(2 / n) * np.cos(2 * np.pi * k * i / n), np.sqrt(2 / n) * np.sin(2 * np.pi * k * i / n)]
     return np.array(rows)
+
+
+def staggered_shell_modes(n: int, m: int) -> np.ndarray:
+    r"""The ``m`` shortest wavelengths of the ``n``-ring (``n`` even, ``m`` odd): :func:`shell_modes` times
+    :math:`(-1)^i`, the subspace that the largest variances of an antiferromagnetic ring span
+    (:math:`(-1)^i` shifts the wavenumber :math:`q` by :math:`\pi`)."""
+    n = as_int("n", n, minimum=4)
+    if n % 2:
+        raise ValueError(f"n must be even (an odd ring has no mode at q = pi), got {n}")
+    return shell_modes(n, m) * (-1.0) ** np.arange(n)
 
 
 def circulant(S) -> np.ndarray:

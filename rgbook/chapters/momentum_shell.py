@@ -28,6 +28,7 @@ from ..momentum import (
     ring_ratio_of_spectrum,
     ring_spectrum,
     shell_modes,
+    staggered_shell_modes,
 )
 from .momentum_shell_plots import (
     critical_table,
@@ -56,7 +57,6 @@ from .momentum_shell_runs import (
     no_aliasing_error,
     read_maps,
     stack_readings,
-    staggered_shell_modes,
     structure,
     train_level,
     trained_stack,

@@ -20,6 +20,7 @@ from ..momentum import (
     momentum_shell_spectrum,
     ring_spectrum,
     shell_modes,
+    staggered_shell_modes,
 )
 from ..stats import Interval, seed_interval
 
@@ -370,12 +371,6 @@ def _control_summary(values) -> Interval:
 
 # --------------------------------------------------------------------------------------
 # The antiferromagnetic control (II.AF)
-
-
-def staggered_shell_modes(n: int, m: int) -> np.ndarray:
-    r"""The ``m`` shortest wavelengths of the ``n``-ring (``n`` even, ``m`` odd): :func:`shell_modes` times
-    :math:`(-1)^i`, the subspace a reconstruction keeps on an antiferromagnetic ring."""
-    return shell_modes(n, m) * (-1.0) ** np.arange(n)
 
 
 @dataclass(frozen=True)
