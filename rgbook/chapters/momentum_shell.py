@@ -455,6 +455,11 @@ def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:
     return antiferro_rows(P, tol)
 
 
+def measure_soft_mode(P: Protocol, tol) -> list[Row]:
+    """II.L2g: the gauge-free soft-mode reading of II.L2's critical point, trained stack and controls."""
+    raise NotImplementedError("II.L2g is registered before its measuring code")
+
+
 # --------------------------------------------------------------------------------------
 # Claims
 
@@ -563,6 +568,31 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-ms-critical",
         constants=("1/2", "1 - 2 r_0", "b^(2*", "b^2"),
+    ),
+    Claim(
+        id="II.L2g",
+        paper="II",
+        reading="A",
+        paper_claim=_PAPER_II_MAIN,
+        title="the critical point read gauge-free: the soft mode and its linear response (ours)",
+        statement=(
+            "Ours (a gauge-free reading of II.L2): for the stacks of II.L2 ({protocol.chain}, trained at r_0 = 1/2 - "
+            "{protocol.eps_train_text}), applied to rings at t_0 = {protocol.t0_critical} and {protocol.t0_response}, "
+            "the share of the order parameter M = (1/N) sum_i x_i (the ring's soft mode) that a linear read-out of "
+            "the level-{protocol.depth} features recovers (R^2, invariant under every invertible affine map of the "
+            "features, hence free of the units' order, signs and scales) is within {share} of 1 at t_0 = "
+            "{protocol.t0_critical}, and the read-out's variance responds linearly: its ratio between t_0 = "
+            "{protocol.t0_critical} and {protocol.t0_response} equals {protocol.response_ratio} within relative "
+            "{response}. Controls, same rows: random encoders and random shared block filters "
+            "({protocol.n_control_seeds} seeds each, seed means) and the block average; the decimation stack is "
+            "read the same way (consistency: it keeps the soft mode within the same bounds)."
+        ),
+        tolerances={"share": 0.01, "response": 0.05},
+        chapter=CHAPTER,
+        measure=measure_soft_mode,
+        protocol=PROTOCOL,
+        figure="",
+        constants=("1/2", "(1/N)", "R^2", "of 1"),
     ),
     Claim(
         id="II.AF",
