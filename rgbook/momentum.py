@@ -28,6 +28,7 @@ __all__ = [
     "ring_ratio_of_spectrum",
     "fourier_flow",
     "infinite_line_growth",
+    "soft_mode_readout",
 ]
 
 
@@ -152,3 +153,22 @@ def infinite_line_growth(b: int, steps: int) -> np.ndarray:
 
     a = np.array([A(level) for level in range(steps + 1)])
     return (a[1:] / a[:-1]) ** 2
+
+
+def soft_mode_readout(C, A) -> tuple[float, float]:
+    r"""How much of the order parameter :math:`M = \frac1N\sum_i x_i` (the soft mode of a ring near its critical
+    point) a linear read-out of the features :math:`u = Ax` recovers, for :math:`x` with covariance ``C``.
+
+    Returns ``(share, variance)``: :math:`R^2 = c^T\Sigma^{-1}c/\operatorname{Var}M` and the read-out's variance
+    :math:`c^T\Sigma^{-1}c`, with :math:`\Sigma = ACA^T`, :math:`c = \operatorname{Cov}(u, M) = AC\mathbf 1/N`.
+    Both are invariant under every invertible map :math:`A \to BA` of the features (the gauge of a linear layer).
+    """
+    C = np.asarray(C, dtype=float)
+    A = np.atleast_2d(np.asarray(A, dtype=float))
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or A.shape[1] != C.shape[0]:
+        raise ValueError(f"C must be (N, N) and A (m, N), got {C.shape} and {A.shape}")
+    n = C.shape[0]
+    one = np.full(n, 1.0 / n)
+    c = A @ C @ one
+    var = float(c @ np.linalg.solve(A @ C @ A.T, c))
+    return var / float(one @ C @ one), var

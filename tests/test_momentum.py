@@ -71,3 +71,20 @@ def test_staggered_shell_is_the_antiferromagnetic_optimum_and_gives_the_staggere
     assert lam3[26] - lam3[27] < 1e-12  # b = 3: the cut splits a degenerate pair
     with pytest.raises(ValueError, match="n must be even"):
         staggered_shell_modes(27, 9)
+
+
+def test_soft_mode_readout_against_sampled_regression_and_its_gauge():
+    from rgbook.momentum import circulant, ring_spectrum, soft_mode_readout
+
+    n, r0 = 12, 0.4
+    C = circulant(ring_spectrum(n, r0))
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((3, n))
+    share, var = soft_mode_readout(C, A)
+    B = rng.standard_normal((3, 3))
+    assert soft_mode_readout(C, B @ A) == pytest.approx((share, var), rel=1e-10)  # gauge-free
+    assert soft_mode_readout(C, np.ones((1, n)))[0] == pytest.approx(1.0, abs=1e-12)  # M itself is a feature
+    x = rng.multivariate_normal(np.zeros(n), C, size=200_000)
+    u, M = x @ A.T, x.mean(axis=1)
+    coef, *_ = np.linalg.lstsq(u, M, rcond=None)
+    assert share == pytest.approx(1 - np.var(M - u @ coef) / np.var(M), abs=0.01)

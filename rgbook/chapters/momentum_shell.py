@@ -56,6 +56,7 @@ from .momentum_shell_runs import (
     momentum_shell_maps,
     no_aliasing_error,
     read_maps,
+    soft_mode_rows,
     stack_readings,
     structure,
     train_level,
@@ -456,8 +457,9 @@ def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:
 
 
 def measure_soft_mode(P: Protocol, tol) -> list[Row]:
-    """II.L2g: the gauge-free soft-mode reading of II.L2's critical point, trained stack and controls."""
-    raise NotImplementedError("II.L2g is registered before its measuring code")
+    """II.L2g: the gauge-free soft-mode reading of II.L2's critical point, trained stack and controls
+    (:func:`~rgbook.chapters.momentum_shell_runs.soft_mode_rows`)."""
+    return soft_mode_rows(P, tol)
 
 
 # --------------------------------------------------------------------------------------

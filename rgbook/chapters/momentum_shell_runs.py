@@ -20,6 +20,7 @@ from ..momentum import (
     momentum_shell_spectrum,
     ring_spectrum,
     shell_modes,
+    soft_mode_readout,
     staggered_shell_modes,
 )
 from ..stats import Interval, seed_interval
@@ -513,4 +514,68 @@ def antiferro_rows(P, tol) -> list:
             "consistency",
         )
     )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# The critical point read gauge-free (II.L2g)
+
+
+def _stack_matrix(maps) -> np.ndarray:
+    A = maps[0]
+    for F in maps[1:]:
+        A = F @ A
+    return A
+
+
+def soft_mode_readings(P, maps) -> tuple[float, float]:
+    """``(share at t_0 = 2 eps_critical, variance ratio between eps_critical and eps_response)`` of the soft-mode
+    read-out (:func:`rgbook.momentum.soft_mode_readout`) of the last features of the stack ``maps``."""
+    A = _stack_matrix(maps)
+    share, v_crit = soft_mode_readout(circulant(ring_spectrum(P.N, 0.5 - P.eps_critical)), A)
+    _, v_resp = soft_mode_readout(circulant(ring_spectrum(P.N, 0.5 - P.eps_response)), A)
+    return share, v_crit / v_resp
+
+
+def soft_mode_rows(P, tol) -> list:
+    """The rows of II.L2g (the chapter's ``measure_soft_mode`` returns them)."""
+    from ..claims import Row
+
+    expected = P.eps_response / P.eps_critical
+    L = P.depth
+    trained = trained_stack(P, 0.5 - P.eps_train).maps
+    rows = []
+    share, ratio = soft_mode_readings(P, trained)
+    rows += [
+        Row(f"trained: R^2 of M from the level-{L} features (t_0 = {2 * P.eps_critical:g})", 1.0, share, tol["share"]),
+        Row(
+            f"trained: linear response of the read-out's variance (t_0 = {2 * P.eps_critical:g} vs "
+            f"{2 * P.eps_response:g})",
+            expected,
+            ratio,
+            tol["response"] * expected,
+        ),
+    ]
+    for kind in CONTROLS:
+        reads = [soft_mode_readings(P, control_maps(P, kind, s)) for s in P.control_seeds]
+        sh, ra = _control_summary([x[0] for x in reads]), _control_summary([x[1] for x in reads])
+        rows += [
+            Row(f"{kind}s: R^2 of M (seed mean {sh.text('.3g')})", 1.0, sh.mean, tol["share"], role="control"),
+            Row(
+                f"{kind}s: linear response (seed mean {ra.text('.4g')})",
+                expected,
+                ra.mean,
+                tol["response"] * expected,
+                role="control",
+            ),
+        ]
+    for name, maps, role in (
+        ("block average", block_average_maps(P), "control"),
+        ("decimation", decimation_maps(P), "consistency"),
+    ):
+        share, ratio = soft_mode_readings(P, maps)
+        rows += [
+            Row(f"{name}: R^2 of M", 1.0, share, tol["share"], role=role),
+            Row(f"{name}: linear response", expected, ratio, tol["response"] * expected, role=role),
+        ]
     return rows
