@@ -56,9 +56,11 @@ from .momentum_shell_runs import (
     momentum_shell_maps,
     no_aliasing_error,
     read_maps,
+    rg_rows,
     soft_mode_rows,
     stack_readings,
     structure,
+    structure_rows,
     train_level,
     trained_stack,
     trained_stacks,
@@ -233,97 +235,15 @@ FIGURES = ("fig-ms-structure", "fig-ms-flow", "fig-ms-critical")
 
 
 def measure_rg(P: Protocol, tol) -> list[Row]:
-    """II.rg.momentum-shell: approach rate b^-2 and critical eigenvalue b^2 in Fourier space; no-aliasing identity."""
-    N, b = P.b**P.fourier_levels, P.b
-    rows = []
-    for r0 in P.rs:
-        r = fourier_flow(N, b, r0, P.fourier_levels)
-        L = P.rate_level
-        rows.append(
-            Row(
-                f"r_{L + 1}/r_{L} from r_0 = {r0} (N = {b}^{P.fourier_levels}) vs b^-2 (relative {tol['rate']:g})",
-                b**-2.0,
-                float(r[L + 1] / r[L]),
-                tol["rate"] * b**-2.0,
-            )
-        )
-    t = 1.0 - 2.0 * fourier_flow(N, b, 0.5 - P.eps_critical, P.fourier_levels)
-    for step in P.eigen_steps:
-        rows.append(
-            Row(
-                f"t_{step + 1}/t_{step} from r_0 = 1/2 - {P.eps_critical:g} vs b^2 (relative {tol['eigen']:g})",
-                float(b**2),
-                float(t[step + 1] / t[step]),
-                tol["eigen"] * b**2,
-            )
-        )
-    rows.append(
-        Row(
-            f"no aliasing: eigenvalues of S Pi C Pi S^T vs S(q/b)/b, N = {P.N}, r = {P.rs[-1]} (max relative)",
-            0.0,
-            no_aliasing_error(P.N, b, P.rs[-1]),
-            tol["identity"],
-            role="consistency",
-        )
-    )
-    return rows
+    """II.rg.momentum-shell: approach rate b^-2 and critical eigenvalue b^2 in Fourier space; no-aliasing identity
+    (:func:`~rgbook.chapters.momentum_shell_runs.rg_rows`)."""
+    return rg_rows(P, tol)
 
 
 def measure_structure(P: Protocol, tol) -> list[Row]:
-    """II.MS: trained stacks against the Eckart-Young loss, the shell subspace and the momentum-shell iterate."""
-    rows = []
-    for sr in structure(P, tol["loss"]):
-        tag = f"r_0 = {sr.r0:g}, level {sr.level}"
-        rows += [
-            Row(f"relative loss excess over Eckart-Young ({tag})", 0.0, sr.loss_excess, tol["loss"]),
-            Row(
-                f"largest angle to the shell modes, rad ({tag}; bound from the loss tolerance)",
-                0.0,
-                sr.angle,
-                sr.angle_bound,
-            ),
-            Row(
-                f"features' covariance vs momentum-shell iterate, relative spectral norm ({tag}; propagated bound)",
-                0.0,
-                sr.covariance_error,
-                sr.covariance_bound,
-            ),
-        ]
-        if sr.level == 1:
-            summary = _control_summary(sr.random_angles)
-            rows += [
-                Row(
-                    f"random encoders: largest angle to the shell modes, rad ({tag}; seed mean {summary.text('.3g')})",
-                    0.0,
-                    summary.mean,
-                    sr.angle_bound,
-                    role="control",
-                ),
-                Row(
-                    f"decimation: largest angle to the shell modes, rad ({tag})",
-                    0.0,
-                    sr.decimation_angle,
-                    sr.angle_bound,
-                    role="control",
-                ),
-                Row(
-                    f"block average: largest angle to the shell modes, rad ({tag})",
-                    0.0,
-                    sr.block_average_angle,
-                    sr.angle_bound,
-                    role="control",
-                ),
-            ]
-    rows.append(
-        Row(
-            f"S Pi S^T = I/b for the shell projector (N = {P.N}, max deviation)",
-            0.0,
-            decimation_identity_error(P.N, P.b),
-            tol["identity"],
-            role="consistency",
-        )
-    )
-    return rows
+    """II.MS: trained stacks against the Eckart-Young loss, the shell subspace and the momentum-shell iterate
+    (:func:`~rgbook.chapters.momentum_shell_runs.structure_rows`)."""
+    return structure_rows(P, tol)
 
 
 def measure_stable(P: Protocol, tol) -> list[Row]:
