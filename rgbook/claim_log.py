@@ -594,6 +594,16 @@ LOG: dict[str, tuple[Change, ...]] = {
             "rendered text is unchanged",
             fingerprint="f80b850c7fcf",
         ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "lives on as II.N2a (registered 2026-12-07 before its measuring code): the literal test scanned in b "
+            "at N = 81, where every b leaves at least three features (at N = 27, b = 9 leaves three and b = 27 "
+            "one), trained to a stated plateau, with the block-sum controls computed exactly by transfer-operator "
+            "quadrature instead of sampled; this claim keeps its statement and verdict",
+            fingerprint="f80b850c7fcf",
+            amendment="II.N2a",
+        ),
     ),
     "II.N3": (
         Change(
@@ -703,6 +713,16 @@ LOG: dict[str, tuple[Change, ...]] = {
             "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
             "rendered text is unchanged",
             fingerprint="22e2a90c0bab",
+        ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "lives on as II.N4a (registered 2026-12-07 before its measuring code): the comparison with the "
+            "block-sum iterate at every b of II.N2a's scan (N = 81), against exact block-sum values by "
+            "transfer-operator quadrature instead of sample estimates, with the loss plateau as a precondition; "
+            "this claim keeps its statement and verdict",
+            fingerprint="22e2a90c0bab",
+            amendment="II.N4a",
         ),
     ),
     "2D.rg.sampler": (

@@ -29,6 +29,9 @@ __all__ = [
     "project_marginals",
     "ChainProjection",
     "project_phi4_chain",
+    "project_phi4_chain_stats",
+    "ChainBlockSums",
+    "chain_block_sums",
     "excess_mardia_kurtosis",
     "receptive_field_gauge",
     "decodable_share",
@@ -140,8 +143,20 @@ def project_phi4_chain(u, half_width: float = 8.0, n_grid: int = 321) -> ChainPr
             f"samples reach |u| = {np.abs(u).max():.3g}, outside the quadrature grid [-{half_width}, "
             f"{half_width}]; rescale u or widen half_width"
         )
-    n_sites = u.shape[1]
     t = np.array([(u**2).sum(1).mean(), (u**4).sum(1).mean(), (u[:, :-1] * u[:, 1:]).sum(1).mean()])
+    return project_phi4_chain_stats(t, u.shape[1], half_width=half_width, n_grid=n_grid)
+
+
+def project_phi4_chain_stats(t, n_sites: int, half_width: float = 8.0, n_grid: int = 321) -> ChainProjection:
+    r"""KL projection onto the open :math:`\phi^4` chain of ``n_sites`` sites from the expected sufficient statistics
+    ``t`` = :math:`(\E\sum_i z_i^2, \E\sum_i z_i^4, \E\sum_i z_iz_{i+1})` (:func:`project_phi4_chain` with the
+    sample means; an exact law's expectations give its exact projection)."""
+    t = as_real_array("t", t)
+    if t.shape != (3,):
+        raise ValueError(f"t must hold the three expected statistics, got shape {t.shape}")
+    n_sites = as_int("n_sites", n_sites, minimum=2)
+    half_width = as_real("half_width", half_width, minimum=1.0)
+    n_grid = as_int("n_grid", n_grid, minimum=51, maximum=4001)
     z = np.linspace(-half_width, half_width, n_grid)
     start = np.array([0.5 * n_sites / t[0], 0.0, 0.0])
     res = minimize(
@@ -335,3 +350,106 @@ def project_standardized_law(law: str, excess: float) -> MarginalProjection:
     theta = expfam.project_even_poly_moments([1.0, 3.0 + excess], MARGINAL_GRID)
     m2, m4, _ = even_poly_moments(theta)
     return MarginalProjection(law, excess, float(theta[0]), float(theta[1]), float(m4 / m2**2 - 3))
+
+
+# --------------------------------------------------------------------------------------
+# exact block sums of the phi^4 chain (transfer-operator quadrature)
+
+
+@dataclass(frozen=True)
+class ChainBlockSums:
+    r"""Exact moments of the ``m = N/b`` block sums :math:`B_j` of the open chain :math:`-H = -\sum_i V(x_i) + K\sum_i
+    x_ix_{i+1}` (:func:`chain_block_sums`), and what the chapter's projections make of them.
+
+    ``mean``, ``var`` (m,): :math:`\E B_j`, :math:`\operatorname{Var} B_j`; ``kurtosis`` (m,): standardized
+    :math:`\E(B_j - \E B_j)^4/\operatorname{Var}^2`; ``corr`` (m - 1,): correlation of neighbouring block sums.
+    """
+
+    N: int
+    b: int
+    mean: np.ndarray = field(repr=False)
+    var: np.ndarray = field(repr=False)
+    kurtosis: np.ndarray = field(repr=False)
+    corr: np.ndarray = field(repr=False)
+
+    @property
+    def m(self) -> int:
+        """Number of block sums, ``N/b``."""
+        return self.N // self.b
+
+    @property
+    def excess(self) -> float:
+        """Mean over blocks of the standardized excess kurtosis."""
+        return float(np.mean(self.kurtosis - 3.0))
+
+    @property
+    def theta_4(self) -> float:
+        r"""Mean over blocks of :math:`\theta_4` of the standardized marginal's KL projection onto
+        :math:`\theta_2z^2 + \theta_4z^4` (as :func:`project_marginals` reads a sample)."""
+        return float(
+            np.mean([expfam.project_even_poly_moments([1.0, float(k)], MARGINAL_GRID)[1] for k in self.kurtosis])
+        )
+
+    def chain_projection(self, half_width: float = 8.0, n_grid: int = 321) -> ChainProjection:
+        r"""KL projection of the standardized block sums onto the open :math:`\phi^4` chain
+        (:func:`project_phi4_chain_stats` of their exact expected statistics)."""
+        t = np.array([float(self.m), float(self.kurtosis.sum()), float(self.corr.sum())])
+        return project_phi4_chain_stats(t, self.m, half_width=half_width, n_grid=n_grid)
+
+
+def chain_block_sums(theta, K: float, N: int, b: int, half_width: float = 6.0, n_grid: int = 241) -> ChainBlockSums:
+    r"""Exact moments of the block sums of ``b`` consecutive sites of the open chain of ``N`` sites (``b`` divides
+    ``N``) with :math:`V = \sum_k\theta_k x^{2k}` (``theta`` as in :func:`rgbook.expfam.even_poly_density`).
+
+    Transfer-operator quadrature on ``n_grid`` points of :math:`[-L, L]` (the integrands decay like
+    :math:`e^{-V}`, so the Riemann sum converges faster than any power of the spacing): with
+    :math:`w = e^{-V}\,dx` and :math:`E = e^{Kxy}`, a block's operator with :math:`B^p` inserted is
+    :math:`S_p = \sum_{q_1+\dots+q_b=p}\binom{p}{q_1\dots q_b}D_{q_1}ED_{q_2}\cdots ED_{q_b}`,
+    :math:`D_q = \operatorname{diag}(w x^q)`, built one site at a time
+    (:math:`S_p \leftarrow \sum_q\binom{p}{q}S_{p-q}ED_q`); moments are ratios of
+    :math:`1^T S_0E\cdots S_p\cdots ES_0 1` to the partition function, with left and right messages
+    rescaled at every block. No sampling: the only error is the grid's.
+    """
+    theta = expfam.check_even_poly(as_real_array("theta", theta))
+    K = as_real("K", K)
+    N = as_int("N", N, minimum=1, maximum=100_000)
+    b = as_int("b", b, minimum=1, maximum=N)
+    if N % b:
+        raise ValueError(f"b must divide N, got N={N}, b={b}")
+    half_width = as_real("half_width", half_width, minimum=1.0)
+    x = np.linspace(-half_width, half_width, as_int("n_grid", n_grid, minimum=51, maximum=4001))
+    V = sum(t * x ** (2 * (k + 1)) for k, t in enumerate(theta))
+    w = np.exp(-(V - V.min())) * (x[1] - x[0])
+    E = np.exp(K * np.outer(x, x) - abs(K) * half_width**2)
+    D = [w * x**q for q in range(5)]  # diagonals of D_q
+    binom = [[1], [1, 1], [1, 2, 1], [1, 3, 3, 1], [1, 4, 6, 4, 1]]
+    S = [np.diag(d) for d in D]
+    for _ in range(b - 1):
+        SE = [s @ E for s in S]
+        S = [sum(binom[p][q] * SE[p - q] * D[q][None, :] for q in range(p + 1)) for p in range(5)]
+        scale = np.abs(S[0]).max()
+        S = [s / scale for s in S]
+    m = N // b
+    T = E @ S[0]  # bond into a block, then the block
+    left = [np.ones(x.size)]
+    for _ in range(m - 1):
+        v = left[-1] @ S[0] @ E
+        left.append(v / v.max())
+    right = [np.ones(x.size)]
+    for _ in range(m - 1):
+        v = T @ right[-1]
+        right.append(v / v.max())
+    right = right[::-1]
+    raw = np.empty((m, 5))
+    for j in range(m):
+        z = left[j] @ S[0] @ right[j]
+        raw[j] = [left[j] @ S[p] @ right[j] / z for p in range(5)]
+    mean = raw[:, 1]
+    var = raw[:, 2] - mean**2
+    mu4 = raw[:, 4] - 4 * raw[:, 3] * mean + 6 * raw[:, 2] * mean**2 - 3 * mean**4
+    cross = np.empty(m - 1)
+    for j in range(m - 1):
+        a, c = left[j], right[j + 1]
+        cross[j] = (a @ S[1] @ E @ S[1] @ c) / (a @ S[0] @ E @ S[0] @ c)
+    corr = (cross - mean[:-1] * mean[1:]) / np.sqrt(var[:-1] * var[1:])
+    return ChainBlockSums(N, b, mean, var, mu4 / var**2, corr)

@@ -23,10 +23,12 @@ __all__ = [
     "ring_spectrum",
     "momentum_shell_spectrum",
     "shell_modes",
+    "staggered_shell_modes",
     "circulant",
     "ring_ratio_of_spectrum",
     "fourier_flow",
     "infinite_line_growth",
+    "soft_mode_readout",
 ]
 
 
@@ -78,6 +80,16 @@ def shell_modes(n: int, m: int) -> np.ndarray:
     for k in range(1, (m - 1) // 2 + 1):
         rows += [np.sqrt(2 / n) * np.cos(2 * np.pi * k * i / n), np.sqrt(2 / n) * np.sin(2 * np.pi * k * i / n)]
     return np.array(rows)
+
+
+def staggered_shell_modes(n: int, m: int) -> np.ndarray:
+    r"""The ``m`` shortest wavelengths of the ``n``-ring (``n`` even, ``m`` odd): :func:`shell_modes` times
+    :math:`(-1)^i`, the subspace that the largest variances of an antiferromagnetic ring span
+    (:math:`(-1)^i` shifts the wavenumber :math:`q` by :math:`\pi`)."""
+    n = as_int("n", n, minimum=4)
+    if n % 2:
+        raise ValueError(f"n must be even (an odd ring has no mode at q = pi), got {n}")
+    return shell_modes(n, m) * (-1.0) ** np.arange(n)
 
 
 def circulant(S) -> np.ndarray:
@@ -141,3 +153,22 @@ def infinite_line_growth(b: int, steps: int) -> np.ndarray:
 
     a = np.array([A(level) for level in range(steps + 1)])
     return (a[1:] / a[:-1]) ** 2
+
+
+def soft_mode_readout(C, A) -> tuple[float, float]:
+    r"""How much of the order parameter :math:`M = \frac1N\sum_i x_i` (the soft mode of a ring near its critical
+    point) a linear read-out of the features :math:`u = Ax` recovers, for :math:`x` with covariance ``C``.
+
+    Returns ``(share, variance)``: :math:`R^2 = c^T\Sigma^{-1}c/\operatorname{Var}M` and the read-out's variance
+    :math:`c^T\Sigma^{-1}c`, with :math:`\Sigma = ACA^T`, :math:`c = \operatorname{Cov}(u, M) = AC\mathbf 1/N`.
+    Both are invariant under every invertible map :math:`A \to BA` of the features (the gauge of a linear layer).
+    """
+    C = np.asarray(C, dtype=float)
+    A = np.atleast_2d(np.asarray(A, dtype=float))
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or A.shape[1] != C.shape[0]:
+        raise ValueError(f"C must be (N, N) and A (m, N), got {C.shape} and {A.shape}")
+    n = C.shape[0]
+    one = np.full(n, 1.0 / n)
+    c = A @ C @ one
+    var = float(c @ np.linalg.solve(A @ C @ A.T, c))
+    return var / float(one @ C @ one), var

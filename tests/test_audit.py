@@ -173,7 +173,12 @@ def test_amended_originals_keep_their_registered_statement(book_histories):
                 break
             before.append(event.text)
         texts = [t for t in before if t is not None]
-        assert texts, f"{claim_id}: no statically readable statement before its amendment"
+        if not texts:
+            # a statement that needs the protocol to render: the original must then be unchanged since the
+            # amendment entry that names its fingerprint (an amendment that left the original as it was)
+            latest = history.changes[-1].fingerprint if history.changes else history.measured.fingerprint
+            assert latest in amending, f"{claim_id}: no statically readable statement before its amendment"
+            continue
         normalise = str.split  # line wrapping and "1e-6" vs "1e-06" aside, the words must agree
         assert any(
             normalise(claim.text.replace("1e-06", "1e-6")) == normalise(t.replace("1e-06", "1e-6")) for t in texts

@@ -147,3 +147,49 @@ def test_bad_input():
         continuous.standardize(np.zeros((20, 2)))
     with pytest.raises(ValueError, match="excess"):
         continuous.project_standardized_law("x", -2.5)
+
+
+def test_chain_block_sums_gaussian_chain_against_the_covariance_matrix():
+    d, K, N, b = 1.3, 0.4, 12, 3
+    exact = continuous.chain_block_sums([d / 2], K, N, b, half_width=9.0, n_grid=301)
+    S = np.eye(N, k=1)
+    C = np.linalg.inv(d * np.eye(N) - K * (S + S.T))  # open chain: precision d I - K (S + S^T)
+    A = np.kron(np.eye(N // b), np.ones((1, b)))  # block-sum map
+    CB = A @ C @ A.T
+    np.testing.assert_allclose(exact.var, np.diag(CB), rtol=1e-9)
+    np.testing.assert_allclose(exact.corr, np.diag(CB, 1) / np.sqrt(np.diag(CB)[:-1] * np.diag(CB)[1:]), atol=1e-10)
+    np.testing.assert_allclose(exact.kurtosis, 3.0, atol=1e-9)  # Gaussian block sums
+    np.testing.assert_allclose(exact.mean, 0.0, atol=1e-12)
+
+
+def test_chain_block_sums_sites_project_back_onto_the_chain_and_converge_in_the_grid():
+    theta, K = (0.5, 0.1), 0.3
+    sites = continuous.chain_block_sums(theta, K, 9, 1)
+    sd = np.sqrt(sites.var)
+    t = [sites.var.sum(), (sites.kurtosis * sites.var**2).sum(), (sites.corr * sd[:-1] * sd[1:]).sum()]
+    proj = continuous.project_phi4_chain_stats(t, 9)  # a different grid: [-8, 8], 321 points
+    assert (proj.theta_2, proj.theta_4, proj.K) == pytest.approx((0.5, 0.1, 0.3), abs=1e-6)
+    coarse = continuous.chain_block_sums(theta, K, 27, 3)
+    fine = continuous.chain_block_sums(theta, K, 27, 3, half_width=7.0, n_grid=401)
+    np.testing.assert_allclose(coarse.kurtosis, fine.kurtosis, atol=1e-10)
+    np.testing.assert_allclose(coarse.corr, fine.corr, atol=1e-10)
+    with pytest.raises(ValueError, match="b must divide N"):
+        continuous.chain_block_sums(theta, K, 10, 3)
+
+
+def test_chain_block_sums_against_the_sampler_within_sampling_error():
+    theta, K, N, b = (0.5, 0.1), 0.3, 27, 3
+    exact = continuous.chain_block_sums(theta, K, N, b)
+    x = _phi4_chain(theta, K, N, 40_000, rng=np.random.default_rng(7), n_grid=1600)
+    B = x.reshape(len(x), -1, b).sum(axis=2)
+    z = (B - B.mean(0)) / B.std(0)
+    k4 = ((z**4).mean(0) - 3).mean()  # mean excess kurtosis over the 9 blocks
+    se = np.sqrt(24 / len(x) / (N // b))  # Gaussian-level standard error, the blocks nearly independent
+    assert abs(k4 - exact.excess) < 4 * se
+    corr = (z[:, :-1] * z[:, 1:]).mean(0).mean()
+    assert abs(corr - exact.corr.mean()) < 4 / np.sqrt(len(x) * (N // b - 1))
+    np.testing.assert_allclose(B.var(0).mean(), exact.var.mean(), rtol=4 * np.sqrt(2 / len(x) / (N // b)) * 2)
+    # the chapter's projections of the exact law (issue numbers at N = 27, b = 3)
+    assert exact.theta_4 == pytest.approx(0.01614, abs=5e-5)
+    assert exact.excess == pytest.approx(-0.264, abs=5e-4)
+    assert exact.chain_projection().K == pytest.approx(0.0742, abs=5e-5)

@@ -52,3 +52,39 @@ def test_infinite_line_growth_matches_a_large_ring():
     t = 1 - 2 * momentum.fourier_flow(3**12, 3, 0.5 - 1e-8, 3)  # 1 << correlation length << N
     np.testing.assert_allclose(t[1:] / t[:-1], growth, rtol=2e-3)
     assert growth[0] == pytest.approx((1 + 5 * np.sqrt(3) / (2 * np.pi)) ** 2, rel=1e-10)
+
+
+def test_staggered_shell_is_the_antiferromagnetic_optimum_and_gives_the_staggered_momentum_shell():
+    from rgbook import features
+    from rgbook.momentum import circulant, momentum_shell_spectrum, ring_spectrum, staggered_shell_modes
+
+    n, m, r0 = 54, 27, -0.3
+    C = circulant(ring_spectrum(n, r0))
+    lam, vec = np.linalg.eigh(C)
+    top = vec[:, np.argsort(lam)[::-1][:m]].T  # PCA: the m largest variances (gap > 0 for b = 2)
+    Q = staggered_shell_modes(n, m)
+    assert features.largest_principal_angle(top, Q) < 1e-8
+    F = features.receptive_field_features(Q, 2)  # S Pi: kept sites 2j, (-1)^(2j) = 1
+    expected = circulant(momentum_shell_spectrum(ring_spectrum(n, abs(r0)), 2))
+    np.testing.assert_allclose(F @ C @ F.T, expected, atol=1e-12)
+    lam3 = np.sort(np.linalg.eigvalsh(circulant(ring_spectrum(81, r0))))[::-1]
+    assert lam3[26] - lam3[27] < 1e-12  # b = 3: the cut splits a degenerate pair
+    with pytest.raises(ValueError, match="n must be even"):
+        staggered_shell_modes(27, 9)
+
+
+def test_soft_mode_readout_against_sampled_regression_and_its_gauge():
+    from rgbook.momentum import circulant, ring_spectrum, soft_mode_readout
+
+    n, r0 = 12, 0.4
+    C = circulant(ring_spectrum(n, r0))
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((3, n))
+    share, var = soft_mode_readout(C, A)
+    B = rng.standard_normal((3, 3))
+    assert soft_mode_readout(C, B @ A) == pytest.approx((share, var), rel=1e-10)  # gauge-free
+    assert soft_mode_readout(C, np.ones((1, n)))[0] == pytest.approx(1.0, abs=1e-12)  # M itself is a feature
+    x = rng.multivariate_normal(np.zeros(n), C, size=200_000)
+    u, M = x @ A.T, x.mean(axis=1)
+    coef, *_ = np.linalg.lstsq(u, M, rcond=None)
+    assert share == pytest.approx(1 - np.var(M - u @ coef) / np.var(M), abs=0.01)

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from .._protocol import ordinal_word, times_ten
 from ..claims import Claim, Row
 from ..continuous import (
     ChainProjection,
     MarginalProjection,
     PoissonFlow,
+    chain_block_sums,
     chain_decimate_b,
     decodable_share,
     even_poly_moments,
@@ -49,32 +48,40 @@ from ..networks import tanh_reconstruction_loss as reconstruction_loss
 from ..networks import train_tanh_autoencoders as train_autoencoders
 from .nonlinear_features_plots import (
     draw_params,
+    draw_scan,
     feature_table,
     loss_table,
     plot_losses,
     poisson_table,
     projection_table,
     rg_table,
+    scan_table,
 )
 from .nonlinear_features_runs import (
     DATASETS,
-    IDENTITY_THETAS,
     KINDS,
     FeatureStats,
     RGIterates,
     all_feature_stats,
     autoencoders,
+    block_sum_rows,
     block_sums,
     chain_samples,
     feature_stats,
     glue_values,
     interval,
+    literal_ising_rows,
+    literal_phi4_rows,
     plateau,
     plateau_noise,
     raw_chain_projection,
     rg_iterates,
+    rg_rows,
     rg_side,
     sample_phi4_chain,
+    scan_block_sum_rows,
+    scan_glue_values,
+    scan_literal_rows,
     stats_of,
 )
 
@@ -92,6 +99,7 @@ __all__ = [
     "decodable_share",
     "binned_mutual_information",
     "chain_decimate_b",
+    "chain_block_sums",
     "AE_PARAMS",
     "init_autoencoders",
     "encode",
@@ -123,6 +131,7 @@ __all__ = [
     "rg_side",
     "plateau_noise",
     "glue_values",
+    "scan_glue_values",
     "loss_table",
     "feature_table",
     "rg_table",
@@ -131,6 +140,9 @@ __all__ = [
     "plot_losses",
     "draw_params",
     "plot_params",
+    "scan_table",
+    "draw_scan",
+    "plot_scan",
     "FIGURES",
     "CLAIMS",
 ]
@@ -164,6 +176,12 @@ class Protocol:
         Seed-bootstrap resamples and their generator seed.
     poisson_lam, gamma_k, poisson_steps
         The RG side: Poisson rate, Gamma shape, block-sum steps of the Poisson flow.
+    scan_N, scan_bs, scan_seeds, scan_steps, scan_batch_size, scan_data_seed, scan_eval_seed
+        The scan in ``b`` of II.N2a and II.N4a: the :math:`\\phi^4` chain of ``scan_N`` sites, autoencoders
+        ``scan_N -> hidden -> scan_N/b -> hidden -> scan_N`` for each ``b`` in ``scan_bs`` (``lr``, ``n_train``,
+        ``n_eval`` as above), and the generator seeds of their samples.
+    tm_half_width, tm_grid
+        Transfer-operator quadrature of the exact block sums (:func:`rgbook.continuous.chain_block_sums`).
     """
 
     N: int = 27
@@ -187,6 +205,15 @@ class Protocol:
     poisson_lam: float = 1.0
     gamma_k: float = 2.0
     poisson_steps: int = 3
+    scan_N: int = 81
+    scan_bs: tuple[int, ...] = (3, 9, 27)
+    scan_seeds: tuple[int, ...] = tuple(range(5))
+    scan_steps: int = 2500
+    scan_batch_size: int = 256
+    scan_data_seed: int = 410
+    scan_eval_seed: int = 411
+    tm_half_width: float = 6.0
+    tm_grid: int = 241
 
     def smoke(self) -> Protocol:
         """A variant that runs every claim in a few seconds (same code paths, tiny sizes)."""
@@ -201,6 +228,12 @@ class Protocol:
             n_eval=1000,
             n_boot=50,
             poisson_steps=2,
+            scan_N=18,
+            scan_bs=(3, 6),
+            scan_seeds=(0, 1),
+            scan_steps=40,
+            scan_batch_size=64,
+            tm_grid=121,
         )
 
     # numbers of the claims' statements derived from the protocol
@@ -237,6 +270,21 @@ class Protocol:
         return ordinal_word(n) if n > 1 and abs(n * self.plateau_window - 1) < 1e-9 else f"{self.plateau_window:g}"
 
     @property
+    def scan_bs_text(self) -> str:
+        """The scanned block sizes, ``"3, 9, 27"``."""
+        return ", ".join(str(b) for b in self.scan_bs)
+
+    @property
+    def scan_features_text(self) -> str:
+        """Features per scanned block size, ``"27, 9, 3"``."""
+        return ", ".join(str(self.scan_N // b) for b in self.scan_bs)
+
+    @property
+    def scan_n_seeds(self) -> int:
+        """Autoencoders per block size of the scan."""
+        return len(self.scan_seeds)
+
+    @property
     def poisson_block_lam(self) -> float:
         """Rate of the sum of ``b`` Poisson variables, ``b lambda``."""
         return self.b * self.poisson_lam
@@ -259,7 +307,7 @@ class Protocol:
 
 PROTOCOL = Protocol()
 
-FIGURES = ("fig-nonlinear-loss", "fig-nonlinear-params")
+FIGURES = ("fig-nonlinear-loss", "fig-nonlinear-params", "fig-nonlinear-scan")
 
 
 # --------------------------------------------------------------------------------------
@@ -272,182 +320,37 @@ def plot_params(axes, P: Protocol) -> None:
     draw_params(axes, P, tol["II.N2"], tol["II.N3"])
 
 
+def plot_scan(axes, P: Protocol) -> None:
+    r"""The scan in ``b`` (:func:`draw_scan`), with the tolerances of II.N2a."""
+    draw_scan(axes, P, next(c.tolerances for c in CLAIMS if c.id == "II.N2a"))
+
+
 # --------------------------------------------------------------------------------------
 # claims (statements and tolerances committed before the measuring code)
 
 
 def measure_rg(P: Protocol, tol) -> list[Row]:
-    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections.
-
-    Every row checks a statement the chapter proves (closure of Poisson sums, the kurtosis identity, the
-    projection onto the family's boundary): consistency checks, none can fail short of a bug."""
-    flow, laws = rg_side(P)
-    rows = [
-        Row(
-            f"largest |pmf(sum of {P.b} Poisson({P.poisson_lam:g})) - pmf(Poisson({P.b * P.poisson_lam:g}))|",
-            0.0,
-            flow.closure,
-            tol["closure"],
-            "consistency",
-        )
-    ]
-    for n in range(1, P.poisson_steps + 1):
-        for k, name in ((0, "kappa_3/kappa_2^(3/2)"), (1, "kappa_4/kappa_2^2")):
-            rows.append(
-                Row(
-                    f"Poisson block sum, step {n} (rate {P.b**n * P.poisson_lam:g}): {name} vs "
-                    f"(b^n lambda)^({'-1/2' if k == 0 else '-1'})",
-                    float(flow.predicted[n, k]),
-                    float(flow.kappa[n, k]),
-                    tol["flow"],
-                    "consistency",
-                )
-            )
-    rows += [
-        Row(
-            f"even polynomial theta = {th}: |kappa_4 + 4 theta_4 (m_6 m_2 - m_4^2)| / m_2^2",
-            0.0,
-            kurtosis_identity_gap(th),
-            tol["identity"],
-            "consistency",
-        )
-        for th in IDENTITY_THETAS
-    ]
-    for m in laws:
-        inside = -2 < m.excess <= 0
-        rows.append(
-            Row(
-                f"{m.law} (standardized excess {m.excess:g}): unmatched excess kurtosis after projection "
-                f"({'inside the range: 0' if inside else 'outside: all of it'})",
-                0.0 if inside else m.excess,
-                m.unmatched,
-                tol["match"],
-                "consistency",
-            )
-        )
-        if not inside:
-            rows.append(
-                Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"], "consistency")
-            )
-    return rows
-
-
-def _plateau_row(P: Protocol, data: str, tol) -> Row:
-    # the claims presuppose optimal layers: a loss plateau is their precondition (failing it: inconclusive)
-    return Row(
-        f"{data}: largest relative loss change over the last two tenths of training (10 seeds)",
-        0.0,
-        float(plateau(P, data).max()),
-        tol["plateau"],
-        "precondition",
-    )
-
-
-def _bound_rows(P: Protocol, data: str, quantities, tol, maps) -> list[Row]:
-    """Upper 95% seed-bootstrap bound of the mean |q| (networks) or |q| (maps) against the fixed point 0."""
-    rows = []
-    for attr, label, key in quantities:
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            hi = interval(P, data, kind, attr, absolute=True)[2]
-            rows.append(
-                Row(f"{data}, {kind}: upper 95% seed bound of mean |{label}| vs fixed point 0", 0.0, hi, tol[key], role)
-            )
-        for kind, name in maps:
-            rows.append(
-                Row(
-                    f"{data}, {name}: |{label}| vs fixed point 0",
-                    0.0,
-                    abs(interval(P, data, kind, attr)[0]),
-                    tol[key],
-                    "control",
-                )
-            )
-    return rows
+    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections
+    (:func:`~rgbook.chapters.nonlinear_features_runs.rg_rows`; every row a consistency check)."""
+    return rg_rows(P, tol)
 
 
 def measure_literal_phi4(P: Protocol, tol) -> list[Row]:
-    """II.N2: trained features of the phi^4 chain, projected onto its family, against the RG fixed point."""
-    quantities = (
-        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
-        ("chain_K", "K of the phi^4-chain projection", "coupling"),
-        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    rows = [_plateau_row(P, "phi4", tol)]
-    rows += _bound_rows(P, "phi4", quantities, tol, (("block sum", "block-sum map"), ("decimation", "decimation")))
-    raw = raw_chain_projection(P)
-    for name, value, truth in (
-        ("theta_2", raw.theta_2, P.phi4_theta[0]),
-        ("theta_4", raw.theta_4, P.phi4_theta[1]),
-        ("K", raw.K, P.phi4_K),
-    ):
-        rows.append(
-            Row(
-                f"chain projection of the {P.N} raw sites recovers the data's {name}",
-                truth,
-                value,
-                tol["recover"],
-                "consistency",
-            )
-        )
-    return rows
+    """II.N2: trained features of the phi^4 chain, projected onto its family, against the RG fixed point
+    (:func:`~rgbook.chapters.nonlinear_features_runs.literal_phi4_rows`)."""
+    return literal_phi4_rows(P, tol)
 
 
 def measure_literal_ising(P: Protocol, tol) -> list[Row]:
-    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0."""
-    quantities = (
-        ("sign_K", "K of the sign features", "coupling"),
-        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    rows = [_plateau_row(P, "ising", tol)]
-    rows += _bound_rows(
-        P, "ising", quantities, tol, (("block sum", "majority rule (block sums)"), ("decimation", "decimation"))
-    )
-    rows.append(
-        Row(
-            f"decimation: projected K vs artanh(tanh^{P.b} {P.ising_K:g})",
-            float(np.arctanh(np.tanh(P.ising_K) ** P.b)),
-            interval(P, "ising", "decimation", "sign_K")[0],
-            tol["decimation"],
-            "consistency",
-        )
-    )
-    return rows
+    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0
+    (:func:`~rgbook.chapters.nonlinear_features_runs.literal_ising_rows`)."""
+    return literal_ising_rows(P, tol)
 
 
 def measure_block_sum(P: Protocol, tol) -> list[Row]:
-    """II.N4: trained features against the block-sum RG iterate (b = 3)."""
-    comparisons = (
-        ("phi4", "theta_4", "theta_4 of the standardized marginals", "theta4"),
-        ("phi4", "chain_K", "K of the phi^4-chain projection", "coupling"),
-        ("phi4", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
-        ("ising", "sign_K", "K of the sign features (block sum: majority rule)", "coupling"),
-        ("ising", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
-    )
-    rows = []
-    for data, attr, label, key in comparisons:
-        target = interval(P, data, "block sum", attr)[0]
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(
-                Row(
-                    f"{data}, {kind}: seed mean of {label} vs the block-sum map's",
-                    target,
-                    interval(P, data, kind, attr)[0],
-                    tol[key],
-                    role,
-                )
-            )
-    for data in DATASETS:
-        for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            rows.append(
-                Row(
-                    f"{data}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
-                    1.0,
-                    interval(P, data, kind, "info_blocks")[0],
-                    tol["info"],
-                    role,
-                )
-            )
-    return rows
+    """II.N4: trained features against the block-sum RG iterate, b = 3
+    (:func:`~rgbook.chapters.nonlinear_features_runs.block_sum_rows`)."""
+    return block_sum_rows(P, tol)
 
 
 _PAPER_II_MAIN = (
@@ -462,6 +365,34 @@ _NETWORKS = (
     "{protocol.hidden} tanh -> {protocol.N} (b = {protocol.b}; {protocol.n_seeds} seeds, {protocol.steps} Adam steps "
     "of rate {protocol.lr} on minibatches of {protocol.batch_size} of {protocol.n_train_text} samples, all trained "
     "together)"
+)
+
+
+def measure_scan_literal(P: Protocol, tol) -> list[Row]:
+    """II.N2a: the literal claim at every b of the scan, against exact block-sum controls
+    (:func:`~rgbook.chapters.nonlinear_features_runs.scan_literal_rows`)."""
+    return scan_literal_rows(P, tol)
+
+
+def measure_scan_block_sum(P: Protocol, tol) -> list[Row]:
+    """II.N4a: trained features at every b of the scan against the exact block-sum values
+    (:func:`~rgbook.chapters.nonlinear_features_runs.scan_block_sum_rows`)."""
+    return scan_block_sum_rows(P, tol)
+
+
+#: The autoencoders of the scan in b (II.N2a, II.N4a), a piece of their statement templates.
+_SCAN_NETWORKS = (
+    "for each b in ({protocol.scan_bs_text}), autoencoders {protocol.scan_N} -> {protocol.hidden} tanh -> "
+    "{protocol.scan_N}/b linear features ({protocol.scan_features_text}) -> {protocol.hidden} tanh -> "
+    "{protocol.scan_N} ({protocol.scan_n_seeds} seeds, {protocol.scan_steps} Adam steps of rate {protocol.lr} on "
+    "minibatches of {protocol.scan_batch_size} of {protocol.n_train_text} samples)"
+)
+
+#: Exact block-sum values, a piece of the statement templates of II.N2a and II.N4a.
+_EXACT = (
+    "the exact block-sum map (the moments of the {protocol.scan_N}/b block sums of b sites by transfer-operator "
+    "quadrature on {protocol.tm_grid} points of [-{protocol.tm_half_width}, {protocol.tm_half_width}], no sampling, "
+    "projected the same way)"
 )
 
 CLAIMS = (
@@ -602,5 +533,66 @@ CLAIMS = (
         protocol=PROTOCOL,
         figure="fig-nonlinear-params",
         constants=("phi^4", "sqrt(2)", "R^2", "of 1."),
+    ),
+    Claim(
+        id="II.N2a",
+        amends="II.N2",
+        title="phi^4 chain: the literal claim scanned in b at N = 81, against exact block sums",
+        paper="II",
+        reading="L",
+        paper_claim=_PAPER_II_MAIN,
+        statement=(
+            "The literal claim of II.N2 where it can discriminate: on the open phi^4-type chain of II.N2 with N = "
+            "{protocol.scan_N} sites, " + _SCAN_NETWORKS + " reach a loss plateau (relative change of the mean "
+            "minibatch loss between the last two {protocol.plateau_share}s of training at most {plateau}; a "
+            "precondition), and at every b, on {protocol.n_eval_text} fresh samples, the upper end of the 95% "
+            "seed-bootstrap interval is at most {theta4} for the mean theta_4 of the features' standardized marginals "
+            "(receptive-field gauge, as in II.N2; Gaussian fixed point theta_4 = 0), at most {coupling} for the mean "
+            "|K| of the phi^4-chain projection of the standardized features (K* = 0) and at most {kappa} for the mean "
+            "|excess Mardia kurtosis per dimension| (gauge-free). Controls, same bounds: the untrained autoencoders "
+            "and " + _EXACT + " for theta_4 and K (the sampled block sums for Mardia's kurtosis). Consistency: the "
+            "exact block-sum values equal those of the sampled block sums (mean excess kurtosis of the marginals "
+            "within {sample_kappa}, projected K within {sample_K})."
+        ),
+        tolerances={
+            "plateau": 0.01,
+            "theta4": 0.004,
+            "coupling": 0.02,
+            "kappa": 0.07,
+            "sample_kappa": 0.06,
+            "sample_K": 0.03,
+        },
+        chapter=CHAPTER,
+        measure=measure_scan_literal,
+        protocol=PROTOCOL,
+        figure="fig-nonlinear-scan",
+        constants=("phi^4", "95%", "theta_4 = 0", "K* = 0", "-> ", "[-"),
+    ),
+    Claim(
+        id="II.N4a",
+        amends="II.N4",
+        title="trained features follow the exact block-sum flow in b (ours)",
+        paper="II",
+        reading="A",
+        paper_claim=_PAPER_II_MAIN
+        + (
+            " Ours (a stronger reading): the feature layer of b-to-1 autoencoders is one step of block-sum RG, "
+            "i.e. sits at the block-sum iterate rather than at the fixed point."
+        ),
+        statement=(
+            "Ours: at every b of the scan of II.N2a (the same networks; their loss plateau, relative change at most "
+            "{plateau}, is a precondition), the seed means "
+            "of the trained features equal " + _EXACT + " within {theta4} for the mean theta_4 of the standardized "
+            "marginals, within {coupling} for the projected nearest-neighbour K and within {kappa} for the mean "
+            "standardized excess kurtosis of the marginals, and the features keep the block sums: the mean share of "
+            "block-sum variance linearly decodable from them (R^2, gauge-free) is within {info} of 1. Controls: the "
+            "untrained autoencoders, same comparisons."
+        ),
+        tolerances={"plateau": 0.01, "theta4": 0.004, "coupling": 0.02, "kappa": 0.07, "info": 0.05},
+        chapter=CHAPTER,
+        measure=measure_scan_block_sum,
+        protocol=PROTOCOL,
+        figure="fig-nonlinear-scan",
+        constants=("R^2", "of 1.", "[-"),
     ),
 )

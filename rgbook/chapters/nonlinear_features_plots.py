@@ -20,6 +20,8 @@ from .nonlinear_features_runs import (
     plateau,
     rg_iterates,
     rg_side,
+    scan_exact_values,
+    scan_interval,
     stats_of,
 )
 
@@ -257,3 +259,75 @@ def draw_params(axes, P, tol_phi4, tol_ising) -> None:
     )
     ax_s.set(ylabel="$K$ of the sign features", title="Ising chain: sign features ($K^*=0$)")
     ax_s.legend(fontsize="x-small")
+
+
+# --------------------------------------------------------------------------------------
+# the scan in b (II.N2a, II.N4a)
+
+#: Quantities of the scan: attribute, display name.
+_SCAN = (
+    ("theta_4", r"standardized $\theta_4$ of the marginals"),
+    ("chain_K", r"$K$ of the $\phi^4$-chain projection"),
+    ("mardia", "excess Mardia kurtosis per dimension"),
+)
+
+
+def scan_table(P):
+    """Per b of the scan: plateau, and trained / untrained seed means [95% intervals] against the exact block sums."""
+    rows = []
+    for b in P.scan_bs:
+        exact = scan_exact_values(P, b)
+        for attr, name in _SCAN + (("kappa_4", "excess kurtosis of the marginals"), ("info_blocks", "R^2 block sums")):
+            rows.append(
+                {
+                    "b": b,
+                    "features": P.scan_N // b,
+                    "quantity": name.replace("$", "").replace("\\", ""),
+                    "trained": _fmt(*scan_interval(P, b, "trained", attr)),
+                    "untrained": _fmt(*scan_interval(P, b, "untrained", attr)),
+                    "block sums, exact": f"{exact[attr]:.4f}" if attr in exact else "",
+                    "block sums, sampled": f"{scan_interval(P, b, 'block sum', attr)[0]:.4f}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def draw_scan(axes, P, tol) -> None:
+    r"""Trained and untrained features (seed mean, 95 % interval) and the exact block sums against ``b``:
+    :math:`\theta_4`, projected :math:`K` and Mardia excess; grey bands: the tolerances ``tol`` of II.N2a."""
+    bs = np.array(P.scan_bs, dtype=float)
+    for ax, (attr, name), key in zip(axes, _SCAN, ("theta4", "coupling", "kappa")):
+        _band(ax, tol[key])
+        for k, (kind, label) in enumerate((("trained", "trained"), ("untrained", "untrained"))):
+            iv = np.array([scan_interval(P, b, kind, attr) for b in P.scan_bs])
+            marker, color = _STYLE[kind]
+            shift = 1.06 ** (2 * k - 1)
+            ax.errorbar(
+                bs * shift,
+                iv[:, 0],
+                yerr=[iv[:, 0] - iv[:, 1], iv[:, 2] - iv[:, 0]],
+                fmt=marker,
+                color=color,
+                capsize=3,
+                ms=6,
+                label=f"{label} autoencoders",
+            )
+        marker, color = _STYLE["block sum"]
+        if attr == "mardia":
+            ys = [scan_interval(P, b, "block sum", attr)[0] for b in P.scan_bs]
+            ax.plot(bs, ys, marker=marker, color=color, ls="--", label="block sums (sampled)")
+        else:
+            ax.plot(
+                bs,
+                [scan_exact_values(P, b)[attr] for b in P.scan_bs],
+                marker=marker,
+                color=color,
+                ls="--",
+                label="block sums (exact)",
+            )
+        ax.axhline(0.0, color="k", lw=0.8)
+        ax.set_xscale("log")
+        ax.minorticks_off()
+        ax.set_xticks(bs, [str(b) for b in P.scan_bs])
+        ax.set(xlabel=f"block size b (N = {P.scan_N}: N/b features)", ylabel=name)
+    axes[0].legend(fontsize="x-small")

@@ -14,13 +14,16 @@ import numpy as np
 
 from .. import couplings, expfam, ising, rg
 from .._validate import as_real_array
+from ..claims import Row
 from ..continuous import (
     ChainProjection,
     MarginalProjection,
     PoissonFlow,
+    chain_block_sums,
     chain_decimate_b,
     decodable_share,
     excess_mardia_kurtosis,
+    kurtosis_identity_gap,
     poisson_flow,
     project_marginals,
     project_phi4_chain,
@@ -304,4 +307,344 @@ def glue_values(P) -> dict[str, float]:
     out["ising-dec-rg"] = float(np.arctanh(np.tanh(P.ising_K) ** P.b))
     raw = raw_chain_projection(P)
     out["raw-theta2"], out["raw-theta4"], out["raw-K"] = raw.theta_2, raw.theta_4, raw.K
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the scan in b at N = scan_N (II.N2a, II.N4a)
+
+
+@cache
+def scan_samples(P, split: str) -> np.ndarray:
+    """``n_train`` (``"train"``) or ``n_eval`` (``"eval"``) samples of the :math:`\\phi^4` chain of ``scan_N`` sites."""
+    if split not in ("train", "eval"):
+        raise ValueError(f"split must be 'train' or 'eval', got {split!r}")
+    n, seed = (P.n_train, P.scan_data_seed) if split == "train" else (P.n_eval, P.scan_eval_seed)
+    return sample_phi4_chain(P.phi4_theta, P.phi4_K, P.scan_N, n, rng=np.random.default_rng(seed), n_grid=P.n_grid)
+
+
+@cache
+def scan_autoencoders(P, b: int) -> AutoencoderRun:
+    """The scan's autoencoders ``scan_N -> hidden -> scan_N/b -> hidden -> scan_N`` (one per seed)."""
+    return train_autoencoders(
+        scan_samples(P, "train")[None],
+        P.scan_seeds,
+        hidden=P.hidden,
+        m=P.scan_N // b,
+        steps=P.scan_steps,
+        lr=P.lr,
+        batch_size=P.scan_batch_size,
+    )
+
+
+@cache
+def scan_exact(P, b: int):
+    """Exact block sums of ``b`` sites of the scan's chain (:func:`rgbook.continuous.chain_block_sums`), with the
+    chain projection of the standardized block sums: ``(ChainBlockSums, ChainProjection)``."""
+    law = chain_block_sums(P.phi4_theta, P.phi4_K, P.scan_N, b, half_width=P.tm_half_width, n_grid=P.tm_grid)
+    return law, law.chain_projection()
+
+
+@cache
+def scan_stats(P, b: int) -> tuple[FeatureStats, ...]:
+    """:class:`FeatureStats` of the trained and untrained autoencoders (per seed) and of the sampled block sums."""
+    x = scan_samples(P, "eval")
+    run = scan_autoencoders(P, b)
+    out = []
+    for kind, which in (("trained", "trained"), ("untrained", "initial")):
+        params = run.params(which, 0)
+        U = encode(params, x)
+        losses = reconstruction_loss(params, x)
+        out += [feature_stats("phi4", kind, seed, U[s], x, b, losses[s]) for s, seed in enumerate(P.scan_seeds)]
+    out.append(feature_stats("phi4", "block sum", -1, block_sums(x, b), x, b))
+    return tuple(out)
+
+
+def scan_interval(P, b: int, kind: str, attr: str, absolute: bool = False) -> tuple[float, float, float]:
+    """Mean of ``attr`` (or of its absolute value) over one kind of the scan at ``b``, with its 95% seed-bootstrap
+    interval (the point itself for the sampled block sums)."""
+    v = np.array([getattr(s, attr) for s in scan_stats(P, b) if s.kind == kind], dtype=float)
+    return seed_bootstrap(np.abs(v) if absolute else v, P.n_boot, P.boot_seed)
+
+
+def scan_plateau(P, b: int) -> np.ndarray:
+    """:func:`plateau_change` of each seed's recorded losses at ``b``."""
+    return plateau_change(scan_autoencoders(P, b).loss_curves(0), P.plateau_window)
+
+
+def scan_exact_values(P, b: int) -> dict[str, float]:
+    """The exact block-sum map's numbers at ``b`` under the names of :class:`FeatureStats`."""
+    law, proj = scan_exact(P, b)
+    return {"theta_4": law.theta_4, "chain_K": proj.K, "kappa_4": law.excess}
+
+
+def _scan_plateau_rows(P, tol) -> list[Row]:
+    return [
+        Row(
+            f"b = {b}: largest relative loss change over the last two tenths of training ({P.scan_n_seeds} seeds)",
+            0.0,
+            float(scan_plateau(P, b).max()),
+            tol["plateau"],
+            "precondition",
+        )
+        for b in P.scan_bs
+    ]
+
+
+def scan_literal_rows(P, tol) -> list[Row]:
+    """II.N2a: the literal claim at every b of the scan, against exact block-sum controls."""
+    rows = _scan_plateau_rows(P, tol)
+    quantities = (
+        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
+        ("chain_K", "K of the phi^4-chain projection", "coupling"),
+        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
+    for b in P.scan_bs:
+        exact = scan_exact_values(P, b)
+        for attr, label, key in quantities:
+            for kind, role in (("trained", "evidence"), ("untrained", "control")):
+                hi = scan_interval(P, b, kind, attr, absolute=True)[2]
+                rows.append(Row(f"b = {b}, {kind}: upper 95% seed bound of mean |{label}|", 0.0, hi, tol[key], role))
+            if attr in exact:
+                rows.append(Row(f"b = {b}, exact block sums: |{label}|", 0.0, abs(exact[attr]), tol[key], "control"))
+            else:
+                value = abs(scan_interval(P, b, "block sum", attr)[0])
+                rows.append(Row(f"b = {b}, sampled block sums: |{label}|", 0.0, value, tol[key], "control"))
+        for attr, label, key in (("kappa_4", "mean excess kurtosis", "sample_kappa"), ("chain_K", "K", "sample_K")):
+            rows.append(
+                Row(
+                    f"b = {b}: exact block sums' {label} vs the sampled block sums'",
+                    exact[attr],
+                    scan_interval(P, b, "block sum", attr)[0],
+                    tol[key],
+                    "consistency",
+                )
+            )
+    return rows
+
+
+def scan_block_sum_rows(P, tol) -> list[Row]:
+    """II.N4a: trained features at every b of the scan against the exact block-sum values."""
+    rows = _scan_plateau_rows(P, tol)
+    quantities = (
+        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
+        ("chain_K", "K of the phi^4-chain projection", "coupling"),
+        ("kappa_4", "excess kurtosis of the standardized marginals", "kappa"),
+    )
+    for b in P.scan_bs:
+        exact = scan_exact_values(P, b)
+        for attr, label, key in quantities:
+            for kind, role in (("trained", "evidence"), ("untrained", "control")):
+                rows.append(
+                    Row(
+                        f"b = {b}, {kind}: seed mean of {label} vs the exact block sums'",
+                        exact[attr],
+                        scan_interval(P, b, kind, attr)[0],
+                        tol[key],
+                        role,
+                    )
+                )
+        for kind, role in (("trained", "evidence"), ("untrained", "control")):
+            rows.append(
+                Row(
+                    f"b = {b}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
+                    1.0,
+                    scan_interval(P, b, kind, "info_blocks")[0],
+                    tol["info"],
+                    role,
+                )
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# the rows of II.N1-II.N4 (the chapter's measure functions return them)
+
+
+def rg_rows(P, tol) -> list[Row]:
+    """II.N1: Poisson closure and rescaled flow; the even-polynomial kurtosis identity and projections.
+
+    Every row checks a statement the chapter proves (closure of Poisson sums, the kurtosis identity, the
+    projection onto the family's boundary): consistency checks, none can fail short of a bug."""
+    flow, laws = rg_side(P)
+    rows = [
+        Row(
+            f"largest |pmf(sum of {P.b} Poisson({P.poisson_lam:g})) - pmf(Poisson({P.b * P.poisson_lam:g}))|",
+            0.0,
+            flow.closure,
+            tol["closure"],
+            "consistency",
+        )
+    ]
+    for n in range(1, P.poisson_steps + 1):
+        for k, name in ((0, "kappa_3/kappa_2^(3/2)"), (1, "kappa_4/kappa_2^2")):
+            rows.append(
+                Row(
+                    f"Poisson block sum, step {n} (rate {P.b**n * P.poisson_lam:g}): {name} vs "
+                    f"(b^n lambda)^({'-1/2' if k == 0 else '-1'})",
+                    float(flow.predicted[n, k]),
+                    float(flow.kappa[n, k]),
+                    tol["flow"],
+                    "consistency",
+                )
+            )
+    rows += [
+        Row(
+            f"even polynomial theta = {th}: |kappa_4 + 4 theta_4 (m_6 m_2 - m_4^2)| / m_2^2",
+            0.0,
+            kurtosis_identity_gap(th),
+            tol["identity"],
+            "consistency",
+        )
+        for th in IDENTITY_THETAS
+    ]
+    for m in laws:
+        inside = -2 < m.excess <= 0
+        rows.append(
+            Row(
+                f"{m.law} (standardized excess {m.excess:g}): unmatched excess kurtosis after projection "
+                f"({'inside the range: 0' if inside else 'outside: all of it'})",
+                0.0 if inside else m.excess,
+                m.unmatched,
+                tol["match"],
+                "consistency",
+            )
+        )
+        if not inside:
+            rows.append(
+                Row(f"{m.law}: projected theta_4 (boundary of the family)", 0.0, m.theta_4, tol["match"], "consistency")
+            )
+    return rows
+
+
+def _plateau_row(P, data: str, tol) -> Row:
+    # the claims presuppose optimal layers: a loss plateau is their precondition (failing it: inconclusive)
+    return Row(
+        f"{data}: largest relative loss change over the last two tenths of training (10 seeds)",
+        0.0,
+        float(plateau(P, data).max()),
+        tol["plateau"],
+        "precondition",
+    )
+
+
+def _bound_rows(P, data: str, quantities, tol, maps) -> list[Row]:
+    """Upper 95% seed-bootstrap bound of the mean |q| (networks) or |q| (maps) against the fixed point 0."""
+    rows = []
+    for attr, label, key in quantities:
+        for kind, role in (("trained", "evidence"), ("untrained", "control")):
+            hi = interval(P, data, kind, attr, absolute=True)[2]
+            rows.append(
+                Row(f"{data}, {kind}: upper 95% seed bound of mean |{label}| vs fixed point 0", 0.0, hi, tol[key], role)
+            )
+        for kind, name in maps:
+            rows.append(
+                Row(
+                    f"{data}, {name}: |{label}| vs fixed point 0",
+                    0.0,
+                    abs(interval(P, data, kind, attr)[0]),
+                    tol[key],
+                    "control",
+                )
+            )
+    return rows
+
+
+def literal_phi4_rows(P, tol) -> list[Row]:
+    """II.N2: trained features of the phi^4 chain, projected onto its family, against the RG fixed point."""
+    quantities = (
+        ("theta_4", "theta_4 of the standardized marginals", "theta4"),
+        ("chain_K", "K of the phi^4-chain projection", "coupling"),
+        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
+    rows = [_plateau_row(P, "phi4", tol)]
+    rows += _bound_rows(P, "phi4", quantities, tol, (("block sum", "block-sum map"), ("decimation", "decimation")))
+    raw = raw_chain_projection(P)
+    for name, value, truth in (
+        ("theta_2", raw.theta_2, P.phi4_theta[0]),
+        ("theta_4", raw.theta_4, P.phi4_theta[1]),
+        ("K", raw.K, P.phi4_K),
+    ):
+        rows.append(
+            Row(
+                f"chain projection of the {P.N} raw sites recovers the data's {name}",
+                truth,
+                value,
+                tol["recover"],
+                "consistency",
+            )
+        )
+    return rows
+
+
+def literal_ising_rows(P, tol) -> list[Row]:
+    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0."""
+    quantities = (
+        ("sign_K", "K of the sign features", "coupling"),
+        ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
+    rows = [_plateau_row(P, "ising", tol)]
+    rows += _bound_rows(
+        P, "ising", quantities, tol, (("block sum", "majority rule (block sums)"), ("decimation", "decimation"))
+    )
+    rows.append(
+        Row(
+            f"decimation: projected K vs artanh(tanh^{P.b} {P.ising_K:g})",
+            float(np.arctanh(np.tanh(P.ising_K) ** P.b)),
+            interval(P, "ising", "decimation", "sign_K")[0],
+            tol["decimation"],
+            "consistency",
+        )
+    )
+    return rows
+
+
+def block_sum_rows(P, tol) -> list[Row]:
+    """II.N4: trained features against the block-sum RG iterate (b = 3)."""
+    comparisons = (
+        ("phi4", "theta_4", "theta_4 of the standardized marginals", "theta4"),
+        ("phi4", "chain_K", "K of the phi^4-chain projection", "coupling"),
+        ("phi4", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
+        ("ising", "sign_K", "K of the sign features (block sum: majority rule)", "coupling"),
+        ("ising", "mardia", "excess Mardia kurtosis per dimension", "kappa"),
+    )
+    rows = []
+    for data, attr, label, key in comparisons:
+        target = interval(P, data, "block sum", attr)[0]
+        for kind, role in (("trained", "evidence"), ("untrained", "control")):
+            rows.append(
+                Row(
+                    f"{data}, {kind}: seed mean of {label} vs the block-sum map's",
+                    target,
+                    interval(P, data, kind, attr)[0],
+                    tol[key],
+                    role,
+                )
+            )
+    for data in DATASETS:
+        for kind, role in (("trained", "evidence"), ("untrained", "control")):
+            rows.append(
+                Row(
+                    f"{data}, {kind}: mean share of block-sum variance decodable from the features (R^2)",
+                    1.0,
+                    interval(P, data, kind, "info_blocks")[0],
+                    tol["info"],
+                    role,
+                )
+            )
+    return rows
+
+
+def scan_glue_values(P) -> dict[str, float]:
+    """The numbers the scan's prose quotes, by glue name (``scan-b{b}-{attr}-{kind}``, exact values as
+    ``-exact``, the largest plateau change as ``scan-b{b}-plateau``)."""
+    out = {}
+    for b in P.scan_bs:
+        for attr, value in scan_exact_values(P, b).items():
+            out[f"scan-b{b}-{attr.replace('_', '')}-exact"] = float(value)
+        for kind in ("trained", "untrained", "block sum"):
+            for attr in ("theta_4", "chain_K", "kappa_4", "mardia", "info_blocks"):
+                key = f"scan-b{b}-{attr.replace('_', '')}-{kind.replace(' ', '-')}"
+                out[key], out[key + "-lo"], out[key + "-hi"] = scan_interval(P, b, kind, attr)
+        out[f"scan-b{b}-plateau"] = float(scan_plateau(P, b).max())
     return out
