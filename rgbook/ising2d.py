@@ -736,6 +736,22 @@ def block_table(block_map) -> np.ndarray:
     return block_linear_threshold(BLOCK_STATES, block_map)[:, 0, 0]
 
 
+def odd_block_tables() -> np.ndarray:
+    """Every 2x2 block map that is odd under a global spin flip and maps the all-up block to +1: (128, 16) int8.
+
+    Flipping all four spins takes state i of :data:`BLOCK_STATES` to 15 - i, so an odd table has
+    t[15 - i] = -t[i]; with t[15] = +1 the seven pairs (i, 15 - i), i = 1..7, are free. Row j sets t[i] = +1
+    exactly when bit i - 1 of j is set. Among them are the majority rule (any tie-break), decimation and
+    every oriented linear threshold map of a block."""
+    j = np.arange(128)[:, None]
+    free = np.where((j >> np.arange(7)) & 1, 1, -1)  # (128, 7): t[1..7]
+    t = np.empty((128, 16), dtype=np.int8)
+    t[:, 15], t[:, 0] = 1, -1
+    t[:, 1:8] = free
+    t[:, 8:15] = -free[:, ::-1]  # t[15 - i] = -t[i] for i = 1..7
+    return t
+
+
 def block_state_index(spins) -> np.ndarray:
     """Index (0..15) in :data:`BLOCK_STATES` of every 2x2 block of ``spins`` (..., L, L), int64 (..., L/2, L/2)."""
     bits = (np.asarray(spins) > 0).view(np.uint8)

@@ -529,3 +529,16 @@ def test_sw_sweep_equals_the_scipy_route_bit_for_bit():
         scipy_sweep(b, rb)
     np.testing.assert_array_equal(a, b)
     assert ra.random() == rb.random()
+
+
+def test_odd_block_tables_are_all_odd_oriented_maps():
+    tables = I2.odd_block_tables()
+    assert tables.shape == (128, 16) and len({tuple(t) for t in tables}) == 128
+    flipped = I2.block_state_index(-I2.BLOCK_STATES)[:, 0, 0]  # index of the flipped state, by the block maps
+    assert np.all(tables[:, flipped] == -tables) and np.all(tables[:, 15] == 1)
+    # every odd, oriented table by brute force over all 2^16 tables is in the list
+    everything = ((np.arange(2**16)[:, None] >> np.arange(16)) & 1) * 2 - 1
+    odd = everything[np.all(everything[:, flipped] == -everything, axis=1) & (everything[:, 15] == 1)]
+    assert {tuple(t) for t in odd} == {tuple(t) for t in tables}
+    for name in ("majority", "decimation"):
+        assert any(np.array_equal(t, I2.block_table(name)) for t in tables)

@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 
 from .. import ising2d
+from ..ising2d_learning import is_majority_rule
 from . import ising2d_critical as critical
 
 #: The maps of the chapter: trained methods (one map per seed) and hand-made controls.
@@ -198,14 +199,53 @@ def exponent_value(P, which: str, sector: str, name: str, n: int, k: int | None 
 
 
 def timings(P) -> dict[str, tuple[float, float]]:
-    """Wall and CPU seconds of training the maps, of the main ensembles and of the L = big_L ensembles (the CPU
-    seconds of this single-threaded process are what a machine shared with other jobs does not inflate)."""
-    ms, main, big = map_set(P), run_ensembles(P), run_ensembles(P, "big")
+    """Wall and CPU seconds of training the maps, of the main ensembles, of the L = big_L ensembles and of the
+    ensembles of every odd table (the CPU seconds of this single-threaded process are what a machine shared with
+    other jobs does not inflate)."""
+    ms, main, big, tab = map_set(P), run_ensembles(P), run_ensembles(P, "big"), run_tables(P)
     return {
         "training": (ms.seconds, ms.cpu_seconds),
         "main ensembles": (main.seconds, main.cpu_seconds),
         "big ensembles": (big.seconds, big.cpu_seconds),
+        "odd-table ensembles": (tab.seconds, tab.cpu_seconds),
     }
+
+
+@dataclass(frozen=True)
+class TableExponents:
+    """y_h of every odd, oriented 2x2 truth table (:func:`rgbook.ising2d.odd_block_tables`): ``tables`` (128, 16),
+    ``majority`` (128,) whether each is a majority rule up to ties, ``y`` and ``err`` (128, steps) at steps
+    1->2, 2->3 (the claim steps), and ``seconds`` the wall time of the ensembles."""
+
+    tables: np.ndarray
+    majority: np.ndarray
+    y: np.ndarray
+    err: np.ndarray
+    seconds: float
+    cpu_seconds: float
+
+    @property
+    def deviation(self) -> np.ndarray:
+        """Per table, the larger |y_h - 15/8| over the steps (NaN counts as infinitely far)."""
+        d = np.abs(self.y - YH)
+        return np.where(np.isfinite(d), d, np.inf).max(axis=1)
+
+
+@cache
+def run_tables(P) -> TableExponents:
+    """Every odd, oriented truth table through the odd-operator MCRG on the ``table_ensembles``."""
+    tables = ising2d.odd_block_tables()
+    names = tuple(f"table/{j}" for j in range(len(tables)))
+    maps = MapSet(names, tables, np.zeros((0, 1, 1)), np.zeros((0, 1), dtype=int), 2, 0.0)
+    ens = _run_ensembles(
+        maps, P.L, P.n_levels, P.table_ensembles, P.table_chains, P.table_sweeps, P.burn, P.groups, 0, P.n_odd
+    )
+    steps = claim_steps(P)
+    est = [ising2d.mcrg_eigenvalue(ens.moments, n, np.arange(P.n_odd), centred=False) for n in steps]
+    majority = np.array([is_majority_rule(t) for t in tables])
+    y = np.stack([e.y for e in est], axis=1)
+    err = np.stack([e.err for e in est], axis=1)
+    return TableExponents(tables, majority, y, err, ens.seconds, ens.cpu_seconds)
 
 
 def claim_steps(P) -> list[int]:
