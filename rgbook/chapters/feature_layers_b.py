@@ -26,7 +26,8 @@ class ReadingB:
     ``n_train`` samples; feature cumulants from ``n_eval`` samples at each task's evaluation parameter
     (seed from ``eval_seed``). At the sizes ``many_Ns`` the linear tasks train ``many_seeds`` (the
     claims' seeds, with ``n_boot`` bootstrap resamples, seed ``boot_seed``), and the ``bayes_tasks``
-    also train the heads of random frozen layers of those seeds."""
+    also train the heads of random frozen layers of those seeds. The amendments II.B2a and II.B2b retrain the
+    linear tasks at ``many_Ns`` on ``n_train_per_site`` times ``N`` samples (the rest as above)."""
 
     Ns: tuple[int, ...] = (4, 8, 16, 32, 64)
     M: int = 4
@@ -43,6 +44,12 @@ class ReadingB:
     bayes_tasks: tuple[str, ...] = ("poisson", "bernoulli")
     n_boot: int = 1000
     boot_seed: int = 0
+    n_train_per_site: int = 512
+
+    @property
+    def scaled_n_train_text(self) -> str:
+        """The training-set sizes of the amendments II.B2a and II.B2b, ``"8192 at N = 16 and 32768 at N = 64"``."""
+        return " and ".join(f"{self.n_train_per_site * N} at N = {N}" for N in self.many_Ns)
 
     @property
     def n_many_seeds(self) -> int:
