@@ -46,6 +46,16 @@ from .feature_layers_a import (
     random_stack_table,
     stack_table,
 )
+from .feature_layers_amended import (
+    LayerStep,
+    ScaledResult,
+    exact_two_point_rates,
+    layer_steps,
+    scaled_intervals,
+    scaled_results,
+    scaled_table,
+    steps_table,
+)
 from .feature_layers_b import (
     NetworkResult,
     Rate,
@@ -111,6 +121,14 @@ __all__ = [
     "tasks_table",
     "plot_stack_flow",
     "plot_size",
+    "LayerStep",
+    "ScaledResult",
+    "exact_two_point_rates",
+    "layer_steps",
+    "scaled_intervals",
+    "scaled_results",
+    "scaled_table",
+    "steps_table",
     "FIGURES",
     "CLAIMS",
 ]
@@ -196,22 +214,22 @@ def measure_units(P: Protocol, tol) -> list[Row]:
 
 def measure_steps(P: Protocol, tol) -> list[Row]:
     """II.Ab: II.Aa with (ii) as one RG step per layer, q_l = r_l / r_b(r_(l-1)) from the layer's own input."""
-    raise NotImplementedError("II.Ab is registered; its measuring code comes in a later commit")
+    return _rows.steps_rows(P, tol)
 
 
 def measure_gaussianity_exact(P: Protocol, tol) -> list[Row]:
     """II.B1a: II.B1 with every unit's cumulants exact (the Bernoulli chain's by its transfer matrix)."""
-    raise NotImplementedError("II.B1a is registered; its measuring code comes in a later commit")
+    return _rows.gaussianity_exact_rows(P, tol)
 
 
 def measure_span_scaled(P: Protocol, tol) -> list[Row]:
     """II.B2a: block-sum overlap of layers trained on n_train_per_site x N samples."""
-    raise NotImplementedError("II.B2a is registered; its measuring code comes in a later commit")
+    return _rows.span_scaled_rows(P, tol)
 
 
 def measure_bayes_scaled(P: Protocol, tol) -> list[Row]:
     """II.B2b: test RMSE of regressors trained on n_train_per_site x N samples against the exact Bayes estimator."""
-    raise NotImplementedError("II.B2b is registered; its measuring code comes in a later commit")
+    return _rows.bayes_scaled_rows(P, tol)
 
 
 _PAPER_II_MAIN = (

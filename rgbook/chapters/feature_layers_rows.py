@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..claims import Row
 from ..stats import seed_interval
 from .feature_layers_a import BLOCK_SUM, TRAINED_RF, even_poly_features, gaussian_stack, random_stack
+from .feature_layers_amended import exact_two_point_rates, layer_steps, scaled_intervals
 from .feature_layers_b import (
     _linear,
     _linear_iid,
@@ -287,3 +288,170 @@ def units_rows(P, tol) -> list[Row]:
 def _short(x: float) -> str:
     """A tolerance as a reader writes it: 1e-6, 0.02."""
     return f"{x:g}".replace("e-0", "e-").replace("e+0", "e+")
+
+
+def _control(quantity: str, iv, predicted: float, tol: float) -> Row:
+    """A control row with its seed interval (it decides only when the whole interval is inside or outside)."""
+    return Row(quantity, predicted, iv.mean, tol, role="control", lo=iv.lo, hi=iv.hi)
+
+
+def steps_rows(P, tol) -> list[Row]:
+    """II.Ab: II.Aa's rows (i) and (iii), with (ii) as each layer's step q_l = r_l / r_b(r_(l-1))."""
+    A = P.a
+    rows = []
+    steps = {(s.r0, s.level): s for s in layer_steps(A)}
+    for r in A.rs:
+        for lev, rnd in zip(gaussian_stack(A, r), random_stack(A, r)):
+            tag = f"r_0={r}, level {lev.level}"
+            ey = lev.eckart_young_loss
+            loss = seed_interval(rnd.loss_ratio, A.n_boot, A.boot_seed)
+            step = steps[r, lev.level]
+            q = step.random_interval(A)
+            rows += [
+                Row(
+                    f"(i) best trained loss vs Eckart-Young minimum ({tag}; tol relative {_short(tol['loss'])})",
+                    ey,
+                    lev.best_loss,
+                    tol["loss"] * ey,
+                ),
+                _control(
+                    f"(i) random maps' loss / Eckart-Young, seed mean [95% interval] ({loss.n} seeds; {tag})",
+                    loss,
+                    1.0,
+                    tol["loss"],
+                ),
+                Row(
+                    f"(ii) trained layer's step q_l = r_l / r_3(r_(l-1)) ({tag}; rf gauge)",
+                    1.0,
+                    step.trained,
+                    tol["step"],
+                ),
+                _control(
+                    f"(ii) random maps' step q_l, seed mean [95% interval] ({q.n} of {step.random.size} seeds with "
+                    f"|r_(l-1)| < 1/2; {tag}; rf gauge)",
+                    q,
+                    1.0,
+                    tol["step"],
+                ),
+                Row(
+                    f"(ii) decimation layer's step q_l ({tag})",
+                    1.0,
+                    step.decimation,
+                    tol["decimation"],
+                    role="consistency",
+                ),
+            ]
+    return rows + [r for r in reconstruction_rows(P, {**tol, "ratio": tol["step"]}) if r.quantity.startswith("(iii)")]
+
+
+def gaussianity_exact_rows(P, tol) -> list[Row]:
+    """II.B1a: II.B1's rows with every unit's kappa_4 exact (the chain's by its transfer matrix)."""
+    rows = []
+    for r in exact_two_point_rates(P.b):
+        iv = r.interval
+        where = f"{r.task}, N = {r.N1} -> {r.N2}, {r.route}, {iv.n} seeds"
+        if r.mode == "trained":
+            rows.append(
+                Row(
+                    f"trained units: exponent p of kappa_4^std ~ N^p, interval end farthest from -1 ({where})",
+                    -1.0,
+                    iv.far(-1.0),
+                    tol["exponent"],
+                )
+            )
+        elif r.mode == "random" and (r.task == "poisson" or not _linear_iid(r.task)):
+            label = "i.i.d. tasks" if _linear_iid(r.task) else r.task
+            rows.append(
+                _control(
+                    f"random frozen layers: exponent p, seed mean [95% interval] ({label}, N = {r.N1} -> {r.N2}, "
+                    f"{r.route}, {iv.n} seeds)",
+                    iv,
+                    -1.0,
+                    tol["exponent"],
+                )
+            )
+        elif r.mode == "selection" and r.task in ("poisson", "bernoulli_chain"):
+            label = "i.i.d. tasks" if _linear_iid(r.task) else r.task
+            rows.append(
+                Row(
+                    f"selection layer (decimation): exponent p ({label}, N = {r.N1} -> {r.N2}, {r.route})",
+                    -1.0,
+                    iv.mean,
+                    tol["exponent"],
+                    role="control",
+                )
+            )
+    return rows
+
+
+def span_scaled_rows(P, tol) -> list[Row]:
+    """II.B2a: block-sum overlap of layers trained on n_train_per_site x N samples; frozen layers as controls."""
+    B = P.b
+    ov = scaled_intervals(B, "overlap")
+    frozen = overlap_intervals(B)
+    rows = []
+    for task in B.tasks:
+        if not _linear(task):
+            continue
+        for N in B.many_Ns:
+            iv = ov[task, N, "trained"]
+            rows.append(
+                Row(
+                    f"{task}, N={N} ({B.n_train_per_site * N} training samples): block-sum overlap |P_W 1|^2/N of "
+                    f"the trained layer, lower interval end ({iv.n} seeds)",
+                    1.0,
+                    iv.lo,
+                    tol["overlap"],
+                )
+            )
+    for N in B.many_Ns:
+        iv = frozen["poisson", N, "random"]
+        rows.append(
+            _control(
+                f"random frozen layers, N={N}: block-sum overlap, seed mean [95% interval] ({iv.n} seeds; the same "
+                "weights for every linear task)",
+                iv,
+                1.0,
+                tol["overlap"],
+            )
+        )
+        rows.append(
+            Row(
+                f"selection layer, N={N}: block-sum overlap (= M/N)",
+                1.0,
+                frozen["poisson", N, "selection"].mean,
+                tol["overlap"],
+                role="control",
+            )
+        )
+    return rows
+
+
+def bayes_scaled_rows(P, tol) -> list[Row]:
+    """II.B2b: test RMSE over the exact Bayes estimator's, regressors trained on n_train_per_site x N samples."""
+    B = P.b
+    bi = scaled_intervals(B, "bayes")
+    rows = []
+    for task in B.bayes_tasks:
+        for N in B.many_Ns:
+            iv = bi[task, N, "trained"]
+            rows.append(
+                Row(
+                    f"{task}, N={N} ({B.n_train_per_site * N} training samples): trained test RMSE / exact Bayes "
+                    f"estimator's on the same test set, upper interval end ({iv.n} seeds)",
+                    1.0,
+                    iv.hi,
+                    tol["bayes"],
+                )
+            )
+            iv = bi[task, N, "random"]
+            rows.append(
+                _control(
+                    f"{task}, N={N}: random frozen layer with trained head, RMSE / Bayes, seed mean [95% interval] "
+                    f"({iv.n} seeds)",
+                    iv,
+                    1.0,
+                    tol["bayes"],
+                )
+            )
+    return rows
