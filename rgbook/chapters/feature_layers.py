@@ -68,7 +68,6 @@ from .feature_layers_b import (
     network_results,
     network_table,
     overlap_intervals,
-    plot_size,
     rates,
     rates_table,
     span_table,
@@ -79,6 +78,7 @@ from .feature_layers_b import (
     units_table,
     untrained_layers,
 )
+from .feature_layers_b_plots import plot_size
 
 __all__ = [
     "CHAPTER",
