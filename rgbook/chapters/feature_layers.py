@@ -49,6 +49,7 @@ from .feature_layers_a import (
 from .feature_layers_amended import (
     LayerStep,
     ScaledResult,
+    exact_rates_table,
     exact_two_point_rates,
     layer_steps,
     scaled_intervals,
@@ -123,6 +124,7 @@ __all__ = [
     "plot_size",
     "LayerStep",
     "ScaledResult",
+    "exact_rates_table",
     "exact_two_point_rates",
     "layer_steps",
     "scaled_intervals",

@@ -206,3 +206,21 @@ def scaled_table(P: ReadingB):
                 }
             )
     return pd.DataFrame(rows)
+
+
+def exact_rates_table(P: ReadingB):
+    """:func:`exact_two_point_rates` as a display table (mean and 95 % seed interval of p)."""
+    names = {"trained": "trained", "random": "random (frozen)", "selection": "selection = decimation"}
+    return pd.DataFrame(
+        [
+            {
+                "task": r.task,
+                "layer": names[r.mode],
+                "route": r.route,
+                "sizes": f"{r.N1} -> {r.N2}",
+                "seeds": r.interval.n,
+                "p (95% interval)": r.interval.text(".3f"),
+            }
+            for r in exact_two_point_rates(P)
+        ]
+    )
