@@ -82,3 +82,15 @@ def test_block_sum_chain_rate_from_exact_cumulants_is_near_minus_one():
 
     y = [_y_exact(features.control_regressor("bernoulli_chain", n, "block_sum")) for n in (16, 64)]
     assert np.log(y[1] / y[0]) / np.log(4) == pytest.approx(-1.0, abs=0.03)
+
+
+def test_amendments_reuse_the_chapter_networks():
+    """II.B1a and II.B2a/b take the networks of network_results from the cache: nothing trains twice."""
+    from rgbook.chapters.feature_layers_b import trained_networks
+
+    P = ch.PROTOCOL.smoke().b
+    ch.network_results(P)
+    misses = trained_networks.cache_info().misses
+    ch.exact_two_point_rates(P)
+    ch.scaled_results(P)
+    assert trained_networks.cache_info().misses == misses

@@ -103,7 +103,7 @@ def exact_two_point_rates(P: ReadingB) -> tuple[TwoPointRate, ...]:
     """Two-point rates between the sizes of ``many_Ns`` from exact unit cumulants, per linear non-Gaussian task:
     trained networks of ``many_seeds`` (:func:`trained_networks`), random frozen layers of the same seeds, and the
     selection layer."""
-    nets = trained_networks(P)
+    nets = trained_networks(P, False)  # the cache key of network_results(P): the same networks, trained once
     N1, N2 = P.many_Ns[0], P.many_Ns[-1]
     out = []
     for task in P.tasks:
@@ -154,7 +154,7 @@ def scaled_results(P: ReadingB) -> tuple[ScaledResult, ...]:
         runs = [(t, "trained", s) for t in tasks for s in P.many_seeds]
         controls = [(t, "random", s) for t in tasks if t in P.bayes_tasks for s in P.many_seeds]
         if n == P.n_train:
-            nets = trained_networks(P)
+            nets = trained_networks(P, False)  # the cache key of network_results(P): the same networks, trained once
             regs = [nets[t, N, m, s] for t, m, s in runs + controls]
         else:
             kw = dict(M=P.M, n_train=n, steps=P.steps, batch_size=P.batch_size)
