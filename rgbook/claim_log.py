@@ -678,6 +678,14 @@ LOG: dict[str, tuple[Change, ...]] = {
             "rendered text is unchanged (merged beside the restored originals and their amendments)",
             fingerprint="ceff10b128f1",
         ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "its part (ii) compares r_l with the RG iterate r_b^l(r) by a relative tolerance, which compounds the "
+            "level-1 miss into the tiny level-2 numbers (r_l / r_b^l = 258 at r = 0.3): the comparison lives on as "
+            "II.Ab, each layer's step q_l = r_l / r_b(r_(l-1)) from its own input",
+            amendment="II.Ab",
+        ),
     ),
     "II.B1": (
         Change(
@@ -687,6 +695,14 @@ LOG: dict[str, tuple[Change, ...]] = {
             "rendered text is unchanged",
             fingerprint="8d6ea0a2f62b",
         ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "the Bernoulli chain's unit kurtosis came from one evaluation sample shared by all ten seeds, so its "
+            "sampling error (sd of p about 0.1) was missing from the seed interval: the claim lives on as II.B1a "
+            "with every unit's cumulants exact (transfer matrix of the chain)",
+            amendment="II.B1a",
+        ),
     ),
     "II.B2": (
         Change(
@@ -695,6 +711,21 @@ LOG: dict[str, tuple[Change, ...]] = {
             "protocol numbers in the statement now read from the protocol ({protocol.NAME} fields); the "
             "rendered text is unchanged",
             fingerprint="3d5efc3cd26e",
+        ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "the Bernoulli N = 64 Bayes-ratio row failed by 0.0014 while 4 times the training data brings the ratio "
+            "to 1.021 and 4 times the steps on the same data to 1.064 (the feature weights over-fit a fixed "
+            "training set): the span part lives on as II.B2a and the optimality part as II.B2b, both trained on "
+            "samples growing with N",
+            amendment="II.B2a",
+        ),
+        Change(
+            "2026-12-07",
+            "amendment",
+            "the optimality part, separated from the span part, with training samples growing with N (see II.B2a)",
+            amendment="II.B2b",
         ),
     ),
     "II.B3": (

@@ -68,6 +68,7 @@ __all__ = [
     "feature_values",
     "standardized_cumulants",
     "exact_feature_kurtosis_ratio",
+    "exact_feature_cumulants",
     "block_sum_overlap",
     "span_unit_weights",
 ]
@@ -662,6 +663,26 @@ def exact_feature_kurtosis_ratio(reg: ParameterRegressor) -> np.ndarray:
         raise ValueError("exact cumulants need a linear feature layer on the data (this network has a hidden layer)")
     W = reg.params["W"]
     return (W**4).sum(axis=1) / (W**2).sum(axis=1) ** 2
+
+
+def exact_feature_cumulants(reg: ParameterRegressor, eta=None) -> np.ndarray:
+    r"""Exact :math:`\kappa_1..\kappa_4` of each unit of a linear feature layer on its task's data at natural
+    parameter ``eta`` (default: the task's evaluation parameter ``eta_eval``), shape ``(units, 4)``.
+
+    Discrete families (Bernoulli, Poisson), i.i.d. or on the open chain of coupling ``task.K``:
+    :func:`rgbook.expfam.chain_linear_cumulants` (the transfer matrix; for i.i.d. data the cumulants add
+    over sites). The bias ``c`` enters :math:`\kappa_1` only. Raises for hidden-layer networks and for
+    continuous families.
+    """
+    if "V" in reg.params:
+        raise ValueError("exact cumulants need a linear feature layer on the data (this network has a hidden layer)")
+    task = _as_task(reg.task)
+    if task.family not in BAYES_FAMILIES:
+        raise ValueError(f"exact chain cumulants need a discrete family {BAYES_FAMILIES}, got {task.family!r}")
+    eta = task.natural(task.eta_eval) if eta is None else eta
+    kappa = expfam.chain_linear_cumulants(task.fam(), eta, task.K, reg.params["W"])
+    kappa[:, 0] += reg.params["c"]
+    return kappa
 
 
 def span_unit_weights(reg: ParameterRegressor) -> np.ndarray:

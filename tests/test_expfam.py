@@ -158,3 +158,68 @@ def test_bad_parameters_raise_value_error(call):
 def test_sample_chain_rejects_non_family():
     with pytest.raises(TypeError):
         expfam.sample_chain("gaussian", [0.0, -0.5], 0.1, 4, 10, rng=0)
+
+
+def _brute_chain_cumulants(values, logh, eta, K, w):
+    """Cumulants of u = w.x on the open chain by enumerating every configuration (support ``values``)."""
+    X = np.array(list(itertools.product(values, repeat=len(w))), dtype=float)
+    lp = (X * eta + logh(X)).sum(1) + K * (X[:, :-1] * X[:, 1:]).sum(1)
+    p = np.exp(lp - lp.max())
+    p /= p.sum()
+    u = X @ w
+    mu = p @ u
+    c = u - mu
+    m2, m3, m4 = p @ c**2, p @ c**3, p @ c**4
+    return np.array([mu, m2, m3, m4 - 3 * m2**2])
+
+
+@pytest.mark.parametrize("K", [0.5, -0.7, 0.0])
+def test_chain_linear_cumulants_match_enumeration_bernoulli(K):
+    rng = np.random.default_rng(3)
+    W = rng.normal(size=(3, 8))
+    got = expfam.chain_linear_cumulants(expfam.family("bernoulli"), [-1.0], K, W)
+    want = np.array([_brute_chain_cumulants([0, 1], np.zeros_like, -1.0, K, w) for w in W])
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-13)
+    one = expfam.chain_linear_cumulants(expfam.family("bernoulli"), [-1.0], K, W[0])
+    np.testing.assert_allclose(one, want[0], rtol=1e-10, atol=1e-13)
+
+
+def test_chain_linear_cumulants_match_enumeration_poisson():
+    w = np.array([0.7, -0.2, 1.1])
+    eta, K = np.log(0.4), -0.3
+    # enumeration on 0..15 (the tail beyond is below 1e-16 at these rates)
+    want = _brute_chain_cumulants(np.arange(16), lambda X: -gammaln(X + 1), eta, K, w)
+    got = expfam.chain_linear_cumulants(expfam.family("poisson"), [eta], K, w)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+def test_chain_linear_cumulants_iid_closed_form():
+    """K = 0: cumulants add over independent sites, kappa_n(u) = sum_i w_i^n kappa_n(x)."""
+    w = np.random.default_rng(4).normal(size=64)
+    p = 1 / (1 + np.e)  # eta = -1
+    kx = expfam.cumulants("bernoulli", {"p": p})
+    got = expfam.chain_linear_cumulants(expfam.family("bernoulli"), [-1.0], 0.0, w)
+    np.testing.assert_allclose(got, [np.sum(w**n) * kx[n - 1] for n in range(1, 5)], rtol=1e-11)
+    lam = 2.0
+    got = expfam.chain_linear_cumulants(expfam.family("poisson"), [np.log(lam)], 0.0, w)
+    np.testing.assert_allclose(got, [lam * np.sum(w**n) for n in range(1, 5)], rtol=1e-9)
+
+
+def test_chain_linear_cumulants_errors_name_their_argument():
+    with pytest.raises(ValueError, match="fam must be a discrete family"):
+        expfam.chain_linear_cumulants(expfam.family("gamma"), [1.0, -1.0], 0.0, np.ones(3))
+    with pytest.raises(ValueError, match="K must be <= 0"):
+        expfam.chain_linear_cumulants(expfam.family("poisson"), [0.0], 0.1, np.ones(3))
+    with pytest.raises(ValueError, match="w must have shape"):
+        expfam.chain_linear_cumulants(expfam.family("bernoulli"), [0.0], 0.1, np.ones((2, 2, 2)))
+
+
+def test_logsumexp_axis0_equals_scipy_to_the_last_bit():
+    """The chain sampler's forward messages: the same numbers as scipy.special.logsumexp (ties included)."""
+    from scipy.special import logsumexp
+
+    rng = np.random.default_rng(0)
+    for shape in [(2, 2), (3, 5), (40, 40), (800, 800)]:
+        a = rng.normal(size=shape) * 30
+        a[0, 0] = a[1, 0]  # a tie at the maximum of some column
+        assert np.array_equal(expfam._logsumexp_axis0(a), logsumexp(a, axis=0)), shape

@@ -61,3 +61,36 @@ def test_block_sum_two_point_rate_is_minus_one(N):
         for n in (N, 4 * N)
     ]
     assert np.log(rho[1] / rho[0]) / np.log(4) == pytest.approx(-1.0, abs=1e-12)
+
+
+def test_layer_step_is_one_for_a_decimation_step_and_undefined_outside_the_chain():
+    """q = r_out / r_b(r_in): 1 when r_out is one decimation step of r_in; NaN where |r_in| >= 1/2."""
+    from rgbook import rg
+    from rgbook.chapters.feature_layers_amended import _step
+
+    r_in = np.array([0.3, -0.2, 0.45, 0.6])
+    r_out = np.array([rg.gaussian_chain_ratio_map_b(r, 3) if abs(r) < 0.5 else 0.1 for r in r_in])
+    q = _step(r_out, r_in, 3)
+    np.testing.assert_allclose(q[:3], 1.0, rtol=1e-14)
+    assert np.isnan(q[3])
+
+
+def test_block_sum_chain_rate_from_exact_cumulants_is_near_minus_one():
+    """The block sum on the Bernoulli chain: exact kappa_4^std falls as N^-1 up to boundary terms of order 1/N."""
+    from rgbook import features
+    from rgbook.chapters.feature_layers_amended import _y_exact
+
+    y = [_y_exact(features.control_regressor("bernoulli_chain", n, "block_sum")) for n in (16, 64)]
+    assert np.log(y[1] / y[0]) / np.log(4) == pytest.approx(-1.0, abs=0.03)
+
+
+def test_amendments_reuse_the_chapter_networks():
+    """II.B1a and II.B2a/b take the networks of network_results from the cache: nothing trains twice."""
+    from rgbook.chapters.feature_layers_b import trained_networks
+
+    P = ch.PROTOCOL.smoke().b
+    ch.network_results(P)
+    misses = trained_networks.cache_info().misses
+    ch.exact_two_point_rates(P)
+    ch.scaled_results(P)
+    assert trained_networks.cache_info().misses == misses

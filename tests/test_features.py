@@ -287,3 +287,24 @@ def test_span_unit_weights_is_the_projection_of_the_uniform_vector():
     W2 = np.vstack([np.ones(N), W[1:]])  # uniform vector in the span: the unit is the block sum
     reg2 = features.ParameterRegressor("poisson", N, "random", {"W": W2, "c": np.zeros(M)}, 0.0, 0)
     np.testing.assert_allclose(features.span_unit_weights(reg2), np.ones(N), atol=1e-12)
+
+
+def test_exact_feature_cumulants_chain_against_samples_and_iid_ratio():
+    """The chain units' exact cumulants agree with a large sample; for i.i.d. data the standardized kappa_4 is
+    rho times the datum's (the route of exact_feature_kurtosis_ratio)."""
+    reg = features.control_regressor("bernoulli_chain", 12, "random", seed=5)
+    task = features.TASKS["bernoulli_chain"]
+    k = features.exact_feature_cumulants(reg)
+    x = features.sample_task(task, 12, task.natural(task.eta_eval), 400_000, np.random.default_rng(0))
+    sample = expfam.sample_cumulants(features.feature_values(reg, x).T)
+    np.testing.assert_allclose(sample[:, :2], k[:, :2], rtol=0.01)
+    assert np.all(np.abs(sample[:, 3] - k[:, 3]) < 0.02 * k[:, 1] ** 2)
+    iid = features.control_regressor("bernoulli", 12, "random", seed=5)
+    k = features.exact_feature_cumulants(iid)
+    p = 1 / (1 + np.exp(-features.TASKS["bernoulli"].eta_eval))
+    kx = expfam.cumulants("bernoulli", {"p": p})
+    np.testing.assert_allclose(
+        k[:, 3] / k[:, 1] ** 2, features.exact_feature_kurtosis_ratio(iid) * kx[3] / kx[1] ** 2, rtol=1e-10
+    )
+    with pytest.raises(ValueError, match="discrete family"):
+        features.exact_feature_cumulants(features.control_regressor("gamma", 12, "random", seed=5))

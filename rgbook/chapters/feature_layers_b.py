@@ -8,12 +8,11 @@ part :class:`ReadingB`, the runs, tables and the figure. The claims live in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .. import features
 from ..stats import Interval, seed_interval
@@ -26,7 +25,8 @@ class ReadingB:
     ``n_train`` samples; feature cumulants from ``n_eval`` samples at each task's evaluation parameter
     (seed from ``eval_seed``). At the sizes ``many_Ns`` the linear tasks train ``many_seeds`` (the
     claims' seeds, with ``n_boot`` bootstrap resamples, seed ``boot_seed``), and the ``bayes_tasks``
-    also train the heads of random frozen layers of those seeds."""
+    also train the heads of random frozen layers of those seeds. The amendments II.B2a and II.B2b retrain the
+    linear tasks at ``many_Ns`` on ``n_train_per_site`` times ``N`` samples (the rest as above)."""
 
     Ns: tuple[int, ...] = (4, 8, 16, 32, 64)
     M: int = 4
@@ -43,6 +43,12 @@ class ReadingB:
     bayes_tasks: tuple[str, ...] = ("poisson", "bernoulli")
     n_boot: int = 1000
     boot_seed: int = 0
+    n_train_per_site: int = 512
+
+    @property
+    def scaled_n_train_text(self) -> str:
+        """The training-set sizes of the amendments II.B2a and II.B2b, ``"8192 at N = 16 and 32768 at N = 64"``."""
+        return " and ".join(f"{self.n_train_per_site * N} at N = {N}" for N in self.many_Ns)
 
     @property
     def n_many_seeds(self) -> int:
@@ -500,114 +506,3 @@ def units_table(P: ReadingB):
             }
         )
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------------------
-# Figure
-
-
-def _mean_std_by_N(results, attr):
-    Ns = sorted({r.N for r in results})
-    vals = [[getattr(r, attr) for r in results if r.N == N] for N in Ns]
-    return (
-        np.array(Ns),
-        np.array([np.mean(v) for v in vals]),
-        np.array([np.std(v, ddof=1) if len(v) > 1 else 0.0 for v in vals]),
-    )
-
-
-_STYLES = {"trained": ("o-", "C0"), "random": ("^--", "C1"), "selection": ("s:", "C2"), "block_sum": ("D-.", "C3")}
-
-
-def plot_size(ax_exact, ax_samples, ax_overlap, ax_bayes, P: ReadingB) -> None:
-    r"""Reading B: :math:`N\rho` of linear units (exact), sampled :math:`|\kappa_4^{std}|`, the block-sum
-    overlap, and the excess test RMSE over the exact Bayes estimator's on the same test samples.
-    """
-
-    results = network_results(P)
-    for mode, (fmt, color) in _STYLES.items():
-        lin = [r for r in results if r.mode == mode and np.isfinite(r.n_rho)]
-        if lin:
-            N, m, s = _mean_std_by_N(lin, "n_rho")
-            ax_exact.errorbar(N, m, yerr=s, fmt=fmt, color=color, capsize=3, label=MODE_NAMES[mode])
-    ax_exact.set(
-        xscale="log",
-        yscale="log",
-        xlabel="input size $N$",
-        ylabel=r"$N\,\sum_i w_i^4/(\sum_i w_i^2)^2$",
-        title="linear units, i.i.d. data (exact)",
-    )
-    ax_exact.legend(fontsize="x-small")
-    for task, marker in (("bernoulli_chain", "o"), ("even_poly", "s")):
-        for mode, (fmt, color) in _STYLES.items():
-            sel = [r for r in results if r.task == task and r.mode == mode]
-            if not sel:
-                continue
-            N, m, _ = _mean_std_by_N(sel, "kappa4")
-            _, se, _ = _mean_std_by_N(sel, "kappa4_se")
-            ax_samples.errorbar(
-                N,
-                m,
-                yerr=2 * se,
-                fmt=marker + fmt[1:],
-                color=color,
-                capsize=2,
-                mfc="none" if task == "even_poly" else color,
-                label=f"{task}, {MODE_NAMES[mode]}",
-            )
-    Ns = np.array(_sizes(P), dtype=float)
-    ax_samples.plot(Ns, 0.6 * 4 / Ns, "k:", label="$\\propto N^{-1}$")
-    ax_samples.set(
-        xscale="log",
-        yscale="log",
-        xlabel="input size $N$",
-        ylabel=r"mean $|\kappa_4/\kappa_2^2|$ of the units",
-        title="chain and hidden-layer tasks (samples)",
-    )
-    ax_samples.legend(fontsize="xx-small", ncol=2)
-    for mode, (fmt, color) in _STYLES.items():
-        lin = [r for r in results if r.mode == mode and np.isfinite(r.overlap)]
-        if lin:
-            N, m, s = _mean_std_by_N(lin, "overlap")
-            ax_overlap.errorbar(N, m, yerr=s, fmt=fmt, color=color, capsize=3, label=MODE_NAMES[mode])
-    ax_overlap.set(
-        xscale="log",
-        xlabel="input size $N$",
-        ylabel=r"$\|\Pi_W \mathbf{1}\|^2/N$",
-        title="block sum in the layer's span",
-        ylim=(-0.03, 1.05),
-    )
-    ax_overlap.legend(fontsize="x-small")
-    lowest = 0.0
-    for task, marker in zip(P.bayes_tasks, "os"):
-        for mode, (fmt, color) in _STYLES.items():
-            sel = [r for r in results if r.task == task and r.mode == mode and np.isfinite(r.bayes_test_rmse)]
-            if not sel:
-                continue
-            excess = [replace(r, test_rmse=100 * (r.test_rmse / r.bayes_test_rmse - 1)) for r in sel]
-            N, m, s = _mean_std_by_N(excess, "test_rmse")
-            lowest = min(lowest, float(np.min(m - s)))
-            ax_bayes.errorbar(
-                N,
-                m,
-                yerr=s,
-                fmt=marker + fmt[1:],
-                color=color,
-                capsize=2,
-                mfc="none" if marker == "s" else color,
-                label=f"{task}, {MODE_NAMES[mode]}",
-            )
-    ax_bayes.axhline(0.0, color="k", lw=0.8)
-    ax_bayes.set_yscale("symlog", linthresh=1.0, linscale=0.6)
-    ax_bayes.set_ylim(bottom=min(-0.3, 1.3 * lowest))
-    ax_bayes.set(
-        xscale="log",
-        xlabel="input size $N$",
-        ylabel="excess test RMSE over the Bayes estimator (%)",
-        title="distance from the Bayes-optimal estimator",
-    )
-    ax_bayes.legend(fontsize="xx-small", ncol=2)
-    for ax in (ax_exact, ax_samples, ax_overlap, ax_bayes):
-        ax.set_xticks(Ns)
-        ax.xaxis.set_major_formatter(ScalarFormatter())
-        ax.xaxis.set_minor_formatter(NullFormatter())
