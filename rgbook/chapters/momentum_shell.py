@@ -30,6 +30,7 @@ from ..momentum import (
     shell_modes,
     staggered_shell_modes,
 )
+from .momentum_shell_controls import antiferro_levels, antiferro_rows, soft_mode_rows
 from .momentum_shell_plots import (
     critical_table,
     flow_table,
@@ -47,8 +48,6 @@ from .momentum_shell_runs import (
     TrainedStack,
     _control_summary,
     _near_critical,
-    antiferro_levels,
-    antiferro_rows,
     block_average_maps,
     control_maps,
     decimation_identity_error,
@@ -57,7 +56,6 @@ from .momentum_shell_runs import (
     no_aliasing_error,
     read_maps,
     rg_rows,
-    soft_mode_rows,
     stack_readings,
     structure,
     structure_rows,
@@ -372,13 +370,13 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
 
 def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:
     """II.AF: a level trained on antiferromagnetic rings computes momentum-shell RG of the staggered field
-    (:func:`~rgbook.chapters.momentum_shell_runs.antiferro_rows`)."""
+    (:func:`~rgbook.chapters.momentum_shell_controls.antiferro_rows`)."""
     return antiferro_rows(P, tol)
 
 
 def measure_soft_mode(P: Protocol, tol) -> list[Row]:
     """II.L2g: the gauge-free soft-mode reading of II.L2's critical point, trained stack and controls
-    (:func:`~rgbook.chapters.momentum_shell_runs.soft_mode_rows`)."""
+    (:func:`~rgbook.chapters.momentum_shell_controls.soft_mode_rows`)."""
     return soft_mode_rows(P, tol)
 
 

@@ -79,11 +79,9 @@ from .nonlinear_features_runs import (
     rg_rows,
     rg_side,
     sample_phi4_chain,
-    scan_block_sum_rows,
-    scan_glue_values,
-    scan_literal_rows,
     stats_of,
 )
+from .nonlinear_features_scan import scan_block_sum_rows, scan_glue_values, scan_literal_rows
 
 __all__ = [
     "CHAPTER",
@@ -370,13 +368,13 @@ _NETWORKS = (
 
 def measure_scan_literal(P: Protocol, tol) -> list[Row]:
     """II.N2a: the literal claim at every b of the scan, against exact block-sum controls
-    (:func:`~rgbook.chapters.nonlinear_features_runs.scan_literal_rows`)."""
+    (:func:`~rgbook.chapters.nonlinear_features_scan.scan_literal_rows`)."""
     return scan_literal_rows(P, tol)
 
 
 def measure_scan_block_sum(P: Protocol, tol) -> list[Row]:
     """II.N4a: trained features at every b of the scan against the exact block-sum values
-    (:func:`~rgbook.chapters.nonlinear_features_runs.scan_block_sum_rows`)."""
+    (:func:`~rgbook.chapters.nonlinear_features_scan.scan_block_sum_rows`)."""
     return scan_block_sum_rows(P, tol)
 
 

@@ -20,10 +20,9 @@ from .nonlinear_features_runs import (
     plateau,
     rg_iterates,
     rg_side,
-    scan_exact_values,
-    scan_interval,
     stats_of,
 )
+from .nonlinear_features_scan import scan_exact_values, scan_interval
 
 # --------------------------------------------------------------------------------------
 # tables

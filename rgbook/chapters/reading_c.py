@@ -25,9 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from .. import rg
 from .._protocol import arrow_chain
 from ..claims import PAPER_I_CLAIM, Claim, Row
 from ..information import channel_information as rsmi
@@ -46,12 +43,14 @@ from ..rsmi import (
 )
 from ..thresholds import threshold_tables
 from .reading_c_rows import (
-    _rsmi_flow_rows,
     det_flow_rows,
     det_optimum_rows,
     fc_rsmi_rows,
     infomax_rows,
     infomax_search_rows,
+    measure_rsmi_flow,
+    measure_rsmi_flow_registered,
+    measure_rsmi_optimum,
 )
 from .reading_c_runs import (
     CoarseChain,
@@ -259,136 +258,6 @@ FIGURES = ("fig-reading-c-information", "fig-reading-c-flow", "fig-reading-c-inf
 
 # --------------------------------------------------------------------------------------
 # claims (statements and tolerances fixed before the measuring code exists)
-
-
-def measure_rsmi_optimum(P: Protocol, tol) -> list[Row]:
-    """I.C1: the RSMI supremum is decimation; gradient restarts reach it; its coarse chain is the RG chain."""
-    rows = []
-    for r in run_rsmi(P):
-        tag = f"K={r.K}, L_B={r.buffer}"
-        rows.append(
-            Row(
-                f"sup over the unit of I(H;E) (threshold functions) vs I(v_1;E), {tag}",
-                r.decimation,
-                r.info_optimum,
-                tol["exact"],
-            )
-        )
-        rows.append(
-            Row(
-                f"max over all Boolean functions of I(H;E) vs I(v_1;E), {tag}",
-                r.decimation,
-                r.boolean_info,
-                tol["exact"],
-            )
-        )
-        rows.append(
-            Row(
-                f"best gradient restart's I(H;E) vs the supremum, {tag}",
-                r.info_optimum,
-                float(r.trained_info.max()),
-                tol["trained"],
-            )
-        )
-        rows.append(
-            Row(
-                f"I(H;E) of the optimum, Markov reduction vs enumerated window, {tag}",
-                r.window_check[1],
-                r.window_check[0],
-                1e-10,
-                role="consistency",
-            )
-        )
-        frac = float(np.mean(r.random_info >= tol["control_information"] * r.info_optimum))
-        rows.append(
-            Row(
-                f"fraction of random units with I(H;E) >= {tol['control_information']:g} of the optimum, {tag}",
-                1.0,
-                frac,
-                1.0 - tol["control_fraction"],
-                role="control",
-            )
-        )
-    flows = run_coarse(P)
-    for K in P.Ks:
-        R = float(rg.zero_field_map(K, P.b))
-        opt, tr = coarse_flow(flows, K, "RSMI-optimal"), coarse_flow(flows, K, "trained")
-        rows.append(Row(f"K' of the optimal unit's coarse chain vs R_2(K), K={K}", R, opt.couplings[1], tol["exact"]))
-        # once the optimal unit is decimation, its coarse chain is the decimated chain: NN exactly (consistency)
-        rows.append(
-            Row(f"beyond-NN coupling norm of that coarse chain, K={K}", 0.0, opt.beyond[1], tol["exact"], "consistency")
-        )
-        rows.append(Row(f"KL residual of that coarse chain (nats), K={K}", 0.0, opt.kl[1], tol["exact"], "consistency"))
-        rows.append(
-            Row(
-                f"K' of the best trained unit's coarse chain vs R_2(K), K={K}",
-                R,
-                tr.couplings[1],
-                tol["trained_coupling"],
-            )
-        )
-        rand = np.array([coarse_flow(flows, K, f"random {i}").couplings[1] for i in range(P.random_units)])
-        frac = float(np.mean(np.abs(rand - R) <= tol["trained_coupling"]))
-        rows.append(
-            Row(
-                f"fraction of random units with |K' - R_2(K)| <= {tol['trained_coupling']:g}, K={K}",
-                1.0,
-                frac,
-                1.0 - tol["control_fraction"],
-                role="control",
-            )
-        )
-    return rows
-
-
-def measure_rsmi_flow_registered(P: Protocol, tol) -> list[Row]:
-    """I.C2 as registered: its evidence is that at most a fraction of random-unit stacks come as close to
-    R_2^2(K) as the RSMI flow; the K_l rows follow once the optimal unit is decimation (consistency)."""
-    rows = []
-    for K in P.Ks:
-        flow_rows, frac, depth = _rsmi_flow_rows(P, tol, K)
-        rows += flow_rows
-        rows.append(
-            Row(
-                f"fraction of random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K} "
-                f"(at most {tol['control_fraction']:g})",
-                0.0,
-                frac,
-                tol["control_fraction"],
-            )
-        )
-    return rows
-
-
-def measure_rsmi_flow(P: Protocol, tol) -> list[Row]:
-    """I.C2a: the unit re-optimized at each level is decimation (evidence), so K_l = R_2^l(K) (consistency);
-    random stacks as control."""
-    rows = []
-    flows = run_coarse(P)
-    for K in P.Ks:
-        f = coarse_flow(flows, K, "RSMI-optimal")
-        flow_rows, frac, depth = _rsmi_flow_rows(P, tol, K)
-        for lev in range(1, depth + 1):
-            unit = describe_unit(f.units[lev - 1])
-            rows.append(
-                Row(
-                    f"the unit re-optimized at level {lev} is decimation (1 = yes; {unit}), K={K}",
-                    1.0,
-                    float(unit.startswith("decimation")),
-                    0.0,
-                )
-            )
-        rows += flow_rows
-        rows.append(
-            Row(
-                f"fraction of random stacks with |K_{depth} - R_2^{depth}(K)| <= {tol['control']:g}, K={K}",
-                1.0,
-                frac,
-                1.0 - tol["control_fraction"],
-                role="control",
-            )
-        )
-    return rows
 
 
 def measure_infomax(P: Protocol, tol) -> list[Row]:

@@ -1,0 +1,237 @@
+r"""Runs of the chapter *Momentum-shell RG* (``book/momentum_shell``): the antiferromagnetic control and the
+gauge-free soft-mode reading (claims ``II.AF``, ``II.L2g``). ``P`` is the chapter's ``Protocol``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from .. import features
+from ..claims import Row
+from ..momentum import (
+    circulant,
+    momentum_shell_spectrum,
+    ring_spectrum,
+    soft_mode_readout,
+    staggered_shell_modes,
+)
+from .momentum_shell_runs import (
+    CONTROLS,
+    Level,
+    _control_summary,
+    _rel_spectral_error,
+    _ring_ratio,
+    block_average_maps,
+    control_maps,
+    decimation_maps,
+    train_level,
+    trained_stack,
+)
+
+# --------------------------------------------------------------------------------------
+# The antiferromagnetic control (II.AF)
+
+
+@dataclass(frozen=True)
+class AntiferroLevel:
+    """One level trained on the antiferromagnetic ring ``(af_N, r0)``: the trained :class:`Level` (angle measured
+    to the staggered shell), its features' covariance and that of momentum-shell RG of the staggered field."""
+
+    r0: float
+    level: Level
+    C_features: np.ndarray = field(repr=False, compare=False)
+    C_predicted: np.ndarray = field(repr=False, compare=False)
+
+
+@cache
+def antiferro_levels(P) -> tuple[AntiferroLevel, ...]:
+    """One level of ratio ``af_b`` trained (:func:`train_level`, level seed 1) on each ring ``(af_N, r0)``,
+    ``r0`` in ``af_rs``."""
+    n, m = P.af_N, P.af_N // P.af_b
+    Cs = [circulant(ring_spectrum(n, r0)) for r0 in P.af_rs]
+    W, losses, _ = train_level(Cs, m, P, 1)
+    out = []
+    for i, (r0, C) in enumerate(zip(P.af_rs, Cs)):
+        best = int(np.argmin(losses[i]))
+        lam = np.sort(np.linalg.eigvalsh(C))[::-1]
+        F = features.receptive_field_features(W[i, best], P.af_b)
+        lev = Level(
+            level=1,
+            n_in=n,
+            n_out=m,
+            eckart_young_loss=float(features.eckart_young_loss(C, m)),
+            best_loss=float(losses[i, best]),
+            restart_losses=tuple(float(x) for x in np.sort(losses[i])),
+            gap=float(lam[m - 1] - lam[m]),
+            condition=float(lam[0] / lam[-1]),
+            angle_to_shell=features.largest_principal_angle(W[i, best], staggered_shell_modes(n, m)),
+            F=F,
+            C_in=C,
+        )
+        C_ms = circulant(momentum_shell_spectrum(ring_spectrum(n, abs(r0)), P.af_b))
+        out.append(AntiferroLevel(r0, lev, F @ C @ F.T, C_ms))
+    return tuple(out)
+
+
+def antiferro_rows(P, tol) -> list:
+    """The rows of II.AF (the chapter's ``measure_antiferromagnet`` returns them)."""
+    n, m, b = P.af_N, P.af_N // P.af_b, P.af_b
+    shell = staggered_shell_modes(n, m)
+    rows = []
+    for al in antiferro_levels(P):
+        lev, tag = al.level, f"r_0 = {al.r0:g}"
+        bound = lev.angle_bound(tol["loss"])
+        s = np.sin(bound)
+        r_pred = _ring_ratio(al.C_predicted)
+        C = lev.C_in
+        rows += [
+            Row(
+                f"relative loss excess over Eckart-Young ({tag})",
+                0.0,
+                lev.best_loss / lev.eckart_young_loss - 1,
+                tol["loss"],
+            ),
+            Row(
+                f"largest angle to the staggered shell, rad ({tag}; bound from the loss tolerance)",
+                0.0,
+                lev.angle_to_shell,
+                bound,
+            ),
+            Row(
+                f"features' covariance vs staggered momentum-shell iterate, relative spectral norm ({tag}; "
+                "propagated bound)",
+                0.0,
+                _rel_spectral_error(al.C_features, al.C_predicted),
+                float(2 * np.sqrt(b) * s + b * s**2),
+            ),
+            Row(
+                f"trained: projected ring ratio r_1 vs staggered momentum shell of |r_0| ({tag})",
+                r_pred,
+                _ring_ratio(al.C_features),
+                tol["ratio"] * abs(r_pred),
+            ),
+        ]
+        randoms = [np.random.default_rng([seed, 1]).standard_normal((m, n)) for seed in P.control_seeds]
+        angles = _control_summary([features.largest_principal_angle(W, shell) for W in randoms])
+        ratios = []
+        for W in randoms:
+            F = features.receptive_field_features(W, b)
+            ratios.append(_ring_ratio(F @ C @ F.T))
+        ratio_summary = _control_summary(ratios)
+        S = features.selection_matrix(n, b)
+        rows += [
+            Row(
+                f"random encoders: largest angle to the staggered shell, rad ({tag}; seed mean {angles.text('.3g')})",
+                0.0,
+                angles.mean,
+                bound,
+                role="control",
+            ),
+            Row(
+                f"random encoders: r_1 vs staggered momentum shell ({tag}; seed mean {ratio_summary.text('.3g')})",
+                r_pred,
+                ratio_summary.mean,
+                tol["ratio"] * abs(r_pred),
+                role="control",
+            ),
+            Row(
+                f"decimation: largest angle to the staggered shell, rad ({tag})",
+                0.0,
+                features.largest_principal_angle(S, shell),
+                bound,
+                role="control",
+            ),
+            Row(
+                f"decimation: r_1 vs staggered momentum shell ({tag})",
+                r_pred,
+                _ring_ratio(S @ C @ S.T),
+                tol["ratio"] * abs(r_pred),
+                role="control",
+            ),
+        ]
+        F_ex = features.receptive_field_features(shell, b)
+        rows.append(
+            Row(
+                f"staggered shell's exact features vs momentum shell of |r_0|, max relative entry ({tag})",
+                0.0,
+                float(np.abs(F_ex @ C @ F_ex.T - al.C_predicted).max() / np.abs(al.C_predicted).max()),
+                tol["identity"],
+                "consistency",
+            )
+        )
+    lam = np.sort(np.linalg.eigvalsh(circulant(ring_spectrum(P.N, P.af_rs[0]))))[::-1]
+    m3 = P.N // P.b
+    rows.append(
+        Row(
+            f"eigengap at the cut, antiferromagnetic ring N = {P.N}, b = {P.b}, r_0 = {P.af_rs[0]:g} (degenerate pair)",
+            0.0,
+            float(lam[m3 - 1] - lam[m3]),
+            tol["identity"],
+            "consistency",
+        )
+    )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# The critical point read gauge-free (II.L2g)
+
+
+def _stack_matrix(maps) -> np.ndarray:
+    A = maps[0]
+    for F in maps[1:]:
+        A = F @ A
+    return A
+
+
+def soft_mode_readings(P, maps) -> tuple[float, float]:
+    """``(share at t_0 = 2 eps_critical, variance ratio between eps_critical and eps_response)`` of the soft-mode
+    read-out (:func:`rgbook.momentum.soft_mode_readout`) of the last features of the stack ``maps``."""
+    A = _stack_matrix(maps)
+    share, v_crit = soft_mode_readout(circulant(ring_spectrum(P.N, 0.5 - P.eps_critical)), A)
+    _, v_resp = soft_mode_readout(circulant(ring_spectrum(P.N, 0.5 - P.eps_response)), A)
+    return share, v_crit / v_resp
+
+
+def soft_mode_rows(P, tol) -> list:
+    """The rows of II.L2g (the chapter's ``measure_soft_mode`` returns them)."""
+    expected = P.eps_response / P.eps_critical
+    L = P.depth
+    trained = trained_stack(P, 0.5 - P.eps_train).maps
+    rows = []
+    share, ratio = soft_mode_readings(P, trained)
+    rows += [
+        Row(f"trained: R^2 of M from the level-{L} features (t_0 = {2 * P.eps_critical:g})", 1.0, share, tol["share"]),
+        Row(
+            f"trained: linear response of the read-out's variance (t_0 = {2 * P.eps_critical:g} vs "
+            f"{2 * P.eps_response:g})",
+            expected,
+            ratio,
+            tol["response"] * expected,
+        ),
+    ]
+    for kind in CONTROLS:
+        reads = [soft_mode_readings(P, control_maps(P, kind, s)) for s in P.control_seeds]
+        sh, ra = _control_summary([x[0] for x in reads]), _control_summary([x[1] for x in reads])
+        rows += [
+            Row(f"{kind}s: R^2 of M (seed mean {sh.text('.3g')})", 1.0, sh.mean, tol["share"], role="control"),
+            Row(
+                f"{kind}s: linear response (seed mean {ra.text('.4g')})",
+                expected,
+                ra.mean,
+                tol["response"] * expected,
+                role="control",
+            ),
+        ]
+    for name, maps, role in (
+        ("block average", block_average_maps(P), "control"),
+        ("decimation", decimation_maps(P), "consistency"),
+    ):
+        share, ratio = soft_mode_readings(P, maps)
+        rows += [
+            Row(f"{name}: R^2 of M", 1.0, share, tol["share"], role=role),
+            Row(f"{name}: linear response", expected, ratio, tol["response"] * expected, role=role),
+        ]
+    return rows
