@@ -290,6 +290,23 @@ _BEYOND = Paper(
             },
             figure="2D.L1",
         ),
+        Question(
+            key="2D.e",
+            label="(e) both relevant eigenvalues",
+            question="Do the trained maps give y_t = 1 and y_h = 15/8 to the third decimal?",
+            claims=("2D.yt.AE", "2D.yh.AE", "2D.yh.tables"),
+            sentences={
+                (F, HN, H): (
+                    "y_h, yes, but not specifically by training: the three trained maps give y_h = 15/8 within "
+                    "the registered band on independent ensembles (2D.yh.AE and its twins), as the majority rule "
+                    "does, and over all odd 2\u00d72 maps the test is passed by exactly the majority rules "
+                    "(2D.yh.tables). y_t lies near 1 (inside the band for two of the three methods), but its error "
+                    "at the 16 \u2192 8 step exceeds the registered one (2D.yt.AE fails on statistics). Decimation "
+                    "fails both."
+                ),
+            },
+            figure="2D.yt.AE",
+        ),
     ),
 )
 
