@@ -116,11 +116,9 @@ _PAPER_I_LITERAL_SENTENCES: dict[str, dict[tuple[str, ...], str]] = {
     # the limit claim (K_l -> 0 for dense trained stacks 16 -> 8 -> 4 -> 2, against a K = 0 null)
     "I.Llim": {
         (INC,): (
-            "As a limit it is a theorem for every stack whose receptive fields separate with depth, trained or "
-            "not. For dense trained stacks 16 \u2192 8 \u2192 4 \u2192 2 our test is inconclusive: some "
-            "layers had not reached a loss plateau, the premise of optimal layers, and with two output units "
-            "the K = 0 null band is so wide that even the copy layer, which never flows, falls inside it at "
-            "K = 0.5."
+            "Not decided. As a limit it is a theorem for every stack whose receptive fields separate with depth, "
+            "trained or not; for dense trained stacks our test is inconclusive: layers had not reached a loss "
+            "plateau, and the K = 0 band is so wide that even a copy layer falls in it."
         ),
         (HN,): (
             "It holds: the output coupling of trained dense stacks falls to the K = 0 null, the fixed point "
@@ -160,12 +158,9 @@ _PAPER_I = Paper(
             claims=(PAPER_I_LITERAL, "I.C2", "I.C2a", "I.C2b"),
             sentences={
                 (INC, F, HN, INC): (
-                    "Not shown: the dense-stack limit test is inconclusive (its optimality premise is "
-                    "unmet), random stacks sit on a coupling floor made by units sharing inputs rather than "
-                    "flowing, and at weak coupling random stacks come about as close to the RG iterates as "
-                    "the information-optimal stack: I.C2 fails as registered, I.C2a (post hoc) is not specific "
-                    "to training, and I.C2b (post hoc, random deterministic stacks beside the stochastic ones, "
-                    "binomial intervals) is inconclusive, both control fractions at K = 0.5 straddling one half."
+                    "Not shown: the limit test is inconclusive, random stacks sit on a coupling floor rather than "
+                    "flowing, and at weak coupling random stacks track the RG iterates about as well as the "
+                    "information-optimal stack (I.C2 fails; post hoc, I.C2a is not specific, I.C2b inconclusive)."
                 ),
             },
             figure="I.C2",
@@ -177,16 +172,11 @@ _PAPER_I = Paper(
             claims=("I.A1", "I.A2", "I.B", "I.C1", "I.C1a", "I.C3", "I.C3a", "I.C4", "I.L"),
             sentences={
                 (F, F, F, HD, HN, F, HD, HD, F): (
-                    "Only under the information criterion, and not by training alone: the unit that maximizes "
-                    "real-space mutual information is exactly decimation (I.C1) and the optimum stays block-local "
-                    "when units see a whole window (I.C4), but a random deterministic threshold unit on a block of "
-                    "two is decimation 43 % of the time, and most random deterministic units come within 10 % of "
-                    "the optimal information (I.C1a, post hoc: not specific to training). Infomax at its optimum "
-                    "found by direct search gains information over decimation while its output coupling stays "
-                    "well below the RG step (I.C3a, post hoc; the gradient restarts of I.C3 stall below that optimum). "
-                    "Reconstruction-optimal layers are not decimation and do not follow the RG steps (I.A1, I.A2), "
-                    "the feature coupling does not vanish with size (I.B), and trained 8 \u2192 4 \u2192 2 stacks "
-                    "flow slower than decimation at K = 0.5 (I.L, the finite-depth rate)."
+                    "Only under the information criterion, and not by training alone: the RSMI-optimal unit is "
+                    "exactly decimation, also when it sees a whole window (I.C1, I.C4), but random deterministic "
+                    "units are often decimation too (I.C1a). Infomax is not RG (I.C3a); reconstruction-optimal layers "
+                    "do not follow the RG steps (I.A1, I.A2), the feature coupling does not vanish with size (I.B), "
+                    "trained stacks flow slower than decimation (I.L)."
                 ),
             },
             figure="I.C1",
@@ -234,11 +224,10 @@ _PAPER_II = Paper(
             claims=("II.L1", "II.L2", "II.MS"),
             sentences={
                 (HN, HN, HD): (
-                    "Not the fixed points: untrained translation-invariant filters (one random block filter shared "
-                    "by all blocks) flow to r* = 0 and keep the critical point as well; only untrained dense layers "
-                    "lose them in the book's projection. What training adds, by a wide margin, is the map itself: "
-                    "out of all linear maps it selects Wilson's momentum-shell RG (II.MS), the known result that "
-                    "principal components of a field are its momentum shells (Bradde and Bialek, 2017)."
+                    "Not the fixed points: untrained translation-invariant filters flow to r* = 0 and keep the "
+                    "critical point too. What training adds is the map itself: of all linear maps it selects "
+                    "Wilson's momentum-shell RG (II.MS), as principal components of a field are its momentum shells "
+                    "(Bradde and Bialek, 2017)."
                 ),
             },
             figure="II.MS",
@@ -250,11 +239,11 @@ _PAPER_II = Paper(
             claims=("II.A", "II.B1", "II.B2", "II.B3", "II.N4"),
             sentences={
                 (F, F, F, F, F): (
-                    "No: the features are not the decimation iterates (II.A); Gaussianity of the feature units "
-                    "comes from the central limit theorem, for random weights as well (II.B1); the trained span "
-                    "holds the block sum where random spans do not, but the registered Bayes-risk tolerance is "
-                    "missed at one size (II.B2); per-unit statistics depend on a basis the loss does not fix (II.B3); "
-                    "nonlinear features are not one block-sum RG step (II.N4)."
+                    "No: the features are not the decimation iterates (II.A); their Gaussianity is the central limit "
+                    "theorem's, for random weights too (II.B1); the trained span holds the block sum where random "
+                    "spans do not, but misses the registered Bayes-risk tolerance at one size (II.B2); per-unit "
+                    "statistics depend on a basis the loss does not fix (II.B3); nonlinear features are not one "
+                    "block-sum step (II.N4)."
                 ),
             },
             figure="II.B2",
@@ -276,11 +265,9 @@ _BEYOND = Paper(
             claims=("2D.L1", "2D.MI1", "2D.FC1"),
             sentences={
                 (HN, HN, F): (
-                    "Where the network is told the block, yes: a block unit trained to reconstruct (2D.L1) or to "
-                    "maximize mutual information with its environment (2D.MI1) learns the majority rule and keeps "
-                    "the critical point, as the hand-made majority rule does, so it is not specific to training. A "
-                    "fully connected network on 8\u00d78 windows learns no block spins, and its coarse-graining "
-                    "loses the critical point (2D.FC1)."
+                    "Where the network is told the block, yes, by learning the majority rule, which keeps it too "
+                    "(2D.L1, 2D.MI1: not specific to training). A fully connected network on 8\u00d78 windows learns "
+                    "no block spins and loses the critical point (2D.FC1)."
                 ),
                 (HN, HN, HN): (
                     "Yes, but not specifically by training: block units trained to reconstruct (2D.L1) or to "
@@ -297,12 +284,8 @@ _BEYOND = Paper(
             claims=("2D.yt.AE", "2D.yh.AE", "2D.yh.tables"),
             sentences={
                 (F, HN, H): (
-                    "y_h, yes, but not specifically by training: the three trained maps give y_h = 15/8 within "
-                    "the registered band on independent ensembles (2D.yh.AE and its twins), as the majority rule "
-                    "does, and over all odd 2\u00d72 maps the test is passed by exactly the majority rules "
-                    "(2D.yh.tables). y_t lies near 1 (inside the band for two of the three methods), but its error "
-                    "at the 16 \u2192 8 step exceeds the registered one (2D.yt.AE fails on statistics). Decimation "
-                    "fails both."
+                    "y_h, yes, as for the majority rule (2D.yh.AE; only majority rules pass, 2D.yh.tables); y_t lies "
+                    "near 1, but its error at the 16 \u2192 8 step exceeds the registered one (2D.yt.AE fails)."
                 ),
             },
             figure="2D.yt.AE",
