@@ -37,11 +37,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	@# torch is pinned and installed first: an unpinned resolve pulls a multi-GB CUDA build.
 	@# Then every other version from the lock (figure hashes are compared across builds, so
 	@# versions must not drift), then rgbook itself without resolving anything again.
-	@# --no-compile: byte-compiling every installed file (torch's thousands) took half the install; Python
-	@# compiles what it imports, once, on first use.
-	$(BIN)/python -m pip install --quiet --no-compile torch==2.13.0
-	$(BIN)/python -m pip install --quiet --no-compile -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-compile --no-deps -e '.[book,test]'
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[book,test]'
 	@touch $@
 
 venv: $(STAMP)
