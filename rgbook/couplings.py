@@ -11,9 +11,9 @@ all-pairs model (:func:`fit_all_pairs`). Sample-based versions give confidence i
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 from scipy.stats import t as student_t
 
+from ._numeric import logsumexp
 from ._validate import (
     as_bool,
     as_covariance,
@@ -452,8 +452,8 @@ def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, fl
     for _ in range(200):
         g, H = grad_hess(z)
         step = np.linalg.solve(H, g)
-        t = 1.0
-        while f(z - t * step) > f(z) + 1e-4 * t * (g @ -step) and t > 1e-12:
+        t, f_z = 1.0, f(z)  # Armijo backtracking; f(z) is evaluated once per Newton step
+        while f(z - t * step) > f_z + 1e-4 * t * (g @ -step) and t > 1e-12:
             t /= 2
         z = z - t * step
         if np.abs(g).max() < 1e-13 * max(1.0, abs(a), abs(c)):

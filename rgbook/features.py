@@ -38,6 +38,7 @@ import torch
 from scipy.linalg import subspace_angles
 
 from . import expfam
+from ._numeric import logsumexp
 from ._protocol import binned_parameter
 from ._validate import as_covariance, as_generator, as_int, as_real
 from .training import DTYPE, Minibatches, fit
@@ -339,7 +340,6 @@ def bayes_posterior_mean(task: Task | str, N: int, s, n_bins: int = 32) -> np.nd
     weight of midpoint :math:`\eta_k` is proportional to :math:`P(S = s \mid \eta_k)`. The sum is
     sufficient, so this is the Bayes (minimum mean-square error) estimator from the whole data.
     """
-    from scipy.special import logsumexp
     from scipy.stats import binom, poisson
 
     task = _bayes_task(task)

@@ -21,8 +21,9 @@ so that a ring has :math:`Z_N = \operatorname{Tr} T^N` and an open chain
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
+from ._numeric import logsumexp
 from ._validate import (
     MAX_COUPLING,
     as_coupling,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import logsumexp
 
 from .. import ising, rg
+from .._numeric import logsumexp
 from .._validate import as_int, as_real
 from ..couplings import fit_chain_loglinear
 
