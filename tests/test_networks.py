@@ -393,3 +393,19 @@ def test_importance_weighted_batches_are_unbiased():
     draws = np.array(draws)
     se = draws.std(axis=0) / np.sqrt(len(draws))
     assert np.all(np.abs(draws.mean(axis=0) - exact) < 4 * se)
+
+
+def test_infinite_gradient_with_finite_loss_is_named():
+    """sqrt(w) at w = 0: the loss is 0, its gradient infinite; the error names the gradient and the model."""
+    w = torch.tensor([[1.0], [0.0]], dtype=training.DTYPE)
+    with pytest.raises(training.TrainingDivergedError, match=r"the gradient of w is not finite at step 0 .*\[1\]"):
+        training.fit({"w": w}, lambda p: p["w"].sqrt().sum(dim=1), steps=3, lr=0.1)
+
+
+def test_huge_finite_gradients_are_not_an_error():
+    """Entries of 1e154 are finite (and so are their squares, which Adam keeps), though the sum of their squares
+    overflows: training goes on, each step moving every weight by lr."""
+    w = torch.zeros((1, 4), dtype=training.DTYPE)
+    assert not torch.isfinite(torch.stack(torch._foreach_norm([torch.full((1, 4), 1e154, dtype=training.DTYPE)])))
+    training.fit({"w": w}, lambda p: (1e154 * p["w"]).sum(dim=1), steps=2, lr=0.1)
+    assert torch.allclose(w, torch.full((1, 4), -0.2, dtype=training.DTYPE))
