@@ -448,16 +448,28 @@ def project_gaussian_ring_moments(a: float, c: float, n: int) -> tuple[float, fl
         u = np.stack([np.ones(n), -2 * cos])
         return g, (u / lam**2) @ u.T / (2 * n)
 
+    edge = 1.0 if c > 0 else float(cos.min())  # the edge of c/a that the ring approaches at its critical point
+    too_close = (
+        f"c must keep c/a = {c / a!r} farther from its edge {edge:.6g} for a ring of n = {n} sites: the Newton "
+        "solve of the projection {}; a ring this close to its critical point needs another parametrization"
+    )
     z = np.array([1.0 / a, 0.0])
     for _ in range(200):
         g, H = grad_hess(z)
-        step = np.linalg.solve(H, g)
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            raise ValueError(too_close.format("meets a singular Hessian")) from None
         t, f_z = 1.0, f(z)  # Armijo backtracking; f(z) is evaluated once per Newton step
         while f(z - t * step) > f_z + 1e-4 * t * (g @ -step) and t > 1e-12:
             t /= 2
-        z = z - t * step
-        if np.abs(g).max() < 1e-13 * max(1.0, abs(a), abs(c)):
+        z_next = z - t * step
+        at_floor = np.array_equal(z_next, z)  # the rounding floor: the step no longer moves z (nor will it)
+        z = z_next
+        if np.abs(g).max() < 1e-13 * max(1.0, abs(a), abs(c)) or at_floor:
             break
+    else:
+        raise ValueError(too_close.format("does not converge in 200 steps"))
     return float(z[0]), float(z[1])
 
 
