@@ -50,3 +50,9 @@ def times_ten(x: float) -> str:
 def arrow_chain(sizes) -> str:
     """Layer sizes as a chain, ``"8 -> 4 -> 2"``."""
     return " -> ".join(str(n) if isinstance(n, int) else f"{n:g}" for n in sizes)
+
+
+def and_list(items) -> str:
+    """Words joined as prose, ``"a, b and c"`` (``"a"`` alone, ``"a and b"`` for two)."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -235,3 +235,7 @@ def soft_mode_rows(P, tol) -> list:
             Row(f"{name}: linear response", expected, ratio, tol["response"] * expected, role=role),
         ]
     return rows
+
+
+def measure_corrections(P, tol) -> list:
+    raise NotImplementedError("II.rg.corrections: registered; its measure follows in a later commit")
