@@ -167,6 +167,18 @@ class Row:
             if not self.lo <= self.hi:
                 raise ValueError(f"Row.lo must be <= Row.hi, got [{self.lo}, {self.hi}]")
 
+    @classmethod
+    def in_range(cls, quantity: str, measured: float, bound: float, cap: float, role: str = "evidence") -> Row:
+        """A row that passes when ``bound <= measured <= cap``, written as centre and half-width; the quantity
+        says ``(passes in [bound, cap])``."""
+        return cls(
+            f"{quantity} (passes in [{bound:.4g}, {cap:.4g}])",
+            0.5 * (bound + cap),
+            float(measured),
+            0.5 * (cap - bound),
+            role,
+        )
+
     @property
     def passes(self) -> bool:
         """True when the measured value lies within tolerance of the prediction (NaN fails)."""

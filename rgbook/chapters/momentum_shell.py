@@ -31,7 +31,13 @@ from ..momentum import (
     shell_modes,
     staggered_shell_modes,
 )
-from .momentum_shell_controls import antiferro_levels, antiferro_rows, measure_corrections, soft_mode_rows
+from .momentum_shell_controls import (
+    antiferro_levels,
+    antiferro_rows,
+    corrections_table,
+    measure_corrections,
+    soft_mode_rows,
+)
 from .momentum_shell_plots import (
     critical_table,
     flow_table,
@@ -67,6 +73,7 @@ from .momentum_shell_runs import (
 
 __all__ = [
     "CHAPTER",
+    "corrections_table",
     "Protocol",
     "PROTOCOL",
     "ring_spectrum",

@@ -1,5 +1,6 @@
 r"""Runs of the chapter *Momentum-shell RG* (``book/momentum_shell``): the antiferromagnetic control and the
-gauge-free soft-mode reading (claims ``II.AF``, ``II.L2g``). ``P`` is the chapter's ``Protocol``."""
+gauge-free soft-mode reading (claims ``II.AF``, ``II.L2g``), and the corrections to scaling of the critical growth
+(``II.rg.corrections``). ``P`` is the chapter's ``Protocol``."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from .. import features
 from ..claims import Row
 from ..momentum import (
     circulant,
+    fourier_flow,
+    infinite_line_growth,
     momentum_shell_spectrum,
     ring_spectrum,
     soft_mode_readout,
@@ -237,5 +241,91 @@ def soft_mode_rows(P, tol) -> list:
     return rows
 
 
-def measure_corrections(P, tol) -> list:
-    raise NotImplementedError("II.rg.corrections: registered; its measure follows in a later commit")
+# --------------------------------------------------------------------------------------
+# Corrections to scaling of the critical growth (II.rg.corrections)
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """Growth ``g[k, l] = t_(l+1)/t_l`` of momentum-shell RG on ring ``k`` (``b ** cs_levels[k]`` sites from
+    ``t_0 = 2 cs_eps[k]``), the infinite-line ``t_0 -> 0`` growth ``g_inf[l]`` and the deviations ``g_inf - g``."""
+
+    t0: np.ndarray
+    g: np.ndarray
+    g_inf: np.ndarray
+
+    @property
+    def deviation(self) -> np.ndarray:
+        return self.g_inf[None, : self.g.shape[1]] - self.g
+
+
+@cache
+def corrections(P) -> Corrections:
+    """The flows of II.rg.corrections: every ring down to 3 sites (the 3^12 flow is II.rg.momentum-shell's)."""
+    eps = np.asarray(P.cs_eps, dtype=float)
+    if len(eps) < 3 or not np.allclose(eps[:-1] / eps[1:], 10.0, rtol=1e-12):
+        raise ValueError(f"cs_eps must be at least three values a factor 10 apart, got {P.cs_eps}")
+    n_steps = max(P.cs_steps) + 1
+    g = []
+    for n, e in zip(P.cs_levels, P.cs_eps):
+        t = 1.0 - 2.0 * fourier_flow(P.b**n, P.b, 0.5 - e, n)
+        if t.shape[0] <= n_steps:
+            raise ValueError(f"cs_levels: a ring of {P.b}^{n} sites gives fewer than {n_steps} steps")
+        g.append(t[1 : n_steps + 1] / t[:n_steps])
+    g_inf = infinite_line_growth(P.b, max(n_steps, max(P.cs_inf_steps) + 2))
+    return Corrections(2 * eps, np.array(g), g_inf)
+
+
+def measure_corrections(P, tol) -> list[Row]:
+    """II.rg.corrections: the sqrt(t_0) approach of the growth to its infinite-line value, per step; the geometric
+    approach of the infinite-line growth to b^2."""
+    c = corrections(P)
+    d = c.deviation
+    root = float(np.sqrt(10.0))
+    t0 = [f"{t:.0e}".replace("e-0", "e-") for t in c.t0]
+    rows = []
+    for step in P.cs_steps:
+        ratios = d[:-1, step] / d[1:, step]
+        rows += [
+            Row.in_range(
+                f"step {step}: smallest deviation g_inf - g(t_0) over t_0 = {', '.join(t0)}",
+                d[:, step].min(),
+                0.0,
+                P.b**2,
+            ),
+            Row(
+                f"step {step}: d(t_0 = {t0[-2]})/d(t_0 = {t0[-1]}) vs sqrt(10) (relative {tol['ratio']:g})",
+                root,
+                float(ratios[-1]),
+                tol["ratio"] * root,
+            ),
+            Row.in_range(
+                f"step {step}: distance of that ratio from sqrt(10) over the distance of d({t0[-3]})/d({t0[-2]})",
+                abs(ratios[-1] - root) / abs(ratios[-2] - root),
+                0.0,
+                1.0,
+            ),
+        ]
+    b2 = float(P.b**2)
+    for step in P.cs_inf_steps:
+        rows.append(
+            Row(
+                f"infinite line: (b^2 - g_inf[{step + 1}])/(b^2 - g_inf[{step}]) vs b^-2 (relative {tol['omega']:g})",
+                1.0 / b2,
+                float((b2 - c.g_inf[step + 1]) / (b2 - c.g_inf[step])),
+                tol["omega"] / b2,
+            )
+        )
+    return rows
+
+
+def corrections_table(P) -> pd.DataFrame:
+    """Growth per step on each ring, the infinite-line value and the deviations' ratios (the chapter's table)."""
+    c = corrections(P)
+    d = c.deviation
+    out = {"step l": list(P.cs_steps), "g_l infinite line": [c.g_inf[step] for step in P.cs_steps]}
+    for k, (n, t) in enumerate(zip(P.cs_levels, c.t0)):
+        out[f"g_l, {P.b}^{n} sites, t0 = {t:.0e}"] = [c.g[k, step] for step in P.cs_steps]
+    for k in range(len(c.t0) - 1):
+        out[f"d(t0 = {c.t0[k]:.0e}) / d(t0 = {c.t0[k + 1]:.0e})"] = [d[k, step] / d[k + 1, step] for step in P.cs_steps]
+    return pd.DataFrame(out)

@@ -21,12 +21,7 @@ from .reading_c_runs import (
     run_rsmi,
 )
 
-
-def _at_least(quantity: str, measured: float, bound: float, cap: float) -> Row:
-    """A row that passes when ``bound <= measured <= cap`` (the interval written as centre and half-width)."""
-    return Row(
-        f"{quantity} (passes in [{bound:.4g}, {cap:.4g}])", 0.5 * (bound + cap), float(measured), 0.5 * (cap - bound)
-    )
+_at_least = Row.in_range  # passes when bound <= measured <= cap
 
 
 def _rsmi_flow_rows(P, tol, K: float) -> tuple[list[Row], float, int]:
