@@ -27,6 +27,8 @@ __all__ = [
     "circulant",
     "ring_ratio_of_spectrum",
     "fourier_flow",
+    "spectrum_flow",
+    "near_critical_ring_spectrum",
     "infinite_line_growth",
     "soft_mode_readout",
 ]
@@ -113,7 +115,21 @@ def ring_ratio_of_spectrum(S) -> float:
 def fourier_flow(N: int, b: int, r0: float, levels: int) -> np.ndarray:
     r"""Projected ring ratios :math:`r_l`, :math:`l = 0..` ``levels``, of momentum-shell RG from the ring
     :math:`(N, r_0)`, computed on spectra (``N`` may be :math:`3^{12}`); stops when 3 sites remain."""
-    S = ring_spectrum(N, r0)
+    return spectrum_flow(ring_spectrum(N, r0), b, levels)
+
+
+def near_critical_ring_spectrum(N: int, t: float) -> np.ndarray:
+    r"""The spectrum of :func:`ring_spectrum` at :math:`r = (1 - t)/2`, written without cancellation near the critical
+    point: :math:`S(q_k) = 1/(t + (1 - t)\,2\sin^2(q_k/2))`, for :math:`0 < t \le 1`."""
+    N = as_int("N", N, minimum=3)
+    t = as_real("t", t, minimum=0.0, strict_minimum=True, maximum=1.0)
+    return 1.0 / (t + (1.0 - t) * 2.0 * np.sin(np.pi * np.arange(N) / N) ** 2)
+
+
+def spectrum_flow(S, b: int, levels: int) -> np.ndarray:
+    r"""Projected ring ratios :math:`r_l`, :math:`l = 0..` ``levels``, of momentum-shell RG from the spectrum ``S``
+    (FFT order); stops when 3 sites remain."""
+    S = np.asarray(S, dtype=float)
     out = [ring_ratio_of_spectrum(S)]
     for _ in range(levels):
         if S.shape[0] // b < 3:

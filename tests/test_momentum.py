@@ -88,3 +88,19 @@ def test_soft_mode_readout_against_sampled_regression_and_its_gauge():
     u, M = x @ A.T, x.mean(axis=1)
     coef, *_ = np.linalg.lstsq(u, M, rcond=None)
     assert share == pytest.approx(1 - np.var(M - u @ coef) / np.var(M), abs=0.01)
+
+
+def test_near_critical_spectrum_is_the_ring_spectrum_without_cancellation():
+    """Away from criticality both forms agree to rounding; at t = 2e-9 the q = 0 term of the direct form,
+    1/(1 - 2r), carries the rounding of 1 - 2r (relative ~1e-8), the other form none."""
+    for N, t in [(27, 0.3), (81, 0.01), (243, 1e-4)]:
+        np.testing.assert_allclose(
+            momentum.near_critical_ring_spectrum(N, t), momentum.ring_spectrum(N, (1 - t) / 2), rtol=1e-9
+        )
+    S = momentum.near_critical_ring_spectrum(9, 2e-9)
+    assert S[0] == 1 / 2e-9  # exactly 1/t at q = 0
+    assert np.array_equal(
+        momentum.spectrum_flow(momentum.ring_spectrum(3**6, 0.3), 3, 6), momentum.fourier_flow(3**6, 3, 0.3, 6)
+    )
+    with pytest.raises(ValueError, match="t must be"):
+        momentum.near_critical_ring_spectrum(9, 0.0)

@@ -17,8 +17,10 @@ from ..momentum import (
     fourier_flow,
     infinite_line_growth,
     momentum_shell_spectrum,
+    near_critical_ring_spectrum,
     ring_spectrum,
     soft_mode_readout,
+    spectrum_flow,
     staggered_shell_modes,
 )
 from .momentum_shell_runs import (
@@ -260,15 +262,20 @@ class Corrections:
 
 
 @cache
-def corrections(P) -> Corrections:
-    """The flows of II.rg.corrections: every ring down to 3 sites (the 3^12 flow is II.rg.momentum-shell's)."""
+def corrections(P, cancellation_free: bool = False) -> Corrections:
+    """The flows of II.rg.corrections: every ring down to 3 sites (the 3^12 flow is II.rg.momentum-shell's). With
+    ``cancellation_free``, the rings' spectra are written as :func:`rgbook.momentum.near_critical_ring_spectrum`
+    (a diagnostic of the rounding in the chapter's text, not the registered measurement)."""
     eps = np.asarray(P.cs_eps, dtype=float)
     if len(eps) < 3 or not np.allclose(eps[:-1] / eps[1:], 10.0, rtol=1e-12):
         raise ValueError(f"cs_eps must be at least three values a factor 10 apart, got {P.cs_eps}")
     n_steps = max(P.cs_steps) + 1
     g = []
     for n, e in zip(P.cs_levels, P.cs_eps):
-        t = 1.0 - 2.0 * fourier_flow(P.b**n, P.b, 0.5 - e, n)
+        if cancellation_free:
+            t = 1.0 - 2.0 * spectrum_flow(near_critical_ring_spectrum(P.b**n, 2 * e), P.b, n)
+        else:
+            t = 1.0 - 2.0 * fourier_flow(P.b**n, P.b, 0.5 - e, n)
         if t.shape[0] <= n_steps:
             raise ValueError(f"cs_levels: a ring of {P.b}^{n} sites gives fewer than {n_steps} steps")
         g.append(t[1 : n_steps + 1] / t[:n_steps])
@@ -319,9 +326,9 @@ def measure_corrections(P, tol) -> list[Row]:
     return rows
 
 
-def corrections_table(P) -> pd.DataFrame:
+def corrections_table(P, cancellation_free: bool = False) -> pd.DataFrame:
     """Growth per step on each ring, the infinite-line value and the deviations' ratios (the chapter's table)."""
-    c = corrections(P)
+    c = corrections(P, cancellation_free)
     d = c.deviation
     out = {"step l": list(P.cs_steps), "g_l infinite line": [c.g_inf[step] for step in P.cs_steps]}
     for k, (n, t) in enumerate(zip(P.cs_levels, c.t0)):
