@@ -670,6 +670,19 @@ LOG: dict[str, tuple[Change, ...]] = {
             fingerprint="12ff3d6844b5",
         ),
     ),
+    "II.rg.corrections": (
+        Change(
+            "2026-12-07",
+            "amendment",
+            "a referee's independent recomputation (the ring spectrum written without cancellation, the projection "
+            "solved as a root in ln t) found the failing rows to be numerical: near the critical point the Newton "
+            "projection of rgbook.couplings returns r, and t = 1 - 2r carries a relative error of about 5e-7 (the "
+            "direct spectrum adds the rounding of 1 - 2r at q = 0), a few per cent of the deviations at steps 0 and 1; "
+            "the claim lives on as II.rg.corrections-a with t computed to rounding",
+            amendment="II.rg.corrections-a",
+            fingerprint="742f353b2fb6",
+        ),
+    ),
     "II.Aa": (
         Change(
             "2026-12-06",

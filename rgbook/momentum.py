@@ -29,6 +29,7 @@ __all__ = [
     "fourier_flow",
     "spectrum_flow",
     "near_critical_ring_spectrum",
+    "near_critical_ring_t",
     "infinite_line_growth",
     "soft_mode_readout",
 ]
@@ -126,17 +127,50 @@ def near_critical_ring_spectrum(N: int, t: float) -> np.ndarray:
     return 1.0 / (t + (1.0 - t) * 2.0 * np.sin(np.pi * np.arange(N) / N) ** 2)
 
 
-def spectrum_flow(S, b: int, levels: int) -> np.ndarray:
-    r"""Projected ring ratios :math:`r_l`, :math:`l = 0..` ``levels``, of momentum-shell RG from the spectrum ``S``
-    (FFT order); stops when 3 sites remain."""
+def spectrum_flow(S, b: int, levels: int, read=None) -> np.ndarray:
+    r"""Projected ring parameters, :math:`l = 0..` ``levels``, of momentum-shell RG from the spectrum ``S`` (FFT
+    order); stops when 3 sites remain. ``read`` maps a spectrum to the parameter: the ring ratio
+    :func:`ring_ratio_of_spectrum` by default, or e.g. :func:`near_critical_ring_t`."""
+    read = ring_ratio_of_spectrum if read is None else read
     S = np.asarray(S, dtype=float)
-    out = [ring_ratio_of_spectrum(S)]
+    out = [read(S)]
     for _ in range(levels):
         if S.shape[0] // b < 3:
             break
         S = momentum_shell_spectrum(S, b)
-        out.append(ring_ratio_of_spectrum(S))
+        out.append(read(S))
     return np.array(out)
+
+
+def near_critical_ring_t(S) -> float:
+    r"""The distance :math:`t = 1 - 2r` from the critical point of the ring that the spectrum ``S`` (FFT order)
+    projects on, the projection of :func:`ring_ratio_of_spectrum` solved without cancellation near :math:`t = 0`.
+
+    Moment matching fixes the ring's ratio through :math:`1 - c/a = \langle S u\rangle/\langle S\rangle`,
+    :math:`u_q = 2\sin^2(q/2) = 1 - \cos q`, computed from ``S`` directly; the ring with precision
+    :math:`\propto t + (1 - t)u_q` has :math:`1 - c/a = \langle u/\lambda\rangle/\langle 1/\lambda\rangle`, which
+    rises from 0 to 1 as :math:`t` goes from 0 to 1, so :math:`\ln t` is the root of one monotone equation (Brent's
+    method to :math:`10^{-15}` in :math:`\ln t`). Needs a ferromagnetic projection, :math:`0 < c < a`
+    (:math:`0 < r < 1/2`); where :func:`rgbook.couplings.project_gaussian_ring_moments` returns :math:`r` and
+    :math:`t = 1 - 2r` loses the digits of :math:`r`, this returns :math:`t` to rounding.
+    """
+    from scipy.optimize import brentq
+
+    S = np.asarray(S, dtype=float)
+    if S.ndim != 1 or S.size < 3 or not np.all(np.isfinite(S)) or not np.all(S > 0):
+        raise ValueError(f"S must be a 1-d spectrum of at least 3 positive finite values, got shape {S.shape}")
+    u = 2.0 * np.sin(np.pi * np.arange(S.size) / S.size) ** 2
+    target = float((S * u).mean() / S.mean())  # 1 - c/a of S
+    if not 0.0 < target < 1.0:
+        raise ValueError(f"S must project on a ferromagnetic ring (0 < c < a), got 1 - c/a = {target}")
+    log_target = np.log(target)
+
+    def gap(log_t: float) -> float:
+        t = np.exp(log_t)
+        inv = 1.0 / (t + (1.0 - t) * u)
+        return float(np.log((u * inv).mean() / inv.mean()) - log_target)
+
+    return float(np.exp(brentq(gap, np.log(1e-300), 0.0, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)))
 
 
 def infinite_line_growth(b: int, steps: int) -> np.ndarray:

@@ -326,6 +326,10 @@ def measure_corrections(P, tol) -> list[Row]:
     return rows
 
 
+def measure_corrections_amended(P, tol) -> list[Row]:
+    raise NotImplementedError("II.rg.corrections-a: registered; its measure follows in a later commit")
+
+
 def corrections_table(P, cancellation_free: bool = False) -> pd.DataFrame:
     """Growth per step on each ring, the infinite-line value and the deviations' ratios (the chapter's table)."""
     c = corrections(P, cancellation_free)
