@@ -104,3 +104,16 @@ def test_near_critical_spectrum_is_the_ring_spectrum_without_cancellation():
     )
     with pytest.raises(ValueError, match="t must be"):
         momentum.near_critical_ring_spectrum(9, 0.0)
+
+
+def test_near_critical_ring_t_recovers_a_ring_and_agrees_with_the_newton_projection():
+    """A ring's own spectrum projects on itself: t is returned to rounding down to t = 2e-9 (where 1 - 2r from the
+    Newton projection's r keeps only ~1e-7 of it); away from criticality both projections agree."""
+    for n, t in [(27, 0.5), (243, 1e-3), (3**9, 2e-9)]:
+        assert momentum.near_critical_ring_t(momentum.near_critical_ring_spectrum(n, t)) == pytest.approx(t, rel=1e-13)
+    S = momentum.momentum_shell_spectrum(momentum.ring_spectrum(243, 0.4), 3)  # not a ring: a projection proper
+    assert momentum.near_critical_ring_t(S) == pytest.approx(1 - 2 * momentum.ring_ratio_of_spectrum(S), rel=1e-10)
+    with pytest.raises(ValueError, match="ferromagnetic"):
+        momentum.near_critical_ring_t(momentum.ring_spectrum(27, -0.3))
+    with pytest.raises(ValueError, match="S must be"):
+        momentum.near_critical_ring_t(np.array([1.0, -1.0, 2.0]))

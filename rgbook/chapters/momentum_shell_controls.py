@@ -18,6 +18,7 @@ from ..momentum import (
     infinite_line_growth,
     momentum_shell_spectrum,
     near_critical_ring_spectrum,
+    near_critical_ring_t,
     ring_spectrum,
     soft_mode_readout,
     spectrum_flow,
@@ -261,21 +262,30 @@ class Corrections:
         return self.g_inf[None, : self.g.shape[1]] - self.g
 
 
+#: How :func:`corrections` computes t_l: the registered route of II.rg.corrections (the ring spectrum and
+#: :func:`fourier_flow`), the same projection on spectra written without cancellation (a diagnostic), and the route
+#: of the amendment II.rg.corrections-a (no cancellation, t solved as a root in ln t).
+CORRECTION_ROUTES = ("registered", "cancellation-free spectrum", "t to rounding")
+
+
 @cache
-def corrections(P, cancellation_free: bool = False) -> Corrections:
-    """The flows of II.rg.corrections: every ring down to 3 sites (the 3^12 flow is II.rg.momentum-shell's). With
-    ``cancellation_free``, the rings' spectra are written as :func:`rgbook.momentum.near_critical_ring_spectrum`
-    (a diagnostic of the rounding in the chapter's text, not the registered measurement)."""
+def corrections(P, route: str = "registered") -> Corrections:
+    """The flows of II.rg.corrections (every ring down to 3 sites; the registered 3^12 flow is
+    II.rg.momentum-shell's), by one of :data:`CORRECTION_ROUTES`."""
+    if route not in CORRECTION_ROUTES:
+        raise ValueError(f"route must be one of {CORRECTION_ROUTES}, got {route!r}")
     eps = np.asarray(P.cs_eps, dtype=float)
     if len(eps) < 3 or not np.allclose(eps[:-1] / eps[1:], 10.0, rtol=1e-12):
         raise ValueError(f"cs_eps must be at least three values a factor 10 apart, got {P.cs_eps}")
     n_steps = max(P.cs_steps) + 1
     g = []
     for n, e in zip(P.cs_levels, P.cs_eps):
-        if cancellation_free:
+        if route == "registered":
+            t = 1.0 - 2.0 * fourier_flow(P.b**n, P.b, 0.5 - e, n)
+        elif route == "cancellation-free spectrum":
             t = 1.0 - 2.0 * spectrum_flow(near_critical_ring_spectrum(P.b**n, 2 * e), P.b, n)
         else:
-            t = 1.0 - 2.0 * fourier_flow(P.b**n, P.b, 0.5 - e, n)
+            t = spectrum_flow(near_critical_ring_spectrum(P.b**n, 2 * e), P.b, n, read=near_critical_ring_t)
         if t.shape[0] <= n_steps:
             raise ValueError(f"cs_levels: a ring of {P.b}^{n} sites gives fewer than {n_steps} steps")
         g.append(t[1 : n_steps + 1] / t[:n_steps])
@@ -283,10 +293,10 @@ def corrections(P, cancellation_free: bool = False) -> Corrections:
     return Corrections(2 * eps, np.array(g), g_inf)
 
 
-def measure_corrections(P, tol) -> list[Row]:
+def measure_corrections(P, tol, route: str = "registered") -> list[Row]:
     """II.rg.corrections: the sqrt(t_0) approach of the growth to its infinite-line value, per step; the geometric
     approach of the infinite-line growth to b^2."""
-    c = corrections(P)
+    c = corrections(P, route)
     d = c.deviation
     root = float(np.sqrt(10.0))
     t0 = [f"{t:.0e}".replace("e-0", "e-") for t in c.t0]
@@ -327,12 +337,13 @@ def measure_corrections(P, tol) -> list[Row]:
 
 
 def measure_corrections_amended(P, tol) -> list[Row]:
-    raise NotImplementedError("II.rg.corrections-a: registered; its measure follows in a later commit")
+    """II.rg.corrections-a: the rows of II.rg.corrections with t computed to rounding."""
+    return measure_corrections(P, tol, "t to rounding")
 
 
-def corrections_table(P, cancellation_free: bool = False) -> pd.DataFrame:
+def corrections_table(P, route: str = "registered") -> pd.DataFrame:
     """Growth per step on each ring, the infinite-line value and the deviations' ratios (the chapter's table)."""
-    c = corrections(P, cancellation_free)
+    c = corrections(P, route)
     d = c.deviation
     out = {"step l": list(P.cs_steps), "g_l infinite line": [c.g_inf[step] for step in P.cs_steps]}
     for k, (n, t) in enumerate(zip(P.cs_levels, c.t0)):
