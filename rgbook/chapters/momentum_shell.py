@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from .. import rg
 from .._protocol import and_list, arrow_chain, sci
 from ..claims import Claim, Row
 from ..information import gaussian_total_correlation_per_unit as total_correlation_per_unit
@@ -35,6 +34,8 @@ from .momentum_shell_controls import (
     antiferro_levels,
     antiferro_rows,
     corrections_table,
+    critical_bound,
+    critical_rows,
     measure_corrections,
     measure_corrections_amended,
     soft_mode_rows,
@@ -54,8 +55,6 @@ from .momentum_shell_runs import (
     StackCurves,
     StructureRow,
     TrainedStack,
-    _control_summary,
-    _near_critical,
     block_average_maps,
     control_maps,
     decimation_identity_error,
@@ -64,6 +63,7 @@ from .momentum_shell_runs import (
     no_aliasing_error,
     read_maps,
     rg_rows,
+    stable_rows,
     stack_readings,
     structure,
     structure_rows,
@@ -281,127 +281,15 @@ def measure_structure(P: Protocol, tol) -> list[Row]:
 
 
 def measure_stable(P: Protocol, tol) -> list[Row]:
-    """II.L1: trained stacks flow to r* = 0 (ring ratio and total correlation), against untrained controls."""
-    rows = []
-    L = P.depth
-    for r0 in P.rs:
-        reads = stack_readings(P, r0)
-        tr = reads["trained"]
-        rows += [
-            Row(f"trained: |r_{L}|/r_0 (r_0 = {r0})", 0.0, abs(tr.r[L]) / r0, tol["flow"]),
-            Row(f"trained: TC_{L}/TC_0 (r_0 = {r0})", 0.0, tr.tc[L] / tr.tc[0], tol["flow"]),
-        ]
-        for kind in CONTROLS:
-            for name, values in (
-                (f"|r_{L}|/r_0", [abs(x.r[L]) / r0 for x in reads[kind]]),
-                (f"TC_{L}/TC_0", [x.tc[L] / x.tc[0] for x in reads[kind]]),
-            ):
-                summary = _control_summary(values)
-                rows.append(
-                    Row(
-                        f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text('.3g')})",
-                        0.0,
-                        summary.mean,
-                        tol["flow"],
-                        role="control",
-                    )
-                )
-        ba = reads["block average"]
-        rows += [
-            Row(f"block average: |r_{L}|/r_0 (r_0 = {r0})", 0.0, abs(ba.r[L]) / r0, tol["flow"], role="control"),
-            Row(f"block average: TC_{L}/TC_0 (r_0 = {r0})", 0.0, ba.tc[L] / ba.tc[0], tol["flow"], role="control"),
-        ]
-        dec = reads["decimation"]
-        r_rg = r0
-        for _ in range(L):
-            r_rg = rg.gaussian_chain_ratio_map_b(r_rg, P.b)
-        rows.append(
-            Row(
-                f"decimation stack: r_{L} vs RG iterate r_b^{L}(r_0) (r_0 = {r0})",
-                float(r_rg),
-                float(dec.r[L]),
-                tol["identity"],
-                role="consistency",
-            )
-        )
-    return rows
-
-
-def critical_bound(P: Protocol, slack: float) -> float:
-    r"""What an RG eigenvalue :math:`b^2` allows after ``depth`` steps from :math:`t_0 = 2\epsilon`, times ``slack``."""
-    return float(slack * P.b ** (2 * P.depth) * 2 * P.eps_critical)
+    """II.L1: trained stacks flow to r* = 0 (ring ratio and total correlation), against untrained controls
+    (:func:`~rgbook.chapters.momentum_shell_runs.stable_rows`)."""
+    return stable_rows(P, tol)
 
 
 def measure_critical(P: Protocol, tol) -> list[Row]:
-    """II.L2: the coarse-graining trained near criticality keeps the critical point; controls read the same way."""
-    r_crit, r_train = _near_critical(P)
-    reads = stack_readings(P, r_crit, r_train)
-    L = P.depth
-    bound = critical_bound(P, tol["critical"])
-    tr, ms = reads["trained"], reads["momentum shell"]
-    rows = [
-        Row(
-            f"trained: t_{L} (t_0 = {2 * P.eps_critical:g}; bound {tol['critical']:g} b^{2 * L} t_0)",
-            0.0,
-            float(tr.t[L]),
-            bound,
-        )
-    ]
-    for step in range(L):
-        ms_ratio = ms.t[step + 1] / ms.t[step]
-        rows.append(
-            Row(
-                f"trained: t_{step + 1}/t_{step} vs momentum shell on the same ring (relative {tol['ratio']:g})",
-                float(ms_ratio),
-                float(tr.t[step + 1] / tr.t[step]),
-                tol["ratio"] * abs(ms_ratio),
-                role="consistency",
-            )
-        )
-    for kind in CONTROLS:
-        summary = _control_summary([x.t[L] for x in reads[kind]])
-        rows.append(Row(f"{kind}s: t_{L} (seed mean {summary.text('.3g')})", 0.0, summary.mean, bound, role="control"))
-    far = stack_readings(P, 0.5 - P.eps_response, r_train)
-    expected = P.eps_response / P.eps_critical
-    rows.append(
-        Row(
-            f"trained: linear response t_{L}(t_0 = {2 * P.eps_response:g})/t_{L}(t_0 = {2 * P.eps_critical:g})",
-            expected,
-            float(far["trained"].t[L] / tr.t[L]),
-            tol["response"] * expected,
-        )
-    )
-    rows += [
-        Row(f"block average: t_{L}", 0.0, float(reads["block average"].t[L]), bound, role="control"),
-        Row(
-            f"block average: linear response of t_{L}",
-            expected,
-            float(far["block average"].t[L] / reads["block average"].t[L]),
-            tol["response"] * expected,
-            role="control",
-        ),
-    ]
-    for kind in CONTROLS:
-        summary = _control_summary([a.t[L] / c.t[L] for a, c in zip(far[kind], reads[kind])])
-        rows.append(
-            Row(
-                f"{kind}s: linear response of t_{L} (seed mean {summary.text('.3g')})",
-                expected,
-                summary.mean,
-                tol["response"] * expected,
-                role="control",
-            )
-        )
-    rows.append(
-        Row(
-            f"decimation: t_{L} (r = 1/2 is its fixed point)",
-            0.0,
-            float(reads["decimation"].t[L]),
-            bound,
-            role="consistency",
-        )
-    )
-    return rows
+    """II.L2: the coarse-graining trained near criticality keeps the critical point; controls read the same way
+    (:func:`~rgbook.chapters.momentum_shell_controls.critical_rows`)."""
+    return critical_rows(P, tol)
 
 
 def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:

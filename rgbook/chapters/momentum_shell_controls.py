@@ -28,11 +28,13 @@ from .momentum_shell_runs import (
     CONTROLS,
     Level,
     _control_summary,
+    _near_critical,
     _rel_spectral_error,
     _ring_ratio,
     block_average_maps,
     control_maps,
     decimation_maps,
+    stack_readings,
     train_level,
     trained_stack,
 )
@@ -241,6 +243,87 @@ def soft_mode_rows(P, tol) -> list:
             Row(f"{name}: R^2 of M", 1.0, share, tol["share"], role=role),
             Row(f"{name}: linear response", expected, ratio, tol["response"] * expected, role=role),
         ]
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# The literal critical-point test (II.L2)
+
+
+def critical_bound(P, slack: float) -> float:
+    r"""What an RG eigenvalue :math:`b^2` allows after ``depth`` steps from :math:`t_0 = 2\epsilon`, times ``slack``."""
+    return float(slack * P.b ** (2 * P.depth) * 2 * P.eps_critical)
+
+
+def critical_rows(P, tol) -> list[Row]:
+    """II.L2: the coarse-graining trained near criticality keeps the critical point; controls read the same way."""
+    r_crit, r_train = _near_critical(P)
+    reads = stack_readings(P, r_crit, r_train)
+    L = P.depth
+    bound = critical_bound(P, tol["critical"])
+    tr, ms = reads["trained"], reads["momentum shell"]
+    rows = [
+        Row(
+            f"trained: t_{L} (t_0 = {2 * P.eps_critical:g}; bound {tol['critical']:g} b^{2 * L} t_0)",
+            0.0,
+            float(tr.t[L]),
+            bound,
+        )
+    ]
+    for step in range(L):
+        ms_ratio = ms.t[step + 1] / ms.t[step]
+        rows.append(
+            Row(
+                f"trained: t_{step + 1}/t_{step} vs momentum shell on the same ring (relative {tol['ratio']:g})",
+                float(ms_ratio),
+                float(tr.t[step + 1] / tr.t[step]),
+                tol["ratio"] * abs(ms_ratio),
+                role="consistency",
+            )
+        )
+    for kind in CONTROLS:
+        summary = _control_summary([x.t[L] for x in reads[kind]])
+        rows.append(Row(f"{kind}s: t_{L} (seed mean {summary.text('.3g')})", 0.0, summary.mean, bound, role="control"))
+    far = stack_readings(P, 0.5 - P.eps_response, r_train)
+    expected = P.eps_response / P.eps_critical
+    rows.append(
+        Row(
+            f"trained: linear response t_{L}(t_0 = {2 * P.eps_response:g})/t_{L}(t_0 = {2 * P.eps_critical:g})",
+            expected,
+            float(far["trained"].t[L] / tr.t[L]),
+            tol["response"] * expected,
+        )
+    )
+    rows += [
+        Row(f"block average: t_{L}", 0.0, float(reads["block average"].t[L]), bound, role="control"),
+        Row(
+            f"block average: linear response of t_{L}",
+            expected,
+            float(far["block average"].t[L] / reads["block average"].t[L]),
+            tol["response"] * expected,
+            role="control",
+        ),
+    ]
+    for kind in CONTROLS:
+        summary = _control_summary([a.t[L] / c.t[L] for a, c in zip(far[kind], reads[kind])])
+        rows.append(
+            Row(
+                f"{kind}s: linear response of t_{L} (seed mean {summary.text('.3g')})",
+                expected,
+                summary.mean,
+                tol["response"] * expected,
+                role="control",
+            )
+        )
+    rows.append(
+        Row(
+            f"decimation: t_{L} (r = 1/2 is its fixed point)",
+            0.0,
+            float(reads["decimation"].t[L]),
+            bound,
+            role="consistency",
+        )
+    )
     return rows
 
 

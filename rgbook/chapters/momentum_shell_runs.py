@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-from .. import couplings, features
+from .. import couplings, features, rg
 from ..claims import Row
 from ..information import gaussian_total_correlation_per_unit as total_correlation_per_unit
 from ..momentum import (
@@ -465,4 +465,51 @@ def structure_rows(P, tol) -> list:
             role="consistency",
         )
     )
+    return rows
+
+
+def stable_rows(P, tol) -> list[Row]:
+    """II.L1: trained stacks flow to r* = 0 (ring ratio and total correlation), against untrained controls."""
+    rows = []
+    L = P.depth
+    for r0 in P.rs:
+        reads = stack_readings(P, r0)
+        tr = reads["trained"]
+        rows += [
+            Row(f"trained: |r_{L}|/r_0 (r_0 = {r0})", 0.0, abs(tr.r[L]) / r0, tol["flow"]),
+            Row(f"trained: TC_{L}/TC_0 (r_0 = {r0})", 0.0, tr.tc[L] / tr.tc[0], tol["flow"]),
+        ]
+        for kind in CONTROLS:
+            for name, values in (
+                (f"|r_{L}|/r_0", [abs(x.r[L]) / r0 for x in reads[kind]]),
+                (f"TC_{L}/TC_0", [x.tc[L] / x.tc[0] for x in reads[kind]]),
+            ):
+                summary = _control_summary(values)
+                rows.append(
+                    Row(
+                        f"{kind}s: {name} (r_0 = {r0}; seed mean {summary.text('.3g')})",
+                        0.0,
+                        summary.mean,
+                        tol["flow"],
+                        role="control",
+                    )
+                )
+        ba = reads["block average"]
+        rows += [
+            Row(f"block average: |r_{L}|/r_0 (r_0 = {r0})", 0.0, abs(ba.r[L]) / r0, tol["flow"], role="control"),
+            Row(f"block average: TC_{L}/TC_0 (r_0 = {r0})", 0.0, ba.tc[L] / ba.tc[0], tol["flow"], role="control"),
+        ]
+        dec = reads["decimation"]
+        r_rg = r0
+        for _ in range(L):
+            r_rg = rg.gaussian_chain_ratio_map_b(r_rg, P.b)
+        rows.append(
+            Row(
+                f"decimation stack: r_{L} vs RG iterate r_b^{L}(r_0) (r_0 = {r0})",
+                float(r_rg),
+                float(dec.r[L]),
+                tol["identity"],
+                role="consistency",
+            )
+        )
     return rows
