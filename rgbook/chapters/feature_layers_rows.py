@@ -177,6 +177,29 @@ def gaussianity_rows(P, tol) -> list[Row]:
     return rows
 
 
+#: What the trained layers' rows of II.B2 (and of its amendments II.B2a, II.B2b) measure.
+_OVERLAP = "block-sum overlap |P_W 1|^2/N of the trained layer, lower interval end"
+_BAYES = "trained test RMSE / exact Bayes estimator's on the same test set, upper interval end"
+
+
+def _trained_row(B, task: str, N: int, iv, what: str, measured: float, tol: float, scaled: bool = False) -> Row:
+    """The row of the trained layers of ``task`` at size ``N`` (interval ``iv`` over seeds) against 1; ``scaled``:
+    trained on ``n_train_per_site x N`` samples, which the quantity then says."""
+    training = f" ({B.n_train_per_site * N} training samples)" if scaled else ""
+    return Row(f"{task}, N={N}{training}: {what} ({iv.n} seeds)", 1.0, measured, tol)
+
+
+def _selection_overlap_row(overlaps, N: int, tol) -> Row:
+    """The selection layer's (decimation's) block-sum overlap M/N at size ``N``, a control of II.B2 and II.B2a."""
+    return Row(
+        f"selection layer, N={N}: block-sum overlap (= M/N)",
+        1.0,
+        overlaps["poisson", N, "selection"].mean,
+        tol["overlap"],
+        role="control",
+    )
+
+
 def span_rows(P, tol) -> list[Row]:
     """II.B2: block-sum overlap of the trained layers' span; test RMSE against the exact Bayes estimator."""
     B = P.b
@@ -187,15 +210,7 @@ def span_rows(P, tol) -> list[Row]:
             continue
         for N in B.many_Ns:
             iv = ov[task, N, "trained"]
-            rows.append(
-                Row(
-                    f"{task}, N={N}: block-sum overlap |P_W 1|^2/N of the trained layer, lower interval end "
-                    f"({iv.n} seeds)",
-                    1.0,
-                    iv.lo,
-                    tol["overlap"],
-                )
-            )
+            rows.append(_trained_row(B, task, N, iv, _OVERLAP, iv.lo, tol["overlap"]))
     for N in B.many_Ns:
         iv = ov["poisson", N, "random"]
         rows.append(
@@ -208,28 +223,12 @@ def span_rows(P, tol) -> list[Row]:
                 role="control",
             )
         )
-        rows.append(
-            Row(
-                f"selection layer, N={N}: block-sum overlap (= M/N)",
-                1.0,
-                ov["poisson", N, "selection"].mean,
-                tol["overlap"],
-                role="control",
-            )
-        )
+        rows.append(_selection_overlap_row(ov, N, tol))
     bi = bayes_intervals(B)
     for task in B.bayes_tasks:
         for N in B.many_Ns:
             iv = bi[task, N, "trained"]
-            rows.append(
-                Row(
-                    f"{task}, N={N}: trained test RMSE / exact Bayes estimator's on the same test set, upper "
-                    f"interval end ({iv.n} seeds)",
-                    1.0,
-                    iv.hi,
-                    tol["bayes"],
-                )
-            )
+            rows.append(_trained_row(B, task, N, iv, _BAYES, iv.hi, tol["bayes"]))
             iv = bi[task, N, "random"]
             rows.append(
                 Row(
@@ -395,15 +394,7 @@ def span_scaled_rows(P, tol) -> list[Row]:
             continue
         for N in B.many_Ns:
             iv = ov[task, N, "trained"]
-            rows.append(
-                Row(
-                    f"{task}, N={N} ({B.n_train_per_site * N} training samples): block-sum overlap |P_W 1|^2/N of "
-                    f"the trained layer, lower interval end ({iv.n} seeds)",
-                    1.0,
-                    iv.lo,
-                    tol["overlap"],
-                )
-            )
+            rows.append(_trained_row(B, task, N, iv, _OVERLAP, iv.lo, tol["overlap"], scaled=True))
     for N in B.many_Ns:
         iv = frozen["poisson", N, "random"]
         rows.append(
@@ -415,15 +406,7 @@ def span_scaled_rows(P, tol) -> list[Row]:
                 tol["overlap"],
             )
         )
-        rows.append(
-            Row(
-                f"selection layer, N={N}: block-sum overlap (= M/N)",
-                1.0,
-                frozen["poisson", N, "selection"].mean,
-                tol["overlap"],
-                role="control",
-            )
-        )
+        rows.append(_selection_overlap_row(frozen, N, tol))
     return rows
 
 
@@ -435,15 +418,7 @@ def bayes_scaled_rows(P, tol) -> list[Row]:
     for task in B.bayes_tasks:
         for N in B.many_Ns:
             iv = bi[task, N, "trained"]
-            rows.append(
-                Row(
-                    f"{task}, N={N} ({B.n_train_per_site * N} training samples): trained test RMSE / exact Bayes "
-                    f"estimator's on the same test set, upper interval end ({iv.n} seeds)",
-                    1.0,
-                    iv.hi,
-                    tol["bayes"],
-                )
-            )
+            rows.append(_trained_row(B, task, N, iv, _BAYES, iv.hi, tol["bayes"], scaled=True))
             iv = bi[task, N, "random"]
             rows.append(
                 _control(
