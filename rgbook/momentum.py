@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 from scipy.integrate import quad
+from scipy.optimize import brentq
 
 from . import couplings
 from ._validate import as_int, as_real
@@ -154,8 +155,6 @@ def near_critical_ring_t(S) -> float:
     (:math:`0 < r < 1/2`); where :func:`rgbook.couplings.project_gaussian_ring_moments` returns :math:`r` and
     :math:`t = 1 - 2r` loses the digits of :math:`r`, this returns :math:`t` to rounding.
     """
-    from scipy.optimize import brentq
-
     S = np.asarray(S, dtype=float)
     if S.ndim != 1 or S.size < 3 or not np.all(np.isfinite(S)) or not np.all(S > 0):
         raise ValueError(f"S must be a 1-d spectrum of at least 3 positive finite values, got shape {S.shape}")

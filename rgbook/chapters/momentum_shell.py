@@ -33,6 +33,7 @@ from ..momentum import (
 from .momentum_shell_controls import (
     antiferro_levels,
     antiferro_rows,
+    corrections,
     corrections_table,
     critical_bound,
     critical_rows,
@@ -74,6 +75,7 @@ from .momentum_shell_runs import (
 
 __all__ = [
     "CHAPTER",
+    "corrections",
     "corrections_table",
     "Protocol",
     "PROTOCOL",

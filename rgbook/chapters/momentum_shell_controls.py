@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import features
+from .._protocol import sci
 from ..claims import Row
 from ..momentum import (
     circulant,
@@ -344,6 +345,18 @@ class Corrections:
     def deviation(self) -> np.ndarray:
         return self.g_inf[None, : self.g.shape[1]] - self.g
 
+    @property
+    def ratios(self) -> np.ndarray:
+        """Deviation ratios d(t_0[k]) / d(t_0[k + 1]) of consecutive rings, shape (rings - 1, steps)."""
+        d = self.deviation
+        return d[:-1] / d[1:]
+
+    @property
+    def shrink(self) -> np.ndarray:
+        """Per step, the distance of the last ratio from sqrt(10) over that of the one before (< 1: approaching)."""
+        root = np.sqrt(10.0)
+        return np.abs(self.ratios[-1] - root) / np.abs(self.ratios[-2] - root)
+
 
 #: How :func:`corrections` computes t_l: the registered route of II.rg.corrections (the ring spectrum and
 #: :func:`fourier_flow`), the same projection on spectra written without cancellation (a diagnostic), and the route
@@ -380,12 +393,11 @@ def measure_corrections(P, tol, route: str = "registered") -> list[Row]:
     """II.rg.corrections: the sqrt(t_0) approach of the growth to its infinite-line value, per step; the geometric
     approach of the infinite-line growth to b^2."""
     c = corrections(P, route)
-    d = c.deviation
+    d, ratios, shrink = c.deviation, c.ratios, c.shrink
     root = float(np.sqrt(10.0))
-    t0 = [f"{t:.0e}".replace("e-0", "e-") for t in c.t0]
+    t0 = [sci(t) for t in c.t0]
     rows = []
     for step in P.cs_steps:
-        ratios = d[:-1, step] / d[1:, step]
         rows += [
             Row.in_range(
                 f"step {step}: smallest deviation g_inf - g(t_0) over t_0 = {', '.join(t0)}",
@@ -396,12 +408,12 @@ def measure_corrections(P, tol, route: str = "registered") -> list[Row]:
             Row(
                 f"step {step}: d(t_0 = {t0[-2]})/d(t_0 = {t0[-1]}) vs sqrt(10) (relative {tol['ratio']:g})",
                 root,
-                float(ratios[-1]),
+                float(ratios[-1, step]),
                 tol["ratio"] * root,
             ),
             Row.in_range(
                 f"step {step}: distance of that ratio from sqrt(10) over the distance of d({t0[-3]})/d({t0[-2]})",
-                abs(ratios[-1] - root) / abs(ratios[-2] - root),
+                shrink[step],
                 0.0,
                 1.0,
             ),
@@ -427,10 +439,10 @@ def measure_corrections_amended(P, tol) -> list[Row]:
 def corrections_table(P, route: str = "registered") -> pd.DataFrame:
     """Growth per step on each ring, the infinite-line value and the deviations' ratios (the chapter's table)."""
     c = corrections(P, route)
-    d = c.deviation
-    out = {"step l": list(P.cs_steps), "g_l infinite line": [c.g_inf[step] for step in P.cs_steps]}
+    steps = list(P.cs_steps)
+    out = {"step l": steps, "g_l infinite line": c.g_inf[steps]}
     for k, (n, t) in enumerate(zip(P.cs_levels, c.t0)):
-        out[f"g_l, {P.b}^{n} sites, t0 = {t:.0e}"] = [c.g[k, step] for step in P.cs_steps]
+        out[f"g_l, {P.b}^{n} sites, t0 = {sci(t)}"] = c.g[k, steps]
     for k in range(len(c.t0) - 1):
-        out[f"d(t0 = {c.t0[k]:.0e}) / d(t0 = {c.t0[k + 1]:.0e})"] = [d[k, step] / d[k + 1, step] for step in P.cs_steps]
+        out[f"d(t0 = {sci(c.t0[k])}) / d(t0 = {sci(c.t0[k + 1])})"] = c.ratios[k, steps]
     return pd.DataFrame(out)
