@@ -16,6 +16,8 @@ Commands:
                              held its measuring code, and every later change of its statement,
                              tolerances or protocol; exits 1 if a change is not in the claim's log
   ledger                     gather recorded verdicts into _build/claims.json
+  publish                    after execution (make book): ledger, HTML build (Jupyter Book, in this
+                             process) and verify, importing the chapter modules once
   figures [CHAPTER ...]      execute chapters headless (no HTML) and write every figure file
 
 Records live under _build/claims/ of the book root: the nearest directory above the working
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     led.add_argument(
         "--require-all", action="store_true", help="fail unless every registered claim was measured by the build"
     )
+    sub.add_parser(
+        "publish", help="ledger (every claim required), HTML build and verify in one process (make book's last step)"
+    )
     fig = sub.add_parser("figures", help="execute chapters headless and write every figure file")
     fig.add_argument("chapter", nargs="*", help="chapter names, e.g. ising_rg (default: every chapter in _toc.yml)")
     return parser
@@ -117,6 +122,8 @@ def _dispatch(args) -> int:
             raise UsageError(f"{exc} (build the book first: make book)") from None
         print(f"claims ledger written to {path}")
         return 0
+    if args.command == "publish":
+        return publish(root)
     registry = claims.registry()
     if args.command == "list":
         return list_claims(root, registry)
@@ -141,6 +148,52 @@ def _dispatch(args) -> int:
 
         return audit.main(root, wanted, verbose=args.verbose)
     return reproduce([registry[i] for i in wanted], record=args.record)
+
+
+# ----------------------------------------------------------------------------------------
+# make book's last step
+
+
+def publish(root: Path) -> int:
+    """Ledger, HTML and verify, as ``ledger --require-all``, ``jupyter-book build . --builder html -W -n
+    --keep-going`` and ``verify`` would run them one after another, in one process.
+
+    The chapter modules (and torch, which they import) are imported once instead of three times, and
+    the git-history audit of the ledger runs in a forked child while they are imported. Stops at the
+    first failing step with its exit status.
+    """
+    import multiprocessing
+
+    from .audit import histories_or_empty
+
+    # fork before anything heavy is imported: the child reads git history, the parent imports chapters
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(histories_or_empty, (root,))
+        registry = claims.registry()
+        histories = pending.get()
+    try:
+        path = claims.write_ledger(root, expect=registry, histories=histories)
+    except RuntimeError as exc:
+        raise UsageError(f"{exc} (execute the chapters first: make book)") from None
+    print(f"claims ledger written to {path}")
+    status = _jupyter_book_html(root)
+    if status:
+        return status
+    return verify(root, registry)
+
+
+def _jupyter_book_html(root: Path) -> int:
+    """``jupyter-book build ROOT --builder html -W -n --keep-going`` in this process; its exit status."""
+    from jupyter_book.cli.main import build
+
+    try:
+        build.main([str(root), "--builder", "html", "-W", "-n", "--keep-going"], standalone_mode=False)
+    except SystemExit as exc:  # jupyter-book exits with Sphinx's status when the build fails
+        return exc.code if isinstance(exc.code, int) else 1
+    except RuntimeError as exc:  # ... and raises when Sphinx raised
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
 
 
 # ----------------------------------------------------------------------------------------

@@ -91,7 +91,18 @@ def test_help_is_plain_text(capsys):
     main_help = subprocess.run(
         [sys.executable, "-m", "rgbook", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
     ).stdout
-    for command in ("list", "show", "reproduce", "verify", "accept", "audit", "ledger", "figures", "--record"):
+    for command in (
+        "list",
+        "show",
+        "reproduce",
+        "verify",
+        "accept",
+        "audit",
+        "ledger",
+        "publish",
+        "figures",
+        "--record",
+    ):
         assert command in main_help
 
 
@@ -222,6 +233,32 @@ def test_one_line_errors_from_the_real_command(tmp_path):
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_publish_runs_ledger_html_and_verify_in_order(book, capsys, monkeypatch):
+    """``publish`` (make book's last step): a missing record stops it before the HTML; a failing HTML
+    build stops it before verify with the build's status; otherwise verify decides."""
+    from rgbook import __main__ as cli
+
+    built = []
+    monkeypatch.setattr(cli, "_jupyter_book_html", lambda root: built.append(root) or status)
+    status = 0
+    assert main(["publish"]) == 2  # nothing measured: the ledger requires every claim
+    assert "I.fake" in capsys.readouterr().err and not built
+    claims.check("I.fake")
+    claims.check("I.other")
+    status = 3
+    assert main(["publish"]) == 3 and len(built) == 1
+    out = capsys.readouterr().out
+    assert "claims ledger written" in out and "verdicts.json" not in out
+    ledger = json.loads((book / "_build" / "claims.json").read_text())
+    assert [c["id"] for c in ledger["claims"]] == ["I.fake", "I.other"]
+    status = 0
+    assert main(["publish"]) == 2  # the HTML built; verify finds no committed record
+    assert "verdicts.json" in capsys.readouterr().err
+    assert main(["accept", "--all"]) == 0
+    assert main(["publish"]) == 0
+    assert "every verdict and row equals verdicts.json" in capsys.readouterr().out
 
 
 def test_ledger(book, capsys):
