@@ -1,15 +1,19 @@
 r"""Compiled inner loops of the square-lattice Ising code (:mod:`rgbook.ising2d`), via Numba.
 
-Two loops dominate every 2D chapter: the cluster labelling of a Swendsen–Wang sweep and the local operators of
-MCRG. Both are exact integer computations, so the compiled versions return exactly what the array versions
-return (``tests/test_ising2d.py`` compares them with the NumPy and SciPy routes on random input):
+Three loops dominate every 2D chapter: the cluster labelling of a Swendsen–Wang sweep, the 2x2 block maps and
+the local operators of MCRG. All are exact integer computations (or comparisons of the same floats), so the
+compiled versions return exactly what the array versions return (``tests/test_ising2d.py`` compares them with
+the NumPy and SciPy routes on random input):
 
 * :func:`cluster_labels` labels the connected components of the active-bond graph by union–find and numbers
   them in the order of each component's smallest site index, the order of
   :func:`scipy.sparse.csgraph.connected_components`, so the random flips drawn per cluster fall on the same
   clusters;
+* :func:`block_lookup` maps every 2x2 block through truth tables (the state index of
+  :func:`rgbook.ising2d.block_state_index`, read through each table);
 * :func:`operator_sums` sums the eleven local operators of :func:`rgbook.ising2d.lattice_operators` over the
-  torus, one pass per configuration.
+  torus, one pass per configuration;
+* :func:`all_unit_spins` says whether every entry of an int8 array is +1 or -1 (the validation of every call).
 
 Validation lives in the public functions of :mod:`rgbook.ising2d`; these take well-formed int8/bool arrays.
 Compiled code is cached beside this file (``cache=True``), so a process compiles each loop once per machine.
@@ -20,7 +24,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["cluster_labels", "operator_sums", "N_OPERATOR_SUMS"]
+__all__ = [
+    "all_unit_spins",
+    "block_lookup",
+    "cluster_labels",
+    "operator_sums",
+    "N_OPERATOR_SUMS",
+]
 
 #: Columns of :func:`operator_sums`: the 7 even operators, then the 4 odd ones.
 N_OPERATOR_SUMS = 11
@@ -28,14 +38,10 @@ N_OPERATOR_SUMS = 11
 
 @njit(cache=True)
 def _find(parent: np.ndarray, i: int) -> int:
-    root = i
-    while parent[root] != root:
-        root = parent[root]
-    while parent[i] != root:  # path compression
-        nxt = parent[i]
-        parent[i] = root
-        i = nxt
-    return root
+    while parent[i] != i:  # path halving
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 @njit(cache=True)
@@ -49,25 +55,11 @@ def _union(parent: np.ndarray, i: int, j: int) -> None:
 
 
 @njit(cache=True)
-def cluster_labels(act_r: np.ndarray, act_d: np.ndarray) -> tuple[int, np.ndarray]:
-    """Components of the bond graph of B tori: ``act_r``/``act_d`` (B, L, L) bool say whether the bond from
-    site (y, x) to (y, x+1) / (y+1, x) (periodic) is active. Returns the number of components and the label of
-    every site (B*L*L,), components numbered in the order of their smallest site index."""
-    B, L, _ = act_r.shape
-    n = B * L * L
-    parent = np.arange(n)
-    for b in range(B):
-        for y in range(L):
-            yd = y + 1 if y + 1 < L else 0
-            for x in range(L):
-                i = (b * L + y) * L + x
-                if act_r[b, y, x]:
-                    xr = x + 1 if x + 1 < L else 0
-                    _union(parent, i, (b * L + y) * L + xr)
-                if act_d[b, y, x]:
-                    _union(parent, i, (b * L + yd) * L + x)
+def _numbered(parent: np.ndarray) -> tuple[int, np.ndarray]:
+    """Number the components of a union–find forest in the order of their smallest site: (count, labels)."""
     # roots are the smallest site of their component (unions keep the smaller root), so numbering roots in
     # site order numbers components by their smallest site
+    n = parent.size
     labels = np.empty(n, dtype=np.int64)
     count = 0
     for i in range(n):
@@ -78,6 +70,64 @@ def cluster_labels(act_r: np.ndarray, act_d: np.ndarray) -> tuple[int, np.ndarra
         else:
             labels[i] = labels[r]
     return count, labels
+
+
+@njit(cache=True)
+def cluster_labels(act_r: np.ndarray, act_d: np.ndarray) -> tuple[int, np.ndarray]:
+    """Components of the bond graph of B tori: ``act_r``/``act_d`` (B, L, L) bool say whether the bond from
+    site (y, x) to (y, x+1) / (y+1, x) (periodic) is active. Returns the number of components and the label of
+    every site (B*L*L,), components numbered in the order of their smallest site index."""
+    B, L, _ = act_r.shape
+    parent = np.arange(B * L * L).astype(np.int32)
+    for b in range(B):
+        for y in range(L):
+            yd = y + 1 if y + 1 < L else 0
+            for x in range(L):
+                i = (b * L + y) * L + x
+                if act_r[b, y, x]:
+                    xr = x + 1 if x + 1 < L else 0
+                    _union(parent, i, (b * L + y) * L + xr)
+                if act_d[b, y, x]:
+                    _union(parent, i, (b * L + yd) * L + x)
+    return _numbered(parent)
+
+
+@njit(cache=True)
+def block_lookup(s: np.ndarray, tables: np.ndarray) -> np.ndarray:
+    """Every 2x2 block of ``s`` (G, B, L, L) through ``tables`` (M, 16) int8: (M, B, L/2, L/2) int8.
+
+    The block at (2y, 2x) has state index bit 0: s[2y, 2x] > 0, bit 1: s[2y, 2x+1] > 0, bit 2: s[2y+1, 2x] > 0,
+    bit 3: s[2y+1, 2x+1] > 0; map m reads ``s[m]``, or ``s[0]`` for every map when G = 1."""
+    G, B, L, _ = s.shape
+    M = tables.shape[0]
+    h = L // 2
+    out = np.empty((M, B, h, h), dtype=np.int8)
+    idx = np.empty((B, h, h), dtype=np.int64)
+    for g in range(G):
+        for b in range(B):
+            for y in range(h):
+                for x in range(h):
+                    idx[b, y, x] = (
+                        (1 if s[g, b, 2 * y, 2 * x] > 0 else 0)
+                        | (2 if s[g, b, 2 * y, 2 * x + 1] > 0 else 0)
+                        | (4 if s[g, b, 2 * y + 1, 2 * x] > 0 else 0)
+                        | (8 if s[g, b, 2 * y + 1, 2 * x + 1] > 0 else 0)
+                    )
+        for m in range(g, g + 1) if G > 1 else range(M):  # map g reads s[g]; with G = 1 every map reads s[0]
+            for b in range(B):
+                for y in range(h):
+                    for x in range(h):
+                        out[m, b, y, x] = tables[m, idx[b, y, x]]
+    return out
+
+
+@njit(cache=True)
+def all_unit_spins(flat: np.ndarray) -> bool:
+    """Whether every entry of the 1-D int8 array ``flat`` is +1 or -1."""
+    for v in flat:
+        if v != 1 and v != -1:
+            return False
+    return True
 
 
 @njit(cache=True)

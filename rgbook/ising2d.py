@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm  # the plain terminal bar: tqdm.auto writes a TqdmWarning to a notebook's stderr
 
-from ._lattice_kernels import cluster_labels, operator_sums
+from ._lattice_kernels import all_unit_spins, block_lookup, cluster_labels, operator_sums
 from ._validate import as_bool, as_generator, as_int, as_real, as_real_array
 
 __all__ = [
@@ -286,6 +286,10 @@ def _check_spins(spins, name: str, *, min_size: int = 2) -> np.ndarray:
         raise TypeError(f"{name} must be a rectangular array of spins +1 and -1: {exc}") from exc
     if s.ndim < 2 or s.shape[-1] != s.shape[-2] or s.shape[-1] < min_size:
         raise ValueError(f"{name} must have shape (..., L, L) with L >= {min_size}, got {s.shape}")
+    if s.dtype == np.int8 and s.size:  # the common case (every array the module makes), checked compiled
+        if not all_unit_spins(s.reshape(-1)):
+            raise ValueError(f"{name} must contain only spins +1 and -1")
+        return s
     if not (np.issubdtype(s.dtype, np.integer) or np.issubdtype(s.dtype, np.floating)) or not np.all(np.abs(s) == 1):
         raise ValueError(f"{name} must contain only spins +1 and -1")
     return s
@@ -790,10 +794,8 @@ def apply_tables(spins, tables) -> np.ndarray:
         or (s.shape[0] == 1 and not shared and t.shape[0] != 1)
     ):
         raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
-    idx = block_state_index(s)  # computed once when every map blocks the same spins
-    if shared:
-        return t[:, idx[0]]
-    return t[np.arange(t.shape[0])[:, None, None, None], idx]
+    # state index of every block (block_state_index) read through each table, compiled
+    return block_lookup(np.ascontiguousarray(s), np.ascontiguousarray(t))
 
 
 def window_blocking(spins, W, block, window: int) -> np.ndarray:

@@ -542,3 +542,27 @@ def test_odd_block_tables_are_all_odd_oriented_maps():
     assert {tuple(t) for t in odd} == {tuple(t) for t in tables}
     for name in ("majority", "decimation"):
         assert any(np.array_equal(t, I2.block_table(name)) for t in tables)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.float64])
+def test_block_lookup_equals_the_state_index_route(dtype):
+    """apply_tables (compiled lookup) against block_state_index read through each table by NumPy indexing."""
+    rng = np.random.default_rng(11)
+    tables = I2.odd_block_tables()[rng.choice(128, 5, replace=False)]
+    s = np.where(rng.random((5, 3, 8, 8)) < 0.5, -1, 1).astype(dtype)
+    idx = I2.block_state_index(s)  # (5, 3, 4, 4)
+    np.testing.assert_array_equal(I2.apply_tables(s, tables), tables[np.arange(5)[:, None, None, None], idx])
+    np.testing.assert_array_equal(I2.apply_tables(s[0], tables), tables[:, I2.block_state_index(s[0])])
+    assert I2.apply_tables(s, tables).dtype == np.int8
+
+
+def test_spin_validation_of_int8_arrays():
+    from rgbook._lattice_kernels import all_unit_spins
+
+    assert all_unit_spins(np.array([1, -1, 1], dtype=np.int8))
+    for bad in (0, 2, -128, 127):
+        assert not all_unit_spins(np.array([1, bad, -1], dtype=np.int8))
+        with pytest.raises(ValueError, match="only spins"):
+            I2.lattice_energy(np.array([[1, bad], [1, 1]], dtype=np.int8))
+    with pytest.raises(ValueError, match="only spins"):  # a non-contiguous view is checked as well
+        I2.lattice_energy(np.zeros((4, 4), dtype=np.int8)[::2, ::2])
