@@ -79,6 +79,10 @@ from .nonlinear_features_runs import (
     rg_rows,
     rg_side,
     sample_phi4_chain,
+    scheduled_autoencoders,
+    scheduled_glue_values,
+    scheduled_ising_rows,
+    scheduled_stats,
     stats_of,
 )
 from .nonlinear_features_scan import scan_block_sum_rows, scan_glue_values, scan_literal_rows
@@ -128,6 +132,9 @@ __all__ = [
     "rg_iterates",
     "rg_side",
     "plateau_noise",
+    "scheduled_autoencoders",
+    "scheduled_stats",
+    "scheduled_glue_values",
     "glue_values",
     "scan_glue_values",
     "loss_table",
@@ -396,8 +403,9 @@ def measure_scan_block_sum(P: Protocol, tol) -> list[Row]:
 
 
 def measure_scheduled_ising(P: Protocol, tol) -> list[Row]:
-    """II.N3a: the rows of II.N3 for the autoencoders trained on a decaying learning-rate schedule."""
-    raise NotImplementedError("II.N3a is registered before its measuring code")
+    """II.N3a: the rows of II.N3 for the autoencoders trained on a decaying learning-rate schedule
+    (:func:`~rgbook.chapters.nonlinear_features_runs.scheduled_ising_rows`)."""
+    return scheduled_ising_rows(P, tol)
 
 
 #: The autoencoders of the scan in b (II.N2a, II.N4a), a piece of their statement templates.
