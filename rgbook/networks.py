@@ -1258,13 +1258,15 @@ def train_tanh_autoencoders(
     batch_size: int,
     record_every: int = 10,
     progress: bool = False,
+    schedule: str = "constant",
 ) -> TanhAutoencoderRun:
     r"""Train one autoencoder per (data set, seed) on the mean squared reconstruction error per site.
 
     ``data`` has shape ``(D, n, N)`` (``D`` data sets of ``n`` samples, stored in the order they were
     drawn). All ``D S`` models train in one :func:`rgbook.training.fit` call on the same
-    schedule of minibatch windows (:class:`rgbook.training.Minibatches`, seed 0), each on its
-    own data set; model ``d S + s`` starts from :func:`init_tanh_autoencoders` with ``seeds[s]``.
+    schedule of minibatch windows (:class:`rgbook.training.Minibatches`, seed 0) and of learning
+    rates (``schedule``, :func:`rgbook.training.lr_factor`), each on its own data set; model
+    ``d S + s`` starts from :func:`init_tanh_autoencoders` with ``seeds[s]``.
     """
     X = as_real_array("data", data)
     if X.ndim != 3 or X.shape[1] < 2 or X.shape[2] < 2:
@@ -1291,6 +1293,7 @@ def train_tanh_autoencoders(
         progress=progress,
         desc="nonlinear autoencoders",
         minibatches=batches,
+        schedule=schedule,
     )
     return TanhAutoencoderRun(
         initial=start,

@@ -23,10 +23,23 @@ import torch
 
 from ._validate import as_int, as_real
 
-__all__ = ["DTYPE", "TrainingDivergedError", "TrainingLog", "Minibatches", "fit", "init_normal", "progress_bar"]
+__all__ = [
+    "DTYPE",
+    "SCHEDULES",
+    "TrainingDivergedError",
+    "TrainingLog",
+    "Minibatches",
+    "fit",
+    "init_normal",
+    "lr_factor",
+    "progress_bar",
+]
 
 #: Every network of the book trains in double precision.
 DTYPE = torch.float64
+
+#: Learning-rate schedules of :func:`fit` (:func:`lr_factor`).
+SCHEDULES = ("constant", "cosine")
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -65,6 +78,22 @@ def progress_bar(iterable, progress: bool, desc: str, total: int | None = None):
 def init_normal(shape: tuple[int, ...], scale: float, generator: torch.Generator) -> torch.Tensor:
     """A tensor of independent :math:`\\mathcal N(0, \\text{scale}^2)` entries drawn from ``generator``."""
     return scale * torch.randn(shape, generator=generator, dtype=DTYPE)
+
+
+def lr_factor(schedule: str, step: int, steps: int) -> float:
+    r"""Factor of the learning rate at step ``step`` (0-based) of ``steps``.
+
+    ``"constant"``: 1. ``"cosine"``: :math:`\tfrac12(1 + \cos(\pi\,\text{step}/\text{steps}))`, from 1 at the
+    first step toward 0 after the last (the rate of :class:`torch.optim.lr_scheduler.CosineAnnealingLR` with
+    ``T_max = steps``, ``eta_min = 0``).
+    """
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    steps = as_int("steps", steps, minimum=1)
+    step = as_int("step", step, minimum=0, maximum=steps)
+    if schedule == "constant":
+        return 1.0
+    return 0.5 * (1.0 + float(np.cos(np.pi * step / steps)))
 
 
 class Minibatches:
@@ -132,6 +161,7 @@ def fit(
     progress: bool = False,
     desc: str = "training",
     minibatches: Minibatches | None = None,
+    schedule: str = "constant",
 ) -> TrainingLog:
     r"""Minimize the per-model losses ``loss_fn(params)`` with Adam, in place.
 
@@ -143,7 +173,7 @@ def fit(
     loss_fn : callable
         ``loss_fn(params)`` returns a tensor of shape ``(R,)``: each model's loss.
     steps, lr : int, float
-        Number of Adam steps and learning rate (PyTorch defaults otherwise).
+        Number of Adam steps and (initial) learning rate (PyTorch defaults otherwise).
     trainable : tuple of str, optional
         Names of the parameters to train (default: all); the others stay fixed.
     record_every : int
@@ -153,6 +183,8 @@ def fit(
     minibatches : Minibatches, optional
         If given, advanced to each step before its loss (``loss_fn`` reads its ``indices``),
         and to ``None`` (all samples) before the final loss.
+    schedule : str
+        Learning-rate schedule (:data:`SCHEDULES`): step ``k`` uses ``lr * lr_factor(schedule, k, steps)``.
 
     Returns
     -------
@@ -166,6 +198,8 @@ def fit(
     steps = as_int("steps", steps, minimum=1)
     lr = as_real("lr", lr, minimum=0.0, strict_minimum=True)
     record_every = as_int("record_every", record_every, minimum=1)
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     names = tuple(params) if trainable is None else tuple(trainable)
     unknown = [n for n in names if n not in params]
     if unknown:
@@ -191,6 +225,9 @@ def fit(
         if not bool(torch.stack(torch._foreach_norm([t.grad for t in tensors])).isfinite().all()):
             for n, t in zip(names, tensors):
                 _finite_or_raise(f"the gradient of {n}", t.grad, step)
+        if schedule != "constant":
+            for group in opt.param_groups:
+                group["lr"] = lr * lr_factor(schedule, step, steps)
         opt.step()
         if step % record_every == 0:
             recorded_steps.append(step)

@@ -192,6 +192,35 @@ def test_batched_fit_equals_separate_fits():
         assert np.allclose(log.losses[:, r], single.losses[:, 0], rtol=0, atol=1e-12)
 
 
+def test_cosine_schedule_is_torchs_cosine_annealing():
+    """fit(schedule="cosine") takes the steps of Adam driven by torch's CosineAnnealingLR (an independent route)."""
+    steps = 60
+    assert training.lr_factor("cosine", 0, steps) == 1.0 and training.lr_factor("constant", 17, steps) == 1.0
+    assert abs(training.lr_factor("cosine", steps // 2, steps) - 0.5) < 1e-15
+    assert abs(training.lr_factor("cosine", steps, steps)) < 1e-15
+    A, b, x0, loss = _quadratic_models(3)
+    ours = {"x": x0.clone()}
+    log = training.fit(ours, loss, steps=steps, lr=0.2, record_every=1, schedule="cosine")
+    x = x0.clone().requires_grad_(True)
+    opt = torch.optim.Adam([x], lr=0.2)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=0.0)
+    history = []
+    for _ in range(steps):
+        opt.zero_grad()
+        value = loss({"x": x})
+        history.append(value.detach().numpy().copy())
+        value.sum().backward()
+        opt.step()
+        sched.step()
+    assert torch.allclose(ours["x"], x.detach(), rtol=0, atol=1e-12)
+    assert np.allclose(log.losses, np.array(history), rtol=0, atol=1e-12)
+    constant = {"x": x0.clone()}
+    training.fit(constant, loss, steps=steps, lr=0.2, schedule="constant")
+    assert not torch.allclose(constant["x"], ours["x"])
+    with pytest.raises(ValueError, match="schedule"):
+        training.fit({"x": x0.clone()}, loss, steps=2, lr=0.1, schedule="linear")
+
+
 def test_diverging_model_is_named():
     A, b, x0, loss = _quadratic_models(3)
     x0[2, 0] = float("inf")

@@ -182,33 +182,37 @@ def feature_stats(
     )
 
 
+def chain_feature_stats(P, data: str, run: AutoencoderRun, d: int) -> list[FeatureStats]:
+    """:class:`FeatureStats` of every kind of feature of chain ``data``, the networks being data set ``d`` of
+    ``run`` (one per seed), on the chain's evaluation samples."""
+    x = chain_samples(P, data, "eval")
+    out = [feature_stats(data, "sites", -1, x, x, P.b)]
+    for kind, which in (("trained", "trained"), ("untrained", "initial")):
+        params = run.params(which, d)
+        U = encode(params, x)
+        losses = reconstruction_loss(params, x)
+        out += [feature_stats(data, kind, seed, U[s], x, P.b, losses[s]) for s, seed in enumerate(P.seeds)]
+    out.append(feature_stats(data, "block sum", -1, block_sums(x, P.b), x, P.b))
+    out.append(feature_stats(data, "decimation", -1, x[:, P.b // 2 :: P.b], x, P.b))
+    return out
+
+
 @cache
 def all_feature_stats(P) -> tuple[FeatureStats, ...]:
     """:class:`FeatureStats` of every kind of feature of both chains (networks: one per seed)."""
     run = autoencoders(P)
-    out = []
-    for d, data in enumerate(DATASETS):
-        x = chain_samples(P, data, "eval")
-        out.append(feature_stats(data, "sites", -1, x, x, P.b))
-        for kind, which in (("trained", "trained"), ("untrained", "initial")):
-            params = run.params(which, d)
-            U = encode(params, x)
-            losses = reconstruction_loss(params, x)
-            out += [feature_stats(data, kind, seed, U[s], x, P.b, losses[s]) for s, seed in enumerate(P.seeds)]
-        out.append(feature_stats(data, "block sum", -1, block_sums(x, P.b), x, P.b))
-        out.append(feature_stats(data, "decimation", -1, x[:, P.b // 2 :: P.b], x, P.b))
-    return tuple(out)
+    return tuple(s for d, data in enumerate(DATASETS) for s in chain_feature_stats(P, data, run, d))
 
 
-def stats_of(P, data: str, kind: str) -> list[FeatureStats]:
-    """The entries of :func:`all_feature_stats` of one chain and kind."""
-    return [s for s in all_feature_stats(P) if s.data == data and s.kind == kind]
+def stats_of(P, data: str, kind: str, stats=None) -> list[FeatureStats]:
+    """The entries of one chain and kind among ``stats`` (default: :func:`all_feature_stats`)."""
+    return [s for s in (all_feature_stats(P) if stats is None else stats) if s.data == data and s.kind == kind]
 
 
-def interval(P, data: str, kind: str, attr: str, absolute: bool = False) -> tuple[float, float, float]:
-    """Mean of ``attr`` (or of its absolute value) over the entries of one kind, with the 95% seed-bootstrap
-    interval (the point itself for the maps)."""
-    v = np.array([getattr(s, attr) for s in stats_of(P, data, kind)], dtype=float)
+def interval(P, data: str, kind: str, attr: str, absolute: bool = False, stats=None) -> tuple[float, float, float]:
+    """Mean of ``attr`` (or of its absolute value) over the entries of one kind (among ``stats``, default
+    :func:`all_feature_stats`), with the 95% seed-bootstrap interval (the point itself for the maps)."""
+    v = np.array([getattr(s, attr) for s in stats_of(P, data, kind, stats)], dtype=float)
     return seed_bootstrap(np.abs(v) if absolute else v, P.n_boot, P.boot_seed)
 
 
@@ -380,12 +384,12 @@ def _plateau_row(P, data: str, tol) -> Row:
     )
 
 
-def _bound_rows(P, data: str, quantities, tol, maps) -> list[Row]:
+def _bound_rows(P, data: str, quantities, tol, maps, stats=None) -> list[Row]:
     """Upper 95% seed-bootstrap bound of the mean |q| (networks) or |q| (maps) against the fixed point 0."""
     rows = []
     for attr, label, key in quantities:
         for kind, role in (("trained", "evidence"), ("untrained", "control")):
-            hi = interval(P, data, kind, attr, absolute=True)[2]
+            hi = interval(P, data, kind, attr, absolute=True, stats=stats)[2]
             rows.append(
                 Row(f"{data}, {kind}: upper 95% seed bound of mean |{label}| vs fixed point 0", 0.0, hi, tol[key], role)
             )
@@ -394,7 +398,7 @@ def _bound_rows(P, data: str, quantities, tol, maps) -> list[Row]:
                 Row(
                     f"{data}, {name}: |{label}| vs fixed point 0",
                     0.0,
-                    abs(interval(P, data, kind, attr)[0]),
+                    abs(interval(P, data, kind, attr, stats=stats)[0]),
                     tol[key],
                     "control",
                 )
@@ -429,26 +433,30 @@ def literal_phi4_rows(P, tol) -> list[Row]:
     return rows
 
 
-def literal_ising_rows(P, tol) -> list[Row]:
-    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0."""
+def _ising_rows(P, tol, stats=None) -> list[Row]:
+    """The bound rows of II.N3 (networks among ``stats``, default :func:`all_feature_stats`) and its decimation
+    consistency row."""
     quantities = (
         ("sign_K", "K of the sign features", "coupling"),
         ("mardia", "excess Mardia kurtosis per dimension", "kappa"),
     )
-    rows = [_plateau_row(P, "ising", tol)]
-    rows += _bound_rows(
-        P, "ising", quantities, tol, (("block sum", "majority rule (block sums)"), ("decimation", "decimation"))
-    )
+    maps = (("block sum", "majority rule (block sums)"), ("decimation", "decimation"))
+    rows = _bound_rows(P, "ising", quantities, tol, maps, stats)
     rows.append(
         Row(
             f"decimation: projected K vs artanh(tanh^{P.b} {P.ising_K:g})",
             float(np.arctanh(np.tanh(P.ising_K) ** P.b)),
-            interval(P, "ising", "decimation", "sign_K")[0],
+            interval(P, "ising", "decimation", "sign_K", stats=stats)[0],
             tol["decimation"],
             "consistency",
         )
     )
     return rows
+
+
+def literal_ising_rows(P, tol) -> list[Row]:
+    """II.N3: sign features of the Ising chain, projected onto the NN chain, against K* = 0."""
+    return [_plateau_row(P, "ising", tol), *_ising_rows(P, tol)]
 
 
 def block_sum_rows(P, tol) -> list[Row]:
@@ -485,3 +493,92 @@ def block_sum_rows(P, tol) -> list[Row]:
                 )
             )
     return rows
+
+
+# --------------------------------------------------------------------------------------
+# II.N3a: the Ising autoencoders trained on a decaying learning rate
+
+
+@cache
+def scheduled_autoencoders(P, steps: int) -> AutoencoderRun:
+    """The autoencoders of II.N3 (Ising chain, the same seeds and training samples) trained with ``steps`` Adam
+    steps on minibatches of ``sched_batch_size``, the rate falling from ``sched_lr`` along ``sched_schedule``."""
+    return train_autoencoders(
+        chain_samples(P, "ising", "train")[None],
+        P.seeds,
+        hidden=P.hidden,
+        m=P.N // P.b,
+        steps=steps,
+        lr=P.sched_lr,
+        batch_size=P.sched_batch_size,
+        schedule=P.sched_schedule,
+    )
+
+
+@cache
+def scheduled_stats(P) -> tuple[FeatureStats, ...]:
+    """:class:`FeatureStats` of every kind of feature of the Ising chain, the networks of the registered schedule
+    (``sched_steps``; untrained: the same initializations as II.N3's)."""
+    return tuple(chain_feature_stats(P, "ising", scheduled_autoencoders(P, P.sched_steps), 0))
+
+
+def scheduled_final_loss(P, steps: int) -> float:
+    """Mean over the seeds of the training loss per site (all training samples) after ``steps`` scheduled steps."""
+    params = scheduled_autoencoders(P, steps).params("trained", 0)
+    return float(np.mean(reconstruction_loss(params, chain_samples(P, "ising", "train"))))
+
+
+def scheduled_restart_change(P) -> float:
+    """Relative difference of the final mean training losses of the registered schedule (``sched_steps``) and of
+    the same schedule run ``sched_restart`` times as long, relative to the longer run's."""
+    short, long = scheduled_final_loss(P, P.sched_steps), scheduled_final_loss(P, P.sched_restart_steps)
+    return abs(short - long) / long
+
+
+def scheduled_plateau(P) -> np.ndarray:
+    """:func:`plateau_change` of each seed's recorded losses under the registered schedule."""
+    return plateau_change(scheduled_autoencoders(P, P.sched_steps).loss_curves(0), P.plateau_window)
+
+
+def scheduled_ising_rows(P, tol) -> list[Row]:
+    """II.N3a: the rows of II.N3 for the networks of the registered schedule, after two preconditions (the
+    last-two-tenths loss change and the agreement with the schedule run ``sched_restart`` times as long)."""
+    preconditions = [
+        Row(
+            f"ising, {P.sched_schedule} schedule: largest relative loss change over the last two tenths of training "
+            f"({P.n_seeds} seeds)",
+            0.0,
+            float(scheduled_plateau(P).max()),
+            tol["plateau"],
+            "precondition",
+        ),
+        Row(
+            f"ising, {P.sched_schedule} schedule: relative difference of the final mean training loss at "
+            f"{P.sched_steps} and at {P.sched_restart_steps} steps",
+            0.0,
+            scheduled_restart_change(P),
+            tol["restart"],
+            "precondition",
+        ),
+    ]
+    return preconditions + _ising_rows(P, tol, scheduled_stats(P))
+
+
+def scheduled_glue_values(P) -> dict[str, float]:
+    """The numbers the prose of II.N3a quotes, by glue name (``n3a-…``): preconditions, final training losses
+    (also of II.N3's networks, as ``n3a-loss-constant``), and the trained features' seed means with their 95%
+    intervals (``n3a-signK``, ``n3a-mardia``) and the upper bounds of the mean absolute values (``…-abs-hi``)."""
+    ising = chain_samples(P, "ising", "train")
+    constant = reconstruction_loss(autoencoders(P).params("trained", DATASETS.index("ising")), ising)
+    out = {
+        "n3a-plateau": float(scheduled_plateau(P).max()),
+        "n3a-loss": scheduled_final_loss(P, P.sched_steps),
+        "n3a-loss-restart": scheduled_final_loss(P, P.sched_restart_steps),
+        "n3a-restart": scheduled_restart_change(P),
+        "n3a-loss-constant": float(np.mean(constant)),
+    }
+    for attr in ("sign_K", "mardia"):
+        key = f"n3a-{attr.replace('_', '')}"
+        out[key], out[key + "-lo"], out[key + "-hi"] = interval(P, "ising", "trained", attr, stats=scheduled_stats(P))
+        out[key + "-abs-hi"] = interval(P, "ising", "trained", attr, absolute=True, stats=scheduled_stats(P))[2]
+    return {k: float(v) for k, v in out.items()}
