@@ -37,6 +37,7 @@ from .momentum_shell_controls import (
     corrections_table,
     critical_bound,
     critical_rows,
+    long_ring_rows,
     measure_corrections,
     measure_corrections_amended,
     soft_mode_rows,
@@ -325,8 +326,9 @@ def measure_critical(P: Protocol, tol) -> list[Row]:
 
 def measure_long_ring(P: Protocol, tol) -> list[Row]:
     """II.L2x: the near-critical stack on rings much longer than their correlation length, against the finite-ring
-    momentum-shell recursion and the shrinking of the correlation length by b; controls read the same way."""
-    raise NotImplementedError("II.L2x is registered; its measuring code comes in the next commit")
+    momentum-shell recursion and the shrinking of the correlation length by b; controls read the same way
+    (:func:`~rgbook.chapters.momentum_shell_controls.long_ring_rows`)."""
+    return long_ring_rows(P, tol)
 
 
 def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:
