@@ -5,7 +5,8 @@ The Gaussian ring with precision :math:`I - r(S + S^T)` is diagonal in Fourier s
 and rescales (:func:`momentum_shell_spectrum`; the kept subspace is :func:`shell_modes`);
 :func:`circulant` goes back to the covariance, :func:`ring_ratio_of_spectrum` projects a
 spectrum onto rings, :func:`fourier_flow` iterates, and :func:`infinite_line_growth` gives the
-growth per step of the distance from the critical point on the infinite line.
+growth per step of the distance from the critical point on the infinite line;
+:func:`second_moment_correlation_length` reads a correlation length from any covariance of units on a ring.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "near_critical_ring_t",
     "infinite_line_growth",
     "soft_mode_readout",
+    "second_moment_correlation_length",
 ]
 
 
@@ -221,3 +223,28 @@ def soft_mode_readout(C, A) -> tuple[float, float]:
     c = A @ C @ one
     var = float(c @ np.linalg.solve(A @ C @ A.T, c))
     return var / float(one @ C @ one), var
+
+
+def second_moment_correlation_length(C) -> float:
+    r"""Second-moment correlation length, in units of the spacing, of ``n`` units on a ring with covariance ``C``.
+
+    From the structure factor :math:`S(q) = \frac1n\sum_{ij} C_{ij}\cos q(i - j)` (the spectrum of ``C`` when it is
+    circulant, the spectrum of its translation average otherwise) at :math:`q = 0` and :math:`q_1 = 2\pi/n`:
+
+    .. math:: \xi = \frac{\sqrt{S(0)/S(q_1) - 1}}{2\sin(q_1/2)},
+
+    exact on a Gaussian ring of ratio :math:`r` (:math:`\xi^2 = r/(1 - 2r)`, at any ``n``), free of the scale of
+    ``C`` and of any projection on rings. NaN where :math:`S(q_1) \le 0` or :math:`S(0) < S(q_1)` (no
+    long-wavelength peak, no correlation length).
+    """
+    C = np.asarray(C, dtype=float)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3 or not np.all(np.isfinite(C)):
+        raise ValueError(f"C must be a finite (n, n) covariance with n >= 3, got shape {C.shape}")
+    n = C.shape[0]
+    i = np.arange(n)
+    q1 = 2 * np.pi / n
+    s0 = float(C.sum()) / n
+    s1 = float((C * np.cos(q1 * (i[:, None] - i[None, :]))).sum()) / n
+    if not s1 > 0 or s0 < s1:
+        return float("nan")
+    return float(np.sqrt(s0 / s1 - 1.0) / (2.0 * np.sin(q1 / 2)))

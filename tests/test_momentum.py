@@ -117,3 +117,26 @@ def test_near_critical_ring_t_recovers_a_ring_and_agrees_with_the_newton_project
         momentum.near_critical_ring_t(momentum.ring_spectrum(27, -0.3))
     with pytest.raises(ValueError, match="S must be"):
         momentum.near_critical_ring_t(np.array([1.0, -1.0, 2.0]))
+
+
+def test_second_moment_correlation_length_on_rings_shell_steps_and_gauges():
+    # exact on a ring, at any size: xi^2 = r/(1 - 2r)
+    for n, r in ((9, 0.3), (81, 0.499), (243, 0.4995)):
+        xi = momentum.second_moment_correlation_length(momentum.circulant(momentum.ring_spectrum(n, r)))
+        assert xi == pytest.approx(np.sqrt(r / (1 - 2 * r)), rel=1e-10)
+    # one momentum-shell step keeps S(0)/S(q_1), so xi shrinks by sin(b pi/n)/sin(pi/n) exactly
+    S = momentum.ring_spectrum(81, 0.49)
+    xi0 = momentum.second_moment_correlation_length(momentum.circulant(S))
+    xi1 = momentum.second_moment_correlation_length(momentum.circulant(momentum.momentum_shell_spectrum(S, 3)))
+    assert xi0 / xi1 == pytest.approx(np.sin(3 * np.pi / 81) / np.sin(np.pi / 81), rel=1e-10)
+    # free of the scale and of a cyclic relabelling of the units; white noise has xi = 0, no peak gives NaN
+    C = momentum.circulant(S) @ np.diag(np.linspace(1, 2, 81))
+    C = C + C.T
+    P = np.roll(np.eye(81), 5, axis=0)
+    assert momentum.second_moment_correlation_length(7 * C) == pytest.approx(
+        momentum.second_moment_correlation_length(P @ C @ P.T), rel=1e-12
+    )
+    assert momentum.second_moment_correlation_length(np.eye(5)) == 0.0
+    assert np.isnan(momentum.second_moment_correlation_length(momentum.circulant(momentum.ring_spectrum(9, -0.3))))
+    with pytest.raises(ValueError):
+        momentum.second_moment_correlation_length(np.eye(2))

@@ -1,6 +1,7 @@
 r"""Runs of the chapter *Momentum-shell RG* (``book/momentum_shell``): the antiferromagnetic control and the
-gauge-free soft-mode reading (claims ``II.AF``, ``II.L2g``), and the corrections to scaling of the critical growth
-(``II.rg.corrections``). ``P`` is the chapter's ``Protocol``."""
+gauge-free soft-mode reading (claims ``II.AF``, ``II.L2g``), the critical flow on rings longer than their correlation
+length (``II.L2x``), and the corrections to scaling of the critical growth (``II.rg.corrections``). ``P`` is the
+chapter's ``Protocol``."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..momentum import (
     near_critical_ring_spectrum,
     near_critical_ring_t,
     ring_spectrum,
+    second_moment_correlation_length,
     soft_mode_readout,
     spectrum_flow,
     staggered_shell_modes,
@@ -35,6 +37,7 @@ from .momentum_shell_runs import (
     block_average_maps,
     control_maps,
     decimation_maps,
+    momentum_shell_maps,
     stack_readings,
     train_level,
     trained_stack,
@@ -244,6 +247,148 @@ def soft_mode_rows(P, tol) -> list:
             Row(f"{name}: R^2 of M", 1.0, share, tol["share"], role=role),
             Row(f"{name}: linear response", expected, ratio, tol["response"] * expected, role=role),
         ]
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# The critical flow on rings much longer than their correlation length (II.L2x)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A stack of maps applied to the ring ``(N, r0)``: per level ``l = 0..depth`` the projected distance
+    ``t = 1 - 2r`` from the critical point and the second-moment correlation length ``xi`` of the features."""
+
+    t: np.ndarray
+    xi: np.ndarray
+
+    def growth(self, step: int) -> float:
+        return float(self.t[step + 1] / self.t[step])
+
+    def shrink(self, step: int) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(self.xi[step] / self.xi[step + 1])
+
+
+def _flow(N: int, r0: float, maps) -> Flow:
+    C = circulant(ring_spectrum(N, r0))
+    t, xi = [1.0 - 2.0 * _ring_ratio(C)], [second_moment_correlation_length(C)]
+    for F in maps:
+        C = F @ C @ F.T
+        t.append(1.0 - 2.0 * _ring_ratio(C))
+        xi.append(second_moment_correlation_length(C))
+    return Flow(np.array(t), np.array(xi))
+
+
+@cache
+def long_ring_flows(P, t0: float) -> dict[str, object]:
+    """Every stack of II.L2x on the ring ``(N, 1/2 - t0/2)``: ``"trained"`` (the stack trained at ``1/2 - eps_train``),
+    ``"momentum shell"`` and ``"block average"`` (each a :class:`Flow`), and the controls (a tuple of :class:`Flow`,
+    one per seed)."""
+    r0 = 0.5 - 0.5 * t0
+    out: dict[str, object] = {
+        "trained": _flow(P.N, r0, trained_stack(P, 0.5 - P.eps_train).maps),
+        "momentum shell": _flow(P.N, r0, momentum_shell_maps(P)),
+        "block average": _flow(P.N, r0, block_average_maps(P)),
+    }
+    for kind in CONTROLS:
+        out[kind] = tuple(_flow(P.N, r0, control_maps(P, kind, s)) for s in P.control_seeds)
+    return out
+
+
+def _seed_row(quantity: str, predicted: float, values, tolerance: float, k: float) -> Row:
+    """A control row on a seed mean, decided by the interval mean +- k standard errors over seeds. A seed whose value
+    is undefined (NaN or infinite: a level without a correlation length) makes the mean undefined and the row fail, as
+    registered: the row then counts the seeds where the value is defined against all of them (tolerance 0)."""
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    if not ok.all():
+        kept = f"{float(v[ok].mean()):.4g}" if ok.any() else "none"
+        return Row(
+            f"{quantity}: seeds where it is defined (else undefined: the row fails; mean over the defined {kept})",
+            float(v.size),
+            float(ok.sum()),
+            0.0,
+            role="control",
+        )
+    mean = float(v.mean())
+    se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 else 0.0
+    return Row(
+        f"{quantity} (seed mean +- {k:g} s.e. = {mean:.4g} +- {k * se:.2g})",
+        predicted,
+        mean,
+        tolerance,
+        role="control",
+        lo=mean - k * se,
+        hi=mean + k * se,
+    )
+
+
+def long_ring_rows(P, tol) -> list[Row]:
+    """II.L2x: the near-critical stack on rings much longer than their correlation length, against the finite-ring
+    momentum-shell recursion (growth of t) and b (shrinking of xi); random and block-average controls."""
+    if not P.lx_steps or max(P.lx_steps) >= P.depth or min(P.lx_steps) < 0:
+        raise ValueError(f"lx_steps must lie in 0..depth - 1 = {P.depth - 1}, got {P.lx_steps}")
+    k, b = tol["k_sigma"], float(P.b)
+    rows = [
+        Row(
+            f"trained level {lev.level}: relative loss excess over Eckart-Young",
+            0.0,
+            lev.best_loss / lev.eckart_young_loss - 1.0,
+            tol["loss"],
+            role="precondition",
+        )
+        for lev in trained_stack(P, 0.5 - P.eps_train).levels[: max(P.lx_steps) + 1]
+    ]
+    for t0 in P.lx_t0:
+        flows = long_ring_flows(P, t0)
+        t_ms = 1.0 - 2.0 * fourier_flow(P.N, P.b, 0.5 - 0.5 * t0, P.depth)
+        g_ms = t_ms[1:] / t_ms[:-1]
+        tag = f"t_0 = {sci(t0)}"
+        shell = flows["momentum shell"]
+        rows.append(
+            Row(
+                f"momentum-shell stack through the pipeline: largest relative difference of t_(l+1)/t_l from the "
+                f"recursion ({tag})",
+                0.0,
+                float(max(abs(shell.growth(s) / g_ms[s] - 1.0) for s in range(P.depth))),
+                tol["identity"],
+                role="consistency",
+            )
+        )
+        for step in P.lx_steps:
+            g, growth = float(g_ms[step]), f"t_{step + 1}/t_{step}"
+            shrink = f"xi_{step}/xi_{step + 1}"
+            rows += [
+                Row(
+                    f"trained: {growth} vs momentum-shell recursion ({tag})",
+                    g,
+                    flows["trained"].growth(step),
+                    tol["growth"] * g,
+                ),
+                Row(f"trained: {shrink} vs b ({tag})", b, flows["trained"].shrink(step), tol["xi"] * b),
+                Row(
+                    f"block average: {growth} ({tag})",
+                    g,
+                    flows["block average"].growth(step),
+                    tol["growth"] * g,
+                    role="control",
+                ),
+                Row(
+                    f"block average: {shrink} ({tag})",
+                    b,
+                    flows["block average"].shrink(step),
+                    tol["xi"] * b,
+                    role="control",
+                ),
+            ]
+            for kind in CONTROLS:
+                rows += [
+                    _seed_row(
+                        f"{kind}s: {growth} ({tag})", g, [f.growth(step) for f in flows[kind]], tol["growth"] * g, k
+                    ),
+                    _seed_row(f"{kind}s: {shrink} ({tag})", b, [f.shrink(step) for f in flows[kind]], tol["xi"] * b, k),
+                ]
     return rows
 
 
