@@ -605,6 +605,18 @@ LOG: dict[str, tuple[Change, ...]] = {
             amendment="II.N2a",
         ),
     ),
+    "II.L2x": (
+        Change(
+            "2026-12-07",
+            "amendment",
+            "its only failing row is the consistency row: the chapter's Newton projection on rings stops on a gradient "
+            "of 1e-13 times the moments and reads the t_0 = 2e-3 ring's own t with relative error 5.2e-9, above the "
+            "registered 1e-9, while every evidence row passes; the claim lives on as II.L2x-a with every t read to "
+            "rounding (a root in ln t of the projection's 1 - c/a), registered before its measuring code",
+            amendment="II.L2x-a",
+            fingerprint="ff70cc6edccf",
+        ),
+    ),
     "II.N3": (
         Change(
             "2026-12-06",
