@@ -32,6 +32,7 @@ __all__ = [
     "spectrum_flow",
     "near_critical_ring_spectrum",
     "near_critical_ring_t",
+    "ring_t_of_covariance",
     "infinite_line_growth",
     "soft_mode_readout",
     "second_moment_correlation_length",
@@ -161,9 +162,31 @@ def near_critical_ring_t(S) -> float:
     if S.ndim != 1 or S.size < 3 or not np.all(np.isfinite(S)) or not np.all(S > 0):
         raise ValueError(f"S must be a 1-d spectrum of at least 3 positive finite values, got shape {S.shape}")
     u = 2.0 * np.sin(np.pi * np.arange(S.size) / S.size) ** 2
-    target = float((S * u).mean() / S.mean())  # 1 - c/a of S
+    return _ring_t_of_ratio(float((S * u).mean() / S.mean()), u, "S")  # 1 - c/a of S
+
+
+def ring_t_of_covariance(C) -> float:
+    r""":func:`near_critical_ring_t` for a covariance ``C`` (n x n, variables in ring order, not necessarily
+    circulant): the ring that :func:`rgbook.couplings.project_gaussian_ring` projects ``C`` on matches
+    :math:`a = \tfrac1n\operatorname{tr}C` and :math:`c = \tfrac1n\sum_i C_{i,i+1}`, and its
+    :math:`t = 1 - 2r` solves :math:`1 - c/a = \sum_i (C_{ii} - C_{i,i+1})/\sum_i C_{ii}` (the difference taken
+    entry by entry) as a root in :math:`\ln t`. Needs a ferromagnetic projection, :math:`0 < c < a`."""
+    C = np.asarray(C, dtype=float)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3 or not np.all(np.isfinite(C)):
+        raise ValueError(f"C must be a finite square matrix of size at least 3, got shape {C.shape}")
+    n = C.shape[0]
+    diag = np.diag(C)
+    if not np.all(diag > 0):
+        raise ValueError("C must have a positive diagonal")
+    nn = C[np.arange(n), (np.arange(n) + 1) % n]
+    u = 2.0 * np.sin(np.pi * np.arange(n) / n) ** 2
+    return _ring_t_of_ratio(float((diag - nn).sum() / diag.sum()), u, "C")
+
+
+def _ring_t_of_ratio(target: float, u: np.ndarray, name: str) -> float:
+    """The ring's t whose 1 - c/a is ``target`` (``u`` = 2 sin^2(q/2) on the ring's momenta): a root in ln t."""
     if not 0.0 < target < 1.0:
-        raise ValueError(f"S must project on a ferromagnetic ring (0 < c < a), got 1 - c/a = {target}")
+        raise ValueError(f"{name} must project on a ferromagnetic ring (0 < c < a), got 1 - c/a = {target}")
     log_target = np.log(target)
 
     def gap(log_t: float) -> float:

@@ -140,3 +140,23 @@ def test_second_moment_correlation_length_on_rings_shell_steps_and_gauges():
     assert np.isnan(momentum.second_moment_correlation_length(momentum.circulant(momentum.ring_spectrum(9, -0.3))))
     with pytest.raises(ValueError):
         momentum.second_moment_correlation_length(np.eye(2))
+
+
+def test_ring_t_of_covariance_reads_a_ring_to_rounding_and_equals_the_newton_projection_elsewhere():
+    """On a circulant the covariance route equals the spectrum route; on a non-circulant covariance it is the
+    moment-matching projection of rgbook.couplings (a, c from C), to the Newton projection's tolerance."""
+    from rgbook import couplings
+
+    for n, t in ((81, 2e-3), (27, 1e-7), (9, 0.5)):
+        S = momentum.near_critical_ring_spectrum(n, t)
+        C = momentum.circulant(S)
+        assert momentum.ring_t_of_covariance(C) == pytest.approx(t, rel=1e-12)
+    rng = np.random.default_rng(4)
+    A = rng.normal(size=(12, 12))
+    C = momentum.circulant(momentum.ring_spectrum(12, 0.3)) + 0.05 * (A @ A.T) / 12  # not circulant
+    d, K, _ = couplings.project_gaussian_ring(C)
+    assert momentum.ring_t_of_covariance(C) == pytest.approx(1 - 2 * K / d, rel=1e-9)
+    with pytest.raises(ValueError, match="ferromagnetic"):
+        momentum.ring_t_of_covariance(momentum.circulant(momentum.ring_spectrum(12, -0.3)))
+    with pytest.raises(ValueError, match="C must"):
+        momentum.ring_t_of_covariance(np.eye(2))

@@ -45,6 +45,7 @@ from .momentum_shell_controls import (
 from .momentum_shell_plots import (
     critical_table,
     flow_table,
+    long_ring_table,
     plot_critical,
     plot_flow,
     plot_structure,
@@ -105,6 +106,7 @@ __all__ = [
     "structure_table",
     "flow_table",
     "critical_table",
+    "long_ring_table",
     "plot_structure",
     "plot_flow",
     "plot_critical",
@@ -332,8 +334,9 @@ def measure_long_ring(P: Protocol, tol) -> list[Row]:
 
 
 def measure_long_ring_rounded(P: Protocol, tol) -> list[Row]:
-    """II.L2x-a: the rows of II.L2x with every t read to rounding."""
-    raise NotImplementedError("II.L2x-a is registered; its measure follows in a later commit")
+    """II.L2x-a: the rows of II.L2x with every t read to rounding
+    (:func:`~rgbook.chapters.momentum_shell_controls.long_ring_rows` with ``rounded=True``)."""
+    return long_ring_rows(P, tol, rounded=True)
 
 
 def measure_antiferromagnet(P: Protocol, tol) -> list[Row]:

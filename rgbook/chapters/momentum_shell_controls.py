@@ -22,6 +22,7 @@ from ..momentum import (
     near_critical_ring_spectrum,
     near_critical_ring_t,
     ring_spectrum,
+    ring_t_of_covariance,
     second_moment_correlation_length,
     soft_mode_readout,
     spectrum_flow,
@@ -270,29 +271,43 @@ class Flow:
             return float(self.xi[step] / self.xi[step + 1])
 
 
-def _flow(N: int, r0: float, maps) -> Flow:
+def _t_newton(C) -> float:
+    """The projected t = 1 - 2r of the covariance ``C`` by the chapter's Newton projection (II.L2x)."""
+    return 1.0 - 2.0 * _ring_ratio(C)
+
+
+def _t_to_rounding(C) -> float:
+    """The projected t of ``C`` to rounding (II.L2x-a): a root in ln t where the projection is ferromagnetic
+    (:func:`rgbook.momentum.ring_t_of_covariance`), the Newton projection elsewhere (t >= 1 loses no digits)."""
+    n = C.shape[0]
+    a, c = np.trace(C) / n, C[np.arange(n), (np.arange(n) + 1) % n].sum() / n
+    return ring_t_of_covariance(C) if 0.0 < c < a else _t_newton(C)
+
+
+def _flow(N: int, r0: float, maps, read_t) -> Flow:
     C = circulant(ring_spectrum(N, r0))
-    t, xi = [1.0 - 2.0 * _ring_ratio(C)], [second_moment_correlation_length(C)]
+    t, xi = [read_t(C)], [second_moment_correlation_length(C)]
     for F in maps:
         C = F @ C @ F.T
-        t.append(1.0 - 2.0 * _ring_ratio(C))
+        t.append(read_t(C))
         xi.append(second_moment_correlation_length(C))
     return Flow(np.array(t), np.array(xi))
 
 
 @cache
-def long_ring_flows(P, t0: float) -> dict[str, object]:
+def long_ring_flows(P, t0: float, rounded: bool = False) -> dict[str, object]:
     """Every stack of II.L2x on the ring ``(N, 1/2 - t0/2)``: ``"trained"`` (the stack trained at ``1/2 - eps_train``),
     ``"momentum shell"`` and ``"block average"`` (each a :class:`Flow`), and the controls (a tuple of :class:`Flow`,
-    one per seed)."""
+    one per seed); t read by the Newton projection, or to rounding (``rounded``, II.L2x-a)."""
     r0 = 0.5 - 0.5 * t0
+    read_t = _t_to_rounding if rounded else _t_newton
     out: dict[str, object] = {
-        "trained": _flow(P.N, r0, trained_stack(P, 0.5 - P.eps_train).maps),
-        "momentum shell": _flow(P.N, r0, momentum_shell_maps(P)),
-        "block average": _flow(P.N, r0, block_average_maps(P)),
+        "trained": _flow(P.N, r0, trained_stack(P, 0.5 - P.eps_train).maps, read_t),
+        "momentum shell": _flow(P.N, r0, momentum_shell_maps(P), read_t),
+        "block average": _flow(P.N, r0, block_average_maps(P), read_t),
     }
     for kind in CONTROLS:
-        out[kind] = tuple(_flow(P.N, r0, control_maps(P, kind, s)) for s in P.control_seeds)
+        out[kind] = tuple(_flow(P.N, r0, control_maps(P, kind, s), read_t) for s in P.control_seeds)
     return out
 
 
@@ -324,9 +339,10 @@ def _seed_row(quantity: str, predicted: float, values, tolerance: float, k: floa
     )
 
 
-def long_ring_rows(P, tol) -> list[Row]:
+def long_ring_rows(P, tol, rounded: bool = False) -> list[Row]:
     """II.L2x: the near-critical stack on rings much longer than their correlation length, against the finite-ring
-    momentum-shell recursion (growth of t) and b (shrinking of xi); random and block-average controls."""
+    momentum-shell recursion (growth of t) and b (shrinking of xi); random and block-average controls. With
+    ``rounded`` (II.L2x-a) every t, the recursion's included, is read to rounding."""
     if not P.lx_steps or max(P.lx_steps) >= P.depth or min(P.lx_steps) < 0:
         raise ValueError(f"lx_steps must lie in 0..depth - 1 = {P.depth - 1}, got {P.lx_steps}")
     k, b = tol["k_sigma"], float(P.b)
@@ -341,8 +357,11 @@ def long_ring_rows(P, tol) -> list[Row]:
         for lev in trained_stack(P, 0.5 - P.eps_train).levels[: max(P.lx_steps) + 1]
     ]
     for t0 in P.lx_t0:
-        flows = long_ring_flows(P, t0)
-        t_ms = 1.0 - 2.0 * fourier_flow(P.N, P.b, 0.5 - 0.5 * t0, P.depth)
+        flows = long_ring_flows(P, t0, rounded)
+        if rounded:
+            t_ms = spectrum_flow(ring_spectrum(P.N, 0.5 - 0.5 * t0), P.b, P.depth, read=near_critical_ring_t)
+        else:
+            t_ms = 1.0 - 2.0 * fourier_flow(P.N, P.b, 0.5 - 0.5 * t0, P.depth)
         g_ms = t_ms[1:] / t_ms[:-1]
         tag = f"t_0 = {sci(t0)}"
         shell = flows["momentum shell"]

@@ -17,10 +17,14 @@ from ..momentum import (
     ring_spectrum,
     wavenumbers,
 )
+from .momentum_shell_controls import _flow, _t_to_rounding
 from .momentum_shell_runs import (
     CONTROLS,
     _control_summary,
     _near_critical,
+    block_average_maps,
+    decimation_maps,
+    momentum_shell_maps,
     stack_readings,
     structure,
     trained_stack,
@@ -28,6 +32,25 @@ from .momentum_shell_runs import (
 
 # --------------------------------------------------------------------------------------
 # Display tables
+
+
+def long_ring_table(P, t0s=(2e-3, 0.9)) -> pd.DataFrame:
+    """What the two rows of II.L2x tell apart (a diagnostic, not a registered claim): the growth t_1/t_0 and the
+    correlation-length ratio xi_0/xi_1 of the trained stack, the momentum shell, decimation (the exact real-space RG
+    of the ring) and the block average, on rings of ``P.N`` sites at each ``t0`` (t read to rounding)."""
+    stacks = {
+        "trained": trained_stack(P, 0.5 - P.eps_train).maps,
+        "momentum shell": momentum_shell_maps(P),
+        "decimation": decimation_maps(P),
+        "block average": block_average_maps(P),
+    }
+    rows = []
+    for t0 in t0s:
+        flows = {name: _flow(P.N, 0.5 - 0.5 * t0, maps[:1], _t_to_rounding) for name, maps in stacks.items()}
+        xi0 = float(flows["momentum shell"].xi[0])
+        for name, f in flows.items():
+            rows.append({"t_0": t0, "xi_0 (sites)": xi0, "map": name, "t_1/t_0": f.growth(0), "xi_0/xi_1": f.shrink(0)})
+    return pd.DataFrame(rows)
 
 
 def structure_table(P, loss_tol: float = 1e-6) -> pd.DataFrame:
