@@ -42,14 +42,16 @@ $(STAMP): pyproject.toml $(LOCK)
 	@# multi-GB CUDA build. Then every other version from the lock (figure hashes are compared across
 	@# builds, so versions must not drift) by uv (pinned; 4 s where pip takes 20 s), which finds
 	@# torch==2.13.0 satisfied by the installed CPU build and keeps it (scripts/check_install.py checks), then rgbook
-	@# itself without resolving anything again. Nothing is byte-compiled here: make unexports
-	@# PYTHONDONTWRITEBYTECODE, so each module is compiled once, at its first import, by whichever
-	@# process (test, kernel, Sphinx) imports it first -- only what is imported (6 s for the chapters'
-	@# imports, against 16 s for compiling every installed package).
+	@# itself without resolving anything again. Nothing is byte-compiled by the installers (16 s for
+	@# every installed package): scripts/warm_imports.py imports, in two processes side by side, what
+	@# the kernels, the chapter modules and the HTML build import (7 s), so that the first chapter
+	@# kernels do not compile torch at once; make unexports PYTHONDONTWRITEBYTECODE, so anything else
+	@# is compiled once, at its first import.
 	$(BIN)/python -m pip install --quiet --no-compile torch==2.13.0 uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r $(LOCK)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e '.[book,test]'
 	$(BIN)/python scripts/check_install.py
+	$(BIN)/python scripts/warm_imports.py
 	@touch $@
 
 venv: $(STAMP)
