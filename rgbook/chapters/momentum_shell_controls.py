@@ -39,6 +39,7 @@ from .momentum_shell_runs import (
     control_maps,
     decimation_maps,
     momentum_shell_maps,
+    ring_levels,
     stack_readings,
     train_level,
     trained_stack,
@@ -285,13 +286,8 @@ def _t_to_rounding(C) -> float:
 
 
 def _flow(N: int, r0: float, maps, read_t) -> Flow:
-    C = circulant(ring_spectrum(N, r0))
-    t, xi = [read_t(C)], [second_moment_correlation_length(C)]
-    for F in maps:
-        C = F @ C @ F.T
-        t.append(read_t(C))
-        xi.append(second_moment_correlation_length(C))
-    return Flow(np.array(t), np.array(xi))
+    levels = ring_levels(N, r0, maps)
+    return Flow(np.array([read_t(C) for C in levels]), np.array([second_moment_correlation_length(C) for C in levels]))
 
 
 @cache

@@ -203,15 +203,18 @@ class Reading:
         return tuple(1.0 - 2.0 * x for x in self.r)
 
 
+def ring_levels(N: int, r0: float, maps) -> list[np.ndarray]:
+    """The covariance of the ring ``(N, r0)`` and its images under ``maps`` (each ``(m, n)``) applied in turn."""
+    levels = [circulant(ring_spectrum(N, r0))]
+    for F in maps:
+        levels.append(F @ levels[-1] @ F.T)
+    return levels
+
+
 def read_maps(N: int, r0: float, maps) -> Reading:
     """Apply ``maps`` (each ``(m, n)``) in turn to the ring covariance and read every level."""
-    C = circulant(ring_spectrum(N, r0))
-    r, tc = [_ring_ratio(C)], [total_correlation_per_unit(C)]
-    for F in maps:
-        C = F @ C @ F.T
-        r.append(_ring_ratio(C))
-        tc.append(total_correlation_per_unit(C))
-    return Reading(tuple(r), tuple(tc))
+    levels = ring_levels(N, r0, maps)
+    return Reading(tuple(_ring_ratio(C) for C in levels), tuple(total_correlation_per_unit(C) for C in levels))
 
 
 #: Kinds of untrained control stacks.
