@@ -24,27 +24,13 @@ from .. import rg
 from .._protocol import number_word, sci
 from ..claims import Claim, Row
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "Phi4Step",
-    "phi4_chain_flow",
-    "phi4_table",
-    "single_site_variance",
-    "single_site_variance_closed_form",
-    "SmallK",
-    "small_K",
-    "ring_correlation_length",
-    "StableFlow",
-    "stable_flow",
-    "CriticalExponent",
-    "critical_exponent",
-    "plot_ratio_map",
-    "plot_phi4_flow",
-    "FIGURES",
-    "CLAIMS",
+    "CHAPTER", "Protocol", "PROTOCOL", "Phi4Step", "phi4_chain_flow", "phi4_table", "single_site_variance",
+    "single_site_variance_closed_form", "SmallK", "small_K", "ring_correlation_length", "StableFlow", "stable_flow",
+    "CriticalExponent", "critical_exponent", "plot_ratio_map", "plot_phi4_flow", "FIGURES", "CLAIMS"
 ]
+# fmt: on
 
 CHAPTER = "book/chain_rg"
 

@@ -19,29 +19,14 @@ from scipy.stats import poisson
 from .. import expfam, rg
 from ..claims import Claim, Row
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "ProjectionCheck",
-    "family_projection",
-    "projection_table",
-    "exact_block_cumulants",
-    "even_poly_flow",
-    "quadrature_variance",
-    "Eigenvalue",
-    "fixed_point_eigenvalues",
-    "eigenvalue_table",
-    "quartic_kurtosis",
-    "kurtosis_table",
-    "Projection",
-    "standardized_projections",
-    "boundary_table",
-    "plot_cumulant_flow",
-    "plot_even_poly_flow",
-    "FIGURES",
-    "CLAIMS",
+    "CHAPTER", "Protocol", "PROTOCOL", "ProjectionCheck", "family_projection", "projection_table",
+    "exact_block_cumulants", "even_poly_flow", "quadrature_variance", "Eigenvalue", "fixed_point_eigenvalues",
+    "eigenvalue_table", "quartic_kurtosis", "kurtosis_table", "Projection", "standardized_projections",
+    "boundary_table", "plot_cumulant_flow", "plot_even_poly_flow", "FIGURES", "CLAIMS"
 ]
+# fmt: on
 
 CHAPTER = "book/expfam_rg"
 

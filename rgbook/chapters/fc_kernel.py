@@ -17,17 +17,12 @@ import numpy as np
 from .. import ising, networks, rg
 from ..claims import Claim, Row
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "SoftDecimation",
-    "soft_decimation_couplings",
-    "run_soft_decimation",
-    "plot_soft_decimation",
-    "FIGURES",
-    "CLAIMS",
+    "CHAPTER", "Protocol", "PROTOCOL", "SoftDecimation", "soft_decimation_couplings", "run_soft_decimation",
+    "plot_soft_decimation", "FIGURES", "CLAIMS"
 ]
+# fmt: on
 
 CHAPTER = "book/fc_kernel"
 

@@ -47,38 +47,16 @@ from .ising_rg_runs import (
     sampled_correlations,
 )
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "FIGURES",
-    "CLAIMS",
-    "DECIMATION",
-    "FIXED_POINT",
-    "CORRELATION_LENGTH",
-    "FREE_ENERGY",
-    "decimate_by_enumeration",
-    "DecimationRoutes",
-    "decimation_routes",
-    "routes_table",
-    "FlowEnd",
-    "FixedPoints",
-    "fixed_points",
-    "decimated_correlation",
-    "SampledCorrelation",
-    "sampled_correlations",
-    "CorrelationFlow",
-    "correlation_flows",
-    "measure_decimation",
-    "measure_fixed_point",
-    "measure_correlation_length",
-    "measure_free_energy",
-    "plot_zero_field_flow",
-    "plot_field_flow",
-    "plot_map_near_fixed_points",
-    "plot_correlation_length_flow",
-    "plot_free_energy_convergence",
+    "CHAPTER", "Protocol", "PROTOCOL", "FIGURES", "CLAIMS", "DECIMATION", "FIXED_POINT", "CORRELATION_LENGTH",
+    "FREE_ENERGY", "decimate_by_enumeration", "DecimationRoutes", "decimation_routes", "routes_table", "FlowEnd",
+    "FixedPoints", "fixed_points", "decimated_correlation", "SampledCorrelation", "sampled_correlations",
+    "CorrelationFlow", "correlation_flows", "measure_decimation", "measure_fixed_point",
+    "measure_correlation_length", "measure_free_energy", "plot_zero_field_flow", "plot_field_flow",
+    "plot_map_near_fixed_points", "plot_correlation_length_flow", "plot_free_energy_convergence"
 ]
+# fmt: on
 
 CHAPTER = "book/ising_rg"
 

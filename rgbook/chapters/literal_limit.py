@@ -50,31 +50,14 @@ from .literal_limit_runs import (
     run_stacks,
 )
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "PROTOCOL_LA",
-    "Flow",
-    "LiteralRun",
-    "BoundCheck",
-    "copy_weights",
-    "control_layer",
-    "run_stacks",
-    "run_bound_check",
-    "measures_table",
-    "flow_table",
-    "loss_table",
-    "plot_flow",
-    "LimitRun",
-    "run_limit",
-    "limit_table",
-    "limit_optimizer_table",
-    "plot_limit",
-    "measure_limit",
-    "FIGURES",
-    "CLAIMS",
+    "CHAPTER", "Protocol", "PROTOCOL", "PROTOCOL_LA", "Flow", "LiteralRun", "BoundCheck", "copy_weights",
+    "control_layer", "run_stacks", "run_bound_check", "measures_table", "flow_table", "loss_table", "plot_flow",
+    "LimitRun", "run_limit", "limit_table", "limit_optimizer_table", "plot_limit", "measure_limit", "FIGURES",
+    "CLAIMS"
 ]
+# fmt: on
 
 CHAPTER = "book/literal_limit"
 

@@ -55,47 +55,17 @@ from .reading_a_runs import (
     threshold_search,
 )
 
+# fmt: off
 __all__ = [
-    "BELOW_MARGIN",
-    "PAIRS_L2",
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "RestartsAtK",
-    "SingleLayer",
-    "StackFlow",
-    "run_single_layer",
-    "run_stacks",
-    "single_layer_table",
-    "plot_restart_losses",
-    "plot_layer_weights",
-    "plot_pair_couplings",
-    "plot_stack_flow",
-    "FIGURES",
-    "CLAIMS",
-    "OutputMeasures",
-    "output_measures",
-    "layer_measures",
-    "Convergence",
-    "convergence",
-    "Continued",
-    "continue_near_optimal",
-    "RestartMeasures",
-    "restart_measures",
-    "threshold_units",
-    "ThresholdEncoder",
-    "ThresholdSearch",
-    "threshold_search",
-    "mirror_images",
-    "random_stacks",
-    "convergence_table",
-    "near_optimal_table",
-    "gap_table",
-    "measures_table",
-    "stack_measures_table",
-    "plot_loss_curves",
-    "plot_coupling_spread",
+    "BELOW_MARGIN", "PAIRS_L2", "CHAPTER", "Protocol", "PROTOCOL", "RestartsAtK", "SingleLayer", "StackFlow",
+    "run_single_layer", "run_stacks", "single_layer_table", "plot_restart_losses", "plot_layer_weights",
+    "plot_pair_couplings", "plot_stack_flow", "FIGURES", "CLAIMS", "OutputMeasures", "output_measures",
+    "layer_measures", "Convergence", "convergence", "Continued", "continue_near_optimal", "RestartMeasures",
+    "restart_measures", "threshold_units", "ThresholdEncoder", "ThresholdSearch", "threshold_search",
+    "mirror_images", "random_stacks", "convergence_table", "near_optimal_table", "gap_table", "measures_table",
+    "stack_measures_table", "plot_loss_curves", "plot_coupling_spread"
 ]
+# fmt: on
 
 CHAPTER = "book/reading_a"
 

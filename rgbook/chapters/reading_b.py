@@ -45,42 +45,15 @@ from .reading_b_runs import (
     run_sweep,
 )
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "FeatureCoupling",
-    "SizeRun",
-    "Rates",
-    "block_weights",
-    "controls",
-    "run_regressors",
-    "run_size",
-    "rates",
-    "bayes_rmse",
-    "block_sum_bayes_rmse",
-    "KINDS",
-    "prior_rmse",
-    "couplings_table",
-    "quality_table",
-    "rates_table",
-    "plot_feature_coupling_vs_size",
-    "plot_layer_weights",
-    "Sweep",
-    "SWEEP",
-    "SweepPoint",
-    "SweepRun",
-    "run_sweep",
-    "sweep_table",
-    "sweep_numbers",
-    "plot_sweep",
-    "FullBatchRecord",
-    "FULL_BATCH",
-    "protocol_change_table",
-    "batch_comparison_table",
-    "FIGURES",
-    "CLAIMS",
+    "CHAPTER", "Protocol", "PROTOCOL", "FeatureCoupling", "SizeRun", "Rates", "block_weights", "controls",
+    "run_regressors", "run_size", "rates", "bayes_rmse", "block_sum_bayes_rmse", "KINDS", "prior_rmse",
+    "couplings_table", "quality_table", "rates_table", "plot_feature_coupling_vs_size", "plot_layer_weights",
+    "Sweep", "SWEEP", "SweepPoint", "SweepRun", "run_sweep", "sweep_table", "sweep_numbers", "plot_sweep",
+    "FullBatchRecord", "FULL_BATCH", "protocol_change_table", "batch_comparison_table", "FIGURES", "CLAIMS"
 ]
+# fmt: on
 
 CHAPTER = "book/reading_b"
 

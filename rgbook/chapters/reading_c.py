@@ -72,43 +72,16 @@ from .reading_c_runs import (
     run_rsmi,
 )
 
+# fmt: off
 __all__ = [
-    "CHAPTER",
-    "Protocol",
-    "PROTOCOL",
-    "block_environment_joint",
-    "block_environment_from_distribution",
-    "unit_table",
-    "rsmi",
-    "threshold_tables",
-    "boolean_optimum",
-    "threshold_optimum",
-    "describe_unit",
-    "coarse_distribution",
-    "beyond_nn_norm",
-    "RsmiAtK",
-    "run_rsmi",
-    "CoarseChain",
-    "run_coarse",
-    "InfomaxAtK",
-    "run_infomax",
-    "layer_information",
-    "decimation_margin",
-    "RingCheck",
-    "ring_block_environment_joint",
-    "run_ring_checks",
-    "DetControls",
-    "run_det_controls",
-    "InfomaxSearchAtK",
-    "run_infomax_search",
-    "random_units",
-    "rsmi_at",
-    "coarse_flow",
-    "FcRsmiAtK",
-    "run_fc_rsmi",
-    "FIGURES",
-    "CLAIMS",
+    "CHAPTER", "Protocol", "PROTOCOL", "block_environment_joint", "block_environment_from_distribution",
+    "unit_table", "rsmi", "threshold_tables", "boolean_optimum", "threshold_optimum", "describe_unit",
+    "coarse_distribution", "beyond_nn_norm", "RsmiAtK", "run_rsmi", "CoarseChain", "run_coarse", "InfomaxAtK",
+    "run_infomax", "layer_information", "decimation_margin", "RingCheck", "ring_block_environment_joint",
+    "run_ring_checks", "DetControls", "run_det_controls", "InfomaxSearchAtK", "run_infomax_search", "random_units",
+    "rsmi_at", "coarse_flow", "FcRsmiAtK", "run_fc_rsmi", "FIGURES", "CLAIMS"
 ]
+# fmt: on
 
 CHAPTER = "book/reading_c"
 
