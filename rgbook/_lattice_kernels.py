@@ -9,8 +9,8 @@ the NumPy and SciPy routes on random input):
   them in the order of each component's smallest site index, the order of
   :func:`scipy.sparse.csgraph.connected_components`, so the random flips drawn per cluster fall on the same
   clusters;
-* :func:`block_lookup` maps every 2x2 block through truth tables (the state index of
-  :func:`rgbook.ising2d.block_state_index`, read through each table);
+* :func:`block_indices` numbers the state of every 2x2 block (:func:`rgbook.ising2d.block_state_index`), and
+  :func:`block_lookup` maps every block through truth tables by that number;
 * :func:`operator_sums` sums the eleven local operators of :func:`rgbook.ising2d.lattice_operators` over the
   torus, one pass per configuration;
 * :func:`all_unit_spins` says whether every entry of an int8 array is +1 or -1 (the validation of every call).
@@ -26,6 +26,7 @@ from numba import njit
 
 __all__ = [
     "all_unit_spins",
+    "block_indices",
     "block_lookup",
     "cluster_labels",
     "operator_sums",
@@ -93,26 +94,34 @@ def cluster_labels(act_r: np.ndarray, act_d: np.ndarray) -> tuple[int, np.ndarra
 
 
 @njit(cache=True)
-def block_lookup(s: np.ndarray, tables: np.ndarray) -> np.ndarray:
-    """Every 2x2 block of ``s`` (G, B, L, L) through ``tables`` (M, 16) int8: (M, B, L/2, L/2) int8.
+def block_indices(s: np.ndarray) -> np.ndarray:
+    """State index (0..15) of every 2x2 block of ``s`` (B, L, L), int64 (B, L/2, L/2): the block at (2y, 2x) has
+    bit 0: s[2y, 2x] > 0, bit 1: s[2y, 2x+1] > 0, bit 2: s[2y+1, 2x] > 0, bit 3: s[2y+1, 2x+1] > 0."""
+    B, L, _ = s.shape
+    h = L // 2
+    idx = np.empty((B, h, h), dtype=np.int64)
+    for b in range(B):
+        for y in range(h):
+            for x in range(h):
+                idx[b, y, x] = (
+                    (1 if s[b, 2 * y, 2 * x] > 0 else 0)
+                    | (2 if s[b, 2 * y, 2 * x + 1] > 0 else 0)
+                    | (4 if s[b, 2 * y + 1, 2 * x] > 0 else 0)
+                    | (8 if s[b, 2 * y + 1, 2 * x + 1] > 0 else 0)
+                )
+    return idx
 
-    The block at (2y, 2x) has state index bit 0: s[2y, 2x] > 0, bit 1: s[2y, 2x+1] > 0, bit 2: s[2y+1, 2x] > 0,
-    bit 3: s[2y+1, 2x+1] > 0; map m reads ``s[m]``, or ``s[0]`` for every map when G = 1."""
+
+@njit(cache=True)
+def block_lookup(s: np.ndarray, tables: np.ndarray) -> np.ndarray:
+    """Every 2x2 block of ``s`` (G, B, L, L) through ``tables`` (M, 16) int8: (M, B, L/2, L/2) int8, the block's
+    :func:`block_indices` read through each table; map m reads ``s[m]``, or ``s[0]`` for every map when G = 1."""
     G, B, L, _ = s.shape
     M = tables.shape[0]
     h = L // 2
     out = np.empty((M, B, h, h), dtype=np.int8)
-    idx = np.empty((B, h, h), dtype=np.int64)
     for g in range(G):
-        for b in range(B):
-            for y in range(h):
-                for x in range(h):
-                    idx[b, y, x] = (
-                        (1 if s[g, b, 2 * y, 2 * x] > 0 else 0)
-                        | (2 if s[g, b, 2 * y, 2 * x + 1] > 0 else 0)
-                        | (4 if s[g, b, 2 * y + 1, 2 * x] > 0 else 0)
-                        | (8 if s[g, b, 2 * y + 1, 2 * x + 1] > 0 else 0)
-                    )
+        idx = block_indices(s[g])
         for m in range(g, g + 1) if G > 1 else range(M):  # map g reads s[g]; with G = 1 every map reads s[0]
             for b in range(B):
                 for y in range(h):

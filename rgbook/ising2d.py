@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm  # the plain terminal bar: tqdm.auto writes a TqdmWarning to a notebook's stderr
 
-from ._lattice_kernels import all_unit_spins, block_lookup, cluster_labels, operator_sums
+from ._lattice_kernels import all_unit_spins, block_indices, block_lookup, cluster_labels, operator_sums
 from ._validate import as_bool, as_generator, as_int, as_real, as_real_array
 
 __all__ = [
@@ -757,12 +757,13 @@ def odd_block_tables() -> np.ndarray:
 
 
 def block_state_index(spins) -> np.ndarray:
-    """Index (0..15) in :data:`BLOCK_STATES` of every 2x2 block of ``spins`` (..., L, L), int64 (..., L/2, L/2)."""
-    bits = (np.asarray(spins) > 0).view(np.uint8)
-    idx = bits[..., 0::2, 0::2] | (bits[..., 0::2, 1::2] << 1)
-    idx |= bits[..., 1::2, 0::2] << 2
-    idx |= bits[..., 1::2, 1::2] << 3
-    return idx.astype(np.int64)
+    """Index (0..15) in :data:`BLOCK_STATES` of every 2x2 block of ``spins`` (..., L, L), int64 (..., L/2, L/2)
+    (compiled: :func:`rgbook._lattice_kernels.block_indices`, which :func:`apply_tables` reads too)."""
+    s = np.asarray(spins)
+    if s.ndim < 2 or s.shape[-1] != s.shape[-2] or s.shape[-1] % 2:
+        raise ValueError(f"spins must have shape (..., L, L) with even L, got {s.shape}")
+    L = s.shape[-1]
+    return block_indices(np.ascontiguousarray(s.reshape(-1, L, L))).reshape(*s.shape[:-2], L // 2, L // 2)
 
 
 def apply_tables(spins, tables) -> np.ndarray:
@@ -794,7 +795,7 @@ def apply_tables(spins, tables) -> np.ndarray:
         or (s.shape[0] == 1 and not shared and t.shape[0] != 1)
     ):
         raise ValueError(f"spins must have shape (B, L, L) or (M, B, L, L) with even L, got {np.shape(spins)}")
-    # state index of every block (block_state_index) read through each table, compiled
+    # the state index of every block (block_state_index) read through each table, compiled
     return block_lookup(np.ascontiguousarray(s), np.ascontiguousarray(t))
 
 

@@ -544,16 +544,30 @@ def test_odd_block_tables_are_all_odd_oriented_maps():
         assert any(np.array_equal(t, I2.block_table(name)) for t in tables)
 
 
+def _numpy_state_index(s):
+    """The state index of every 2x2 block by NumPy bit operations (an independent route to block_indices)."""
+    bits = (np.asarray(s) > 0).view(np.uint8)
+    idx = bits[..., 0::2, 0::2] | (bits[..., 0::2, 1::2] << 1)
+    idx |= bits[..., 1::2, 0::2] << 2
+    idx |= bits[..., 1::2, 1::2] << 3
+    return idx.astype(np.int64)
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.float64])
 def test_block_lookup_equals_the_state_index_route(dtype):
-    """apply_tables (compiled lookup) against block_state_index read through each table by NumPy indexing."""
+    """block_state_index and apply_tables (compiled) against the state index by NumPy bit operations, read
+    through each table by NumPy indexing."""
     rng = np.random.default_rng(11)
     tables = I2.odd_block_tables()[rng.choice(128, 5, replace=False)]
     s = np.where(rng.random((5, 3, 8, 8)) < 0.5, -1, 1).astype(dtype)
-    idx = I2.block_state_index(s)  # (5, 3, 4, 4)
+    idx = _numpy_state_index(s)  # (5, 3, 4, 4)
+    np.testing.assert_array_equal(I2.block_state_index(s), idx)
+    assert I2.block_state_index(s).dtype == np.int64
     np.testing.assert_array_equal(I2.apply_tables(s, tables), tables[np.arange(5)[:, None, None, None], idx])
-    np.testing.assert_array_equal(I2.apply_tables(s[0], tables), tables[:, I2.block_state_index(s[0])])
+    np.testing.assert_array_equal(I2.apply_tables(s[0], tables), tables[:, _numpy_state_index(s[0])])
     assert I2.apply_tables(s, tables).dtype == np.int8
+    with pytest.raises(ValueError, match="even L"):
+        I2.block_state_index(s[..., :7, :7])
 
 
 def test_spin_validation_of_int8_arrays():
