@@ -182,26 +182,29 @@ def feature_stats(
     )
 
 
-def chain_feature_stats(P, data: str, run: AutoencoderRun, d: int) -> list[FeatureStats]:
-    """:class:`FeatureStats` of every kind of feature of chain ``data``, the networks being data set ``d`` of
-    ``run`` (one per seed), on the chain's evaluation samples."""
+def network_feature_stats(P, data: str, run: AutoencoderRun, d: int, kind: str) -> list[FeatureStats]:
+    """:class:`FeatureStats` of the ``"trained"`` or ``"untrained"`` networks of data set ``d`` of ``run`` (one per
+    seed) on the evaluation samples of chain ``data``."""
     x = chain_samples(P, data, "eval")
-    out = [feature_stats(data, "sites", -1, x, x, P.b)]
-    for kind, which in (("trained", "trained"), ("untrained", "initial")):
-        params = run.params(which, d)
-        U = encode(params, x)
-        losses = reconstruction_loss(params, x)
-        out += [feature_stats(data, kind, seed, U[s], x, P.b, losses[s]) for s, seed in enumerate(P.seeds)]
-    out.append(feature_stats(data, "block sum", -1, block_sums(x, P.b), x, P.b))
-    out.append(feature_stats(data, "decimation", -1, x[:, P.b // 2 :: P.b], x, P.b))
-    return out
+    params = run.params({"trained": "trained", "untrained": "initial"}[kind], d)
+    U = encode(params, x)
+    losses = reconstruction_loss(params, x)
+    return [feature_stats(data, kind, seed, U[s], x, P.b, losses[s]) for s, seed in enumerate(P.seeds)]
 
 
 @cache
 def all_feature_stats(P) -> tuple[FeatureStats, ...]:
     """:class:`FeatureStats` of every kind of feature of both chains (networks: one per seed)."""
     run = autoencoders(P)
-    return tuple(s for d, data in enumerate(DATASETS) for s in chain_feature_stats(P, data, run, d))
+    out = []
+    for d, data in enumerate(DATASETS):
+        x = chain_samples(P, data, "eval")
+        out.append(feature_stats(data, "sites", -1, x, x, P.b))
+        for kind in ("trained", "untrained"):
+            out += network_feature_stats(P, data, run, d, kind)
+        out.append(feature_stats(data, "block sum", -1, block_sums(x, P.b), x, P.b))
+        out.append(feature_stats(data, "decimation", -1, x[:, P.b // 2 :: P.b], x, P.b))
+    return tuple(out)
 
 
 def stats_of(P, data: str, kind: str, stats=None) -> list[FeatureStats]:
@@ -517,9 +520,11 @@ def scheduled_autoencoders(P, steps: int) -> AutoencoderRun:
 
 @cache
 def scheduled_stats(P) -> tuple[FeatureStats, ...]:
-    """:class:`FeatureStats` of every kind of feature of the Ising chain, the networks of the registered schedule
-    (``sched_steps``; untrained: the same initializations as II.N3's)."""
-    return tuple(chain_feature_stats(P, "ising", scheduled_autoencoders(P, P.sched_steps), 0))
+    """:class:`FeatureStats` of every kind of feature of the Ising chain: the trained networks of the registered
+    schedule (``sched_steps``); every other kind is II.N3's entry of :func:`all_feature_stats`, not computed again
+    (the untrained networks are the same initializations, the maps and the samples the same)."""
+    trained = network_feature_stats(P, "ising", scheduled_autoencoders(P, P.sched_steps), 0, "trained")
+    return tuple(trained) + tuple(s for s in all_feature_stats(P) if s.data == "ising" and s.kind != "trained")
 
 
 def scheduled_final_loss(P, steps: int) -> float:
