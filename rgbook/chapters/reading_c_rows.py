@@ -21,8 +21,6 @@ from .reading_c_runs import (
     run_rsmi,
 )
 
-_at_least = Row.in_range  # passes when bound <= measured <= cap
-
 
 def _rsmi_flow_rows(P, tol, K: float) -> tuple[list[Row], float, int]:
     """Consistency rows of the re-optimized RSMI flow at one K (K_l = R_2^l(K) and NN closure follow once the
@@ -80,7 +78,7 @@ def infomax_rows(P, tol) -> list[Row]:
     for r in run_infomax(P):
         best = float(r.info.max())
         rows.append(
-            _at_least(
+            Row.in_range(
                 f"best infomax I(s;y) minus decimation's I(s;y) (nats), K={r.K}",
                 best - r.decimation_info,
                 tol["information_gain"],
@@ -90,7 +88,7 @@ def infomax_rows(P, tol) -> list[Row]:
         near = np.flatnonzero(r.info >= best - tol["near"])
         for k in near:
             rows.append(
-                _at_least(
+                Row.in_range(
                     f"R_2(K) - K' of restart {k} (I within {tol['near']:g} of the best), K={r.K}",
                     r.rg_coupling - float(r.coupling[k, 0]),
                     tol["coupling_gap"],
@@ -117,7 +115,7 @@ def infomax_search_rows(P, tol) -> list[Row]:
     for r in run_infomax_search(P):
         best = float(r.info[0])
         rows.append(
-            _at_least(
+            Row.in_range(
                 f"best I(s;y) found minus decimation's I(s;y) (nats), K={r.K}",
                 best - r.decimation[0],
                 tol["information_gain"],
@@ -127,7 +125,7 @@ def infomax_search_rows(P, tol) -> list[Row]:
         near = r.info >= best - tol["near"]
         kp = r.coupling[near, 0]
         rows.append(
-            _at_least(
+            Row.in_range(
                 f"R_2(K) - largest K' of the {int(near.sum())} distinct optima within {tol['near']:g} "
                 f"nats of the best (K' from {kp.min():.3f} to {kp.max():.3f}), K={r.K}",
                 r.rg_coupling - float(kp.max()),
