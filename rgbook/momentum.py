@@ -171,9 +171,7 @@ def ring_t_of_covariance(C) -> float:
     :math:`a = \tfrac1n\operatorname{tr}C` and :math:`c = \tfrac1n\sum_i C_{i,i+1}`, and its
     :math:`t = 1 - 2r` solves :math:`1 - c/a = \sum_i (C_{ii} - C_{i,i+1})/\sum_i C_{ii}` (the difference taken
     entry by entry) as a root in :math:`\ln t`. Needs a ferromagnetic projection, :math:`0 < c < a`."""
-    C = np.asarray(C, dtype=float)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3 or not np.all(np.isfinite(C)):
-        raise ValueError(f"C must be a finite square matrix of size at least 3, got shape {C.shape}")
+    C = _ring_covariance(C)
     n = C.shape[0]
     diag = np.diag(C)
     if not np.all(diag > 0):
@@ -181,6 +179,14 @@ def ring_t_of_covariance(C) -> float:
     nn = C[np.arange(n), (np.arange(n) + 1) % n]
     u = 2.0 * np.sin(np.pi * np.arange(n) / n) ** 2
     return _ring_t_of_ratio(float((diag - nn).sum() / diag.sum()), u, "C")
+
+
+def _ring_covariance(C) -> np.ndarray:
+    """``C`` as a float array, checked to be a finite (n, n) matrix with n >= 3 (units on a ring)."""
+    C = np.asarray(C, dtype=float)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3 or not np.all(np.isfinite(C)):
+        raise ValueError(f"C must be a finite (n, n) covariance with n >= 3, got shape {C.shape}")
+    return C
 
 
 def _ring_t_of_ratio(target: float, u: np.ndarray, name: str) -> float:
@@ -260,9 +266,7 @@ def second_moment_correlation_length(C) -> float:
     ``C`` and of any projection on rings. NaN where :math:`S(q_1) \le 0` or :math:`S(0) < S(q_1)` (no
     long-wavelength peak, no correlation length).
     """
-    C = np.asarray(C, dtype=float)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] < 3 or not np.all(np.isfinite(C)):
-        raise ValueError(f"C must be a finite (n, n) covariance with n >= 3, got shape {C.shape}")
+    C = _ring_covariance(C)
     n = C.shape[0]
     i = np.arange(n)
     q1 = 2 * np.pi / n
